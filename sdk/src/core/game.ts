@@ -1,0 +1,42 @@
+/** How final a player's input for a frame is, as passed to {@link Game.step}. */
+export const InputStatus = {
+  /** Every peer simulates this exact input for this frame. */
+  Confirmed: 0,
+  /** A guess (see {@link InputPredictor}); a rollback follows if it proves wrong. */
+  Predicted: 1,
+  /** The player has left the session; the input is the neutral (all-zero) input. */
+  Disconnected: 2,
+} as const;
+export type InputStatus = (typeof InputStatus)[keyof typeof InputStatus];
+
+/** One player's input for the frame being stepped. */
+export interface PlayerInput<I> {
+  readonly input: I;
+  readonly status: InputStatus;
+}
+
+/**
+ * The game as a session drives it. All four methods must be deterministic: the same state and the
+ * same inputs give the same result on every machine (see docs/determinism.md).
+ *
+ * `S` is whatever `save` returns; the session only stores it and hands it back to `load`, so a game
+ * may return a typed array, a plain object or a frozen structure. A saved state must not alias live
+ * state that `step` later mutates.
+ */
+export interface Game<I, S> {
+  /**
+   * Advances the simulation by exactly one frame. `inputs[h]` is player `h`'s input.
+   *
+   * The result must not depend on whether an input is Confirmed or Predicted: a prediction that
+   * proves right is kept, not re-simulated, so the two must step alike. Use the status for
+   * presentation only (e.g. draw a predicted player faded); Disconnected may change the simulation
+   * (e.g. remove the player), since every peer sees it at the same frame.
+   */
+  step(inputs: readonly PlayerInput<I>[]): void;
+  /** Captures the whole simulation state. Called once per predicted frame while rolling back is possible. */
+  save(): S;
+  /** Restores a state returned by `save`. */
+  load(state: S): void;
+  /** A 32-bit digest of the whole state (e.g. `hashBytes` of its serialised form), for desync detection. */
+  checksum(): number;
+}

@@ -1,0 +1,109 @@
+/**
+ * One player's inputs by frame, as a growable ring of fixed-size byte records.
+ *
+ * Holds the contiguous run of frames `[firstFrame, lastFrame]`. Frames are only ever appended in
+ * order (a gap means a lost packet, and the protocol resends) and dropped from the front once no
+ * peer can need them: not for a rollback, not for a peer still missing them, not as the XOR
+ * reference of a packet in flight. See {@link InputQueue.retainFrom}.
+ */
+export class InputQueue {
+  /** Bytes per input. */
+  readonly size: number;
+  private buffer: Uint8Array;
+  private capacity: number;
+  private first = 0;
+  private last = -1;
+  /** Frames below this may be discarded. Never raised past `lastFrame`. */
+  private keepFrom = 0;
+  private readonly zero: Uint8Array;
+
+  constructor(size: number, initialCapacity = 64) {
+    this.size = size;
+    this.capacity = nextPowerOfTwo(Math.max(4, initialCapacity));
+    this.buffer = new Uint8Array(this.capacity * size);
+    this.zero = new Uint8Array(size);
+  }
+
+  /** Oldest frame held (equal to `lastFrame + 1` when empty). */
+  get firstFrame(): number {
+    return this.first;
+  }
+
+  /** Newest frame held; -1 before the first input. */
+  get lastFrame(): number {
+    return this.last;
+  }
+
+  /** Whether `frame`'s input is held. */
+  has(frame: number): boolean {
+    return frame >= this.first && frame <= this.last;
+  }
+
+  /**
+   * A view of `frame`'s input, valid until the next `append`. Frame -1 is the all-zero input
+   * (the XOR reference before the first frame). Undefined when not held.
+   */
+  get(frame: number): Uint8Array | undefined {
+    if (frame === -1 && this.first === 0) return this.zero;
+    if (!this.has(frame)) return undefined;
+    const at = (frame & (this.capacity - 1)) * this.size;
+    return this.buffer.subarray(at, at + this.size);
+  }
+
+  /** Copies `frame`'s input into `out`; returns false (and leaves `out` alone) when not held. */
+  copyTo(frame: number, out: Uint8Array): boolean {
+    if (frame === -1 && this.first === 0) {
+      out.fill(0);
+      return true;
+    }
+    if (!this.has(frame)) return false;
+    const at = (frame & (this.capacity - 1)) * this.size;
+    out.set(this.buffer.subarray(at, at + this.size));
+    return true;
+  }
+
+  /** Appends the input of frame `lastFrame + 1`. */
+  append(input: Uint8Array, offset = 0): void {
+    const frame = this.last + 1;
+    this.trim();
+    if (frame - this.first >= this.capacity) this.grow();
+    const at = (frame & (this.capacity - 1)) * this.size;
+    this.buffer.set(input.subarray(offset, offset + this.size), at);
+    this.last = frame;
+  }
+
+  /**
+   * Allows frames before `frame` to be dropped. Callers pass the oldest frame any consumer may
+   * still ask for; the queue always keeps `lastFrame` itself (the next XOR reference).
+   */
+  retainFrom(frame: number): void {
+    this.keepFrom = Math.max(this.keepFrom, Math.min(frame, this.last));
+  }
+
+  /** Number of frames held. */
+  get length(): number {
+    return this.last - this.first + 1;
+  }
+
+  private trim(): void {
+    if (this.keepFrom > this.first) this.first = this.keepFrom;
+  }
+
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    const buffer = new Uint8Array(capacity * this.size);
+    for (let frame = this.first; frame <= this.last; frame++) {
+      const from = (frame & (this.capacity - 1)) * this.size;
+      const to = (frame & (capacity - 1)) * this.size;
+      buffer.set(this.buffer.subarray(from, from + this.size), to);
+    }
+    this.buffer = buffer;
+    this.capacity = capacity;
+  }
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}

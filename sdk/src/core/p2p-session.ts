@@ -1,0 +1,854 @@
+import type { PeerAddress, Transport } from '../transport/transport.ts';
+import type { Game, PlayerInput } from './game.ts';
+import { InputStatus } from './game.ts';
+import type { InputCodec } from './input-codec.ts';
+import type { InputPredictor } from './input-predictor.ts';
+import { repeatLastInput } from './input-predictor.ts';
+import { InputQueue } from './input-queue.ts';
+import { SavedStateRing } from './saved-state-ring.ts';
+import { DesyncDetector } from './desync-detector.ts';
+import { LinkState, PeerLink } from './peer-link.ts';
+import type { P2PSessionConfig, ResolvedSessionConfig } from './session-config.ts';
+import { MAX_INPUT_DELAY, resolveSessionConfig } from './session-config.ts';
+import type { SessionEvent } from './session-events.ts';
+import type { PeerStats, SessionStats } from './session-stats.ts';
+import type { SessionDropReason } from './session-stats.ts';
+import { sessionFingerprint } from './session-fingerprint.ts';
+import { PacketCodec } from './packet-codec.ts';
+import type { ConnectStatus, DropReason, Message } from '../protocol/messages.ts';
+import { MAX_INPUTS_PER_PACKET, MessageType } from '../protocol/messages.ts';
+import { Prng } from '../kit/prng.ts';
+
+/** Where a session is in its life. */
+export const SessionState = {
+  /** Handshaking with peers; `advanceFrame` does nothing yet. */
+  Synchronizing: 'synchronizing',
+  Running: 'running',
+  /** `leave()` was called. */
+  Ended: 'ended',
+} as const;
+export type SessionState = (typeof SessionState)[keyof typeof SessionState];
+
+/** What one `advanceFrame` call did. */
+export const AdvanceResult = {
+  /** One frame was simulated (after any rollback). */
+  Advanced: 'advanced',
+  /** Still handshaking: nothing simulated, the input was not used. */
+  Synchronizing: 'synchronizing',
+  /**
+   * Rollback mode: the prediction window is full; wait for remote inputs. The first input given
+   * while the frame waits is kept for it (sent to peers at once); later ones are ignored.
+   */
+  PredictionLimit: 'prediction-limit',
+  /** Lockstep mode: this frame's remote inputs have not all arrived. Input handled as above. */
+  WaitingForInputs: 'waiting-for-inputs',
+  /** The session has ended. */
+  Ended: 'ended',
+} as const;
+export type AdvanceResult = (typeof AdvanceResult)[keyof typeof AdvanceResult];
+
+const NOT_AGREED = -2;
+/** Frames of a player's inputs kept behind the newest beyond what any peer may still need. */
+const HISTORY_MARGIN = MAX_INPUTS_PER_PACKET;
+/** Handshake request resend interval (ms). */
+const SYNC_RETRY_MS = 200;
+/** A quiet link sends a keepalive this often (ms). */
+const KEEPALIVE_MS = 200;
+/** Frames between wait recommendations, and the lead (frames) below which none is made. */
+const RECOMMEND_INTERVAL_FRAMES = 60;
+const RECOMMEND_MIN_FRAMES = 2;
+/** Goodbye is sent this many times: it is the one message that gets no answer. */
+const GOODBYE_COPIES = 3;
+const NO_EVENTS: readonly SessionEvent[] = Object.freeze([]);
+
+/**
+ * A rollback (or, with `maxPrediction: 0`, lockstep) session between 2 to 16 peers, one player
+ * per peer, talking directly over a {@link Transport}.
+ *
+ * Pure and synchronous: it never reads a clock or starts a timer. Each frame the game calls
+ * `poll(nowMs)` (network in and out, timeouts) and then `advanceFrame(localInput)` (which calls the
+ * game's `step`, and `save`/`load` when rolling back). See docs/main-loop.md.
+ */
+export class P2PSession<I, S> {
+  private readonly cfg: ResolvedSessionConfig;
+  private readonly game: Game<I, S>;
+  private readonly transport: Transport;
+  private readonly codec: InputCodec<I>;
+  private readonly predictor: InputPredictor;
+  private readonly packets: PacketCodec;
+  private readonly n: number;
+  private readonly local: number;
+  private readonly size: number;
+  private readonly token: number;
+  private readonly fingerprint: number;
+  private readonly rng: Prng;
+  private readonly onChecksum: ((frame: number, checksum: number) => void) | undefined;
+
+  private readonly queues: InputQueue[];
+  private readonly links: (PeerLink | undefined)[];
+  private readonly byAddress = new Map<PeerAddress, PeerLink>();
+  private readonly disconnected: Uint8Array;
+  /** Last frame of a dropped player's real inputs, once every survivor agrees; NOT_AGREED before. */
+  private readonly agreed: Int32Array;
+  private readonly statuses: { disconnected: boolean; lastFrame: number }[];
+
+  private readonly ring: SavedStateRing<S> | undefined;
+  /** What each remote player's input was when a frame was simulated: slot = (frame % slots) * n + player. */
+  private readonly usedSlots: number;
+  private readonly usedFrame: Int32Array;
+  private readonly usedStatus: Uint8Array;
+  private readonly usedBytes: Uint8Array;
+
+  private readonly stepBytes: Uint8Array[];
+  private readonly stepInputs: { input: I; status: InputStatus }[];
+  private readonly localBytes: Uint8Array;
+  private readonly zero: Uint8Array;
+  private readonly sendScratch: Uint8Array;
+  private readonly desync: DesyncDetector;
+
+  private sessionState: SessionState = SessionState.Synchronizing;
+  private frame = 0;
+  private delay: number;
+  private firstIncorrect = -1;
+  private blame = -1;
+  /** Newest local frame whose input differs from the one before: peers must hear of it at once. */
+  private lastChangeFrame = -1;
+  private nowMs = 0;
+  private nextRecommendFrame = RECOMMEND_INTERVAL_FRAMES;
+  /** Newest frame whose checksum has been taken as confirmed. */
+  private checksummedThrough = -1;
+
+  private pendingEvents: SessionEvent[] = [];
+  private rollbackTotal = 0;
+  private maxRollback = 0;
+  private stalls = 0;
+  private desyncCount = 0;
+  private readonly drops: Record<DropReason | SessionDropReason, number> = {
+    truncated: 0,
+    oversized: 0,
+    magic: 0,
+    version: 0,
+    'unknown-type': 0,
+    malformed: 0,
+    gap: 0,
+    'unknown-sender': 0,
+    spoofed: 0,
+    stale: 0,
+    incompatible: 0,
+  };
+
+  constructor(config: P2PSessionConfig<I, S>) {
+    this.cfg = resolveSessionConfig(config);
+    this.game = config.game;
+    this.transport = config.transport;
+    this.codec = config.input;
+    this.predictor = config.predictor ?? repeatLastInput;
+    this.n = this.cfg.playerCount;
+    this.local = this.cfg.localPlayer;
+    this.size = config.input.size;
+    this.delay = this.cfg.inputDelay;
+    this.rng = new Prng(config.seed);
+    this.onChecksum = config.onChecksum;
+    this.token = this.rng.nextU32() & 0xffff;
+    this.fingerprint = sessionFingerprint(this.n, this.size, this.cfg.matchId);
+
+    this.queues = Array.from({ length: this.n }, () => new InputQueue(this.size));
+    this.disconnected = new Uint8Array(this.n);
+    this.agreed = new Int32Array(this.n).fill(NOT_AGREED);
+    this.statuses = Array.from({ length: this.n }, () => ({ disconnected: false, lastFrame: -1 }));
+    this.links = this.cfg.addresses.map((address, player) => {
+      if (address === undefined) return undefined;
+      const link = new PeerLink(player, address, this.n, this.cfg.syncRoundTrips);
+      this.byAddress.set(address, link);
+      return link;
+    });
+
+    const rollback = this.cfg.maxPrediction > 0;
+    this.ring = rollback ? new SavedStateRing<S>(this.cfg.maxPrediction + 2) : undefined;
+    this.usedSlots = this.cfg.maxPrediction + 2;
+    this.usedFrame = new Int32Array(this.usedSlots * this.n).fill(-1);
+    this.usedStatus = new Uint8Array(this.usedSlots * this.n);
+    this.usedBytes = new Uint8Array(this.usedSlots * this.n * this.size);
+
+    this.stepBytes = Array.from({ length: this.n }, () => new Uint8Array(this.size));
+    this.stepInputs = this.stepBytes.map((bytes) => ({ input: this.codec.decode(bytes), status: InputStatus.Confirmed as InputStatus }));
+    this.localBytes = new Uint8Array(this.size);
+    this.zero = new Uint8Array(this.size);
+    this.sendScratch = new Uint8Array(MAX_INPUTS_PER_PACKET * this.size);
+    this.desync = new DesyncDetector(this.n);
+    this.packets = new PacketCodec(this.n, this.size, (player, frame) => this.queues[player]?.get(frame));
+  }
+
+  /** Where the session is in its life. */
+  get state(): SessionState {
+    return this.sessionState;
+  }
+
+  /** The frame the next `advanceFrame` simulates. */
+  get currentFrame(): number {
+    return this.frame;
+  }
+
+  /** Newest frame whose inputs are final for every player (-1: none yet). */
+  get confirmedFrame(): number {
+    return this.confirmedThrough(true);
+  }
+
+  get localPlayer(): number {
+    return this.local;
+  }
+
+  get playerCount(): number {
+    return this.n;
+  }
+
+  get inputDelay(): number {
+    return this.delay;
+  }
+
+  /** Whether rollback is on (false: lockstep). */
+  get rollback(): boolean {
+    return this.ring !== undefined;
+  }
+
+  /**
+   * Changes the input delay (frames) from the next input on. Raising it repeats the last input to
+   * fill the gap; lowering it drops local inputs until the frames catch up. Peers need not agree.
+   */
+  setInputDelay(frames: number): void {
+    if (!Number.isInteger(frames) || frames < 0 || frames > MAX_INPUT_DELAY) {
+      throw new RangeError(`inputDelay must be an integer in 0..${MAX_INPUT_DELAY}, got ${String(frames)}`);
+    }
+    this.delay = frames;
+  }
+
+  /**
+   * How many frames this peer runs ahead of the slowest peer, averaged (may be fractional or
+   * negative). A frame pacer slows down a little while this is positive; see `FramePacer`.
+   */
+  get framesAhead(): number {
+    let ahead = 0;
+    for (const link of this.links) {
+      if (link !== undefined && link.state === LinkState.Running) ahead = Math.max(ahead, link.timeSync.framesAhead);
+    }
+    return ahead;
+  }
+
+  /** Drains the events raised since the last call. */
+  events(): readonly SessionEvent[] {
+    if (this.pendingEvents.length === 0) return NO_EVENTS;
+    const out = this.pendingEvents;
+    this.pendingEvents = [];
+    return out;
+  }
+
+  /**
+   * Receives and handles every waiting packet, runs the timers (handshake, resends, keepalive,
+   * quality reports, timeouts) and sends what is due. Call once per frame before `advanceFrame`,
+   * and also while the game is paused or stalled, so that peers keep hearing from us.
+   *
+   * @param nowMs A monotonic clock in ms (e.g. `performance.now()`); never goes backwards.
+   */
+  poll(nowMs: number): void {
+    if (nowMs > this.nowMs) this.nowMs = nowMs;
+    if (this.sessionState === SessionState.Ended) {
+      this.transport.receive();
+      return;
+    }
+    for (const datagram of this.transport.receive()) this.handleDatagram(datagram.from, datagram.data);
+    this.runTimers();
+    this.checkAgreements();
+    this.flush(false);
+  }
+
+  /**
+   * Simulates one frame with `localInput` (delayed by the input delay), first rolling back and
+   * re-simulating if a remote input proved a prediction wrong. Sends the input to peers at once
+   * when it changed.
+   */
+  advanceFrame(localInput: I): AdvanceResult {
+    if (this.sessionState === SessionState.Ended) return AdvanceResult.Ended;
+    if (this.sessionState === SessionState.Synchronizing) return AdvanceResult.Synchronizing;
+
+    if (this.firstIncorrect >= 0) this.rollBack();
+
+    // The input is recorded (for frame + delay) even if this frame must wait: peers need it to
+    // get here too. While the frame waits, later inputs for the same target frame are ignored.
+    this.addLocalInput(localInput);
+    const confirmedRemote = this.confirmedThrough(false);
+    if (this.frame - confirmedRemote > this.cfg.maxPrediction) {
+      this.stalls++;
+      this.takeChecksums();
+      this.flush(true);
+      return this.ring !== undefined ? AdvanceResult.PredictionLimit : AdvanceResult.WaitingForInputs;
+    }
+
+    this.sampleTimeSync();
+    this.simulate(true);
+    this.takeChecksums();
+    this.recommendWait();
+    this.trimHistory();
+    this.flush(true);
+    return AdvanceResult.Advanced;
+  }
+
+  /** Drops a player now on this peer's own authority (e.g. kicked); survivors agree on its last frame. */
+  disconnectPlayer(player: number): void {
+    if (!Number.isInteger(player) || player < 0 || player >= this.n) throw new RangeError(`no player ${String(player)}`);
+    if (player === this.local) throw new RangeError('cannot disconnect the local player; call leave()');
+    this.dropPlayer(player);
+    this.checkAgreements();
+  }
+
+  /** Leaves the session: tells every peer our inputs end at the last one sent, then goes quiet. */
+  leave(): void {
+    if (this.sessionState === SessionState.Ended) return;
+    const lastFrame = this.queues[this.local]?.lastFrame ?? -1;
+    for (const link of this.links) {
+      if (link === undefined || link.state === LinkState.Disconnected) continue;
+      for (let i = 0; i < GOODBYE_COPIES; i++) this.send(link, { type: MessageType.Goodbye, lastFrame });
+    }
+    this.sessionState = SessionState.Ended;
+  }
+
+  /**
+   * The inputs this peer holds for `player`, oldest first: every frame back to the oldest one some
+   * peer may still lack. A new session authority (host migration) restarts from these.
+   */
+  inputHistory(player: number): { readonly firstFrame: number; readonly lastFrame: number; get(frame: number): Uint8Array | undefined } {
+    const queue = this.queues[player];
+    if (queue === undefined) throw new RangeError(`no player ${String(player)}`);
+    return { firstFrame: queue.firstFrame, lastFrame: queue.lastFrame, get: (frame) => queue.get(frame)?.slice() };
+  }
+
+  stats(): SessionStats {
+    const peers: PeerStats[] = [];
+    for (const link of this.links) if (link !== undefined) peers.push(this.peerStats(link.player));
+    return {
+      currentFrame: this.frame,
+      confirmedFrame: this.confirmedFrame,
+      rollbackFrames: this.rollbackTotal,
+      maxRollbackFrames: this.maxRollback,
+      stallFrames: this.stalls,
+      dropped: { ...this.drops },
+      desyncs: this.desyncCount,
+      peers,
+    };
+  }
+
+  peerStats(player: number): PeerStats {
+    const link = this.links[player];
+    if (link === undefined) throw new RangeError(`player ${String(player)} is not a remote player`);
+    return {
+      player,
+      rttMs: Math.max(0, link.srttMs),
+      jitterMs: link.rttVarMs,
+      lossRate: link.loss.lossRate,
+      sendBytesPerSecond: link.sendBytesPerSecond,
+      receiveBytesPerSecond: link.receiveBytesPerSecond,
+      localFrameAdvantage: link.timeSync.localAdvantage,
+      remoteFrameAdvantage: link.timeSync.remoteAdvantage,
+      rollbackFrames: link.rollbackFrames,
+      packetsSent: link.packetsSent,
+      packetsReceived: link.packetsReceived,
+      bytesSent: link.bytesSent,
+      bytesReceived: link.bytesReceived,
+      connected: this.disconnected[player] === 0,
+    };
+  }
+
+  // ---- simulation ---------------------------------------------------------------------------
+
+  private addLocalInput(input: I): void {
+    const queue = this.queues[this.local]!;
+    this.localBytes.fill(0);
+    this.codec.encode(input, this.localBytes);
+    const target = this.frame + this.delay;
+    if (target <= queue.lastFrame) return; // the delay was lowered: this input's frame is taken
+    while (queue.lastFrame < target - 1) queue.append(queue.get(queue.lastFrame) ?? this.zero);
+    const previous = queue.get(queue.lastFrame) ?? this.zero;
+    if (!bytesEqual(previous, this.localBytes)) this.lastChangeFrame = target;
+    queue.append(this.localBytes);
+  }
+
+  /** Simulates `this.frame` and moves on; `save` is false for the first frame of a rollback. */
+  private simulate(save: boolean): void {
+    const f = this.frame;
+    if (this.ring !== undefined && save) {
+      const checksum = this.wantsChecksum(f) ? this.game.checksum() >>> 0 : undefined;
+      this.ring.save(f, this.game.save(), checksum);
+    } else if (this.ring === undefined && this.wantsChecksum(f)) {
+      // Lockstep: only confirmed frames are ever stepped, so this state is final already.
+      this.recordChecksum(f, this.game.checksum() >>> 0);
+    }
+    for (let p = 0; p < this.n; p++) this.gatherInput(p, f);
+    this.game.step(this.stepInputs as readonly PlayerInput<I>[]);
+    this.frame = f + 1;
+  }
+
+  private gatherInput(p: number, f: number): void {
+    const bytes = this.stepBytes[p]!;
+    const slot = this.stepInputs[p]!;
+    const queue = this.queues[p]!;
+    const agreed = this.agreed[p]!;
+    let status: InputStatus;
+    if (agreed !== NOT_AGREED && f > agreed) {
+      bytes.fill(0);
+      status = InputStatus.Disconnected;
+    } else if (queue.copyTo(f, bytes)) {
+      status = InputStatus.Confirmed;
+    } else {
+      this.predictor.predict(p, f, queue.get(queue.lastFrame) ?? this.zero, queue.lastFrame, bytes);
+      status = InputStatus.Predicted;
+    }
+    slot.input = this.codec.decode(bytes);
+    slot.status = status;
+    if (p !== this.local && this.ring !== undefined) {
+      const at = (f % this.usedSlots) * this.n + p;
+      this.usedFrame[at] = f;
+      this.usedStatus[at] = status;
+      if (status === InputStatus.Predicted) this.usedBytes.set(bytes, at * this.size);
+    }
+  }
+
+  private rollBack(): void {
+    const target = this.firstIncorrect;
+    this.firstIncorrect = -1;
+    const state = this.ring?.state(target);
+    if (state === undefined) {
+      throw new Error(`internal: no saved state for frame ${target} (current ${this.frame}); please report this`);
+    }
+    const end = this.frame;
+    this.game.load(state);
+    this.frame = target;
+    this.simulate(false);
+    while (this.frame < end) this.simulate(true);
+    const frames = end - target;
+    this.rollbackTotal += frames;
+    if (frames > this.maxRollback) this.maxRollback = frames;
+    const link = this.links[this.blame];
+    if (link !== undefined) link.rollbackFrames += frames;
+  }
+
+  /** A remote input for `frame` arrived: if we simulated that frame on a different guess, roll back. */
+  private checkPrediction(player: number, frame: number, input: Uint8Array): void {
+    if (frame >= this.frame || this.ring === undefined) return;
+    const at = (frame % this.usedSlots) * this.n + player;
+    if (this.usedFrame[at] !== frame || this.usedStatus[at] === InputStatus.Confirmed) return;
+    const used = this.usedBytes.subarray(at * this.size, at * this.size + this.size);
+    if (this.usedStatus[at] === InputStatus.Predicted && bytesEqual(used, input)) {
+      this.usedStatus[at] = InputStatus.Confirmed;
+      return;
+    }
+    this.markIncorrect(frame, player);
+  }
+
+  private markIncorrect(frame: number, player: number): void {
+    if (this.firstIncorrect < 0 || frame < this.firstIncorrect) {
+      this.firstIncorrect = frame;
+      this.blame = player;
+    }
+  }
+
+  /**
+   * Newest frame for which every player's input (remote players only, if `withLocal` is false)
+   * is final. A dropped player counts as final beyond its agreed last frame.
+   */
+  private confirmedThrough(withLocal: boolean): number {
+    let min = Infinity;
+    for (let p = 0; p < this.n; p++) {
+      if (p === this.local && !withLocal) continue;
+      const last = this.queues[p]!.lastFrame;
+      const agreed = this.agreed[p]!;
+      if (agreed !== NOT_AGREED && last >= agreed) continue;
+      if (last < min) min = last;
+    }
+    return min === Infinity ? Number.MAX_SAFE_INTEGER : min;
+  }
+
+  private wantsChecksum(frame: number): boolean {
+    const every = this.cfg.checksumIntervalFrames;
+    return every > 0 && frame % every === 0;
+  }
+
+  /** Takes the checksums of frames that have become confirmed since the last call. */
+  private takeChecksums(): void {
+    if (this.ring === undefined || this.cfg.checksumIntervalFrames === 0) return;
+    // The state at the start of frame f is final once every input before f is; the newest state
+    // in the ring is that of frame `this.frame - 1`.
+    const through = Math.min(this.confirmedThrough(true) + 1, this.frame - 1);
+    const every = this.cfg.checksumIntervalFrames;
+    let f = this.checksummedThrough < 0 ? 0 : this.checksummedThrough + every - (this.checksummedThrough % every);
+    for (; f <= through; f += every) {
+      const checksum = this.ring.checksum(f);
+      if (checksum !== undefined) this.recordChecksum(f, checksum);
+      this.checksummedThrough = f;
+    }
+  }
+
+  private recordChecksum(frame: number, checksum: number): void {
+    this.checksummedThrough = frame;
+    this.onChecksum?.(frame, checksum);
+    this.desync.addLocal(frame, checksum, (player, remote) => this.raiseDesync(frame, player, checksum, remote));
+    for (const link of this.links) {
+      if (link !== undefined && link.state === LinkState.Running) this.send(link, { type: MessageType.ChecksumReport, frame, checksum });
+    }
+  }
+
+  private raiseDesync(frame: number, player: number, localChecksum: number, remoteChecksum: number): void {
+    this.desyncCount++;
+    this.pendingEvents.push({ type: 'desync', frame, player, localChecksum, remoteChecksum });
+  }
+
+  private sampleTimeSync(): void {
+    for (const link of this.links) {
+      if (link === undefined || link.state !== LinkState.Running || link.remoteFrame < 0) continue;
+      const travelMs = this.nowMs - link.remoteFrameAtMs + Math.max(0, link.srttMs) / 2;
+      const remoteNow = link.remoteFrame + travelMs / this.cfg.frameMs;
+      link.timeSync.addLocalSample(this.frame - remoteNow);
+    }
+  }
+
+  private recommendWait(): void {
+    if (this.frame < this.nextRecommendFrame) return;
+    this.nextRecommendFrame = this.frame + RECOMMEND_INTERVAL_FRAMES;
+    const frames = Math.floor(this.framesAhead);
+    if (frames >= RECOMMEND_MIN_FRAMES) this.pendingEvents.push({ type: 'wait-recommendation', frames });
+  }
+
+  /** Lets each input queue forget frames that neither a rollback nor any peer can still need. */
+  private trimHistory(): void {
+    const rollbackFloor = Math.min(this.confirmedThrough(true), this.frame - 1);
+    for (let p = 0; p < this.n; p++) {
+      const queue = this.queues[p]!;
+      let keep = Math.min(rollbackFloor, queue.lastFrame - HISTORY_MARGIN);
+      for (const link of this.links) {
+        if (link !== undefined && link.state !== LinkState.Disconnected) keep = Math.min(keep, link.remoteLastFrame[p]!);
+      }
+      queue.retainFrom(keep);
+    }
+  }
+
+  // ---- network in ---------------------------------------------------------------------------
+
+  private handleDatagram(from: PeerAddress, data: Uint8Array): void {
+    const link = this.byAddress.get(from);
+    if (link === undefined) {
+      this.drops['unknown-sender']++;
+      return;
+    }
+    if (link.state === LinkState.Disconnected) {
+      this.drops.stale++;
+      return;
+    }
+    const result = this.packets.decode(data);
+    if (!result.ok) {
+      this.drops[result.reason]++;
+      return;
+    }
+    const { token, sequence, message } = result.packet;
+    const handshake = message.type === MessageType.SyncRequest || message.type === MessageType.SyncReply;
+    if (!handshake && token !== link.remoteToken) {
+      this.drops.stale++;
+      return;
+    }
+    if (handshake && !this.acceptHandshake(link, token, message)) return;
+
+    link.noteReceived(data.length);
+    link.loss.record(sequence, this.nowMs);
+    link.lastReceiveMs = this.nowMs;
+    if (link.interrupted) {
+      link.interrupted = false;
+      this.pendingEvents.push({ type: 'resumed', player: link.player });
+    }
+
+    switch (message.type) {
+      case MessageType.SyncRequest:
+        this.send(link, {
+          type: MessageType.SyncReply,
+          nonce: message.nonce,
+          fingerprint: this.fingerprint,
+          player: this.local,
+          epoch: this.cfg.epoch,
+        });
+        return;
+      case MessageType.SyncReply:
+        this.onSyncReply(link, message.nonce);
+        return;
+      case MessageType.Input:
+        this.onStatuses(link, message.currentFrame, message.statuses);
+        if (this.disconnected[link.player] === 0) this.onInputs(link, message.player, message.startFrame, message.inputs);
+        return;
+      case MessageType.InputAck:
+        this.onStatuses(link, message.currentFrame, message.statuses);
+        return;
+      case MessageType.QualityReport:
+        link.timeSync.setRemoteAdvantage(message.frameAdvantage / 8);
+        this.send(link, { type: MessageType.QualityReply, pongMs: message.pingMs });
+        return;
+      case MessageType.QualityReply:
+        link.addRttSample(((Math.floor(this.nowMs) >>> 0) - message.pongMs) >>> 0);
+        return;
+      case MessageType.KeepAlive:
+        return;
+      case MessageType.ChecksumReport: {
+        const mine = this.desync.addRemote(link.player, message.frame, message.checksum);
+        if (mine !== undefined) this.raiseDesync(message.frame, link.player, mine, message.checksum);
+        return;
+      }
+      case MessageType.Goodbye:
+        this.dropPlayer(link.player);
+        return;
+    }
+  }
+
+  /** Checks a handshake message's claims; learns the peer's token. False: dropped. */
+  private acceptHandshake(link: PeerLink, token: number, message: Message): boolean {
+    if (message.type !== MessageType.SyncRequest && message.type !== MessageType.SyncReply) return true;
+    if (message.player !== link.player) {
+      this.drops.spoofed++;
+      return false;
+    }
+    if (message.fingerprint !== this.fingerprint || message.epoch !== this.cfg.epoch) {
+      this.drops.incompatible++;
+      if (!link.incompatibleReported) {
+        link.incompatibleReported = true;
+        const reason =
+          message.fingerprint !== this.fingerprint
+            ? 'session parameters differ (player count, input size or match id)'
+            : `epoch ${message.epoch} differs from ours (${this.cfg.epoch})`;
+        this.pendingEvents.push({ type: 'incompatible-peer', player: link.player, reason });
+      }
+      return false;
+    }
+    if (link.remoteToken < 0) link.remoteToken = token;
+    if (token !== link.remoteToken) {
+      this.drops.stale++;
+      return false;
+    }
+    return true;
+  }
+
+  private onSyncReply(link: PeerLink, nonce: number): void {
+    if (link.state !== LinkState.Syncing || nonce !== link.syncNonce) return;
+    link.addRttSample(this.nowMs - link.syncSentMs);
+    link.syncNonce = -1;
+    link.syncSentMs = -Infinity; // ask again on the next poll
+    link.syncRemaining--;
+    link.syncDone++;
+    const total = this.cfg.syncRoundTrips;
+    this.pendingEvents.push({ type: 'synchronizing', player: link.player, count: link.syncDone, total });
+    if (link.syncRemaining > 0) return;
+    link.state = LinkState.Running;
+    this.pendingEvents.push({ type: 'synchronized', player: link.player });
+    if (this.links.every((l) => l === undefined || l.state !== LinkState.Syncing)) {
+      this.sessionState = SessionState.Running;
+      for (const l of this.links) if (l !== undefined) l.lastReceiveMs = Math.max(l.lastReceiveMs, this.nowMs);
+      this.pendingEvents.push({ type: 'running' });
+    }
+  }
+
+  private onStatuses(link: PeerLink, currentFrame: number, statuses: readonly ConnectStatus[]): void {
+    if (currentFrame > link.remoteFrame) {
+      link.remoteFrame = currentFrame;
+      link.remoteFrameAtMs = this.nowMs;
+    }
+    for (let p = 0; p < this.n; p++) {
+      const status = statuses[p]!;
+      link.mergeStatus(p, status.lastFrame, status.disconnected);
+    }
+    if (link.remoteDisconnected[this.local]) {
+      // That peer has dropped us: we cannot play on with it.
+      this.dropPlayer(link.player);
+      return;
+    }
+    for (let p = 0; p < this.n; p++) {
+      if (p !== this.local && link.remoteDisconnected[p] && !this.disconnected[p]) this.dropPlayer(p);
+    }
+  }
+
+  private onInputs(link: PeerLink, player: number, startFrame: number, inputs: Uint8Array): void {
+    // Own inputs, or a departed player's inputs forwarded by a survivor; nothing else.
+    const own = player === link.player;
+    if (player === this.local || (!own && !this.disconnected[player]) || (own && this.disconnected[player])) {
+      this.drops.spoofed++;
+      return;
+    }
+    const queue = this.queues[player]!;
+    const count = inputs.length / this.size;
+    let appended = false;
+    for (let i = 0; i < count; i++) {
+      const frame = startFrame + i;
+      if (frame <= queue.lastFrame) continue;
+      if (frame !== queue.lastFrame + 1) break; // cannot happen: the decoder checks the reference
+      const agreed = this.agreed[player]!;
+      if (agreed !== NOT_AGREED && frame > agreed) break;
+      const input = inputs.subarray(i * this.size, (i + 1) * this.size);
+      queue.append(input);
+      this.checkPrediction(player, frame, input);
+      appended = true;
+    }
+    if (appended || inputs.length > 0) link.ackPending = true;
+  }
+
+  // ---- timers and disconnects -----------------------------------------------------------------
+
+  private runTimers(): void {
+    const now = this.nowMs;
+    for (const link of this.links) {
+      if (link === undefined || link.state === LinkState.Disconnected) continue;
+      link.tick(now);
+      if (this.sessionState !== SessionState.Running) continue;
+      const silentMs = now - link.lastReceiveMs;
+      if (silentMs >= this.cfg.disconnectTimeoutMs) {
+        this.dropPlayer(link.player);
+      } else if (silentMs >= this.cfg.disconnectNotifyStartMs && !link.interrupted) {
+        link.interrupted = true;
+        this.pendingEvents.push({
+          type: 'interrupted',
+          player: link.player,
+          disconnectInMs: this.cfg.disconnectTimeoutMs - silentMs,
+        });
+      }
+    }
+  }
+
+  /** Marks `player` gone in our own view. The frame its inputs end at is agreed in `checkAgreements`. */
+  private dropPlayer(player: number): void {
+    if (this.disconnected[player]) return;
+    this.disconnected[player] = 1;
+    const link = this.links[player];
+    if (link !== undefined) link.state = LinkState.Disconnected;
+  }
+
+  /**
+   * A dropped player's last frame is agreed once every survivor reports it dropped: it is the
+   * newest of its inputs that any survivor holds (survivors forward the missing ones to each
+   * other), so no frame anyone has confirmed ever changes.
+   */
+  private checkAgreements(): void {
+    for (let x = 0; x < this.n; x++) {
+      if (!this.disconnected[x] || this.agreed[x] !== NOT_AGREED) continue;
+      let last = this.queues[x]!.lastFrame;
+      let everyone = true;
+      for (const link of this.links) {
+        if (link === undefined || link.player === x || link.state === LinkState.Disconnected) continue;
+        if (!link.remoteDisconnected[x]) {
+          everyone = false;
+          break;
+        }
+        last = Math.max(last, link.remoteLastFrame[x]!);
+      }
+      if (!everyone) continue;
+      this.agreed[x] = last;
+      this.pendingEvents.push({ type: 'disconnected', player: x, frame: last });
+      if (this.ring !== undefined && last + 1 < this.frame) this.markIncorrect(last + 1, x);
+    }
+  }
+
+  // ---- network out --------------------------------------------------------------------------
+
+  /**
+   * Sends what is due to each peer. `fromAdvance`: called right after a new local input, when only
+   * inputs (changed ones at once, unchanged ones at the resend interval) are considered.
+   */
+  private flush(fromAdvance: boolean): void {
+    const now = this.nowMs;
+    this.updateStatuses();
+    for (const link of this.links) {
+      if (link === undefined || link.state === LinkState.Disconnected) continue;
+      if (link.state === LinkState.Syncing) {
+        if (!fromAdvance && now - link.syncSentMs >= SYNC_RETRY_MS) {
+          link.syncNonce = this.rng.nextU32();
+          link.syncSentMs = now;
+          this.send(link, {
+            type: MessageType.SyncRequest,
+            nonce: link.syncNonce,
+            fingerprint: this.fingerprint,
+            player: this.local,
+            epoch: this.cfg.epoch,
+          });
+        }
+        // A peer that finished its handshake first may already send inputs: acknowledge them.
+        if (this.sessionState !== SessionState.Running) continue;
+      }
+      this.sendInputs(link, now);
+      if (fromAdvance) continue;
+      this.forwardInputs(link, now);
+      if (link.ackPending && now - link.lastSendMs >= this.cfg.inputResendMs) {
+        this.send(link, { type: MessageType.InputAck, currentFrame: this.frame, statuses: this.statuses });
+      }
+      if (now - link.lastQualityMs >= this.cfg.qualityReportMs) {
+        link.lastQualityMs = now;
+        this.send(link, {
+          type: MessageType.QualityReport,
+          pingMs: Math.floor(now) >>> 0,
+          frameAdvantage: Math.round(link.timeSync.localAdvantage * 8),
+        });
+      }
+      if (now - link.lastSendMs >= KEEPALIVE_MS) this.send(link, { type: MessageType.KeepAlive });
+    }
+  }
+
+  private updateStatuses(): void {
+    for (let p = 0; p < this.n; p++) {
+      const status = this.statuses[p]!;
+      status.disconnected = this.disconnected[p] === 1;
+      status.lastFrame = this.queues[p]!.lastFrame;
+    }
+  }
+
+  /** Our own inputs the peer has not acknowledged: at once if they changed, else at the resend interval. */
+  private sendInputs(link: PeerLink, now: number): void {
+    const queue = this.queues[this.local]!;
+    const acked = link.remoteLastFrame[this.local]!;
+    if (queue.lastFrame <= acked) return;
+    // In lockstep every input is awaited, so each goes out at once; with rollback an unchanged
+    // input was predicted right already and can wait for the resend interval.
+    const changed = this.ring === undefined ? queue.lastFrame > link.sentThrough : this.lastChangeFrame > link.sentThrough;
+    if (!changed && now - link.lastInputSendMs < this.cfg.inputResendMs) return;
+    this.sendRun(link, this.local, acked + 1);
+    link.sentThrough = queue.lastFrame;
+    link.lastInputSendMs = now;
+  }
+
+  /** A departed player's inputs that this survivor lacks and we hold. */
+  private forwardInputs(link: PeerLink, now: number): void {
+    for (let x = 0; x < this.n; x++) {
+      if (!this.disconnected[x] || x === link.player || !link.remoteDisconnected[x]) continue;
+      const theirs = link.remoteLastFrame[x]!;
+      if (theirs >= this.queues[x]!.lastFrame || now - link.forwardSentMs[x]! < this.cfg.inputResendMs) continue;
+      link.forwardSentMs[x] = now;
+      this.sendRun(link, x, theirs + 1);
+    }
+  }
+
+  private sendRun(link: PeerLink, player: number, from: number): void {
+    const queue = this.queues[player]!;
+    const start = Math.max(from, queue.firstFrame);
+    const end = Math.min(queue.lastFrame, start + MAX_INPUTS_PER_PACKET - 1);
+    if (end < start) return;
+    for (let f = start; f <= end; f++) queue.copyTo(f, this.sendScratch.subarray((f - start) * this.size));
+    this.send(link, {
+      type: MessageType.Input,
+      player,
+      currentFrame: this.frame,
+      statuses: this.statuses,
+      startFrame: start,
+      inputs: this.sendScratch.subarray(0, (end - start + 1) * this.size),
+    });
+    link.ackPending = false;
+  }
+
+  private send(link: PeerLink, message: Message): void {
+    const bytes = this.packets.encode({ token: this.token, sequence: link.sequence, message });
+    this.transport.send(link.address, bytes);
+    link.noteSent(bytes.length, this.nowMs);
+  }
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

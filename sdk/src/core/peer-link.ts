@@ -1,0 +1,129 @@
+import type { PeerAddress } from '../transport/transport.ts';
+import { LossEstimator } from './loss-estimator.ts';
+import { TimeSync } from './time-sync.ts';
+
+export const LinkState = {
+  /** Handshake round trips under way. */
+  Syncing: 0,
+  /** Synchronized; inputs flow. */
+  Running: 1,
+  /** Dropped: nothing is sent to it and its packets are ignored. */
+  Disconnected: 2,
+} as const;
+export type LinkState = (typeof LinkState)[keyof typeof LinkState];
+
+/**
+ * Everything the session knows about one remote peer: handshake progress, timers, round-trip
+ * estimate, the peer's latest view of every player, time sync and traffic counters. Plain state
+ * with small helpers; the session decides what to send and when.
+ */
+export class PeerLink {
+  state: LinkState = LinkState.Syncing;
+  /** The peer's session token (u16) once learned from its handshake; -1 before. */
+  remoteToken = -1;
+  /** An `incompatible-peer` event was raised for this peer already (one is enough). */
+  incompatibleReported = false;
+
+  syncRemaining: number;
+  syncNonce = -1;
+  syncSentMs = -Infinity;
+  syncDone = 0;
+
+  lastReceiveMs = -Infinity;
+  lastSendMs = -Infinity;
+  lastInputSendMs = -Infinity;
+  lastQualityMs = -Infinity;
+  interrupted = false;
+  /** We received inputs that we have not acknowledged in a packet yet. */
+  ackPending = false;
+  /** Newest own-input frame included in a packet to this peer. */
+  sentThrough = -1;
+  /** When inputs of a departed player were last forwarded to this peer, per player (ms). */
+  readonly forwardSentMs: Float64Array;
+
+  /** Smoothed round trip (ms); -1 until the first sample. */
+  srttMs = -1;
+  rttVarMs = 0;
+
+  /** The peer's view: last frame it holds of each player's inputs (-1: none). Only grows. */
+  readonly remoteLastFrame: Int32Array;
+  /** The peer's view: players it has dropped. Only ever set. */
+  readonly remoteDisconnected: Uint8Array;
+  /** The peer's newest reported current frame and when we heard it (ms). */
+  remoteFrame = -1;
+  remoteFrameAtMs = 0;
+
+  readonly timeSync = new TimeSync();
+  readonly loss = new LossEstimator();
+  /** Next 8-bit sequence number for our packets to this peer. */
+  sequence = 0;
+
+  rollbackFrames = 0;
+  packetsSent = 0;
+  packetsReceived = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+  private windowStartMs = -1;
+  private windowSent = 0;
+  private windowReceived = 0;
+  sendBytesPerSecond = 0;
+  receiveBytesPerSecond = 0;
+
+  constructor(
+    readonly player: number,
+    readonly address: PeerAddress,
+    playerCount: number,
+    syncRoundTrips: number,
+  ) {
+    this.syncRemaining = syncRoundTrips;
+    this.remoteLastFrame = new Int32Array(playerCount).fill(-1);
+    this.remoteDisconnected = new Uint8Array(playerCount);
+    this.forwardSentMs = new Float64Array(playerCount).fill(-Infinity);
+  }
+
+  /** Folds a round-trip sample into the estimate (RFC 6298 style smoothing). */
+  addRttSample(rttMs: number): void {
+    const sample = Math.max(0, rttMs);
+    if (this.srttMs < 0) {
+      this.srttMs = sample;
+      this.rttVarMs = sample / 2;
+    } else {
+      this.rttVarMs = 0.75 * this.rttVarMs + 0.25 * Math.abs(this.srttMs - sample);
+      this.srttMs = 0.875 * this.srttMs + 0.125 * sample;
+    }
+  }
+
+  noteSent(bytes: number, nowMs: number): void {
+    this.packetsSent++;
+    this.bytesSent += bytes;
+    this.windowSent += bytes;
+    this.lastSendMs = nowMs;
+    this.sequence = (this.sequence + 1) & 0xff;
+  }
+
+  noteReceived(bytes: number): void {
+    this.packetsReceived++;
+    this.bytesReceived += bytes;
+    this.windowReceived += bytes;
+  }
+
+  /** Rolls the one-second traffic window and the loss window. */
+  tick(nowMs: number): void {
+    this.loss.roll(nowMs);
+    if (this.windowStartMs < 0) this.windowStartMs = nowMs;
+    const span = nowMs - this.windowStartMs;
+    if (span >= 1000) {
+      this.sendBytesPerSecond = (this.windowSent * 1000) / span;
+      this.receiveBytesPerSecond = (this.windowReceived * 1000) / span;
+      this.windowSent = 0;
+      this.windowReceived = 0;
+      this.windowStartMs = nowMs;
+    }
+  }
+
+  /** Merges a status view from the peer: frames only grow, a drop is never undone. */
+  mergeStatus(player: number, lastFrame: number, disconnected: boolean): void {
+    if (lastFrame > (this.remoteLastFrame[player] ?? -1)) this.remoteLastFrame[player] = lastFrame;
+    if (disconnected) this.remoteDisconnected[player] = 1;
+  }
+}

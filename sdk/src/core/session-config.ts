@@ -1,0 +1,147 @@
+import type { Game } from './game.ts';
+import type { InputCodec } from './input-codec.ts';
+import type { InputPredictor } from './input-predictor.ts';
+import type { PeerAddress, Transport } from '../transport/transport.ts';
+import { MAX_INPUT_BYTES, MAX_PLAYERS } from '../protocol/messages.ts';
+
+/** One seat of a session: the player on this machine, or a remote one at a transport address. */
+export type PlayerSpec = { readonly kind: 'local' } | { readonly kind: 'remote'; readonly address: PeerAddress };
+
+export interface P2PSessionConfig<I, S> {
+  /** Every player, in handle order (handle = index); exactly one is local. 2..16 players. */
+  readonly players: readonly PlayerSpec[];
+  readonly game: Game<I, S>;
+  readonly transport: Transport;
+  /** How inputs become bytes; `bytesInputCodec(n)` for raw bytes. */
+  readonly input: InputCodec<I>;
+  /**
+   * Randomness for the handshake nonces and this session's token (u32). Use a real random
+   * source (e.g. `crypto.getRandomValues`) in production; a fixed seed makes tests repeatable.
+   */
+  readonly seed: number;
+  /** Frames between pressing a button and its effect locally. Hides latency; changeable. Default 2. */
+  readonly inputDelay?: number;
+  /**
+   * Most frames run ahead of the last confirmed inputs before stalling. Default 8.
+   * 0 runs deterministic lockstep: never predict, never save or load a state.
+   */
+  readonly maxPrediction?: number;
+  /** Guesses missing remote inputs; default repeats the last received input. */
+  readonly predictor?: InputPredictor;
+  /** Simulation rate (frames per second), used to turn latency into frames. Default 60. */
+  readonly fps?: number;
+  /** Silence after which a peer is dropped (ms). Default 2000. */
+  readonly disconnectTimeoutMs?: number;
+  /** Silence after which an `interrupted` event warns of a coming drop (ms). Default 500. */
+  readonly disconnectNotifyStartMs?: number;
+  /** Frames between checksum exchanges for desync detection; 0 turns it off. Default 60. */
+  readonly checksumIntervalFrames?: number;
+  /**
+   * Shared by all peers of one match (u32), so that packets of another match are refused.
+   * Part of the handshake fingerprint together with player count and input size. Default 0.
+   */
+  readonly matchId?: number;
+  /** Epoch of the authority that decided this session's settings (u32). Peers must agree. Default 0. */
+  readonly epoch?: number;
+  /** Handshake round trips before a peer counts as synchronized. Default 5. */
+  readonly syncRoundTrips?: number;
+  /** How often to resend unacknowledged inputs while nothing new is sent (ms). Default 2 frames. */
+  readonly inputResendMs?: number;
+  /** Quality report (ping, frame advantage) interval per peer (ms). Default 1000. */
+  readonly qualityReportMs?: number;
+  /**
+   * Called with each confirmed frame's checksum as it is taken (every `checksumIntervalFrames`),
+   * the same value that is sent to peers. For logs, replays and tests.
+   */
+  readonly onChecksum?: (frame: number, checksum: number) => void;
+}
+
+/** A config with every default filled in. */
+export interface ResolvedSessionConfig {
+  readonly playerCount: number;
+  readonly localPlayer: number;
+  readonly addresses: readonly (PeerAddress | undefined)[];
+  readonly inputDelay: number;
+  readonly maxPrediction: number;
+  readonly fps: number;
+  readonly frameMs: number;
+  readonly disconnectTimeoutMs: number;
+  readonly disconnectNotifyStartMs: number;
+  readonly checksumIntervalFrames: number;
+  readonly matchId: number;
+  readonly epoch: number;
+  readonly syncRoundTrips: number;
+  readonly inputResendMs: number;
+  readonly qualityReportMs: number;
+}
+
+/** Largest input delay accepted (frames): beyond this a game feels broken anyway. */
+export const MAX_INPUT_DELAY = 30;
+/** Largest prediction window accepted (frames). */
+export const MAX_PREDICTION = 30;
+
+/** Checks a config and fills in defaults. Throws a `RangeError` naming the bad field. */
+export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): ResolvedSessionConfig {
+  const players = config.players;
+  if (!Array.isArray(players) || players.length < 2 || players.length > MAX_PLAYERS) {
+    throw new RangeError(`players: need 2..${MAX_PLAYERS} players, got ${Array.isArray(players) ? players.length : typeof players}`);
+  }
+  let localPlayer = -1;
+  const addresses: (PeerAddress | undefined)[] = [];
+  const seen = new Set<PeerAddress>();
+  players.forEach((p, handle) => {
+    if (p.kind === 'local') {
+      if (localPlayer >= 0) throw new RangeError(`players[${handle}]: only one local player per session (also players[${localPlayer}])`);
+      localPlayer = handle;
+      addresses.push(undefined);
+    } else if (p.kind === 'remote') {
+      if (typeof p.address !== 'string' || p.address.length === 0) throw new RangeError(`players[${handle}].address must be a non-empty string`);
+      if (seen.has(p.address)) throw new RangeError(`players[${handle}].address ${p.address} is used twice`);
+      seen.add(p.address);
+      addresses.push(p.address);
+    } else {
+      throw new RangeError(`players[${handle}].kind must be 'local' or 'remote'`);
+    }
+  });
+  if (localPlayer < 0) throw new RangeError('players: one player must be local');
+  if (!Number.isInteger(config.input.size) || config.input.size < 1 || config.input.size > MAX_INPUT_BYTES) {
+    throw new RangeError(`input.size must be an integer in 1..${MAX_INPUT_BYTES}, got ${config.input.size}`);
+  }
+  const fps = config.fps ?? 60;
+  const resolved: ResolvedSessionConfig = {
+    playerCount: players.length,
+    localPlayer,
+    addresses,
+    inputDelay: int('inputDelay', config.inputDelay ?? 2, 0, MAX_INPUT_DELAY),
+    maxPrediction: int('maxPrediction', config.maxPrediction ?? 8, 0, MAX_PREDICTION),
+    fps: int('fps', fps, 1, 1000),
+    frameMs: 1000 / fps,
+    disconnectTimeoutMs: num('disconnectTimeoutMs', config.disconnectTimeoutMs ?? 2000, 1),
+    disconnectNotifyStartMs: num('disconnectNotifyStartMs', config.disconnectNotifyStartMs ?? 500, 0),
+    checksumIntervalFrames: int('checksumIntervalFrames', config.checksumIntervalFrames ?? 60, 0, 1 << 20),
+    matchId: int('matchId', config.matchId ?? 0, 0, 0xffffffff),
+    epoch: int('epoch', config.epoch ?? 0, 0, 0xffffffff),
+    syncRoundTrips: int('syncRoundTrips', config.syncRoundTrips ?? 5, 1, 100),
+    inputResendMs: num('inputResendMs', config.inputResendMs ?? (2 * 1000) / fps, 1),
+    qualityReportMs: num('qualityReportMs', config.qualityReportMs ?? 1000, 10),
+  };
+  int('seed', config.seed, 0, 0xffffffff);
+  if (resolved.disconnectNotifyStartMs >= resolved.disconnectTimeoutMs) {
+    throw new RangeError('disconnectNotifyStartMs must be less than disconnectTimeoutMs');
+  }
+  return resolved;
+}
+
+function int(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function num(name: string, value: number, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new RangeError(`${name} must be a finite number >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,33 @@
+/**
+ * Backspin: rollback netcode and deterministic lockstep for web games.
+ * Browser-safe entry point; Node-only helpers are in `backspin/node`.
+ */
+export { P2PSession, SessionState, AdvanceResult } from './core/p2p-session.ts';
+export { SyncTestSession } from './core/sync-test-session.ts';
+export type { SyncTestConfig, SyncTestMismatch } from './core/sync-test-session.ts';
+export { InputStatus } from './core/game.ts';
+export type { Game, PlayerInput } from './core/game.ts';
+export { bytesInputCodec } from './core/input-codec.ts';
+export type { InputCodec } from './core/input-codec.ts';
+export { repeatLastInput } from './core/input-predictor.ts';
+export type { InputPredictor } from './core/input-predictor.ts';
+export { resolveSessionConfig, MAX_INPUT_DELAY, MAX_PREDICTION } from './core/session-config.ts';
+export type { P2PSessionConfig, PlayerSpec, ResolvedSessionConfig } from './core/session-config.ts';
+export type { SessionEvent, SessionEventType } from './core/session-events.ts';
+export { SessionDropReason } from './core/session-stats.ts';
+export type { PeerStats, SessionStats } from './core/session-stats.ts';
+export { FramePacer } from './core/frame-pacer.ts';
+export type { Datagram, PeerAddress, Transport } from './transport/transport.ts';
+export * from './kit/index.ts';
+export * from './sim/index.ts';
+export { SimulatedMatch } from './sim/simulated-match.ts';
+export type { SimulatedMatchOptions, SimulatedPeer, ChecksumComparison } from './sim/simulated-match.ts';
+export { TestGame } from './testing/test-game.ts';
+export {
+  PROTOCOL_MAGIC,
+  PROTOCOL_VERSION,
+  MAX_PACKET_BYTES,
+  MAX_PLAYERS,
+  MAX_INPUT_BYTES,
+  DropReason,
+} from './protocol/messages.ts';

@@ -1,0 +1,15 @@
+/**
+ * The simulated network, browser-safe. The Node-only file loader (`load-network-profiles.ts`) is
+ * deliberately not re-exported here.
+ */
+export { PERFECT_NETWORK_PROFILE, getProfile, parseNetworkProfile, parseNetworkProfiles } from './network-profile.ts';
+export type { BurstLoss, FreezeSchedule, NetworkProfile, NetworkProfiles, StandardScenario } from './network-profile.ts';
+export { SimulatedNetwork } from './simulated-network.ts';
+export type {
+  LinkStats,
+  LinkStatsEntry,
+  NetworkStats,
+  SimulatedEndpoint,
+  SimulatedNetworkOptions,
+} from './simulated-network.ts';
+export { VirtualClock } from './virtual-clock.ts';

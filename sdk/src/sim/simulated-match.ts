@@ -1,0 +1,216 @@
+import { P2PSession, SessionState } from '../core/p2p-session.ts';
+import type { P2PSessionConfig } from '../core/session-config.ts';
+import { bytesInputCodec } from '../core/input-codec.ts';
+import { FramePacer } from '../core/frame-pacer.ts';
+import type { SessionEvent } from '../core/session-events.ts';
+import { Prng } from '../kit/prng.ts';
+import { TestGame } from '../testing/test-game.ts';
+import type { NetworkProfile } from './network-profile.ts';
+import { SimulatedNetwork } from './simulated-network.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+/** Session settings a simulated match may override (everything but players, game and transport). */
+export type SimulatedSessionOptions = Partial<
+  Omit<P2PSessionConfig<Uint8Array, Int32Array>, 'players' | 'game' | 'transport' | 'input' | 'seed' | 'onChecksum'>
+>;
+
+export interface SimulatedMatchOptions {
+  /** 2..16. */
+  readonly players: number;
+  /** Seeds the network, the inputs, the clock drifts and the sessions. */
+  readonly seed: number;
+  readonly profile: NetworkProfile;
+  /** Frames per second. Default 60. */
+  readonly fps?: number;
+  /** Bytes per input. Default 2. */
+  readonly inputSize?: number;
+  /**
+   * Chance per frame that a player's input changes (0..1). Default 0.1: a held key lasts about
+   * ten frames, like a person playing. 1 makes every frame a new random input (worst case).
+   */
+  readonly inputChangeRate?: number;
+  /** Each peer's clock runs fast or slow by up to this many parts per million. Default 200. */
+  readonly clockDriftPpm?: number;
+  readonly session?: SimulatedSessionOptions;
+  /** Measures the time spent inside the sessions and games (e.g. `performance.now`); off by default. */
+  readonly timer?: () => number;
+}
+
+/** One simulated player: its session, game, clock and what it saw. */
+export interface SimulatedPeer {
+  readonly player: number;
+  readonly address: string;
+  readonly session: P2PSession<Uint8Array, Int32Array>;
+  readonly game: TestGame;
+  /** Confirmed checksums by frame, as the session took them. */
+  readonly checksums: Map<number, number>;
+  readonly events: SessionEvent[];
+  alive: boolean;
+  /** Virtual time at which the session started running (ms), or -1. */
+  runningAtMs: number;
+  framesAdvanced: number;
+  advanceCalls: number;
+}
+
+/** Result of comparing every peer's confirmed checksums. */
+export interface ChecksumComparison {
+  /** Frames that at least two peers checksummed. */
+  readonly framesCompared: number;
+  /** Frames where two peers disagree (empty when in sync). */
+  readonly mismatchedFrames: readonly number[];
+}
+
+/**
+ * A whole match in virtual time: N sessions of the test game over one `SimulatedNetwork`, each
+ * peer polling at its own slightly drifting 60 Hz and pacing frames with a `FramePacer`, as a
+ * browser tab would. Deterministic for a seed. Used by the convergence tests and `npm run bench`.
+ */
+export class SimulatedMatch {
+  readonly clock = new VirtualClock();
+  readonly network: SimulatedNetwork;
+  readonly peers: readonly SimulatedPeer[];
+  readonly frameMs: number;
+  /** Time spent inside sessions and games (ms, per `timer`); 0 without a timer. */
+  sdkMs = 0;
+  private readonly pollMs: Float64Array;
+  private readonly nextPollMs: Float64Array;
+  private readonly pacers: FramePacer[];
+  private readonly inputRngs: Prng[];
+  private readonly inputs: Uint8Array[];
+  private readonly changeRate: number;
+  private readonly timer: (() => number) | undefined;
+
+  constructor(options: SimulatedMatchOptions) {
+    const { players, seed } = options;
+    const fps = options.fps ?? 60;
+    const inputSize = options.inputSize ?? 2;
+    this.frameMs = 1000 / fps;
+    this.changeRate = options.inputChangeRate ?? 0.1;
+    this.timer = options.timer;
+    this.network = new SimulatedNetwork({ seed, clock: this.clock, profile: options.profile });
+    const rng = new Prng(seed ^ 0x5eed);
+    const drift = options.clockDriftPpm ?? 200;
+    const addresses = Array.from({ length: players }, (_, i) => `peer-${i}`);
+    this.pollMs = new Float64Array(players);
+    this.nextPollMs = new Float64Array(players);
+    this.pacers = [];
+    this.inputRngs = [];
+    this.inputs = [];
+    const peers: SimulatedPeer[] = [];
+    for (let p = 0; p < players; p++) {
+      const game = new TestGame(players);
+      const checksums = new Map<number, number>();
+      const session = new P2PSession<Uint8Array, Int32Array>({
+        ...options.session,
+        fps,
+        players: addresses.map((address, h) => (h === p ? { kind: 'local' as const } : { kind: 'remote' as const, address })),
+        game,
+        transport: this.network.endpoint(addresses[p]!),
+        input: bytesInputCodec(inputSize),
+        seed: rng.nextU32(),
+        onChecksum: (frame, checksum) => checksums.set(frame, checksum),
+      });
+      peers.push({ player: p, address: addresses[p]!, session, game, checksums, events: [], alive: true, runningAtMs: -1, framesAdvanced: 0, advanceCalls: 0 });
+      const ppm = (rng.nextInt(2 * drift + 1) - drift) / 1e6;
+      this.pollMs[p] = this.frameMs * (1 + ppm);
+      this.nextPollMs[p] = rng.nextInt(Math.max(1, Math.floor(this.frameMs))); // a random phase
+      this.pacers.push(new FramePacer(fps));
+      this.inputRngs.push(new Prng(rng.nextU32()));
+      this.inputs.push(new Uint8Array(inputSize));
+    }
+    this.peers = peers;
+  }
+
+  /** Runs until virtual time `untilMs`. */
+  runUntil(untilMs: number): void {
+    for (;;) {
+      let next = Infinity;
+      let who = -1;
+      for (let p = 0; p < this.peers.length; p++) {
+        if (this.peers[p]!.alive && this.nextPollMs[p]! < next) {
+          next = this.nextPollMs[p]!;
+          who = p;
+        }
+      }
+      if (who < 0 || next > untilMs) break;
+      if (next > this.clock.now()) this.clock.set(next);
+      this.tick(who);
+      this.nextPollMs[who] = next + this.pollMs[who]!;
+    }
+    if (untilMs > this.clock.now()) this.clock.set(untilMs);
+  }
+
+  /** Runs until every live peer has advanced `frames` frames, or `timeoutMs` of virtual time pass. */
+  runFrames(frames: number, timeoutMs: number): boolean {
+    const deadline = this.clock.now() + timeoutMs;
+    while (this.clock.now() < deadline) {
+      this.runUntil(Math.min(deadline, this.clock.now() + 100));
+      if (this.peers.every((peer) => !peer.alive || peer.session.currentFrame >= frames)) return true;
+    }
+    return false;
+  }
+
+  /** The peer vanishes: no goodbye, its packets stop both ways (a crash or a pulled cable). */
+  kill(player: number): void {
+    const peer = this.peers[player];
+    if (peer === undefined) throw new RangeError(`no player ${player}`);
+    peer.alive = false;
+    this.network.kill(peer.address);
+  }
+
+  /** Frames that real time allowed `peer` since its session started running. */
+  framesAllowed(peer: SimulatedPeer): number {
+    return peer.runningAtMs < 0 ? 0 : Math.floor((this.clock.now() - peer.runningAtMs) / this.frameMs);
+  }
+
+  /** Compares the confirmed checksums of every frame that several peers took. */
+  compareChecksums(): ChecksumComparison {
+    const byFrame = new Map<number, number>();
+    const mismatched = new Set<number>();
+    let compared = 0;
+    const seen = new Map<number, number>();
+    for (const peer of this.peers) {
+      for (const [frame, checksum] of peer.checksums) {
+        const first = byFrame.get(frame);
+        if (first === undefined) {
+          byFrame.set(frame, checksum);
+          seen.set(frame, 1);
+          continue;
+        }
+        const count = (seen.get(frame) ?? 0) + 1;
+        seen.set(frame, count);
+        if (count === 2) compared++;
+        if (first !== checksum) mismatched.add(frame);
+      }
+    }
+    return { framesCompared: compared, mismatchedFrames: [...mismatched].sort((a, b) => a - b) };
+  }
+
+  private tick(p: number): void {
+    const peer = this.peers[p]!;
+    const now = this.clock.now();
+    const t0 = this.timer?.() ?? 0;
+    const session = peer.session;
+    session.poll(now);
+    if (session.state === SessionState.Running) {
+      if (peer.runningAtMs < 0) peer.runningAtMs = now;
+      const due = this.pacers[p]!.framesDue(now, session.framesAhead);
+      for (let i = 0; i < due; i++) {
+        peer.advanceCalls++;
+        if (session.advanceFrame(this.nextInput(p)) === 'advanced') peer.framesAdvanced++;
+      }
+    }
+    if (this.timer !== undefined) this.sdkMs += this.timer() - t0;
+    for (const event of session.events()) peer.events.push(event);
+  }
+
+  /** The player's input for its next frame: held, or (at `inputChangeRate`) a new random one. */
+  private nextInput(p: number): Uint8Array {
+    const input = this.inputs[p]!;
+    const rng = this.inputRngs[p]!;
+    if (this.changeRate >= 1 || rng.nextU32() / 4294967296 < this.changeRate) {
+      for (let i = 0; i < input.length; i++) input[i] = rng.nextU32() & 0xff;
+    }
+    return input;
+  }
+}

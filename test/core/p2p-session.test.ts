@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { SessionRig } from '../helpers/session-rig.ts';
+import type { RigGame } from '../helpers/session-rig.ts';
+import { loadNetworkProfiles } from '../../sdk/src/sim/load-network-profiles.ts';
+import { getProfile } from '../../sdk/src/sim/network-profile.ts';
+import { AdvanceResult, SessionState } from '../../sdk/src/core/p2p-session.ts';
+import { TestGame } from '../../sdk/src/testing/test-game.ts';
+import { Prng } from '../../sdk/src/kit/prng.ts';
+import { bytesInputCodec } from '../../sdk/src/core/input-codec.ts';
+
+const profiles = loadNetworkProfiles();
+const continental = getProfile(profiles, 'continental');
+
+function randomize(rig: SessionRig, rng: Prng, rate = 0.2): void {
+  for (const peer of rig.peers) if (rng.nextU32() / 2 ** 32 < rate) peer.input = Uint8Array.of(rng.nextU32() & 0xff, rng.nextU32() & 0xff);
+}
+
+describe('P2PSession handshake', () => {
+  it('synchronizes every pair, reports progress, then runs', () => {
+    const rig = new SessionRig({ players: 3 });
+    rig.ticks(60);
+    for (const peer of rig.peers) {
+      expect(peer.session.state).toBe(SessionState.Running);
+      const types = peer.events.map((e) => e.type);
+      expect(types.filter((t) => t === 'synchronized')).toHaveLength(2);
+      expect(types.filter((t) => t === 'synchronizing')).toHaveLength(2 * 5);
+      expect(types.indexOf('running')).toBeGreaterThan(types.lastIndexOf('synchronized') - 1);
+    }
+  });
+
+  it('does not advance before it is synchronized', () => {
+    const rig = new SessionRig({ players: 2 });
+    expect(rig.peers[0]!.session.advanceFrame(new Uint8Array(2))).toBe(AdvanceResult.Synchronizing);
+    expect(rig.peers[0]!.session.currentFrame).toBe(0);
+  });
+
+  it('refuses a peer with other session parameters, and says why', () => {
+    const rig = new SessionRig({ players: 2, perPlayer: (p) => (p === 1 ? { matchId: 99 } : {}) });
+    rig.ticks(120);
+    for (const peer of rig.peers) {
+      expect(peer.session.state).toBe(SessionState.Synchronizing);
+      expect(peer.events.some((e) => e.type === 'incompatible-peer')).toBe(true);
+      expect(peer.session.stats().dropped.incompatible).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses a peer of another authority epoch', () => {
+    const rig = new SessionRig({ players: 2, perPlayer: (p) => ({ epoch: p }) });
+    rig.ticks(60);
+    const event = rig.peers[0]!.events.find((e) => e.type === 'incompatible-peer');
+    expect(event).toMatchObject({ reason: expect.stringMatching(/epoch/) });
+  });
+});
+
+describe('P2PSession rollback', () => {
+  it('rolls back mispredictions and stays in sync over latency', () => {
+    const rng = new Prng(3);
+    const rig = new SessionRig({ players: 3, profile: continental, seed: 3 });
+    rig.ticks(1200, () => randomize(rig, rng));
+    const agreement = rig.checksumAgreement();
+    expect(agreement.mismatches).toEqual([]);
+    expect(agreement.compared).toBeGreaterThan(80);
+    const stats = rig.peers[0]!.session.stats();
+    expect(stats.rollbackFrames).toBeGreaterThan(0);
+    expect(stats.maxRollbackFrames).toBeLessThanOrEqual(8);
+    expect(stats.desyncs).toBe(0);
+    expect(rig.peers.every((p) => p.events.every((e) => e.type !== 'desync'))).toBe(true);
+  });
+
+  it('never runs more than maxPrediction frames past the confirmed frame, and stalls when a peer is silent', () => {
+    const rig = new SessionRig({ players: 2, session: { maxPrediction: 4, disconnectTimeoutMs: 60_000, disconnectNotifyStartMs: 100 } });
+    rig.ticks(30);
+    rig.kill(1);
+    const session = rig.peers[0]!.session;
+    const results: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      rig.clock.advance(rig.frameMs);
+      session.poll(rig.clock.now());
+      results.push(session.advanceFrame(new Uint8Array(2)));
+      expect(session.currentFrame - 1 - session.confirmedFrame).toBeLessThanOrEqual(4 + 2);
+    }
+    expect(results.slice(-10).every((r) => r === AdvanceResult.PredictionLimit)).toBe(true);
+    expect(session.stats().stallFrames).toBeGreaterThan(20);
+    expect(session.events().some((e) => e.type === 'interrupted')).toBe(true);
+  });
+
+  it('accepts an input delay change while running, on one side only', () => {
+    const rng = new Prng(5);
+    const rig = new SessionRig({ players: 2, profile: continental, seed: 5 });
+    rig.ticks(300, (t) => {
+      randomize(rig, rng);
+      if (t === 100) rig.peers[0]!.session.setInputDelay(5);
+      if (t === 200) rig.peers[0]!.session.setInputDelay(0);
+      if (t === 250) rig.peers[1]!.session.setInputDelay(7);
+    });
+    const agreement = rig.checksumAgreement();
+    expect(agreement.mismatches).toEqual([]);
+    expect(agreement.compared).toBeGreaterThan(20);
+    expect(() => rig.peers[0]!.session.setInputDelay(-1)).toThrow(RangeError);
+  });
+});
+
+describe('P2PSession lockstep (maxPrediction 0)', () => {
+  it('never predicts, saves or loads, and stays in sync', () => {
+    const rng = new Prng(9);
+    let saves = 0;
+    let loads = 0;
+    const rig = new SessionRig({
+      players: 3,
+      profile: continental,
+      seed: 9,
+      session: { maxPrediction: 0, inputDelay: 4 },
+      game: (p) => {
+        const game = new TestGame(3);
+        const wrapped: RigGame = {
+          step: (inputs) => {
+            for (const i of inputs) expect(i.status).toBe(0);
+            game.step(inputs);
+          },
+          save: () => {
+            saves++;
+            return game.save();
+          },
+          load: (s) => {
+            loads++;
+            game.load(s);
+          },
+          checksum: () => game.checksum() + p * 0,
+        };
+        return wrapped;
+      },
+    });
+    rig.ticks(600, () => randomize(rig, rng));
+    expect(saves).toBe(0);
+    expect(loads).toBe(0);
+    const agreement = rig.checksumAgreement();
+    expect(agreement.mismatches).toEqual([]);
+    expect(agreement.compared).toBeGreaterThan(30);
+    expect(rig.peers[0]!.session.currentFrame).toBeGreaterThan(540);
+  });
+});
+
+describe('P2PSession desync detection', () => {
+  it('raises a desync event with the frame and both checksums when one peer diverges', () => {
+    const rig = new SessionRig({
+      players: 2,
+      game: (p) => {
+        const game = new TestGame(2);
+        if (p === 0) return game;
+        // Peer 1's game drifts at frame 150: a bug a developer would make.
+        return {
+          step: (inputs) => {
+            game.step(inputs);
+            if (game.frame === 150) game.step(inputs);
+          },
+          save: () => game.save(),
+          load: (s) => game.load(s),
+          checksum: () => game.checksum(),
+        };
+      },
+    });
+    rig.ticks(400);
+    const desync = rig.peers[0]!.events.find((e) => e.type === 'desync');
+    expect(desync).toBeDefined();
+    if (desync?.type !== 'desync') return;
+    expect(desync.frame).toBeGreaterThanOrEqual(150);
+    expect(desync.frame).toBeLessThanOrEqual(160);
+    expect(desync.player).toBe(1);
+    expect(desync.localChecksum).not.toBe(desync.remoteChecksum);
+    expect(rig.peers[1]!.events.some((e) => e.type === 'desync')).toBe(true);
+  });
+});
+
+describe('P2PSession bad input', () => {
+  it('counts and drops garbage, unknown senders and spoofed inputs without changing its state', () => {
+    const rig = new SessionRig({ players: 3 });
+    rig.ticks(60);
+    const victim = rig.peers[0]!;
+    const before = { frame: victim.session.currentFrame, checksum: victim.game.checksum() };
+    victim.transport.inject('p1', Uint8Array.of(1, 2, 3));
+    victim.transport.inject('nobody', Uint8Array.of(0xb5, 1, 3, 0, 0, 0));
+    victim.transport.inject('p1', new Uint8Array(5000));
+    // A valid-looking input packet from p1 claiming to carry p2's inputs: forwarding is only for departed players.
+    rig.peers[1]!.transport.recordSends = true;
+    rig.tick();
+    const fromP2 = rig.peers[2]!;
+    fromP2.transport.recordSends = true;
+    rig.tick();
+    const p2Input = fromP2.transport.sent.find((s) => s.to === 'p0' && ((s.data[2] ?? 0) & 0x0f) === 3);
+    expect(p2Input).toBeDefined();
+    victim.transport.inject('p1', p2Input!.data); // p2's packet, replayed from p1's address
+    victim.session.poll(rig.clock.now());
+    const dropped = victim.session.stats().dropped;
+    expect(dropped['unknown-sender']).toBe(1);
+    expect(dropped.truncated + dropped.oversized + dropped.magic + dropped.malformed).toBeGreaterThanOrEqual(2);
+    expect(dropped.stale + dropped.spoofed).toBeGreaterThanOrEqual(1);
+    expect(victim.session.currentFrame).toBeGreaterThanOrEqual(before.frame);
+    rig.ticks(200);
+    expect(rig.checksumAgreement().mismatches).toEqual([]);
+  });
+});
+
+describe('P2PSession leave', () => {
+  it('a leaving player is dropped by all survivors at one agreed frame and the rest play on', () => {
+    const rng = new Prng(11);
+    const rig = new SessionRig({ players: 4, profile: continental, seed: 11 });
+    rig.ticks(200, () => randomize(rig, rng));
+    rig.peers[3]!.session.leave();
+    rig.peers[3]!.alive = false;
+    rig.ticks(300, () => randomize(rig, rng));
+    const frames = rig.peers.slice(0, 3).map((p) => p.events.find((e) => e.type === 'disconnected' && e.player === 3));
+    expect(frames.every((e) => e !== undefined)).toBe(true);
+    const agreed = frames.map((e) => (e?.type === 'disconnected' ? e.frame : -1));
+    expect(new Set(agreed).size).toBe(1);
+    expect(agreed[0]).toBeGreaterThan(150);
+    for (const peer of rig.peers.slice(0, 3)) expect(peer.session.currentFrame).toBeGreaterThan(450);
+    expect(rig.checksumAgreement().mismatches).toEqual([]);
+    expect(rig.peers[3]!.session.advanceFrame(new Uint8Array(2))).toBe(AdvanceResult.Ended);
+  });
+
+  it('validates the local calls', () => {
+    const rig = new SessionRig({ players: 2 });
+    expect(() => rig.peers[0]!.session.disconnectPlayer(0)).toThrow(/local player/);
+    expect(() => rig.peers[0]!.session.disconnectPlayer(7)).toThrow(RangeError);
+    expect(() => rig.peers[0]!.session.peerStats(0)).toThrow(/not a remote player/);
+    expect(bytesInputCodec(2).encode.bind(null, new Uint8Array(3), new Uint8Array(2))).toThrow(/exactly 2 bytes/);
+  });
+});

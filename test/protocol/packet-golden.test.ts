@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { decodePacket } from '../../sdk/src/protocol/decode-packet.ts';
+import { encodePacket } from '../../sdk/src/protocol/encode-packet.ts';
+import { MAX_FRAME } from '../../sdk/src/protocol/frame-range.ts';
+import { MessageType } from '../../sdk/src/protocol/messages.ts';
+import type { ConnectStatus, Packet } from '../../sdk/src/protocol/messages.ts';
+import { fromHex, hex } from './protocol-fixtures.ts';
+import type { TestContext } from './protocol-fixtures.ts';
+
+/**
+ * Exact bytes of representative packets: any change to the wire format shows up here and must be
+ * matched by docs/protocol.md (and, once released, a PROTOCOL_VERSION bump).
+ */
+
+const live = (lastFrame: number): ConnectStatus => ({ disconnected: false, lastFrame });
+const gone = (lastFrame: number): ConnectStatus => ({ disconnected: true, lastFrame });
+
+/** 4 players, 2-byte inputs; every held input is `05 00`. */
+const ctx4: TestContext = { playerCount: 4, inputSize: 2, previousInput: () => fromHex('05 00') };
+/** 3 players, 2-byte inputs, holding nothing (runs from frame 0 need no reference). */
+const ctx3: TestContext = { playerCount: 3, inputSize: 2, previousInput: () => undefined };
+
+const golden: [string, Packet, TestContext, string][] = [
+  ['KeepAlive', { sequence: 0, token: 0xbeef, message: { type: MessageType.KeepAlive } }, ctx4, 'b5 01 07 ef be 00'],
+  [
+    'SyncRequest',
+    {
+      sequence: 0,
+      token: 0x0102,
+      message: { type: MessageType.SyncRequest, nonce: 0xdeadbeef, fingerprint: 0x01020304, player: 3, epoch: 300 },
+    },
+    ctx4,
+    'b5 01 31 02 01 00 ef be ad de 04 03 02 01 ac 02',
+  ],
+  [
+    'QualityReport',
+    { sequence: 0, token: 0xffff, message: { type: MessageType.QualityReport, pingMs: 123456, frameAdvantage: -3 } },
+    ctx4,
+    'b5 01 05 ff ff 00 40 e2 01 00 05',
+  ],
+  [
+    'ChecksumReport',
+    { sequence: 0, token: 0, message: { type: MessageType.ChecksumReport, frame: 600, checksum: 0x89abcdef } },
+    ctx4,
+    'b5 01 08 00 00 00 d8 04 ef cd ab 89',
+  ],
+  ['Goodbye', { sequence: 0, token: 7, message: { type: MessageType.Goodbye, lastFrame: -1 } }, ctx4, 'b5 01 09 07 00 00 00'],
+  [
+    'InputAck (extended and disconnected statuses)',
+    {
+      sequence: 0,
+      token: 0x1234,
+      message: {
+        type: MessageType.InputAck,
+        currentFrame: MAX_FRAME,
+        statuses: [live(-1), gone(MAX_FRAME), live(MAX_FRAME - 1), live(MAX_FRAME - 100)],
+      },
+    },
+    ctx4,
+    'b5 01 04 34 12 00 ff ff ff ff 07 ef f2 f1 ff ff ff 0f 00 ba 01',
+  ],
+  [
+    'Input from frame 0 (the worked example of docs/protocol.md)',
+    {
+      sequence: 0,
+      token: 0xabcd,
+      message: {
+        type: MessageType.Input,
+        player: 2,
+        currentFrame: 3,
+        statuses: [live(-1), live(1), live(5)],
+        startFrame: 0,
+        inputs: fromHex('00 00  00 00  04 00  04 00  04 00  05 80'),
+      },
+    },
+    ctx3,
+    'b5 01 23 cd ab 00 03 48 03 06 06 83 00 04 84 01 01 80',
+  ],
+  [
+    'Input, typical: 4 players, 8 unchanged 2-byte inputs',
+    {
+      sequence: 0,
+      token: 0x1234,
+      message: {
+        type: MessageType.Input,
+        player: 1,
+        currentFrame: 1000,
+        statuses: [live(998), live(1002), live(997), live(996)],
+        startFrame: 995,
+        inputs: fromHex('05 00'.repeat(8)),
+      },
+    },
+    ctx4,
+    'b5 01 13 34 12 00 e8 07 34 86 0a 08 8f',
+  ],
+];
+
+describe('golden packets', () => {
+  for (const [name, packet, ctx, bytes] of golden) {
+    it(`${name} encodes to exactly its bytes and back`, () => {
+      const encoded = encodePacket(packet, ctx);
+      expect(hex(encoded)).toBe(bytes);
+      const decoded = decodePacket(fromHex(bytes), ctx);
+      expect(decoded).toEqual({ ok: true, packet });
+    });
+  }
+
+  it('keeps the typical 4-player Input packet at 13 bytes', () => {
+    // Header 5 (player in the type byte), currentFrame 2, statuses 2, startFrame delta 1, count 1,
+    // run 1. At 60 packets/s that is 720 bytes/s per peer; 13 bytes from frame 16384 (4.5 min).
+    const typical = golden.find(([name]) => name.startsWith('Input, typical'))!;
+    const size = encodePacket(typical[1], ctx4).length;
+    expect(size).toBe(13);
+  });
+});
