@@ -51,26 +51,49 @@ describe('TimeSync', () => {
 });
 
 describe('LossEstimator', () => {
-  it('measures the fraction of sequence numbers that never arrived, across wrap-around', () => {
-    const loss = new LossEstimator(1000);
-    let t = 0;
-    for (let i = 0; i < 2000; i++) {
-      t += 10;
-      if (i % 5 !== 0) loss.record(i & 0xff, t);
+  it('compares the packets the peer reports sending with those that arrived', () => {
+    const loss = new LossEstimator();
+    let sent = 0;
+    const report = () => {
+      loss.recordArrival(); // the report itself arrives
+      loss.recordReport(sent);
+      sent++;
+    };
+    report();
+    for (let second = 0; second < 20; second++) {
+      for (let i = 0; i < 100; i++) {
+        if (i % 5 !== 0) loss.recordArrival();
+        sent++;
+      }
+      report();
     }
-    loss.roll(t + 1000);
-    expect(loss.lossRate).toBeGreaterThan(0.15);
-    expect(loss.lossRate).toBeLessThan(0.25);
+    expect(loss.lossRate).toBeCloseTo(0.2, 2);
   });
 
-  it('does not count duplicates and late packets as progress', () => {
-    const loss = new LossEstimator(100);
-    for (let i = 0; i < 50; i++) {
-      loss.record(i, i);
-      loss.record(i, i); // duplicate
+  it('counts duplicates as arrivals, never goes below 0, and survives counter wrap-around', () => {
+    const loss = new LossEstimator();
+    let sent = 0xffffff00;
+    loss.recordArrival();
+    loss.recordReport(sent);
+    sent = (sent + 1) >>> 0;
+    for (let i = 0; i < 300; i++) {
+      loss.recordArrival();
+      loss.recordArrival(); // every packet duplicated
+      sent = (sent + 1) >>> 0;
     }
-    loss.roll(500);
+    loss.recordArrival();
+    loss.recordReport(sent);
     expect(loss.lossRate).toBe(0);
+  });
+
+  it('ignores a late (older) report', () => {
+    const loss = new LossEstimator();
+    loss.recordReport(100);
+    for (let i = 0; i < 50; i++) loss.recordArrival();
+    loss.recordReport(150);
+    const before = loss.lossRate;
+    loss.recordReport(120);
+    expect(loss.lossRate).toBe(before);
   });
 });
 
@@ -95,26 +118,51 @@ describe('DesyncDetector', () => {
 });
 
 describe('FramePacer', () => {
-  it('runs frames at the fixed rate', () => {
-    const pacer = new FramePacer(60);
+  const run = (pacer: FramePacer, untilMs: number, ahead = 0, advances = () => true): number => {
     let frames = 0;
-    for (let t = 0; t <= 10_000; t += 1) frames += pacer.framesDue(t);
+    for (let t = 0; t <= untilMs; t += 1) {
+      const due = pacer.framesDue(t, ahead);
+      for (let i = 0; i < due && advances(); i++) {
+        pacer.frameDone();
+        frames++;
+      }
+    }
+    return frames;
+  };
+
+  it('runs frames at the fixed rate', () => {
+    const frames = run(new FramePacer(60), 10_000);
     expect(frames).toBeGreaterThanOrEqual(600);
     expect(frames).toBeLessThanOrEqual(601);
   });
 
   it('slows down while ahead, by at most maxSlowdown', () => {
-    const pacer = new FramePacer(60, 0.1);
-    let frames = 0;
-    for (let t = 0; t <= 10_000; t += 1) frames += pacer.framesDue(t, 100);
+    const frames = run(new FramePacer(60, 0.1), 10_000, 100);
     expect(frames).toBeGreaterThanOrEqual(545);
     expect(frames).toBeLessThanOrEqual(547);
   });
 
-  it('caps catch-up after a long pause', () => {
+  it('keeps a stalled frame owed and catches it up', () => {
+    const pacer = new FramePacer(60);
+    let calls = 0;
+    // Every third attempt stalls; the frame stays owed, so nothing is lost over time.
+    const frames = run(pacer, 10_000, 0, () => ++calls % 3 !== 0);
+    expect(frames).toBeGreaterThanOrEqual(599);
+  });
+
+  it('forgives a backlog beyond maxCatchUp after a long pause', () => {
     const pacer = new FramePacer(60, 0.1, 8);
     expect(pacer.framesDue(0)).toBe(1);
+    pacer.frameDone();
     expect(pacer.framesDue(5_000)).toBe(8);
+    for (let i = 0; i < 8; i++) pacer.frameDone();
     expect(pacer.framesDue(5_001)).toBe(0);
+    expect(pacer.msUntilNextFrame(5_001)).toBeGreaterThan(0);
+  });
+
+  it('rejects nonsense settings', () => {
+    expect(() => new FramePacer(0)).toThrow(RangeError);
+    expect(() => new FramePacer(60, -1)).toThrow(RangeError);
+    expect(() => new FramePacer(60, 0.1, 0)).toThrow(RangeError);
   });
 });

@@ -128,7 +128,7 @@ describe('decoder fuzzing', () => {
     const corpora = contexts.map(({ playerCount, inputSize }) => {
       const sender = makeContext(playerCount, inputSize);
       return Array.from({ length: 400 }, () =>
-        encodePacket({ sequence: 0, token: rng.below(0x10000), message: randomMessage(rng, sender) }, sender),
+        encodePacket({ token: rng.below(0x10000), message: randomMessage(rng, sender) }, sender),
       );
     });
     const reasons = new Set<string>(Object.values(DropReason));

@@ -3,6 +3,7 @@ import {
   decodeInputRun,
   encodeInputRun,
   maxInputRunBytes,
+  measureInputRun,
   readInputRunDeltas,
   undoInputDeltas,
 } from '../../sdk/src/protocol/input-run-codec.ts';
@@ -171,6 +172,41 @@ describe('input run coding', () => {
     expect(readInputRunDeltas(fromHex('82'), 0, deltas)).toBe(ReadError.Truncated);
     expect(readInputRunDeltas(fromHex('03 01 02'), 0, deltas)).toBe(ReadError.Truncated);
     expect(readInputRunDeltas(new Uint8Array(0), 0, deltas)).toBe(ReadError.Truncated);
+  });
+
+  it('measures a run that ends with the data, without a length prefix', () => {
+    const limit = 256;
+    expect(measureInputRun(new Uint8Array(0), 0, limit)).toBe(0);
+    expect(measureInputRun(fromHex('aa bb'), 2, limit)).toBe(0); // nothing after `offset`
+    expect(measureInputRun(fromHex('83 00 04 84 01 01 80'), 0, limit)).toBe(12);
+    // From `offset`: the bytes before it are not tokens (`05` would be a cut-off literal).
+    expect(measureInputRun(fromHex('05 80 81 01 aa bb'), 1, limit)).toBe(5);
+    expect(measureInputRun(fromHex('ff'), 0, limit)).toBe(128);
+    expect(measureInputRun(Uint8Array.of(0x7f, ...new Uint8Array(128).fill(0x11)), 0, limit)).toBe(128);
+    // A literal cut off by the end of the data.
+    expect(measureInputRun(fromHex('00'), 0, limit)).toBe(ReadError.Truncated);
+    expect(measureInputRun(fromHex('81 03 01 02 03'), 0, limit)).toBe(ReadError.Truncated);
+    // More than `limit` bytes, by a zero run or a literal; exactly `limit` is fine.
+    expect(measureInputRun(fromHex('ff ff'), 0, limit)).toBe(256);
+    expect(measureInputRun(fromHex('ff ff 80'), 0, limit)).toBe(ReadError.Malformed);
+    expect(measureInputRun(fromHex('ff fe 01 aa bb'), 0, limit)).toBe(ReadError.Malformed);
+    expect(measureInputRun(fromHex('87'), 0, 7)).toBe(ReadError.Malformed);
+    expect(measureInputRun(fromHex('87'), 0, 8)).toBe(8);
+  });
+
+  it('measures every encoded run as its input byte count, leaving the data untouched', () => {
+    const rng = new TestRng(11);
+    for (let trial = 0; trial < 500; trial++) {
+      const inputSize = rng.between(1, 64);
+      const count = rng.between(0, 128);
+      const inputs = new Uint8Array(count * inputSize);
+      for (let i = 0; i < inputs.length; i++) inputs[i] = rng.chance(0.1) ? rng.next() & 0xff : 0;
+      const code = encode(inputs, inputSize, new Uint8Array(inputSize));
+      const before = hex(code);
+      expect(measureInputRun(code, 0, inputs.length)).toBe(inputs.length);
+      if (inputs.length > 0) expect(measureInputRun(code, 0, inputs.length - 1)).toBe(ReadError.Malformed);
+      expect(hex(code)).toBe(before);
+    }
   });
 
   it('accepts any token split of the same bytes', () => {

@@ -21,34 +21,32 @@ const ctx4: TestContext = { playerCount: 4, inputSize: 2, previousInput: () => f
 const ctx3: TestContext = { playerCount: 3, inputSize: 2, previousInput: () => undefined };
 
 const golden: [string, Packet, TestContext, string][] = [
-  ['KeepAlive', { sequence: 0, token: 0xbeef, message: { type: MessageType.KeepAlive } }, ctx4, 'b5 01 07 ef be 00'],
+  ['KeepAlive', { token: 0xbeef, message: { type: MessageType.KeepAlive } }, ctx4, 'b5 01 07 ef be'],
   [
     'SyncRequest',
     {
-      sequence: 0,
       token: 0x0102,
       message: { type: MessageType.SyncRequest, nonce: 0xdeadbeef, fingerprint: 0x01020304, player: 3, epoch: 300 },
     },
     ctx4,
-    'b5 01 31 02 01 00 ef be ad de 04 03 02 01 ac 02',
+    'b5 01 31 02 01 ef be ad de 04 03 02 01 ac 02',
   ],
   [
     'QualityReport',
-    { sequence: 0, token: 0xffff, message: { type: MessageType.QualityReport, pingMs: 123456, frameAdvantage: -3 } },
+    { token: 0xffff, message: { type: MessageType.QualityReport, pingMs: 123456, frameAdvantage: -3, packetsSent: 300 } },
     ctx4,
-    'b5 01 05 ff ff 00 40 e2 01 00 05',
+    'b5 01 05 ff ff 40 e2 01 00 05 ac 02',
   ],
   [
     'ChecksumReport',
-    { sequence: 0, token: 0, message: { type: MessageType.ChecksumReport, frame: 600, checksum: 0x89abcdef } },
+    { token: 0, message: { type: MessageType.ChecksumReport, frame: 600, checksum: 0x89abcdef } },
     ctx4,
-    'b5 01 08 00 00 00 d8 04 ef cd ab 89',
+    'b5 01 08 00 00 d8 04 ef cd ab 89',
   ],
-  ['Goodbye', { sequence: 0, token: 7, message: { type: MessageType.Goodbye, lastFrame: -1 } }, ctx4, 'b5 01 09 07 00 00 00'],
+  ['Goodbye', { token: 7, message: { type: MessageType.Goodbye, lastFrame: -1 } }, ctx4, 'b5 01 09 07 00 00'],
   [
     'InputAck (extended and disconnected statuses)',
     {
-      sequence: 0,
       token: 0x1234,
       message: {
         type: MessageType.InputAck,
@@ -57,12 +55,11 @@ const golden: [string, Packet, TestContext, string][] = [
       },
     },
     ctx4,
-    'b5 01 04 34 12 00 ff ff ff ff 07 ef f2 f1 ff ff ff 0f 00 ba 01',
+    'b5 01 04 34 12 ff ff ff ff 07 ef f2 f1 ff ff ff 0f 00 ba 01',
   ],
   [
     'Input from frame 0 (the worked example of docs/protocol.md)',
     {
-      sequence: 0,
       token: 0xabcd,
       message: {
         type: MessageType.Input,
@@ -74,12 +71,11 @@ const golden: [string, Packet, TestContext, string][] = [
       },
     },
     ctx3,
-    'b5 01 23 cd ab 00 03 48 03 06 06 83 00 04 84 01 01 80',
+    'b5 01 23 cd ab 03 48 03 06 83 00 04 84 01 01 80',
   ],
   [
     'Input, typical: 4 players, 8 unchanged 2-byte inputs',
     {
-      sequence: 0,
       token: 0x1234,
       message: {
         type: MessageType.Input,
@@ -91,7 +87,23 @@ const golden: [string, Packet, TestContext, string][] = [
       },
     },
     ctx4,
-    'b5 01 13 34 12 00 e8 07 34 86 0a 08 8f',
+    'b5 01 13 34 12 e8 07 34 86 0a 8f',
+  ],
+  [
+    'Input with no inputs (the packet ends after startFrame)',
+    {
+      token: 0x0001,
+      message: {
+        type: MessageType.Input,
+        player: 0,
+        currentFrame: 70,
+        statuses: [live(69), gone(-1), live(70), live(71)],
+        startFrame: 71,
+        inputs: new Uint8Array(0),
+      },
+    },
+    ctx4,
+    'b5 01 03 01 00 46 e2 10 8e 01 01',
   ],
 ];
 
@@ -105,11 +117,12 @@ describe('golden packets', () => {
     });
   }
 
-  it('keeps the typical 4-player Input packet at 13 bytes', () => {
-    // Header 5 (player in the type byte), currentFrame 2, statuses 2, startFrame delta 1, count 1,
-    // run 1. At 60 packets/s that is 720 bytes/s per peer; 13 bytes from frame 16384 (4.5 min).
+  it('keeps the typical 4-player Input packet at 11 bytes', () => {
+    // Header 6 (player in the type byte), currentFrame 2, statuses 2, startFrame delta 1, run 1
+    // (no count: the run ends with the packet). At 60 packets/s that is 720 bytes/s per peer;
+    // 13 bytes from frame 16384 (4.5 min).
     const typical = golden.find(([name]) => name.startsWith('Input, typical'))!;
     const size = encodePacket(typical[1], ctx4).length;
-    expect(size).toBe(13);
+    expect(size).toBe(11);
   });
 });

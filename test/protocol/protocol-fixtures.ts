@@ -152,6 +152,7 @@ export function randomMessage(rng: TestRng, ctx: TestContext): Message {
       return {
         type,
         pingMs: randomU32(rng),
+        packetsSent: randomU32(rng),
         frameAdvantage: rng.chance(0.8) ? rng.between(-200, 200) : randomU32(rng) | 0,
       };
     case MessageType.QualityReply:

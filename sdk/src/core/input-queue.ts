@@ -50,25 +50,56 @@ export class InputQueue {
     return this.buffer.subarray(at, at + this.size);
   }
 
-  /** Copies `frame`'s input into `out`; returns false (and leaves `out` alone) when not held. */
-  copyTo(frame: number, out: Uint8Array): boolean {
+  /**
+   * Copies `frame`'s input into `out` at `offset`; returns false (and leaves `out` alone) when not
+   * held. Frame -1 is the all-zero input while frame 0 is still held. Allocation-free.
+   */
+  copyTo(frame: number, out: Uint8Array, offset = 0): boolean {
+    const size = this.size;
     if (frame === -1 && this.first === 0) {
-      out.fill(0);
+      out.fill(0, offset, offset + size);
       return true;
     }
     if (!this.has(frame)) return false;
-    const at = (frame & (this.capacity - 1)) * this.size;
-    out.set(this.buffer.subarray(at, at + this.size));
+    const at = (frame & (this.capacity - 1)) * size;
+    const buffer = this.buffer;
+    for (let i = 0; i < size; i++) out[offset + i] = buffer[at + i]!;
     return true;
   }
 
-  /** Appends the input of frame `lastFrame + 1`. */
+  /** Whether `frame` is held and its input equals `other[offset .. offset + size)`. */
+  equals(frame: number, other: Uint8Array, offset = 0): boolean {
+    if (!this.has(frame)) return false;
+    const at = (frame & (this.capacity - 1)) * this.size;
+    const buffer = this.buffer;
+    for (let i = 0; i < this.size; i++) if (buffer[at + i] !== other[offset + i]) return false;
+    return true;
+  }
+
+  /** Appends the input of frame `lastFrame + 1` from `input[offset .. offset + size)`. */
   append(input: Uint8Array, offset = 0): void {
     const frame = this.last + 1;
     this.trim();
     if (frame - this.first >= this.capacity) this.grow();
     const at = (frame & (this.capacity - 1)) * this.size;
-    this.buffer.set(input.subarray(offset, offset + this.size), at);
+    const buffer = this.buffer;
+    for (let i = 0; i < this.size; i++) buffer[at + i] = input[offset + i]!;
+    this.last = frame;
+  }
+
+  /** Appends a copy of the newest input (all zeros when empty): fills frames skipped by input delay. */
+  repeatLast(): void {
+    const frame = this.last + 1;
+    this.trim();
+    if (frame - this.first >= this.capacity) this.grow();
+    const to = (frame & (this.capacity - 1)) * this.size;
+    const buffer = this.buffer;
+    if (this.last < this.first) {
+      buffer.fill(0, to, to + this.size);
+    } else {
+      const from = (this.last & (this.capacity - 1)) * this.size;
+      for (let i = 0; i < this.size; i++) buffer[to + i] = buffer[from + i]!;
+    }
     this.last = frame;
   }
 

@@ -1,52 +1,41 @@
 /**
- * Estimates a link's packet loss from the 8-bit sequence numbers in packet headers.
+ * Estimates a link's packet loss from the peer's quality reports.
  *
- * Each second's window compares packets received with the advance of the highest sequence number
- * seen; the estimate is an exponentially weighted mean of windows so one burst does not dominate.
- * Reordered and duplicated packets are counted as received but do not move the sequence, so the
- * estimate is of loss net of duplication, which is what a player feels.
+ * Each report says how many packets the peer had sent us before it; the growth of that count
+ * between two reports, against the packets that arrived meanwhile, is one sample of the loss rate.
+ * The estimate is an exponentially weighted mean of samples so one burst does not dominate.
+ * Duplicates count as arrivals, so this is loss net of duplication, which is what a player feels.
+ * Packets still in flight when a report arrives are counted in the next sample, so the error
+ * does not accumulate.
  */
 export class LossEstimator {
-  private highest = -1;
-  private expectedInWindow = 0;
-  private receivedInWindow = 0;
-  private windowStartMs = -1;
+  private received = 0;
+  private lastSent = -1;
+  private lastReceived = 0;
   private estimate = 0;
   private hasEstimate = false;
 
-  /** @param windowMs Length of one measuring window (ms). */
-  constructor(private readonly windowMs = 1000) {}
-
-  /** Records a packet with 8-bit sequence `sequence` received at `nowMs`. */
-  record(sequence: number, nowMs: number): void {
-    if (this.windowStartMs < 0) this.windowStartMs = nowMs;
-    if (this.highest < 0) {
-      this.highest = sequence;
-      this.expectedInWindow = 1;
-      this.receivedInWindow = 1;
-      return;
-    }
-    const ahead = (sequence - (this.highest & 0xff) + 256) & 0xff;
-    // Forward distance under half the space is new; anything else is late or repeated.
-    if (ahead > 0 && ahead < 128) {
-      this.highest += ahead;
-      this.expectedInWindow += ahead;
-    }
-    this.receivedInWindow++;
-    this.roll(nowMs);
+  /** One packet arrived from the peer. */
+  recordArrival(): void {
+    this.received++;
   }
 
-  /** Closes the window if its time is up. Call regularly, also when nothing arrives. */
-  roll(nowMs: number): void {
-    if (this.windowStartMs < 0 || nowMs - this.windowStartMs < this.windowMs) return;
-    if (this.expectedInWindow > 0) {
-      const lost = Math.max(0, this.expectedInWindow - this.receivedInWindow) / this.expectedInWindow;
+  /** A quality report arrived: the peer had sent us `packetsSent` packets (mod 2^32) before it. */
+  recordReport(packetsSent: number): void {
+    // `packetsSent` counts what was sent before this report, so the report's own arrival (already
+    // recorded) belongs to the next interval.
+    const arrivedBefore = this.received - 1;
+    if (this.lastSent >= 0) {
+      const sent = (packetsSent - this.lastSent) >>> 0;
+      const arrived = arrivedBefore - this.lastReceived;
+      // A reordered (older) report, or nothing sent: no sample.
+      if (sent === 0 || sent > 0x7fffffff) return;
+      const lost = Math.min(1, Math.max(0, (sent - arrived) / sent));
       this.estimate = this.hasEstimate ? this.estimate * 0.75 + lost * 0.25 : lost;
       this.hasEstimate = true;
     }
-    this.expectedInWindow = 0;
-    this.receivedInWindow = 0;
-    this.windowStartMs = nowMs;
+    this.lastSent = packetsSent >>> 0;
+    this.lastReceived = arrivedBefore;
   }
 
   /** Fraction of packets lost, in [0, 1]. */

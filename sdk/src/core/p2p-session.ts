@@ -102,7 +102,10 @@ export class P2PSession<I, S> {
   private readonly stepBytes: Uint8Array[];
   private readonly stepInputs: { input: I; status: InputStatus }[];
   private readonly localBytes: Uint8Array;
-  private readonly zero: Uint8Array;
+  /** Scratch: a player's newest input, handed to the predictor. */
+  private readonly lastSeen: Uint8Array;
+  /** Scratch: the XOR reference handed to the packet codec. */
+  private readonly reference: Uint8Array;
   private readonly sendScratch: Uint8Array;
   private readonly desync: DesyncDetector;
 
@@ -152,7 +155,7 @@ export class P2PSession<I, S> {
     this.token = this.rng.nextU32() & 0xffff;
     this.fingerprint = sessionFingerprint(this.n, this.size, this.cfg.matchId);
 
-    this.queues = Array.from({ length: this.n }, () => new InputQueue(this.size));
+    this.queues = Array.from({ length: this.n }, () => new InputQueue(this.size, 2 * HISTORY_MARGIN));
     this.disconnected = new Uint8Array(this.n);
     this.agreed = new Int32Array(this.n).fill(NOT_AGREED);
     this.statuses = Array.from({ length: this.n }, () => ({ disconnected: false, lastFrame: -1 }));
@@ -173,10 +176,13 @@ export class P2PSession<I, S> {
     this.stepBytes = Array.from({ length: this.n }, () => new Uint8Array(this.size));
     this.stepInputs = this.stepBytes.map((bytes) => ({ input: this.codec.decode(bytes), status: InputStatus.Confirmed as InputStatus }));
     this.localBytes = new Uint8Array(this.size);
-    this.zero = new Uint8Array(this.size);
+    this.lastSeen = new Uint8Array(this.size);
+    this.reference = new Uint8Array(this.size);
     this.sendScratch = new Uint8Array(MAX_INPUTS_PER_PACKET * this.size);
     this.desync = new DesyncDetector(this.n);
-    this.packets = new PacketCodec(this.n, this.size, (player, frame) => this.queues[player]?.get(frame));
+    this.packets = new PacketCodec(this.n, this.size, (player, frame) =>
+      this.queues[player]?.copyTo(frame, this.reference) === true ? this.reference : undefined,
+    );
   }
 
   /** Where the session is in its life. */
@@ -287,7 +293,7 @@ export class P2PSession<I, S> {
     this.simulate(true);
     this.takeChecksums();
     this.recommendWait();
-    this.trimHistory();
+    if ((this.frame & 7) === 0) this.trimHistory();
     this.flush(true);
     return AdvanceResult.Advanced;
   }
@@ -365,9 +371,10 @@ export class P2PSession<I, S> {
     this.codec.encode(input, this.localBytes);
     const target = this.frame + this.delay;
     if (target <= queue.lastFrame) return; // the delay was lowered: this input's frame is taken
-    while (queue.lastFrame < target - 1) queue.append(queue.get(queue.lastFrame) ?? this.zero);
-    const previous = queue.get(queue.lastFrame) ?? this.zero;
-    if (!bytesEqual(previous, this.localBytes)) this.lastChangeFrame = target;
+    while (queue.lastFrame < target - 1) queue.repeatLast();
+    if (!queue.equals(queue.lastFrame, this.localBytes) && !(queue.lastFrame < 0 && isZero(this.localBytes))) {
+      this.lastChangeFrame = target;
+    }
     queue.append(this.localBytes);
   }
 
@@ -398,7 +405,8 @@ export class P2PSession<I, S> {
     } else if (queue.copyTo(f, bytes)) {
       status = InputStatus.Confirmed;
     } else {
-      this.predictor.predict(p, f, queue.get(queue.lastFrame) ?? this.zero, queue.lastFrame, bytes);
+      if (!queue.copyTo(queue.lastFrame, this.lastSeen)) this.lastSeen.fill(0);
+      this.predictor.predict(p, f, this.lastSeen, queue.lastFrame, bytes);
       status = InputStatus.Predicted;
     }
     slot.input = this.codec.decode(bytes);
@@ -407,7 +415,10 @@ export class P2PSession<I, S> {
       const at = (f % this.usedSlots) * this.n + p;
       this.usedFrame[at] = f;
       this.usedStatus[at] = status;
-      if (status === InputStatus.Predicted) this.usedBytes.set(bytes, at * this.size);
+      if (status === InputStatus.Predicted) {
+        const base = at * this.size;
+        for (let i = 0; i < this.size; i++) this.usedBytes[base + i] = bytes[i]!;
+      }
     }
   }
 
@@ -431,12 +442,14 @@ export class P2PSession<I, S> {
   }
 
   /** A remote input for `frame` arrived: if we simulated that frame on a different guess, roll back. */
-  private checkPrediction(player: number, frame: number, input: Uint8Array): void {
+  private checkPrediction(player: number, frame: number, input: Uint8Array, offset: number): void {
     if (frame >= this.frame || this.ring === undefined) return;
     const at = (frame % this.usedSlots) * this.n + player;
     if (this.usedFrame[at] !== frame || this.usedStatus[at] === InputStatus.Confirmed) return;
-    const used = this.usedBytes.subarray(at * this.size, at * this.size + this.size);
-    if (this.usedStatus[at] === InputStatus.Predicted && bytesEqual(used, input)) {
+    let same = this.usedStatus[at] === InputStatus.Predicted;
+    const base = at * this.size;
+    for (let i = 0; same && i < this.size; i++) same = this.usedBytes[base + i] === input[offset + i];
+    if (same) {
       this.usedStatus[at] = InputStatus.Confirmed;
       return;
     }
@@ -546,7 +559,7 @@ export class P2PSession<I, S> {
       this.drops[result.reason]++;
       return;
     }
-    const { token, sequence, message } = result.packet;
+    const { token, message } = result.packet;
     const handshake = message.type === MessageType.SyncRequest || message.type === MessageType.SyncReply;
     if (!handshake && token !== link.remoteToken) {
       this.drops.stale++;
@@ -555,7 +568,7 @@ export class P2PSession<I, S> {
     if (handshake && !this.acceptHandshake(link, token, message)) return;
 
     link.noteReceived(data.length);
-    link.loss.record(sequence, this.nowMs);
+    link.loss.recordArrival();
     link.lastReceiveMs = this.nowMs;
     if (link.interrupted) {
       link.interrupted = false;
@@ -584,6 +597,7 @@ export class P2PSession<I, S> {
         return;
       case MessageType.QualityReport:
         link.timeSync.setRemoteAdvantage(message.frameAdvantage / 8);
+        link.loss.recordReport(message.packetsSent);
         this.send(link, { type: MessageType.QualityReply, pongMs: message.pingMs });
         return;
       case MessageType.QualityReply:
@@ -630,9 +644,10 @@ export class P2PSession<I, S> {
   }
 
   private onSyncReply(link: PeerLink, nonce: number): void {
-    if (link.state !== LinkState.Syncing || nonce !== link.syncNonce) return;
-    link.addRttSample(this.nowMs - link.syncSentMs);
-    link.syncNonce = -1;
+    if (link.state !== LinkState.Syncing) return;
+    const rtt = link.takeSyncReply(nonce, this.nowMs);
+    if (rtt < 0) return;
+    link.addRttSample(rtt);
     link.syncSentMs = -Infinity; // ask again on the next poll
     link.syncRemaining--;
     link.syncDone++;
@@ -683,9 +698,8 @@ export class P2PSession<I, S> {
       if (frame !== queue.lastFrame + 1) break; // cannot happen: the decoder checks the reference
       const agreed = this.agreed[player]!;
       if (agreed !== NOT_AGREED && frame > agreed) break;
-      const input = inputs.subarray(i * this.size, (i + 1) * this.size);
-      queue.append(input);
-      this.checkPrediction(player, frame, input);
+      queue.append(inputs, i * this.size);
+      this.checkPrediction(player, frame, inputs, i * this.size);
       appended = true;
     }
     if (appended || inputs.length > 0) link.ackPending = true;
@@ -759,11 +773,11 @@ export class P2PSession<I, S> {
       if (link === undefined || link.state === LinkState.Disconnected) continue;
       if (link.state === LinkState.Syncing) {
         if (!fromAdvance && now - link.syncSentMs >= SYNC_RETRY_MS) {
-          link.syncNonce = this.rng.nextU32();
-          link.syncSentMs = now;
+          const nonce = this.rng.nextU32();
+          link.noteSyncRequest(nonce, now);
           this.send(link, {
             type: MessageType.SyncRequest,
-            nonce: link.syncNonce,
+            nonce,
             fingerprint: this.fingerprint,
             player: this.local,
             epoch: this.cfg.epoch,
@@ -772,10 +786,11 @@ export class P2PSession<I, S> {
         // A peer that finished its handshake first may already send inputs: acknowledge them.
         if (this.sessionState !== SessionState.Running) continue;
       }
-      this.sendInputs(link, now);
+      this.sendInputs(link, now, fromAdvance);
       if (fromAdvance) continue;
       this.forwardInputs(link, now);
-      if (link.ackPending && now - link.lastSendMs >= this.cfg.inputResendMs) {
+      // Inputs carry acknowledgements while frames advance; a bare ack is for when they do not.
+      if (link.ackPending && now - link.lastSendMs >= (this.cfg.inputResendFrames + 1) * this.cfg.frameMs) {
         this.send(link, { type: MessageType.InputAck, currentFrame: this.frame, statuses: this.statuses });
       }
       if (now - link.lastQualityMs >= this.cfg.qualityReportMs) {
@@ -784,6 +799,7 @@ export class P2PSession<I, S> {
           type: MessageType.QualityReport,
           pingMs: Math.floor(now) >>> 0,
           frameAdvantage: Math.round(link.timeSync.localAdvantage * 8),
+          packetsSent: link.packetsSent >>> 0,
         });
       }
       if (now - link.lastSendMs >= KEEPALIVE_MS) this.send(link, { type: MessageType.KeepAlive });
@@ -798,18 +814,27 @@ export class P2PSession<I, S> {
     }
   }
 
-  /** Our own inputs the peer has not acknowledged: at once if they changed, else at the resend interval. */
-  private sendInputs(link: PeerLink, now: number): void {
+  /**
+   * Our own inputs the peer has not acknowledged. After a new input (`fromAdvance`): at once if it
+   * changed, else every `inputResendFrames` frames. From `poll`: only when advancing has not sent
+   * for a while (a stall, a pause), so that a peer waiting on us still gets our inputs.
+   */
+  private sendInputs(link: PeerLink, now: number, fromAdvance: boolean): void {
     const queue = this.queues[this.local]!;
     const acked = link.remoteLastFrame[this.local]!;
     if (queue.lastFrame <= acked) return;
-    // In lockstep every input is awaited, so each goes out at once; with rollback an unchanged
-    // input was predicted right already and can wait for the resend interval.
-    const changed = this.ring === undefined ? queue.lastFrame > link.sentThrough : this.lastChangeFrame > link.sentThrough;
-    if (!changed && now - link.lastInputSendMs < this.cfg.inputResendMs) return;
+    if (fromAdvance) {
+      // In lockstep every input is awaited, so each goes out at once; with rollback an unchanged
+      // input was predicted right already and can wait for the resend interval.
+      const changed = this.ring === undefined ? queue.lastFrame > link.sentThrough : this.lastChangeFrame > link.sentThrough;
+      if (!changed && this.frame - link.lastInputSendFrame < this.cfg.inputResendFrames) return;
+    } else if (now - link.lastInputSendMs < (this.cfg.inputResendFrames + 0.5) * this.cfg.frameMs) {
+      return;
+    }
     this.sendRun(link, this.local, acked + 1);
     link.sentThrough = queue.lastFrame;
     link.lastInputSendMs = now;
+    link.lastInputSendFrame = this.frame;
   }
 
   /** A departed player's inputs that this survivor lacks and we hold. */
@@ -817,7 +842,7 @@ export class P2PSession<I, S> {
     for (let x = 0; x < this.n; x++) {
       if (!this.disconnected[x] || x === link.player || !link.remoteDisconnected[x]) continue;
       const theirs = link.remoteLastFrame[x]!;
-      if (theirs >= this.queues[x]!.lastFrame || now - link.forwardSentMs[x]! < this.cfg.inputResendMs) continue;
+      if (theirs >= this.queues[x]!.lastFrame || now - link.forwardSentMs[x]! < this.cfg.inputResendFrames * this.cfg.frameMs) continue;
       link.forwardSentMs[x] = now;
       this.sendRun(link, x, theirs + 1);
     }
@@ -828,7 +853,7 @@ export class P2PSession<I, S> {
     const start = Math.max(from, queue.firstFrame);
     const end = Math.min(queue.lastFrame, start + MAX_INPUTS_PER_PACKET - 1);
     if (end < start) return;
-    for (let f = start; f <= end; f++) queue.copyTo(f, this.sendScratch.subarray((f - start) * this.size));
+    for (let f = start; f <= end; f++) queue.copyTo(f, this.sendScratch, (f - start) * this.size);
     this.send(link, {
       type: MessageType.Input,
       player,
@@ -841,14 +866,13 @@ export class P2PSession<I, S> {
   }
 
   private send(link: PeerLink, message: Message): void {
-    const bytes = this.packets.encode({ token: this.token, sequence: link.sequence, message });
+    const bytes = this.packets.encode({ token: this.token, message });
     this.transport.send(link.address, bytes);
     link.noteSent(bytes.length, this.nowMs);
   }
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function isZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
   return true;
 }

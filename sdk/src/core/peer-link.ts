@@ -2,6 +2,9 @@ import type { PeerAddress } from '../transport/transport.ts';
 import { LossEstimator } from './loss-estimator.ts';
 import { TimeSync } from './time-sync.ts';
 
+/** Handshake requests remembered per peer. */
+const SYNC_OUTSTANDING = 8;
+
 export const LinkState = {
   /** Handshake round trips under way. */
   Syncing: 0,
@@ -25,13 +28,22 @@ export class PeerLink {
   incompatibleReported = false;
 
   syncRemaining: number;
-  syncNonce = -1;
+  /** When the last handshake request went out (ms). */
   syncSentMs = -Infinity;
   syncDone = 0;
+  /**
+   * Handshake requests still unanswered (nonce, send time): a reply to any of them counts, so a
+   * round trip longer than the resend interval still completes the handshake.
+   */
+  private readonly syncNonces = new Float64Array(SYNC_OUTSTANDING).fill(-1);
+  private readonly syncNonceMs = new Float64Array(SYNC_OUTSTANDING);
+  private syncNext = 0;
 
   lastReceiveMs = -Infinity;
   lastSendMs = -Infinity;
   lastInputSendMs = -Infinity;
+  /** Our current frame when we last sent our inputs to this peer. */
+  lastInputSendFrame = -Infinity;
   lastQualityMs = -Infinity;
   interrupted = false;
   /** We received inputs that we have not acknowledged in a packet yet. */
@@ -55,8 +67,6 @@ export class PeerLink {
 
   readonly timeSync = new TimeSync();
   readonly loss = new LossEstimator();
-  /** Next 8-bit sequence number for our packets to this peer. */
-  sequence = 0;
 
   rollbackFrames = 0;
   packetsSent = 0;
@@ -81,6 +91,25 @@ export class PeerLink {
     this.forwardSentMs = new Float64Array(playerCount).fill(-Infinity);
   }
 
+  /** Remembers a handshake request sent at `nowMs`. */
+  noteSyncRequest(nonce: number, nowMs: number): void {
+    this.syncNonces[this.syncNext] = nonce;
+    this.syncNonceMs[this.syncNext] = nowMs;
+    this.syncNext = (this.syncNext + 1) % SYNC_OUTSTANDING;
+    this.syncSentMs = nowMs;
+  }
+
+  /** Matches a handshake reply: the round trip (ms), or -1 for an unknown or repeated nonce. */
+  takeSyncReply(nonce: number, nowMs: number): number {
+    for (let i = 0; i < SYNC_OUTSTANDING; i++) {
+      if (this.syncNonces[i] === nonce) {
+        this.syncNonces[i] = -1; // a duplicate of this reply must not count twice
+        return nowMs - this.syncNonceMs[i]!;
+      }
+    }
+    return -1;
+  }
+
   /** Folds a round-trip sample into the estimate (RFC 6298 style smoothing). */
   addRttSample(rttMs: number): void {
     const sample = Math.max(0, rttMs);
@@ -98,7 +127,6 @@ export class PeerLink {
     this.bytesSent += bytes;
     this.windowSent += bytes;
     this.lastSendMs = nowMs;
-    this.sequence = (this.sequence + 1) & 0xff;
   }
 
   noteReceived(bytes: number): void {
@@ -107,9 +135,8 @@ export class PeerLink {
     this.windowReceived += bytes;
   }
 
-  /** Rolls the one-second traffic window and the loss window. */
+  /** Rolls the one-second traffic window. */
   tick(nowMs: number): void {
-    this.loss.roll(nowMs);
     if (this.windowStartMs < 0) this.windowStartMs = nowMs;
     const span = nowMs - this.windowStartMs;
     if (span >= 1000) {

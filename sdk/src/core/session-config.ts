@@ -45,8 +45,12 @@ export interface P2PSessionConfig<I, S> {
   readonly epoch?: number;
   /** Handshake round trips before a peer counts as synchronized. Default 5. */
   readonly syncRoundTrips?: number;
-  /** How often to resend unacknowledged inputs while nothing new is sent (ms). Default 2 frames. */
-  readonly inputResendMs?: number;
+  /**
+   * Frames between packets of unchanged, unacknowledged inputs (a changed input goes out at once).
+   * Unchanged inputs were predicted right already; they only move the peer's confirmed frame and
+   * cover for lost packets. Lower: fewer stalls on long links; higher: fewer bytes. Default 2.
+   */
+  readonly inputResendFrames?: number;
   /** Quality report (ping, frame advantage) interval per peer (ms). Default 1000. */
   readonly qualityReportMs?: number;
   /**
@@ -71,7 +75,7 @@ export interface ResolvedSessionConfig {
   readonly matchId: number;
   readonly epoch: number;
   readonly syncRoundTrips: number;
-  readonly inputResendMs: number;
+  readonly inputResendFrames: number;
   readonly qualityReportMs: number;
 }
 
@@ -122,7 +126,7 @@ export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): Reso
     matchId: int('matchId', config.matchId ?? 0, 0, 0xffffffff),
     epoch: int('epoch', config.epoch ?? 0, 0, 0xffffffff),
     syncRoundTrips: int('syncRoundTrips', config.syncRoundTrips ?? 5, 1, 100),
-    inputResendMs: num('inputResendMs', config.inputResendMs ?? (2 * 1000) / fps, 1),
+    inputResendFrames: int('inputResendFrames', config.inputResendFrames ?? 2, 1, 60),
     qualityReportMs: num('qualityReportMs', config.qualityReportMs ?? 1000, 10),
   };
   int('seed', config.seed, 0, 0xffffffff);

@@ -1,7 +1,7 @@
 import { assertCodecContext } from './codec-context.ts';
 import { readConnectStatuses } from './connect-status-codec.ts';
 import { MAX_FRAME, NO_FRAME } from './frame-range.ts';
-import { readInputRunDeltas, undoInputDeltas, zeroReference } from './input-run-codec.ts';
+import { measureInputRun, readInputRunDeltas, undoInputDeltas, zeroReference } from './input-run-codec.ts';
 import {
   DropReason,
   MAX_INPUTS_PER_PACKET,
@@ -42,8 +42,8 @@ function failure(error: number): DecodeResult {
   return error === ReadError.Truncated ? TRUNCATED : MALFORMED;
 }
 
-function accepted(token: number, sequence: number, message: Message): DecodeResult {
-  return { ok: true, packet: { token, sequence, message } };
+function accepted(token: number, message: Message): DecodeResult {
+  return { ok: true, packet: { token, message } };
 }
 
 function readU32(data: Uint8Array, at: number): number {
@@ -69,7 +69,6 @@ export function decodePacket(data: Uint8Array, ctx: DecodeContext): DecodeResult
   const type = typeByte & TYPE_MASK;
   const argument = typeByte >>> TYPE_ARGUMENT_SHIFT;
   const token = data[HeaderOffset.Token]! | (data[HeaderOffset.Token + 1]! << 8);
-  const sequence = data[HeaderOffset.Sequence]!;
   if (type < MessageType.SyncRequest || type > MessageType.Goodbye) return UNKNOWN_TYPE;
   if (typeTakesPlayer(type)) {
     if (argument >= ctx.playerCount) return MALFORMED;
@@ -79,26 +78,29 @@ export function decodePacket(data: Uint8Array, ctx: DecodeContext): DecodeResult
   switch (type) {
     case MessageType.SyncRequest:
     case MessageType.SyncReply:
-      return readSync(data, type, argument, token, sequence);
+      return readSync(data, type, argument, token);
     case MessageType.Input:
-      return readInput(data, ctx, argument, token, sequence);
+      return readInput(data, ctx, argument, token);
     case MessageType.InputAck:
-      return readInputAck(data, ctx, token, sequence);
+      return readInputAck(data, ctx, token);
     case MessageType.QualityReport: {
       if (length < HEADER_BYTES + 4) return TRUNCATED;
       const pingMs = readU32(data, HEADER_BYTES);
       const frameAdvantage = readVarInt(data, HEADER_BYTES + 4);
       if (isReadError(frameAdvantage)) return failure(frameAdvantage);
-      if (HEADER_BYTES + 4 + varIntSize(frameAdvantage) !== length) return MALFORMED;
-      return accepted(token, sequence, { type: MessageType.QualityReport, pingMs, frameAdvantage });
+      const at = HEADER_BYTES + 4 + varIntSize(frameAdvantage);
+      const packetsSent = readUVarInt(data, at);
+      if (packetsSent < 0) return failure(packetsSent);
+      if (at + uvarintSize(packetsSent) !== length) return MALFORMED;
+      return accepted(token, { type: MessageType.QualityReport, pingMs, frameAdvantage, packetsSent });
     }
     case MessageType.QualityReply:
       if (length < HEADER_BYTES + 4) return TRUNCATED;
       if (length !== HEADER_BYTES + 4) return MALFORMED;
-      return accepted(token, sequence, { type: MessageType.QualityReply, pongMs: readU32(data, HEADER_BYTES) });
+      return accepted(token, { type: MessageType.QualityReply, pongMs: readU32(data, HEADER_BYTES) });
     case MessageType.KeepAlive:
       if (length !== HEADER_BYTES) return MALFORMED;
-      return accepted(token, sequence, { type: MessageType.KeepAlive });
+      return accepted(token, { type: MessageType.KeepAlive });
     case MessageType.ChecksumReport: {
       const frame = readUVarInt(data, HEADER_BYTES);
       if (frame < 0) return failure(frame);
@@ -106,7 +108,7 @@ export function decodePacket(data: Uint8Array, ctx: DecodeContext): DecodeResult
       const at = HEADER_BYTES + uvarintSize(frame);
       if (length < at + 4) return TRUNCATED;
       if (length !== at + 4) return MALFORMED;
-      return accepted(token, sequence, { type: MessageType.ChecksumReport, frame, checksum: readU32(data, at) });
+      return accepted(token, { type: MessageType.ChecksumReport, frame, checksum: readU32(data, at) });
     }
     default: {
       // MessageType.Goodbye, the last code the range check above lets through.
@@ -114,12 +116,12 @@ export function decodePacket(data: Uint8Array, ctx: DecodeContext): DecodeResult
       if (shifted < 0) return failure(shifted);
       if (shifted > MAX_FRAME - NO_FRAME) return MALFORMED;
       if (HEADER_BYTES + uvarintSize(shifted) !== length) return MALFORMED;
-      return accepted(token, sequence, { type: MessageType.Goodbye, lastFrame: shifted + NO_FRAME });
+      return accepted(token, { type: MessageType.Goodbye, lastFrame: shifted + NO_FRAME });
     }
   }
 }
 
-function readSync(data: Uint8Array, type: number, player: number, token: number, sequence: number): DecodeResult {
+function readSync(data: Uint8Array, type: number, player: number, token: number): DecodeResult {
   const length = data.length;
   if (length < HEADER_BYTES + 8) return TRUNCATED;
   const nonce = readU32(data, HEADER_BYTES);
@@ -129,14 +131,13 @@ function readSync(data: Uint8Array, type: number, player: number, token: number,
   if (HEADER_BYTES + 8 + uvarintSize(epoch) !== length) return MALFORMED;
   return accepted(
     token,
-    sequence,
     type === MessageType.SyncRequest
       ? { type: MessageType.SyncRequest, nonce, fingerprint, player, epoch }
       : { type: MessageType.SyncReply, nonce, fingerprint, player, epoch },
   );
 }
 
-function readInput(data: Uint8Array, ctx: DecodeContext, player: number, token: number, sequence: number): DecodeResult {
+function readInput(data: Uint8Array, ctx: DecodeContext, player: number, token: number): DecodeResult {
   const { playerCount, inputSize } = ctx;
   let at = HEADER_BYTES;
   const currentFrame = readUVarInt(data, at);
@@ -151,12 +152,13 @@ function readInput(data: Uint8Array, ctx: DecodeContext, player: number, token: 
   at += varIntSize(startDelta);
   const startFrame = currentFrame - startDelta;
   if (startFrame < 0 || startFrame > MAX_FRAME) return MALFORMED;
-  const count = readUVarInt(data, at);
-  if (count < 0) return failure(count);
-  if (count > MAX_INPUTS_PER_PACKET) return MALFORMED;
+  // The run has no length prefix: it is the rest of the packet.
+  const runBytes = measureInputRun(data, at, MAX_INPUTS_PER_PACKET * inputSize);
+  if (runBytes < 0) return failure(runBytes);
+  if (runBytes % inputSize !== 0) return MALFORMED;
+  const count = runBytes / inputSize;
   if (count > 0 && startFrame + count - 1 > MAX_FRAME) return MALFORMED;
-  at += uvarintSize(count);
-  const inputs = new Uint8Array(count * inputSize);
+  const inputs = new Uint8Array(runBytes);
   at = readInputRunDeltas(data, at, inputs);
   if (at < 0) return failure(at);
   if (at !== data.length) return MALFORMED;
@@ -172,10 +174,10 @@ function readInput(data: Uint8Array, ctx: DecodeContext, player: number, token: 
     }
     undoInputDeltas(inputs, inputSize, reference);
   }
-  return accepted(token, sequence, { type: MessageType.Input, player, currentFrame, statuses, startFrame, inputs });
+  return accepted(token, { type: MessageType.Input, player, currentFrame, statuses, startFrame, inputs });
 }
 
-function readInputAck(data: Uint8Array, ctx: DecodeContext, token: number, sequence: number): DecodeResult {
+function readInputAck(data: Uint8Array, ctx: DecodeContext, token: number): DecodeResult {
   const currentFrame = readUVarInt(data, HEADER_BYTES);
   if (currentFrame < 0) return failure(currentFrame);
   if (currentFrame > MAX_FRAME) return MALFORMED;
@@ -183,5 +185,5 @@ function readInputAck(data: Uint8Array, ctx: DecodeContext, token: number, seque
   const at = readConnectStatuses(data, HEADER_BYTES + uvarintSize(currentFrame), ctx.playerCount, currentFrame, statuses);
   if (at < 0) return failure(at);
   if (at !== data.length) return MALFORMED;
-  return accepted(token, sequence, { type: MessageType.InputAck, currentFrame, statuses });
+  return accepted(token, { type: MessageType.InputAck, currentFrame, statuses });
 }

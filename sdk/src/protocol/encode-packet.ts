@@ -5,7 +5,7 @@ import { MAX_FRAME, NO_FRAME, isFrame, isLastFrame } from './frame-range.ts';
 import { encodeInputRun, zeroReference } from './input-run-codec.ts';
 import { MAX_INPUTS_PER_PACKET, MAX_PACKET_BYTES, MessageType } from './messages.ts';
 import type { ConnectStatus, InputMessage, Message, Packet } from './messages.ts';
-import { HEADER_BYTES, HeaderOffset, writePacketHeader } from './packet-header.ts';
+import { HEADER_BYTES, writePacketHeader } from './packet-header.ts';
 import { writeUVarInt, writeVarInt } from './var-int.ts';
 
 /**
@@ -62,7 +62,7 @@ function writeU32(out: Uint8Array, at: number, value: number): number {
  * there (throws if it does not fit); without `out` a fresh exact-size array is returned, which the
  * caller may hand to a transport that keeps it.
  *
- * Throws a `RangeError` for: an invalid context, a token that is not a u16, a sequence not a u8, an unknown message
+ * Throws a `RangeError` for: an invalid context, a token that is not a u16, an unknown message
  * type, a player handle outside 0..playerCount-1, a frame outside its range (0..2^31-1;
  * `lastFrame` -1..2^31-1), a u32 field or i32 `frameAdvantage` out of range, a status list whose
  * length is not playerCount, inputs that are not whole inputs or more than MAX_INPUTS_PER_PACKET
@@ -71,15 +71,11 @@ function writeU32(out: Uint8Array, at: number, value: number): number {
  */
 export function encodePacket(packet: Packet, ctx: EncodeContext, out?: Uint8Array): Uint8Array {
   assertCodecContext(ctx);
-  const { token, sequence, message } = packet;
+  const { token, message } = packet;
   if (!isU16(token)) throw new RangeError(`token must be an integer in 0..65535, got ${token}`);
-  if (!Number.isInteger(sequence) || sequence < 0 || sequence > 0xff) {
-    throw new RangeError(`sequence must be an integer in 0..255, got ${sequence}`);
-  }
   const direct = out !== undefined && out.length >= MAX_PACKET_BYTES;
   const buffer = direct ? out : scratch;
   const size = writeMessage(buffer, message, token, ctx);
-  buffer[HeaderOffset.Sequence] = sequence;
   if (direct) return out.subarray(0, size);
   if (out === undefined) return scratch.slice(0, size);
   if (size > out.length) {
@@ -116,13 +112,14 @@ function writeMessage(out: Uint8Array, message: Message, token: number, ctx: Enc
     }
     case MessageType.QualityReport: {
       checkU32(message.pingMs, 'QualityReport.pingMs');
+      checkU32(message.packetsSent, 'QualityReport.packetsSent');
       const advantage = message.frameAdvantage;
       if ((advantage | 0) !== advantage) {
         throw new RangeError(`QualityReport.frameAdvantage must be an integer in -2^31..2^31-1, got ${advantage}`);
       }
       writePacketHeader(out, message.type, 0, token);
       const at = writeU32(out, HEADER_BYTES, message.pingMs);
-      return writeVarInt(out, at, advantage);
+      return writeUVarInt(out, writeVarInt(out, at, advantage), message.packetsSent);
     }
     case MessageType.QualityReply:
       checkU32(message.pongMs, 'QualityReply.pongMs');
@@ -182,7 +179,7 @@ function writeInput(out: Uint8Array, message: InputMessage, token: number, ctx: 
   let at = writeUVarInt(out, HEADER_BYTES, currentFrame);
   at = writeConnectStatuses(out, at, statuses, currentFrame);
   at = writeVarInt(out, at, currentFrame - startFrame);
-  at = writeUVarInt(out, at, count);
+  // No count: the run ends with the packet.
   const end = encodeInputRun(inputs, inputSize, reference, out, at, MAX_PACKET_BYTES);
   if (end < 0) {
     throw new RangeError(

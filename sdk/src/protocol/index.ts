@@ -20,6 +20,7 @@ export {
 } from './var-int.ts';
 export {
   MAX_TOKEN_SPAN,
+  measureInputRun,
   decodeInputRun,
   encodeInputRun,
   maxInputRunBytes,

@@ -3,7 +3,7 @@ import { statusCodeBytes } from './connect-status-codec.ts';
 import { maxInputRunBytes } from './input-run-codec.ts';
 import { MAX_INPUTS_PER_PACKET, MAX_PACKET_BYTES } from './messages.ts';
 import { HEADER_BYTES } from './packet-header.ts';
-import { MAX_VARINT_BYTES, uvarintSize } from './var-int.ts';
+import { MAX_VARINT_BYTES } from './var-int.ts';
 
 /**
  * How many inputs one Input packet can always carry. `encodePacket` throws when a packet would
@@ -18,8 +18,7 @@ export function maxInputHeadBytes(playerCount: number): number {
     MAX_VARINT_BYTES + // currentFrame
     statusCodeBytes(playerCount) +
     MAX_VARINT_BYTES * playerCount + // status extensions
-    MAX_VARINT_BYTES + // startFrame delta
-    uvarintSize(MAX_INPUTS_PER_PACKET) // count
+    MAX_VARINT_BYTES // startFrame delta (the run has no count: it ends with the packet)
   );
 }
 

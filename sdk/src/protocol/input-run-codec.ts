@@ -13,8 +13,8 @@ import { ReadError } from './read-error.ts';
  * - `c` in 0x00..0x7f: literal, the next `c + 1` bytes (1..128) are delta bytes;
  * - `c` in 0x80..0xff: zero run, `c - 0x7f` (1..128) zero delta bytes, nothing follows.
  *
- * There is no length prefix: the decoder knows `count * inputSize` from the message and reads
- * tokens until exactly that many bytes are produced. A token that would overshoot is malformed.
+ * There is no length prefix: in an Input packet the run is the rest of the packet, and
+ * `measureInputRun` counts its bytes before `readInputRunDeltas` produces exactly that many.
  *
  * Any token sequence that produces the right bytes decodes. This encoder emits a shortest one:
  * a zero run for every maximal run of at least 2 zero bytes, and for a lone zero byte unless it
@@ -112,6 +112,31 @@ export function encodeInputRun(
  */
 export function maxInputRunBytes(byteCount: number): number {
   return byteCount + Math.ceil(byteCount / MAX_TOKEN_SPAN);
+}
+
+/**
+ * Counts the delta bytes that the run tokens from `offset` to the end of `data` produce, without
+ * producing them: an Input packet's run has no length prefix, it ends with the packet. Returns
+ * the count, `ReadError.Truncated` if a literal is cut off by the end, or `ReadError.Malformed` if
+ * the count would exceed `limit`. Never throws.
+ */
+export function measureInputRun(data: Uint8Array, offset: number, limit: number): number {
+  const end = data.length;
+  let at = offset;
+  let total = 0;
+  while (at < end) {
+    const control = data[at++]!;
+    if (control >= ZERO_RUN_FLAG) {
+      total += control - ZERO_RUN_FLAG + 1;
+    } else {
+      const span = control + 1;
+      if (at + span > end) return ReadError.Truncated;
+      at += span;
+      total += span;
+    }
+    if (total > limit) return ReadError.Malformed;
+  }
+  return total;
 }
 
 /**

@@ -96,6 +96,12 @@ export interface QualityReport {
   readonly pingMs: number;
   /** Sender's local frame advantage over the receiver, in eighths of a frame (may be negative). */
   readonly frameAdvantage: number;
+  /**
+   * Packets the sender has sent to the receiver before this one, modulo 2^32. Comparing its
+   * growth with the packets that arrived gives the receiver the link's loss rate, without a
+   * sequence number in every packet.
+   */
+  readonly packetsSent: number;
 }
 
 export interface QualityReply {
@@ -134,14 +140,9 @@ export type Message =
   | ChecksumReport
   | Goodbye;
 
-/**
- * A packet: the sender's session token (u16, chosen at random per session), an 8-bit sequence
- * number (counts up per packet on each link and wraps; lets the receiver estimate loss) and one
- * message.
- */
+/** A packet: the sender's session token (u16, chosen at random per session) and one message. */
 export interface Packet {
   readonly token: number;
-  readonly sequence: number;
   readonly message: Message;
 }
 

@@ -1,7 +1,7 @@
 import { MessageType, PROTOCOL_MAGIC, PROTOCOL_VERSION } from './messages.ts';
 
 /**
- * The 6-byte header that starts every packet (docs/protocol.md, "Header"):
+ * The 5-byte header that starts every packet (docs/protocol.md, "Header"):
  *
  * | offset | size | field                                                          |
  * |--------|------|----------------------------------------------------------------|
@@ -9,7 +9,6 @@ import { MessageType, PROTOCOL_MAGIC, PROTOCOL_VERSION } from './messages.ts';
  * | 1      | 1    | version, `PROTOCOL_VERSION`                                    |
  * | 2      | 1    | type byte: message type (low 4 bits), type argument (high 4)  |
  * | 3      | 2    | token, u16 little-endian                                       |
- * | 5      | 1    | sequence, u8, per link, wrapping                               |
  *
  * The type argument is the player handle for Input, SyncRequest and SyncReply (MAX_PLAYERS is 16,
  * so a handle fits in 4 bits) and 0 for every other type. Folding the handle into the type byte
@@ -17,7 +16,7 @@ import { MessageType, PROTOCOL_MAGIC, PROTOCOL_VERSION } from './messages.ts';
  */
 
 /** Bytes of the header. */
-export const HEADER_BYTES = 6;
+export const HEADER_BYTES = 5;
 
 /** Byte offsets of the header's fields. */
 export const HeaderOffset = {
@@ -25,7 +24,6 @@ export const HeaderOffset = {
   Version: 1,
   Type: 2,
   Token: 3,
-  Sequence: 5,
 } as const;
 export type HeaderOffset = (typeof HeaderOffset)[keyof typeof HeaderOffset];
 
@@ -40,8 +38,8 @@ export function typeTakesPlayer(type: number): boolean {
 }
 
 /**
- * Writes the header into `out[0..6)`, with sequence 0 (the encoder sets it last). The caller has
- * checked that `out` holds 6 bytes, `argument` is 0..15 and `token` is a u16.
+ * Writes the header into `out[0..5)`. The caller has checked that `out` holds 5 bytes, `argument`
+ * is 0..15 and `token` is a u16.
  */
 export function writePacketHeader(out: Uint8Array, type: MessageType, argument: number, token: number): void {
   out[HeaderOffset.Magic] = PROTOCOL_MAGIC;
@@ -49,5 +47,4 @@ export function writePacketHeader(out: Uint8Array, type: MessageType, argument: 
   out[HeaderOffset.Type] = type | (argument << TYPE_ARGUMENT_SHIFT);
   out[HeaderOffset.Token] = token & 0xff;
   out[HeaderOffset.Token + 1] = token >>> 8;
-  out[HeaderOffset.Sequence] = 0;
 }

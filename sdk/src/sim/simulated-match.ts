@@ -194,10 +194,13 @@ export class SimulatedMatch {
     session.poll(now);
     if (session.state === SessionState.Running) {
       if (peer.runningAtMs < 0) peer.runningAtMs = now;
-      const due = this.pacers[p]!.framesDue(now, session.framesAhead);
+      const pacer = this.pacers[p]!;
+      const due = pacer.framesDue(now, session.framesAhead);
       for (let i = 0; i < due; i++) {
         peer.advanceCalls++;
-        if (session.advanceFrame(this.nextInput(p)) === 'advanced') peer.framesAdvanced++;
+        if (session.advanceFrame(this.nextInput(p)) !== 'advanced') break; // still owed: next tick
+        peer.framesAdvanced++;
+        pacer.frameDone();
       }
     }
     if (this.timer !== undefined) this.sdkMs += this.timer() - t0;
