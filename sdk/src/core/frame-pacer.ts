@@ -5,10 +5,13 @@
  * A fixed timestep keeps the simulation identical everywhere whatever the display rate. A frame
  * is only paid for when the session really advanced it (`frameDone`), so a frame that stalled
  * (prediction window full, lockstep wait) stays owed and is caught up on the next tick instead of
- * being lost. Time sync is applied as a gentle slowdown (each frame of lead beyond the first
+ * being lost. Time sync is applied as a gentle slowdown (each frame of lead beyond 1.5 frames
  * stretches frames by 2.5%, at most `maxSlowdown`) rather than skipped frames, so the player sees no hitch. Pure: the
  * caller passes the time.
  */
+/** Lead (frames) below which no slowdown is applied. */
+const DEAD_ZONE_FRAMES = 1.5;
+
 export class FramePacer {
   private readonly frameMs: number;
   /** When the next owed frame became due (ms); undefined before the first call. */
@@ -39,9 +42,9 @@ export class FramePacer {
    */
   framesDue(nowMs: number, framesAhead = 0): number {
     if (this.nextFrameMs === undefined) this.nextFrameMs = nowMs;
-    // A dead zone of one frame: the lead is the largest of several noisy per-peer estimates, so
+    // A dead zone of 1.5 frames: the lead is the largest of several noisy per-peer estimates, so
     // it sits above zero even when all peers are level, and acting on it would slow everyone.
-    const stretch = framesAhead > 1 ? Math.min(this.maxSlowdown, (framesAhead - 1) * 0.025) : 0;
+    const stretch = framesAhead > DEAD_ZONE_FRAMES ? Math.min(this.maxSlowdown, (framesAhead - DEAD_ZONE_FRAMES) * 0.025) : 0;
     this.stepMs = this.frameMs * (1 + stretch);
     if (nowMs < this.nextFrameMs) return 0;
     const owed = Math.floor((nowMs - this.nextFrameMs) / this.stepMs) + 1;

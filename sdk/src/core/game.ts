@@ -33,9 +33,16 @@ export interface Game<I, S> {
    * (e.g. remove the player), since every peer sees it at the same frame.
    */
   step(inputs: readonly PlayerInput<I>[]): void;
-  /** Captures the whole simulation state. Called once per predicted frame while rolling back is possible. */
-  save(): S;
-  /** Restores a state returned by `save`. */
+  /**
+   * Captures the whole simulation state. Called once per frame in rollback mode (never in
+   * lockstep). `reuse`, when given, is a state this game returned earlier that the session no
+   * longer needs: a game may write into it and return it, so that saving allocates nothing.
+   */
+  save(reuse?: S): S;
+  /**
+   * Restores a state returned by `save`. Copy out of it: the session may load the same state
+   * again after another rollback, or hand it back to `save` for reuse.
+   */
   load(state: S): void;
   /** A 32-bit digest of the whole state (e.g. `hashBytes` of its serialised form), for desync detection. */
   checksum(): number;

@@ -383,7 +383,7 @@ export class P2PSession<I, S> {
     const f = this.frame;
     if (this.ring !== undefined && save) {
       const checksum = this.wantsChecksum(f) ? this.game.checksum() >>> 0 : undefined;
-      this.ring.save(f, this.game.save(), checksum);
+      this.ring.save(f, this.game.save(this.ring.recyclable(f)), checksum);
     } else if (this.ring === undefined && this.wantsChecksum(f)) {
       // Lockstep: only confirmed frames are ever stepped, so this state is final already.
       this.recordChecksum(f, this.game.checksum() >>> 0);

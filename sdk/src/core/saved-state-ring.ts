@@ -26,6 +26,14 @@ export class SavedStateRing<S> {
     this.checksums[i] = checksum ?? -1;
   }
 
+  /**
+   * The state that saving `frame` will overwrite (an older frame's, no longer needed), for the
+   * game to write into; undefined while the slot is empty.
+   */
+  recyclable(frame: number): S | undefined {
+    return this.states[frame % this.slots];
+  }
+
   /** The state saved for `frame`, or undefined if it has been overwritten or never saved. */
   state(frame: number): S | undefined {
     const i = frame % this.slots;

@@ -112,7 +112,7 @@ export class SyncTestSession<I, S> {
   private stepFrame(): void {
     const f = this.frame;
     this.check(f);
-    this.ring.save(f, this.game.save(), undefined);
+    this.ring.save(f, this.game.save(this.ring.recyclable(f)), undefined);
     const size = this.codec.size;
     const base = (f % this.slots) * this.players * size;
     for (let p = 0; p < this.players; p++) {

@@ -8,6 +8,7 @@ import { TestGame } from '../testing/test-game.ts';
 import type { NetworkProfile } from './network-profile.ts';
 import { SimulatedNetwork } from './simulated-network.ts';
 import { VirtualClock } from './virtual-clock.ts';
+import type { Transport } from '../transport/transport.ts';
 
 /** Session settings a simulated match may override (everything but players, game and transport). */
 export type SimulatedSessionOptions = Partial<
@@ -70,8 +71,10 @@ export class SimulatedMatch {
   readonly network: SimulatedNetwork;
   readonly peers: readonly SimulatedPeer[];
   readonly frameMs: number;
-  /** Time spent inside sessions and games (ms, per `timer`); 0 without a timer. */
+  /** Time spent inside sessions and games (ms, per `timer`), the simulated network's own excluded; 0 without a timer. */
   sdkMs = 0;
+  /** Time spent inside the simulated network's send and receive (ms, per `timer`). */
+  networkMs = 0;
   private readonly pollMs: Float64Array;
   private readonly nextPollMs: Float64Array;
   private readonly pacers: FramePacer[];
@@ -105,7 +108,7 @@ export class SimulatedMatch {
         fps,
         players: addresses.map((address, h) => (h === p ? { kind: 'local' as const } : { kind: 'remote' as const, address })),
         game,
-        transport: this.network.endpoint(addresses[p]!),
+        transport: this.timedTransport(this.network.endpoint(addresses[p]!)),
         input: bytesInputCodec(inputSize),
         seed: rng.nextU32(),
         onChecksum: (frame, checksum) => checksums.set(frame, checksum),
@@ -190,6 +193,7 @@ export class SimulatedMatch {
     const peer = this.peers[p]!;
     const now = this.clock.now();
     const t0 = this.timer?.() ?? 0;
+    const network0 = this.networkMs;
     const session = peer.session;
     session.poll(now);
     if (session.state === SessionState.Running) {
@@ -203,8 +207,27 @@ export class SimulatedMatch {
         pacer.frameDone();
       }
     }
-    if (this.timer !== undefined) this.sdkMs += this.timer() - t0;
+    if (this.timer !== undefined) this.sdkMs += this.timer() - t0 - (this.networkMs - network0);
     for (const event of session.events()) peer.events.push(event);
+  }
+
+  /** With a timer, wraps a transport so that the time spent in the simulated network is known. */
+  private timedTransport(inner: Transport): Transport {
+    const timer = this.timer;
+    if (timer === undefined) return inner;
+    return {
+      send: (to, data) => {
+        const t0 = timer();
+        inner.send(to, data);
+        this.networkMs += timer() - t0;
+      },
+      receive: () => {
+        const t0 = timer();
+        const datagrams = inner.receive();
+        this.networkMs += timer() - t0;
+        return datagrams;
+      },
+    };
   }
 
   /** The player's input for its next frame: held, or (at `inputChangeRate`) a new random one. */

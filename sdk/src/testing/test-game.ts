@@ -40,8 +40,10 @@ export class TestGame implements Game<Uint8Array, Int32Array> {
     s[0] = (s[0]! + 1) | 0;
   }
 
-  save(): Int32Array {
-    return this.state.slice();
+  save(reuse?: Int32Array): Int32Array {
+    if (reuse === undefined || reuse.length !== this.state.length) return this.state.slice();
+    reuse.set(this.state);
+    return reuse;
   }
 
   load(state: Int32Array): void {
