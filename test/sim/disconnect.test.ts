@@ -78,6 +78,43 @@ describe('a player that vanishes', () => {
     expect(match.compareChecksums().mismatchedFrames).toEqual([]);
   });
 
+  it('survivors that are all stalled, with every input acknowledged, still agree', () => {
+    // A perfect network and a tiny prediction window: when a player vanishes, every survivor
+    // stalls at once with nothing left to send but the news of the drop.
+    const match = new SimulatedMatch({
+      players: 3,
+      seed: 3,
+      profile: getProfile(profiles, 'lan'),
+      inputChangeRate: 0,
+      session: { maxPrediction: 1, disconnectTimeoutMs: 300, disconnectNotifyStartMs: 100 },
+    });
+    match.runFrames(120, 30_000);
+    match.kill(2);
+    match.runUntil(match.clock.now() + 3_000);
+    const survivors = match.peers.filter((p) => p.alive);
+    const frames = dropFrames(survivors, 2);
+    expect(frames.every(Number.isFinite)).toBe(true);
+    expect(new Set(frames).size).toBe(1);
+    for (const peer of survivors) expect(peer.session.currentFrame).toBeGreaterThan(frames[0]! + 120);
+  });
+
+  const sweep: [string, number][] = [];
+  for (const profile of ['lan', 'wifi', 'continental', 'intercontinental']) for (let seed = 100; seed < 108; seed++) sweep.push([profile, seed]);
+  it.each(sweep)('on %s, seed %i: a crash at a random moment is agreed on and survived', (profileName, seed) => {
+    const match = new SimulatedMatch({ players: 4, seed, profile: getProfile(profiles, profileName), session: { checksumIntervalFrames: 10 } });
+    match.runFrames(100 + (seed % 7) * 37, 60_000);
+    match.runUntil(match.clock.now() + (seed % 5) * 3.3);
+    const victim = seed % 4;
+    match.kill(victim);
+    match.runUntil(match.clock.now() + 6_000);
+    const survivors = match.peers.filter((p) => p.alive);
+    const frames = dropFrames(survivors, victim);
+    expect(frames.every(Number.isFinite)).toBe(true);
+    expect(new Set(frames).size).toBe(1);
+    for (const peer of survivors) expect(peer.session.currentFrame).toBeGreaterThan(frames[0]! + 150);
+    expect(match.compareChecksums().mismatchedFrames).toEqual([]);
+  });
+
   it('a player alone after everyone else left plays on by itself', () => {
     const match = new SimulatedMatch({ players: 2, seed: 4, profile: getProfile(profiles, 'lan') });
     match.runFrames(200, 30_000);

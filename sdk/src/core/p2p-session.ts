@@ -118,6 +118,8 @@ export class P2PSession<I, S> {
   private lastChangeFrame = -1;
   private nowMs = 0;
   private nextRecommendFrame = RECOMMEND_INTERVAL_FRAMES;
+  /** Players dropped in our view so far: peers must hear of each drop at once. */
+  private dropCount = 0;
   /** Newest frame whose checksum has been taken as confirmed. */
   private checksummedThrough = -1;
 
@@ -731,6 +733,7 @@ export class P2PSession<I, S> {
   private dropPlayer(player: number): void {
     if (this.disconnected[player]) return;
     this.disconnected[player] = 1;
+    this.dropCount++;
     const link = this.links[player];
     if (link !== undefined) link.state = LinkState.Disconnected;
   }
@@ -789,8 +792,13 @@ export class P2PSession<I, S> {
       this.sendInputs(link, now, fromAdvance);
       if (fromAdvance) continue;
       this.forwardInputs(link, now);
-      // Inputs carry acknowledgements while frames advance; a bare ack is for when they do not.
-      if (link.ackPending && now - link.lastSendMs >= (this.cfg.inputResendFrames + 1) * this.cfg.frameMs) {
+      // Inputs carry acknowledgements and statuses while frames advance; an InputAck carries them
+      // when they do not, and at once after a drop: a drop is agreed only when every survivor
+      // has heard of it, and until then everyone may be stalled, with no inputs left to send.
+      const resendMs = this.cfg.inputResendFrames * this.cfg.frameMs;
+      const dropNews = link.statusesSentDrops !== this.dropCount;
+      const agreeing = this.agreementPending() && now - link.lastStatusesSendMs >= resendMs;
+      if (dropNews || agreeing || (link.ackPending && now - link.lastSendMs >= resendMs + this.cfg.frameMs)) {
         this.send(link, { type: MessageType.InputAck, currentFrame: this.frame, statuses: this.statuses });
       }
       if (now - link.lastQualityMs >= this.cfg.qualityReportMs) {
@@ -862,10 +870,20 @@ export class P2PSession<I, S> {
       startFrame: start,
       inputs: this.sendScratch.subarray(0, (end - start + 1) * this.size),
     });
-    link.ackPending = false;
+  }
+
+  /** Whether some dropped player's last frame is not agreed yet. */
+  private agreementPending(): boolean {
+    for (let x = 0; x < this.n; x++) if (this.disconnected[x] && this.agreed[x] === NOT_AGREED) return true;
+    return false;
   }
 
   private send(link: PeerLink, message: Message): void {
+    if (message.type === MessageType.Input || message.type === MessageType.InputAck) {
+      link.statusesSentDrops = this.dropCount;
+      link.lastStatusesSendMs = this.nowMs;
+      link.ackPending = false;
+    }
     const bytes = this.packets.encode({ token: this.token, message });
     this.transport.send(link.address, bytes);
     link.noteSent(bytes.length, this.nowMs);

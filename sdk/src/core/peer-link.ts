@@ -48,6 +48,10 @@ export class PeerLink {
   interrupted = false;
   /** We received inputs that we have not acknowledged in a packet yet. */
   ackPending = false;
+  /** Our drop count (`P2PSession.drops`) as of the last statuses sent to this peer. */
+  statusesSentDrops = 0;
+  /** When statuses (an Input or InputAck) last went to this peer (ms). */
+  lastStatusesSendMs = -Infinity;
   /** Newest own-input frame included in a packet to this peer. */
   sentThrough = -1;
   /** When inputs of a departed player were last forwarded to this peer, per player (ms). */
