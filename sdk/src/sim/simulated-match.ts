@@ -32,6 +32,11 @@ export interface SimulatedMatchOptions {
   readonly inputChangeRate?: number;
   /** Each peer's clock runs fast or slow by up to this many parts per million. Default 200. */
   readonly clockDriftPpm?: number;
+  /**
+   * Rate of each peer's game clock against real time (1 = exact), e.g. `[1.02, 1]` for a first
+   * peer whose clock runs 2% fast: what time sync must correct. Default all 1.
+   */
+  readonly clockRates?: readonly number[];
   readonly session?: SimulatedSessionOptions;
   /** Measures the time spent inside the sessions and games (e.g. `performance.now`); off by default. */
   readonly timer?: () => number;
@@ -81,6 +86,7 @@ export class SimulatedMatch {
   private readonly inputRngs: Prng[];
   private readonly inputs: Uint8Array[];
   private readonly changeRate: number;
+  private readonly clockRates: readonly number[];
   private readonly timer: (() => number) | undefined;
 
   constructor(options: SimulatedMatchOptions) {
@@ -89,6 +95,7 @@ export class SimulatedMatch {
     const inputSize = options.inputSize ?? 2;
     this.frameMs = 1000 / fps;
     this.changeRate = options.inputChangeRate ?? 0.1;
+    this.clockRates = options.clockRates ?? [];
     this.timer = options.timer;
     this.network = new SimulatedNetwork({ seed, clock: this.clock, profile: options.profile });
     const rng = new Prng(seed ^ 0x5eed);
@@ -199,7 +206,7 @@ export class SimulatedMatch {
     if (session.state === SessionState.Running) {
       if (peer.runningAtMs < 0) peer.runningAtMs = now;
       const pacer = this.pacers[p]!;
-      const due = pacer.framesDue(now, session.framesAhead);
+      const due = pacer.framesDue(now * (this.clockRates[p] ?? 1), session.framesAhead);
       for (let i = 0; i < due; i++) {
         peer.advanceCalls++;
         if (session.advanceFrame(this.nextInput(p)) !== 'advanced') break; // still owed: next tick
