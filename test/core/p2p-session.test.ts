@@ -296,3 +296,60 @@ describe('P2PSession with a custom input codec and predictor', () => {
     for (const f of shared) expect(checksums[0]!.get(f)).toBe(checksums[1]!.get(f));
   });
 });
+
+describe('P2PSession bounded memory', () => {
+  it('ignores inputs that run far ahead of the present, however valid they look', async () => {
+    const { encodePacket } = await import('../../sdk/src/protocol/encode-packet.ts');
+    const { MessageType } = await import('../../sdk/src/protocol/messages.ts');
+    const rig = new SessionRig({ players: 2 });
+    rig.peers[1]!.transport.recordSends = true;
+    rig.ticks(60);
+    const victim = rig.peers[0]!;
+    const real = rig.peers[1]!.transport.sent.find((s) => s.to === 'p0')!.data;
+    const token = real[3]! | (real[4]! << 8);
+    // A peer (or anyone with its address and token) pushes 12,800 frames of "future" inputs.
+    let next = victim.session.inputHistory(1).lastFrame + 1;
+    const history = new Map<number, Uint8Array>();
+    for (let i = 0; i < 100; i++) {
+      const inputs = new Uint8Array(128 * 2).fill(i & 1);
+      const bytes = encodePacket(
+        {
+          token,
+          message: {
+            type: MessageType.Input,
+            player: 1,
+            currentFrame: next,
+            statuses: [{ disconnected: false, lastFrame: 0 }, { disconnected: false, lastFrame: next + 127 }],
+            startFrame: next,
+            inputs,
+          },
+        },
+        { playerCount: 2, inputSize: 2, previousInput: (p, f) => history.get(f) ?? victim.session.inputHistory(p).get(f) },
+      );
+      history.set(next + 127, inputs.subarray(254, 256).slice());
+      next += 128;
+      victim.transport.inject('p1', bytes);
+      victim.session.poll(rig.clock.now());
+    }
+    const held = victim.session.inputHistory(1);
+    expect(held.lastFrame).toBeLessThanOrEqual(victim.session.currentFrame + 256);
+    expect(held.lastFrame - held.firstFrame).toBeLessThan(600);
+  });
+
+  it('keeps at most 1024 undrained events', () => {
+    const rig = new SessionRig({ players: 2, session: { disconnectNotifyStartMs: 1, disconnectTimeoutMs: 1_000_000 } });
+    rig.ticks(60);
+    const session = rig.peers[0]!.session;
+    // Alternate silence and speech: an interrupted/resumed pair each round, never drained.
+    for (let i = 0; i < 30_000; i++) {
+      rig.clock.advance(5);
+      session.poll(rig.clock.now());
+      rig.peers[1]!.session.poll(rig.clock.now());
+      rig.peers[1]!.session.advanceFrame(new Uint8Array(2));
+    }
+    const events = session.events();
+    expect(events.length).toBe(1024);
+    // The newest are kept.
+    expect(events[events.length - 1]!.type === 'interrupted' || events[events.length - 1]!.type === 'resumed').toBe(true);
+  });
+});

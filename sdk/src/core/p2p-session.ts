@@ -60,6 +60,14 @@ const RECOMMEND_MIN_FRAMES = 2;
 /** Goodbye is sent this many times: it is the one message that gets no answer. */
 const GOODBYE_COPIES = 3;
 const NO_EVENTS: readonly SessionEvent[] = Object.freeze([]);
+/**
+ * Frames a remote player's inputs may run ahead of our current frame. An honest peer is at most
+ * its input delay plus the prediction window ahead (60 frames at the limits); anything further is
+ * ignored, so that no peer can make our input queues grow without bound.
+ */
+const MAX_INPUT_LEAD_FRAMES = 2 * MAX_INPUTS_PER_PACKET;
+/** Events kept for a game that does not drain them; the oldest are dropped beyond this. */
+const MAX_PENDING_EVENTS = 1024;
 
 /**
  * A rollback (or, with `maxPrediction: 0`, lockstep) session between 2 to 16 peers, one player
@@ -365,6 +373,11 @@ export class P2PSession<I, S> {
     };
   }
 
+  private emit(event: SessionEvent): void {
+    if (this.pendingEvents.length >= MAX_PENDING_EVENTS) this.pendingEvents.shift();
+    this.pendingEvents.push(event);
+  }
+
   // ---- simulation ---------------------------------------------------------------------------
 
   private addLocalInput(input: I): void {
@@ -512,7 +525,7 @@ export class P2PSession<I, S> {
 
   private raiseDesync(frame: number, player: number, localChecksum: number, remoteChecksum: number): void {
     this.desyncCount++;
-    this.pendingEvents.push({ type: 'desync', frame, player, localChecksum, remoteChecksum });
+    this.emit({ type: 'desync', frame, player, localChecksum, remoteChecksum });
   }
 
   private sampleTimeSync(): void {
@@ -528,7 +541,7 @@ export class P2PSession<I, S> {
     if (this.frame < this.nextRecommendFrame) return;
     this.nextRecommendFrame = this.frame + RECOMMEND_INTERVAL_FRAMES;
     const frames = Math.floor(this.framesAhead);
-    if (frames >= RECOMMEND_MIN_FRAMES) this.pendingEvents.push({ type: 'wait-recommendation', frames });
+    if (frames >= RECOMMEND_MIN_FRAMES) this.emit({ type: 'wait-recommendation', frames });
   }
 
   /** Lets each input queue forget frames that neither a rollback nor any peer can still need. */
@@ -574,7 +587,7 @@ export class P2PSession<I, S> {
     link.lastReceiveMs = this.nowMs;
     if (link.interrupted) {
       link.interrupted = false;
-      this.pendingEvents.push({ type: 'resumed', player: link.player });
+      this.emit({ type: 'resumed', player: link.player });
     }
 
     switch (message.type) {
@@ -633,7 +646,7 @@ export class P2PSession<I, S> {
           message.fingerprint !== this.fingerprint
             ? 'session parameters differ (player count, input size or match id)'
             : `epoch ${message.epoch} differs from ours (${this.cfg.epoch})`;
-        this.pendingEvents.push({ type: 'incompatible-peer', player: link.player, reason });
+        this.emit({ type: 'incompatible-peer', player: link.player, reason });
       }
       return false;
     }
@@ -654,14 +667,14 @@ export class P2PSession<I, S> {
     link.syncRemaining--;
     link.syncDone++;
     const total = this.cfg.syncRoundTrips;
-    this.pendingEvents.push({ type: 'synchronizing', player: link.player, count: link.syncDone, total });
+    this.emit({ type: 'synchronizing', player: link.player, count: link.syncDone, total });
     if (link.syncRemaining > 0) return;
     link.state = LinkState.Running;
-    this.pendingEvents.push({ type: 'synchronized', player: link.player });
+    this.emit({ type: 'synchronized', player: link.player });
     if (this.links.every((l) => l === undefined || l.state !== LinkState.Syncing)) {
       this.sessionState = SessionState.Running;
       for (const l of this.links) if (l !== undefined) l.lastReceiveMs = Math.max(l.lastReceiveMs, this.nowMs);
-      this.pendingEvents.push({ type: 'running' });
+      this.emit({ type: 'running' });
     }
   }
 
@@ -700,6 +713,7 @@ export class P2PSession<I, S> {
       if (frame !== queue.lastFrame + 1) break; // cannot happen: the decoder checks the reference
       const agreed = this.agreed[player]!;
       if (agreed !== NOT_AGREED && frame > agreed) break;
+      if (frame > this.frame + MAX_INPUT_LEAD_FRAMES) break;
       queue.append(inputs, i * this.size);
       this.checkPrediction(player, frame, inputs, i * this.size);
       appended = true;
@@ -720,7 +734,7 @@ export class P2PSession<I, S> {
         this.dropPlayer(link.player);
       } else if (silentMs >= this.cfg.disconnectNotifyStartMs && !link.interrupted) {
         link.interrupted = true;
-        this.pendingEvents.push({
+        this.emit({
           type: 'interrupted',
           player: link.player,
           disconnectInMs: this.cfg.disconnectTimeoutMs - silentMs,
@@ -758,7 +772,7 @@ export class P2PSession<I, S> {
       }
       if (!everyone) continue;
       this.agreed[x] = last;
-      this.pendingEvents.push({ type: 'disconnected', player: x, frame: last });
+      this.emit({ type: 'disconnected', player: x, frame: last });
       if (this.ring !== undefined && last + 1 < this.frame) this.markIncorrect(last + 1, x);
     }
   }
