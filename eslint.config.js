@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'test-results/**'] },
+  { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } } },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,7 +15,7 @@ export default tseslint.config(
   },
   {
     // The core is pure: no clocks, no randomness, no timers. Time and transport are passed in.
-    files: ['sdk/src/core/**/*.ts', 'sdk/src/protocol/**/*.ts', 'sdk/src/kit/**/*.ts'],
+    files: ['sdk/src/core/**/*.ts', 'sdk/src/protocol/**/*.ts', 'sdk/src/kit/**/*.ts', 'sdk/src/room/**/*.ts', 'sdk/src/relay/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', 'Date', 'performance', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'process', 'fetch', 'crypto'],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'The core is deterministic: use the seeded Prng.' }],

@@ -31,3 +31,16 @@ export {
   MAX_INPUT_BYTES,
   DropReason,
 } from './protocol/messages.ts';
+export { connectToRoom, RoomJoinError } from './transport/geckos-room-connection.ts';
+export type { RoomConnection, RoomConnectionOptions, RoomConnectionState } from './transport/geckos-room-connection.ts';
+export { RoomClient, slotAddress, addressSlot } from './relay/room-client.ts';
+export type { RoomClientEvent, RoomClientOptions } from './relay/room-client.ts';
+export { RelayHost, RelayDropReason } from './relay/relay-host.ts';
+export type { HostConnection, MemberBinding, RelayHostOptions, RelayHostStats } from './relay/relay-host.ts';
+export { ReliableChannel } from './relay/reliable-channel.ts';
+export type { ReliableChannelOptions } from './relay/reliable-channel.ts';
+export { createMatchSession } from './relay/match-session.ts';
+export type { MatchSession, MatchSessionOptions } from './relay/match-session.ts';
+export { encodeConnectRequest, parseConnectRequest, refusalReason, refusalStatus } from './relay/connect-request.ts';
+export type { ConnectRequest } from './relay/connect-request.ts';
+export * from './room/index.ts';

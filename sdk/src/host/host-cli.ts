@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startHost } from './geckos-host.ts';
+import { lanAddresses } from './lan-addresses.ts';
+import { terminalQr } from './terminal-qr.ts';
+
+const USAGE = `Usage: backspin-host [--port 8080] [--bind 0.0.0.0] [--static DIR]
+
+Hosts Backspin rooms on this machine: serves DIR (the game) and the WebRTC signaling on one TCP
+port, and every player's WebRTC data channel on the same port number in UDP.
+
+  --port N      TCP and UDP port (default 8080; 0 picks a free one)
+  --bind ADDR   address to listen on (default 0.0.0.0: every interface, so the LAN can join)
+  --static DIR  folder of files to serve (the built game)
+  --help        this text
+
+Stop with Ctrl+C: every player is told the host is going.`;
+
+/** Parses the command line; throws a message for the user on bad input. */
+export function parseHostArgs(argv: readonly string[]): { port: number; bind: string; staticDir: string | undefined } | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: 'string', default: '8080' },
+      bind: { type: 'string', default: '0.0.0.0' },
+      static: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
+  let staticDir: string | undefined;
+  if (values.static !== undefined) {
+    staticDir = resolve(values.static);
+    if (!existsSync(staticDir) || !statSync(staticDir).isDirectory()) throw new Error(`--static: no such folder: ${staticDir}`);
+  }
+  return { port, bind: values.bind ?? '0.0.0.0', staticDir };
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parseHostArgs>;
+  try {
+    args = parseHostArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`backspin-host: ${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  let host;
+  try {
+    host = await startHost({ port: args.port, bindAddress: args.bind, ...(args.staticDir !== undefined ? { staticDir: args.staticDir } : {}) });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    console.error(
+      e.code === 'EADDRINUSE'
+        ? `backspin-host: port ${args.port} is in use; pick another with --port`
+        : `backspin-host: could not start: ${e.message}`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const lan = args.bind === '0.0.0.0' ? lanAddresses() : [args.bind];
+  const urls = lan.map((ip) => `http://${ip}:${host.port}/`);
+  console.log(`Backspin host listening on port ${host.port} (TCP for the page, UDP for the game).`);
+  console.log(`  On this machine:  http://localhost:${host.port}/`);
+  for (const url of urls) console.log(`  On the LAN:       ${url}`);
+  if (urls[0] !== undefined) {
+    console.log(`\nScan to join (${urls[0]}):\n`);
+    console.log(await terminalQr(urls[0]));
+  } else {
+    console.log('\nNo LAN address found: only this machine can join.');
+  }
+  if (args.staticDir === undefined) console.log('(No --static folder: serving signaling only.)');
+  console.log('Press Ctrl+C to stop.');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: telling every player the host is going...`);
+    await host.close('the host stopped');
+    console.log('Host stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void main();

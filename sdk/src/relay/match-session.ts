@@ -1,0 +1,65 @@
+import { P2PSession } from '../core/p2p-session.ts';
+import type { P2PSessionConfig } from '../core/session-config.ts';
+import type { Game } from '../core/game.ts';
+import type { InputCodec } from '../core/input-codec.ts';
+import type { Transport } from '../transport/transport.ts';
+import type { MatchDecision } from '../room/control-messages.ts';
+import { slotAddress } from './room-client.ts';
+
+export interface MatchSessionOptions<I, S> {
+  /** The member's transport to the others (`RoomConnection.transport` or `RoomClient.transport`). */
+  readonly transport: Transport;
+  /** The member's own room slot. */
+  readonly slot: number;
+  /** The host's match decision (`match-start`). */
+  readonly match: MatchDecision;
+  readonly game: Game<I, S>;
+  readonly input: InputCodec<I>;
+  /** u32 randomness for this peer's handshake (e.g. from `crypto.getRandomValues`). */
+  readonly seed: number;
+  /** Anything else (timeouts, checksum interval, callbacks); the match decides players, delay, prediction, fps, match id and epoch. */
+  readonly session?: Partial<Omit<P2PSessionConfig<I, S>, 'players' | 'game' | 'transport' | 'input' | 'seed'>>;
+}
+
+/** A match session and the mapping between player handles (session) and room slots. */
+export interface MatchSession<I, S> {
+  readonly session: P2PSession<I, S>;
+  /** Player handle of a room slot, or -1 if the slot does not play. */
+  handleOf(slot: number): number;
+  /** Room slot of a player handle. */
+  slotOf(handle: number): number;
+}
+
+/**
+ * Starts the session of a hosted match exactly as the host decided it, so that every member
+ * runs the same session: players in the decided slot order (player handle = position), the
+ * decided input delay and prediction window (0: lockstep), frame rate, match id and authority
+ * epoch (both part of the handshake, so a stale or foreign match is refused).
+ */
+export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): MatchSession<I, S> {
+  const { match, slot } = options;
+  const me = match.players.indexOf(slot);
+  if (me < 0) throw new RangeError(`slot ${slot} does not play in match ${match.matchId} (players: ${match.players.join(', ')})`);
+  const session = new P2PSession<I, S>({
+    ...options.session,
+    players: match.players.map((s, handle) => (handle === me ? { kind: 'local' as const } : { kind: 'remote' as const, address: slotAddress(s) })),
+    game: options.game,
+    transport: options.transport,
+    input: options.input,
+    seed: options.seed,
+    inputDelay: match.settings.inputDelay,
+    maxPrediction: match.settings.maxPrediction,
+    fps: match.settings.fps,
+    matchId: match.matchId,
+    epoch: match.epoch,
+  });
+  return {
+    session,
+    handleOf: (s) => match.players.indexOf(s),
+    slotOf: (handle) => {
+      const s = match.players[handle];
+      if (s === undefined) throw new RangeError(`no player handle ${handle}`);
+      return s;
+    },
+  };
+}

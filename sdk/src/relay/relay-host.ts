@@ -1,0 +1,436 @@
+import type { RoomAuthority } from '../room/room-authority.ts';
+import type { RoomSettings } from '../room/room-settings.ts';
+import type { ClientControlMessage, ControlMessage } from '../room/control-messages.ts';
+import { decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
+import { ReliableChannel } from './reliable-channel.ts';
+import { TokenBucket } from './token-bucket.ts';
+import { MAX_RELAY_FRAME_BYTES, RelayFrameKind, encodeControlFrame, encodePingFrame, restampDataFrame } from './relay-frame.ts';
+import { parseConnectRequest } from './connect-request.ts';
+import type { ConnectRequest } from './connect-request.ts';
+
+/** The host's handle on one member's unreliable channel (a geckos channel, or a test double). */
+export interface HostConnection {
+  /** Sends one frame; must not throw (drop instead). The host does not reuse `frame` afterwards. */
+  send(frame: Uint8Array): void;
+  /** Closes the channel. */
+  close(): void;
+}
+
+/** Who a connection speaks for, decided when it was authorized. */
+export interface MemberBinding {
+  readonly code: string;
+  readonly slot: number;
+  readonly role: 'player' | 'spectator';
+  readonly token: string;
+}
+
+export interface RelayHostOptions {
+  readonly authority: RoomAuthority;
+  /** Ping interval per member (ms). Default 250. */
+  readonly heartbeatMs?: number;
+  /** Silence after which a member's connection counts as lost (ms). Default 1500. */
+  readonly silenceTimeoutMs?: number;
+  /** Frames per second a member may send, sustained, and in a burst. Defaults 400 and 200. */
+  readonly framesPerSecond?: number;
+  readonly frameBurst?: number;
+  /** Bytes per second a member may send, sustained, and in a burst. Defaults 256 KiB and 64 KiB. */
+  readonly bytesPerSecond?: number;
+  readonly byteBurst?: number;
+  /** Join or create attempts per remote address per minute. Default 10. */
+  readonly joinAttemptsPerMinute?: number;
+  /** Most remote addresses whose attempts are tracked (oldest forgotten beyond). Default 4096. */
+  readonly maxTrackedAddresses?: number;
+}
+
+/** Why the host dropped a frame, counted per reason in `stats().dropped`. */
+export const RelayDropReason = {
+  Oversized: 'oversized',
+  Malformed: 'malformed',
+  UnknownKind: 'unknown-kind',
+  RateLimited: 'rate-limited',
+  Spectator: 'spectator-data',
+  BadDestination: 'bad-destination',
+  BadControl: 'bad-control',
+  NotPermitted: 'not-permitted',
+} as const;
+export type RelayDropReason = (typeof RelayDropReason)[keyof typeof RelayDropReason];
+
+export interface RelayHostStats {
+  readonly connections: number;
+  readonly rooms: number;
+  readonly framesRelayed: number;
+  readonly bytesRelayed: number;
+  readonly joinsRefused: number;
+  readonly dropped: Readonly<Record<RelayDropReason, number>>;
+}
+
+interface Connection {
+  readonly id: number;
+  readonly binding: MemberBinding;
+  readonly link: HostConnection;
+  readonly control: ReliableChannel;
+  readonly frames: TokenBucket;
+  readonly bytes: TokenBucket;
+  lastHeardMs: number;
+  lastPingMs: number;
+  pingId: number;
+  closed: boolean;
+}
+
+/**
+ * The host's logic, free of any networking library: authorizes joins, binds each connection to a
+ * room slot, relays session packets between the members of a room (stamping the sender's slot),
+ * runs the reliable control path and the room authority, watches liveness with its own
+ * heartbeats, and enforces size and rate limits. The geckos.io adapter (`geckos-host.ts`) feeds
+ * it; tests can feed it directly. Synchronous; time is passed in.
+ */
+export class RelayHost {
+  readonly authority: RoomAuthority;
+  private readonly heartbeatMs: number;
+  private readonly silenceTimeoutMs: number;
+  private readonly limits: { fps: number; fBurst: number; bps: number; bBurst: number };
+  private readonly attempts = new Map<string, TokenBucket>();
+  private readonly attemptsPerMinute: number;
+  private readonly maxTrackedAddresses: number;
+  private readonly connections = new Map<number, Connection>();
+  /** Room code → slot → connection. */
+  private readonly bySlot = new Map<string, Map<number, Connection>>();
+  private nextId = 1;
+  private framesRelayed = 0;
+  private bytesRelayed = 0;
+  private joinsRefused = 0;
+  private readonly dropped: Record<RelayDropReason, number> = {
+    oversized: 0,
+    malformed: 0,
+    'unknown-kind': 0,
+    'rate-limited': 0,
+    'spectator-data': 0,
+    'bad-destination': 0,
+    'bad-control': 0,
+    'not-permitted': 0,
+  };
+
+  constructor(options: RelayHostOptions) {
+    this.authority = options.authority;
+    this.heartbeatMs = options.heartbeatMs ?? 250;
+    this.silenceTimeoutMs = options.silenceTimeoutMs ?? 1500;
+    this.limits = {
+      fps: options.framesPerSecond ?? 400,
+      fBurst: options.frameBurst ?? 200,
+      bps: options.bytesPerSecond ?? 256 * 1024,
+      bBurst: options.byteBurst ?? 64 * 1024,
+    };
+    this.attemptsPerMinute = options.joinAttemptsPerMinute ?? 10;
+    this.maxTrackedAddresses = options.maxTrackedAddresses ?? 4096;
+  }
+
+  /**
+   * Decides whether a connection attempt may go ahead, before any WebRTC is set up: parses the
+   * untrusted join request, limits attempts per remote address, and creates or joins a room.
+   */
+  authorize(request: unknown, address: string, nowMs: number): { ok: true; binding: MemberBinding } | { ok: false; error: string } {
+    if (!this.attemptAllowed(address, nowMs)) {
+      this.joinsRefused++;
+      return { ok: false, error: 'rate-limited' };
+    }
+    const parsed = parseConnectRequest(request);
+    if (!parsed.ok) {
+      this.joinsRefused++;
+      return { ok: false, error: parsed.error };
+    }
+    const result = this.admit(parsed.request, nowMs);
+    if (!result.ok) {
+      this.joinsRefused++;
+      return result;
+    }
+    // The slot is held only until the channel opens: a member whose WebRTC never comes up is
+    // treated like one whose connection dropped, and loses the slot after the reconnect grace.
+    this.authority.connectionLost(result.binding.code, result.binding.slot, nowMs);
+    this.drainAuthority();
+    return result;
+  }
+
+  /** An authorized member's channel is open. Returns the connection id for the other calls. */
+  connect(binding: MemberBinding, link: HostConnection, nowMs: number): number {
+    const id = this.nextId++;
+    let slots = this.bySlot.get(binding.code);
+    if (slots === undefined) {
+      slots = new Map();
+      this.bySlot.set(binding.code, slots);
+    }
+    const previous = slots.get(binding.slot);
+    if (previous !== undefined) this.close(previous); // a reconnect replaces a half-open channel
+    const connection: Connection = {
+      id,
+      binding,
+      link,
+      control: new ReliableChannel(),
+      frames: new TokenBucket(this.limits.fps, this.limits.fBurst),
+      bytes: new TokenBucket(this.limits.bps, this.limits.bBurst),
+      lastHeardMs: nowMs,
+      lastPingMs: -Infinity,
+      pingId: 0,
+      closed: false,
+    };
+    this.connections.set(id, connection);
+    slots.set(binding.slot, connection);
+    // Connected for real now (the token proves who it is).
+    this.authority.join({ code: binding.code, name: '', role: binding.role, reconnectToken: binding.token }, nowMs);
+    const room = this.authority.room(binding.code);
+    this.sendControl(connection, { type: 'welcome', slot: binding.slot, code: binding.code, token: binding.token, epoch: room?.epoch ?? 0 });
+    this.drainAuthority();
+    if (room !== undefined) {
+      this.sendControl(connection, { type: 'room-state', state: room });
+      if (room.phase === 'playing' && room.match !== undefined) this.sendControl(connection, { type: 'match-start', match: room.match, epoch: room.epoch });
+    }
+    this.flushControl(connection, nowMs);
+    return id;
+  }
+
+  /** One frame from a member. Data is relayed at once; everything else is handled in place. */
+  receive(id: number, data: Uint8Array, nowMs: number): void {
+    const c = this.connections.get(id);
+    if (c === undefined || c.closed) return;
+    if (data.length > MAX_RELAY_FRAME_BYTES) {
+      this.dropped.oversized++;
+      return;
+    }
+    if (!c.frames.take(nowMs) || !c.bytes.take(nowMs, data.length)) {
+      this.dropped['rate-limited']++;
+      return;
+    }
+    c.lastHeardMs = nowMs;
+    switch (data[0]) {
+      case RelayFrameKind.Data:
+        this.relay(c, data);
+        return;
+      case RelayFrameKind.Control:
+        this.onControlSegment(c, data.subarray(1), nowMs);
+        return;
+      case RelayFrameKind.Ping:
+        if (data.length !== 5) this.dropped.malformed++;
+        else c.link.send(encodePingFrame(RelayFrameKind.Pong, (data[1]! | (data[2]! << 8) | (data[3]! << 16) | (data[4]! << 24)) >>> 0));
+        return;
+      case RelayFrameKind.Pong:
+        if (data.length !== 5) this.dropped.malformed++;
+        return;
+      default:
+        this.dropped[data.length === 0 ? 'malformed' : 'unknown-kind']++;
+    }
+  }
+
+  /** The member's channel closed (it left, crashed or the network dropped it). */
+  disconnect(id: number, nowMs: number): void {
+    const c = this.connections.get(id);
+    if (c === undefined) return;
+    this.forget(c);
+    this.authority.connectionLost(c.binding.code, c.binding.slot, nowMs);
+    this.drainAuthority();
+  }
+
+  /** Heartbeats, silence timeouts, control resends, and the authority's own timers. Call every ~10 ms. */
+  tick(nowMs: number): void {
+    for (const c of this.connections.values()) {
+      if (nowMs - c.lastHeardMs >= this.silenceTimeoutMs) {
+        this.close(c);
+        this.authority.connectionLost(c.binding.code, c.binding.slot, nowMs);
+        continue;
+      }
+      if (nowMs - c.lastPingMs >= this.heartbeatMs) {
+        c.lastPingMs = nowMs;
+        c.pingId = (c.pingId + 1) >>> 0;
+        c.link.send(encodePingFrame(RelayFrameKind.Ping, c.pingId));
+      }
+    }
+    this.authority.tick(nowMs);
+    this.drainAuthority();
+    for (const c of this.connections.values()) this.flushControl(c, nowMs);
+  }
+
+  /** Tells every member the host is going, then closes every channel. */
+  shutdown(reason: string, nowMs: number): void {
+    for (const c of this.connections.values()) {
+      this.sendControl(c, { type: 'host-closing', reason });
+      // The last word gets no acknowledgement: send it a few times, as geckos' "reliable" does.
+      for (let i = 0; i < 3; i++) for (const segment of c.control.poll(nowMs + i * 1000)) c.link.send(encodeControlFrame(segment));
+    }
+    for (const c of [...this.connections.values()]) this.close(c);
+  }
+
+  stats(): RelayHostStats {
+    return {
+      connections: this.connections.size,
+      rooms: this.bySlot.size,
+      framesRelayed: this.framesRelayed,
+      bytesRelayed: this.bytesRelayed,
+      joinsRefused: this.joinsRefused,
+      dropped: { ...this.dropped },
+    };
+  }
+
+  /** The binding of a live connection (for adapters and tests). */
+  binding(id: number): MemberBinding | undefined {
+    return this.connections.get(id)?.binding;
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private admit(request: ConnectRequest, nowMs: number): { ok: true; binding: MemberBinding } | { ok: false; error: string } {
+    if (request.action === 'create') {
+      const created = this.authority.createRoom(
+        { name: request.name, ...(request.password !== undefined ? { password: request.password } : {}), ...(request.settings !== undefined ? { settings: request.settings as Partial<RoomSettings> } : {}) },
+        nowMs,
+      );
+      if (!created.ok) return { ok: false, error: created.error };
+      this.drainAuthority();
+      return { ok: true, binding: { code: created.code, slot: created.slot, role: 'player', token: created.token } };
+    }
+    const joined = this.authority.join(
+      {
+        code: request.code,
+        name: request.name,
+        role: request.role,
+        ...(request.password !== undefined ? { password: request.password } : {}),
+        ...(request.token !== undefined ? { reconnectToken: request.token } : {}),
+      },
+      nowMs,
+    );
+    if (!joined.ok) return { ok: false, error: joined.error };
+    this.drainAuthority();
+    return { ok: true, binding: { code: joined.code, slot: joined.slot, role: request.role, token: joined.token } };
+  }
+
+  private attemptAllowed(address: string, nowMs: number): boolean {
+    let bucket = this.attempts.get(address);
+    if (bucket === undefined) {
+      if (this.attempts.size >= this.maxTrackedAddresses) {
+        const oldest = this.attempts.keys().next();
+        if (!oldest.done) this.attempts.delete(oldest.value);
+      }
+      bucket = new TokenBucket(this.attemptsPerMinute / 60, this.attemptsPerMinute);
+      this.attempts.set(address, bucket);
+    }
+    return bucket.take(nowMs);
+  }
+
+  /** Forwards a member's session packet to another member of its room, stamped with its slot. */
+  private relay(from: Connection, data: Uint8Array): void {
+    if (from.binding.role !== 'player') {
+      this.dropped['spectator-data']++;
+      return;
+    }
+    if (data.length < 3) {
+      this.dropped.malformed++;
+      return;
+    }
+    const to = this.bySlot.get(from.binding.code)?.get(data[1]!);
+    if (to === undefined || to === from || to.closed || to.binding.role !== 'player') {
+      this.dropped['bad-destination']++;
+      return;
+    }
+    this.framesRelayed++;
+    this.bytesRelayed += data.length;
+    to.link.send(restampDataFrame(data, from.binding.slot));
+  }
+
+  private onControlSegment(c: Connection, segment: Uint8Array, nowMs: number): void {
+    for (const bytes of c.control.receive(segment, nowMs)) {
+      const decoded = decodeControlMessage(bytes, 'client');
+      if (!decoded.ok) {
+        this.dropped['bad-control']++;
+        continue;
+      }
+      this.onControl(c, decoded.message, nowMs);
+    }
+    this.drainAuthority();
+    this.flushControl(c, nowMs);
+  }
+
+  private onControl(c: Connection, message: ClientControlMessage, nowMs: number): void {
+    const { code, slot } = c.binding;
+    const refuse = (what: string, result: { ok: boolean; error?: string } | undefined) => {
+      if (result !== undefined && !result.ok) {
+        this.dropped['not-permitted']++;
+        this.sendControl(c, { type: 'error', code: result.error ?? 'refused', message: `${what} refused: ${result.error ?? 'not permitted'}` });
+      }
+    };
+    switch (message.type) {
+      case 'hello':
+        return; // the connection was bound when it was authorized
+      case 'set-ready':
+        refuse('set-ready', this.authority.setReady(code, slot, message.ready));
+        return;
+      case 'update-settings':
+        refuse('update-settings', this.authority.updateSettings(code, slot, message.settings));
+        return;
+      case 'start-match':
+        refuse('start-match', this.authority.start(code, slot, nowMs));
+        return;
+      case 'end-match':
+        refuse('end-match', this.authority.endMatch(code, slot));
+        return;
+      case 'leave':
+        this.authority.leave(code, slot);
+        this.close(c);
+        return;
+      case 'chat':
+        for (const other of this.bySlot.get(code)?.values() ?? []) this.sendControl(other, { type: 'chat', slot, text: message.text });
+        return;
+    }
+  }
+
+  /** Turns the authority's decisions into control messages to the members concerned. */
+  private drainAuthority(): void {
+    for (const event of this.authority.events()) {
+      const members = this.bySlot.get(event.code);
+      switch (event.type) {
+        case 'room-changed':
+        case 'match-ended':
+        case 'owner-changed': {
+          const state = this.authority.room(event.code);
+          if (state !== undefined && members !== undefined) for (const m of members.values()) this.sendControl(m, { type: 'room-state', state });
+          break;
+        }
+        case 'match-started':
+          if (members !== undefined) for (const m of members.values()) this.sendControl(m, { type: 'match-start', match: event.match, epoch: event.match.epoch });
+          break;
+        case 'member-dropped': {
+          if (members !== undefined) for (const m of members.values()) this.sendControl(m, { type: 'member-dropped', slot: event.slot, reason: event.reason, epoch: event.epoch });
+          const gone = members?.get(event.slot);
+          if (gone !== undefined) this.close(gone);
+          break;
+        }
+        case 'room-closed':
+          for (const m of members?.values() ?? []) this.close(m);
+          this.bySlot.delete(event.code);
+          break;
+      }
+    }
+  }
+
+  private sendControl(c: Connection, message: ControlMessage): void {
+    if (c.closed) return;
+    if (!c.control.send(encodeControlMessage(message))) {
+      // A member that acknowledges nothing for hundreds of messages is gone in all but name.
+      this.close(c);
+    }
+  }
+
+  private flushControl(c: Connection, nowMs: number): void {
+    if (c.closed) return;
+    for (const segment of c.control.poll(nowMs)) c.link.send(encodeControlFrame(segment));
+  }
+
+  private close(c: Connection): void {
+    if (c.closed) return;
+    this.forget(c);
+    c.link.close();
+  }
+
+  private forget(c: Connection): void {
+    c.closed = true;
+    this.connections.delete(c.id);
+    const slots = this.bySlot.get(c.binding.code);
+    if (slots?.get(c.binding.slot) === c) slots.delete(c.binding.slot);
+  }
+}

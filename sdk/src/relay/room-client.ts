@@ -1,0 +1,237 @@
+import type { Datagram, PeerAddress, Transport } from '../transport/transport.ts';
+import type { ClientControlMessage, HostControlMessage, MatchDecision, RoomState } from '../room/control-messages.ts';
+import { decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
+import type { RoomSettings } from '../room/room-settings.ts';
+import { ReliableChannel } from './reliable-channel.ts';
+import { RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodeDataFrame, encodePingFrame } from './relay-frame.ts';
+
+/** The transport address of a room slot, as sessions over the relay know their peers. */
+export function slotAddress(slot: number): PeerAddress {
+  return `slot:${slot}`;
+}
+
+/** The slot of a `slot:N` address, or undefined. */
+export function addressSlot(address: PeerAddress): number | undefined {
+  const match = /^slot:(\d{1,2})$/.exec(address);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** What happened in the room, drained with `events()`. */
+export type RoomClientEvent =
+  | { readonly type: 'welcome'; readonly slot: number; readonly code: string; readonly epoch: number }
+  | { readonly type: 'room-state'; readonly state: RoomState }
+  | { readonly type: 'match-start'; readonly match: MatchDecision }
+  | { readonly type: 'member-dropped'; readonly slot: number; readonly reason: string; readonly epoch: number }
+  | { readonly type: 'chat'; readonly slot: number; readonly text: string }
+  | { readonly type: 'host-closing'; readonly reason: string }
+  | { readonly type: 'error'; readonly code: string; readonly message: string };
+
+export interface RoomClientOptions {
+  /** Session packets held for `transport.receive()` at most; the oldest go beyond (counted). Default 4096. */
+  readonly maxQueuedPackets?: number;
+}
+
+/**
+ * A member's side of a hosted room, free of any networking library: the room state and match
+ * decisions from the host's reliable control messages, the member's requests (ready, settings,
+ * start, chat, leave), liveness answers, and a {@link Transport} over which a session reaches the
+ * other members as `slot:N` addresses (the host relays and stamps every packet). The geckos.io
+ * adapter (`geckos-room-connection.ts`) moves the frames; a reconnect calls `attach` again and
+ * the session goes on unaware.
+ */
+export class RoomClient {
+  /** The session's transport: packets to and from the other members, through the host. */
+  readonly transport: Transport;
+  private send: ((frame: Uint8Array) => void) | undefined;
+  private control = new ReliableChannel();
+  private readonly inbox: Datagram[] = [];
+  private readonly maxQueued: number;
+  private pending: RoomClientEvent[] = [];
+  private slotValue = -1;
+  private codeValue = '';
+  private epochValue = 0;
+  private roomValue: RoomState | undefined;
+  private matchValue: MatchDecision | undefined;
+  private heardMs = -Infinity;
+  private nowMs = 0;
+  private overflow = 0;
+  private malformed = 0;
+
+  constructor(options: RoomClientOptions = {}) {
+    this.maxQueued = options.maxQueuedPackets ?? 4096;
+    this.transport = {
+      send: (to, data) => this.sendPacket(to, data),
+      receive: () => this.inbox.splice(0, this.inbox.length),
+    };
+  }
+
+  /** Uses a (new) channel to the host. Control messages not yet acknowledged on the old one are dropped; the host re-sends the room state on every (re)connection. */
+  attach(send: (frame: Uint8Array) => void, nowMs: number): void {
+    this.send = send;
+    this.control = new ReliableChannel();
+    this.heardMs = nowMs;
+    this.nowMs = nowMs;
+  }
+
+  /** The channel to the host is gone (until the next `attach`). */
+  detach(): void {
+    this.send = undefined;
+  }
+
+  /** One frame from the host. */
+  receive(frame: Uint8Array, nowMs: number): void {
+    this.nowMs = Math.max(this.nowMs, nowMs);
+    const decoded = decodeRelayFrame(frame);
+    if (!decoded.ok) {
+      this.malformed++;
+      return;
+    }
+    this.heardMs = this.nowMs;
+    const f = decoded.frame;
+    switch (f.kind) {
+      case RelayFrameKind.Data:
+        if (this.inbox.length >= this.maxQueued) {
+          this.inbox.shift();
+          this.overflow++;
+        }
+        this.inbox.push({ from: slotAddress(f.slot), data: f.payload.slice() });
+        return;
+      case RelayFrameKind.Control:
+        for (const bytes of this.control.receive(f.segment, this.nowMs)) {
+          const message = decodeControlMessage(bytes, 'host');
+          if (message.ok) this.onControl(message.message);
+          else this.malformed++;
+        }
+        this.flush();
+        return;
+      case RelayFrameKind.Ping:
+        this.send?.(encodePingFrame(RelayFrameKind.Pong, f.id));
+        return;
+      case RelayFrameKind.Pong:
+        return;
+    }
+  }
+
+  /** Control resends. Call every ~10 ms. */
+  tick(nowMs: number): void {
+    this.nowMs = Math.max(this.nowMs, nowMs);
+    this.flush();
+  }
+
+  /** Milliseconds since anything arrived from the host (to detect a dead channel). */
+  silentForMs(nowMs: number): number {
+    return nowMs - this.heardMs;
+  }
+
+  /** Drains the events since the last call. */
+  events(): RoomClientEvent[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+
+  get slot(): number {
+    return this.slotValue;
+  }
+
+  get code(): string {
+    return this.codeValue;
+  }
+
+  get epoch(): number {
+    return this.epochValue;
+  }
+
+  /** The latest room state from the host. */
+  get room(): RoomState | undefined {
+    return this.roomValue;
+  }
+
+  /** The match decision, once the host has started one. */
+  get match(): MatchDecision | undefined {
+    return this.matchValue;
+  }
+
+  /** Counters: session packets dropped because nobody drained them, malformed frames from the host. */
+  get stats(): { readonly inboxOverflow: number; readonly malformed: number; readonly controlRttMs: number } {
+    return { inboxOverflow: this.overflow, malformed: this.malformed, controlRttMs: this.control.rttMs };
+  }
+
+  setReady(ready: boolean): void {
+    this.request({ type: 'set-ready', ready });
+  }
+
+  updateSettings(settings: Partial<RoomSettings>): void {
+    this.request({ type: 'update-settings', settings });
+  }
+
+  startMatch(): void {
+    this.request({ type: 'start-match' });
+  }
+
+  /** Owner only: ends the match, back to the lobby. */
+  endMatch(): void {
+    this.request({ type: 'end-match' });
+  }
+
+  chat(text: string): void {
+    this.request({ type: 'chat', text });
+  }
+
+  leave(): void {
+    this.request({ type: 'leave' });
+  }
+
+  private request(message: ClientControlMessage): void {
+    if (!this.control.send(encodeControlMessage(message))) {
+      this.pending.push({ type: 'error', code: 'backlog', message: 'too many requests not yet acknowledged by the host' });
+      return;
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    const send = this.send;
+    if (send === undefined) return;
+    for (const segment of this.control.poll(this.nowMs)) send(encodeControlFrame(segment));
+  }
+
+  private sendPacket(to: PeerAddress, data: Uint8Array): void {
+    const slot = addressSlot(to);
+    if (slot === undefined || this.send === undefined) return; // lost, as a datagram may be
+    this.send(encodeDataFrame(slot, data));
+  }
+
+  private onControl(message: HostControlMessage): void {
+    switch (message.type) {
+      case 'welcome':
+        this.slotValue = message.slot;
+        this.codeValue = message.code;
+        this.epochValue = message.epoch;
+        this.pending.push({ type: 'welcome', slot: message.slot, code: message.code, epoch: message.epoch });
+        return;
+      case 'room-state':
+        this.roomValue = message.state;
+        this.epochValue = message.state.epoch;
+        this.pending.push({ type: 'room-state', state: message.state });
+        return;
+      case 'match-start':
+        if (this.matchValue !== undefined && this.matchValue.matchId === message.match.matchId) return; // re-sent after a reconnect
+        this.matchValue = message.match;
+        this.pending.push({ type: 'match-start', match: message.match });
+        return;
+      case 'member-dropped':
+        this.pending.push({ type: 'member-dropped', slot: message.slot, reason: message.reason, epoch: message.epoch });
+        return;
+      case 'chat':
+        this.pending.push({ type: 'chat', slot: message.slot, text: message.text });
+        return;
+      case 'host-closing':
+        this.pending.push({ type: 'host-closing', reason: message.reason });
+        return;
+      case 'error':
+        this.pending.push({ type: 'error', code: message.code, message: message.message });
+        return;
+    }
+  }
+}

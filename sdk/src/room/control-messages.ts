@@ -1,0 +1,383 @@
+import { isDisplayText } from './display-text.ts';
+import { isJoinCode } from './join-code.ts';
+import type { MatchDecision } from './match-decision.ts';
+import { MAX_MEMBER_NAME_LENGTH } from './member-name.ts';
+import { isReconnectToken } from './reconnect-token.ts';
+import { MemberDropReason } from './room-events.ts';
+import { ROOM_SETTING_KEYS, isRoomSettingValue } from './room-settings.ts';
+import type { RoomSettings } from './room-settings.ts';
+import { NO_OWNER, PLAYER_SLOTS, ROOM_SLOTS, slotRole } from './room-state.ts';
+import type { RoomMember, RoomPhase, RoomState } from './room-state.ts';
+
+export type { MatchDecision } from './match-decision.ts';
+export type { RoomState } from './room-state.ts';
+
+/**
+ * The control messages between the host and the members of its rooms, sent over the reliable
+ * control channel. They are rare (lobby changes, a start, a drop), so they are UTF-8 JSON for
+ * easy debugging, not a binary format. Everything decoded is untrusted: the host may be any
+ * player's machine, and so may a member.
+ */
+
+/** Longest chat line (code points). */
+export const MAX_CHAT_LENGTH = 200;
+/** Longest `host-closing` reason and `error` message (code points). */
+export const MAX_NOTICE_LENGTH = 200;
+/** Largest encoded message (bytes), except `room-state`. */
+export const MAX_CONTROL_MESSAGE_BYTES = 4096;
+/**
+ * Largest encoded `room-state` (bytes). Its worst case, 24 members with 24-character names of
+ * 4-byte characters during a 16-player match, is about 4.6 KB; every other message fits in 4096.
+ */
+export const MAX_ROOM_STATE_MESSAGE_BYTES = 8192;
+
+/** Member to host. */
+export type ClientControlMessage =
+  /** The first message on a connection: binds it to the member whose token this is. */
+  | { readonly type: 'hello'; readonly token: string }
+  | { readonly type: 'set-ready'; readonly ready: boolean }
+  /** Owner only: the settings to change (the others stay). */
+  | { readonly type: 'update-settings'; readonly settings: Partial<RoomSettings> }
+  /** Owner only. */
+  | { readonly type: 'start-match' }
+  /** Owner only: back to the lobby. */
+  | { readonly type: 'end-match' }
+  | { readonly type: 'leave' }
+  /** A chat line for the whole room. */
+  | { readonly type: 'chat'; readonly text: string };
+
+/** Host to member. */
+export type HostControlMessage =
+  /** Answers `hello`: who the connection now speaks for. */
+  | { readonly type: 'welcome'; readonly slot: number; readonly code: string; readonly token: string; readonly epoch: number }
+  /** The room as it is now (after every change). */
+  | { readonly type: 'room-state'; readonly state: RoomState }
+  | { readonly type: 'match-start'; readonly match: MatchDecision; readonly epoch: number }
+  /** A member is gone from the running match, by decision of the authority of `epoch`. */
+  | { readonly type: 'member-dropped'; readonly slot: number; readonly reason: MemberDropReason; readonly epoch: number }
+  /** A chat line from the member in `slot`. */
+  | { readonly type: 'chat'; readonly slot: number; readonly text: string }
+  /** The host is going away; the channel closes next. */
+  | { readonly type: 'host-closing'; readonly reason: string }
+  /** A request was refused. `code` is a short kebab-case reason (e.g. a `RoomError`). */
+  | { readonly type: 'error'; readonly code: string; readonly message: string };
+
+export type ControlMessage = ClientControlMessage | HostControlMessage;
+export type ControlMessageType = ControlMessage['type'];
+/** Who sent a message: a member ('client') or the host. */
+export type ControlMessageSource = 'client' | 'host';
+
+/** Why bytes were refused as a control message. */
+export const ControlDecodeError = {
+  NotBytes: 'not-bytes',
+  TooLarge: 'too-large',
+  NotUtf8: 'not-utf8',
+  NotJson: 'not-json',
+  NotObject: 'not-object',
+  UnknownType: 'unknown-type',
+  /** A type the sender's side never sends (e.g. `welcome` from a member). */
+  WrongDirection: 'wrong-direction',
+  UnknownField: 'unknown-field',
+  MissingField: 'missing-field',
+  BadField: 'bad-field',
+} as const;
+export type ControlDecodeError = (typeof ControlDecodeError)[keyof typeof ControlDecodeError];
+
+export type ControlDecodeResult<M extends ControlMessage = ControlMessage> =
+  | { readonly ok: true; readonly message: M }
+  | { readonly ok: false; readonly reason: ControlDecodeError };
+
+const CLIENT_TYPES: ReadonlySet<string> = new Set(['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'chat']);
+const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'match-start', 'member-dropped', 'chat', 'host-closing', 'error']);
+const DROP_REASONS: readonly unknown[] = Object.values(MemberDropReason);
+const PHASES: readonly unknown[] = ['lobby', 'playing', 'closed'] satisfies RoomPhase[];
+const ERROR_CODE = /^[a-z][a-z0-9-]{0,47}$/;
+const TWO_POW_32 = 0x100000000;
+
+const utf8Encoder = new TextEncoder();
+// fatal: malformed UTF-8 is refused rather than patched; ignoreBOM: a BOM stays and fails as JSON.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A message as bytes (UTF-8 JSON). The message is checked with the decoder's own rules first, so
+ * the host never sends what a member would refuse: throws a `RangeError` for an invalid message
+ * (a bug of the sender, never of a remote peer) or one over its size limit.
+ */
+export function encodeControlMessage(message: ControlMessage): Uint8Array {
+  const checked = validate(message, undefined);
+  if (!checked.ok) throw new RangeError(`encodeControlMessage: invalid '${describeType(message)}' message (${checked.reason})`);
+  const bytes = utf8Encoder.encode(JSON.stringify(checked.message));
+  if (bytes.length > sizeLimit(checked.message.type)) {
+    throw new RangeError(`encodeControlMessage: '${checked.message.type}' message of ${bytes.length} bytes is over the limit`);
+  }
+  return bytes;
+}
+
+/**
+ * Decodes and strictly checks untrusted bytes. Never throws. Accepts only UTF-8 JSON of one known
+ * message within its size limit, with exactly the fields of its type (no unknown, no missing),
+ * each of the right type and range. The message returned is built fresh from the checked values,
+ * so nothing of the parsed input (e.g. a `__proto__` key) reaches the caller.
+ *
+ * `from`: who sent the bytes. The host passes 'client' and a member 'host', so that a message
+ * only the other side may send is refused (`wrong-direction`). Without it either side's messages
+ * are accepted, and a `chat` is the host's if it has a `slot`.
+ */
+export function decodeControlMessage(bytes: Uint8Array, from: 'client'): ControlDecodeResult<ClientControlMessage>;
+export function decodeControlMessage(bytes: Uint8Array, from: 'host'): ControlDecodeResult<HostControlMessage>;
+export function decodeControlMessage(bytes: Uint8Array, from?: ControlMessageSource): ControlDecodeResult;
+export function decodeControlMessage(bytes: Uint8Array, from?: ControlMessageSource): ControlDecodeResult {
+  try {
+    if (!(bytes instanceof Uint8Array)) return fail(ControlDecodeError.NotBytes);
+    if (bytes.length > MAX_ROOM_STATE_MESSAGE_BYTES) return fail(ControlDecodeError.TooLarge);
+    let text: string;
+    try {
+      text = utf8Decoder.decode(bytes);
+    } catch {
+      return fail(ControlDecodeError.NotUtf8);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return fail(ControlDecodeError.NotJson);
+    }
+    const result = validate(parsed, from);
+    if (result.ok && bytes.length > sizeLimit(result.message.type)) return fail(ControlDecodeError.TooLarge);
+    return result;
+  } catch {
+    // Not reachable with the checks above; here so that no input can ever make this throw.
+    return fail(ControlDecodeError.BadField);
+  }
+}
+
+// ---- validation -----------------------------------------------------------------------------
+
+/** Thrown inside the validators only, and always caught in `validate`. */
+class Invalid {
+  constructor(readonly reason: ControlDecodeError) {}
+}
+
+function fail(reason: ControlDecodeError): { ok: false; reason: ControlDecodeError } {
+  return { ok: false, reason };
+}
+
+function sizeLimit(type: ControlMessageType): number {
+  return type === 'room-state' ? MAX_ROOM_STATE_MESSAGE_BYTES : MAX_CONTROL_MESSAGE_BYTES;
+}
+
+function describeType(message: unknown): string {
+  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type.slice(0, 32) : typeof type;
+}
+
+function validate(value: unknown, from: ControlMessageSource | undefined): ControlDecodeResult {
+  try {
+    return { ok: true, message: message(value, from) };
+  } catch (e) {
+    if (e instanceof Invalid) return fail(e.reason);
+    return fail(ControlDecodeError.BadField);
+  }
+}
+
+function message(value: unknown, from: ControlMessageSource | undefined): ControlMessage {
+  const obj = object(value, ControlDecodeError.NotObject);
+  const type = obj['type'];
+  if (typeof type !== 'string') throw new Invalid(ControlDecodeError.UnknownType);
+  const client = CLIENT_TYPES.has(type);
+  const host = HOST_TYPES.has(type);
+  if (!client && !host) throw new Invalid(ControlDecodeError.UnknownType);
+  if ((from === 'client' && !client) || (from === 'host' && !host)) throw new Invalid(ControlDecodeError.WrongDirection);
+  if (type === 'chat') {
+    const hostChat = from === 'host' || (from === undefined && Object.hasOwn(obj, 'slot'));
+    if (hostChat) {
+      const f = fields(obj, ['type', 'slot', 'text']);
+      return { type, slot: slot(f['slot']), text: displayText(f['text'], 1, MAX_CHAT_LENGTH) };
+    }
+    const f = fields(obj, ['type', 'text']);
+    return { type, text: displayText(f['text'], 1, MAX_CHAT_LENGTH) };
+  }
+  switch (type) {
+    case 'hello':
+      return { type, token: token(fields(obj, ['type', 'token'])['token']) };
+    case 'set-ready':
+      return { type, ready: bool(fields(obj, ['type', 'ready'])['ready']) };
+    case 'update-settings':
+      return { type, settings: partialSettings(fields(obj, ['type', 'settings'])['settings']) };
+    case 'start-match':
+    case 'end-match':
+    case 'leave':
+      fields(obj, ['type']);
+      return { type };
+    case 'welcome': {
+      const f = fields(obj, ['type', 'slot', 'code', 'token', 'epoch']);
+      return { type, slot: slot(f['slot']), code: joinCode(f['code']), token: token(f['token']), epoch: u32(f['epoch']) };
+    }
+    case 'room-state':
+      return { type, state: roomState(fields(obj, ['type', 'state'])['state']) };
+    case 'match-start': {
+      const f = fields(obj, ['type', 'match', 'epoch']);
+      const match = matchDecision(f['match']);
+      const epoch = u32(f['epoch']);
+      if (epoch !== match.epoch) throw new Invalid(ControlDecodeError.BadField);
+      return { type, match, epoch };
+    }
+    case 'member-dropped': {
+      const f = fields(obj, ['type', 'slot', 'reason', 'epoch']);
+      const reason = f['reason'];
+      if (!DROP_REASONS.includes(reason)) throw new Invalid(ControlDecodeError.BadField);
+      return { type, slot: slot(f['slot']), reason: reason as MemberDropReason, epoch: u32(f['epoch']) };
+    }
+    case 'host-closing':
+      return { type, reason: displayText(fields(obj, ['type', 'reason'])['reason'], 1, MAX_NOTICE_LENGTH) };
+    case 'error': {
+      const f = fields(obj, ['type', 'code', 'message']);
+      const code = f['code'];
+      if (typeof code !== 'string' || !ERROR_CODE.test(code)) throw new Invalid(ControlDecodeError.BadField);
+      return { type, code, message: displayText(f['message'], 0, MAX_NOTICE_LENGTH) };
+    }
+  }
+  throw new Invalid(ControlDecodeError.UnknownType);
+}
+
+function object(value: unknown, reason: ControlDecodeError = ControlDecodeError.BadField): Readonly<Record<string, unknown>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Invalid(reason);
+  return value as Readonly<Record<string, unknown>>;
+}
+
+/** The object's own fields, exactly `required` plus any of `optional`: nothing else, nothing missing. */
+function fields(obj: Readonly<Record<string, unknown>>, required: readonly string[], optional: readonly string[] = []): Readonly<Record<string, unknown>> {
+  for (const key of Object.keys(obj)) {
+    if (!required.includes(key) && !optional.includes(key)) throw new Invalid(ControlDecodeError.UnknownField);
+  }
+  for (const key of required) if (!Object.hasOwn(obj, key)) throw new Invalid(ControlDecodeError.MissingField);
+  return obj;
+}
+
+function int(value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new Invalid(ControlDecodeError.BadField);
+  return value + 0; // -0 becomes 0
+}
+
+function u32(value: unknown): number {
+  return int(value, 0, TWO_POW_32 - 1);
+}
+
+function slot(value: unknown): number {
+  return int(value, 0, ROOM_SLOTS - 1);
+}
+
+function bool(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new Invalid(ControlDecodeError.BadField);
+  return value;
+}
+
+function displayText(value: unknown, min: number, max: number): string {
+  if (min === 0 && value === '') return '';
+  if (!isDisplayText(value, Math.max(min, 1), max)) throw new Invalid(ControlDecodeError.BadField);
+  return value;
+}
+
+function token(value: unknown): string {
+  if (!isReconnectToken(value)) throw new Invalid(ControlDecodeError.BadField);
+  return value;
+}
+
+function joinCode(value: unknown): string {
+  if (!isJoinCode(value)) throw new Invalid(ControlDecodeError.BadField);
+  return value;
+}
+
+function settings(value: unknown): RoomSettings {
+  const f = fields(object(value), ROOM_SETTING_KEYS);
+  const out: Record<string, number> = {};
+  for (const key of ROOM_SETTING_KEYS) out[key] = setting(key, f[key]);
+  return Object.freeze(out as unknown as RoomSettings);
+}
+
+function partialSettings(value: unknown): Partial<RoomSettings> {
+  const f = fields(object(value), [], ROOM_SETTING_KEYS);
+  const out: Record<string, number> = {};
+  for (const key of ROOM_SETTING_KEYS) if (Object.hasOwn(f, key)) out[key] = setting(key, f[key]);
+  return Object.freeze(out as Partial<RoomSettings>);
+}
+
+function setting(key: keyof RoomSettings, value: unknown): number {
+  if (!isRoomSettingValue(key, value)) throw new Invalid(ControlDecodeError.BadField);
+  return value + 0;
+}
+
+function matchDecision(value: unknown): MatchDecision {
+  const f = fields(object(value), ['matchId', 'epoch', 'seed', 'players', 'settings', 'startFrame']);
+  const s = settings(f['settings']);
+  const raw = f['players'];
+  if (!Array.isArray(raw) || raw.length < 2 || raw.length > s.maxPlayers) throw new Invalid(ControlDecodeError.BadField);
+  const players: number[] = [];
+  for (const p of raw as unknown[]) {
+    const n = int(p, 0, PLAYER_SLOTS - 1);
+    if (players.length > 0 && n <= players[players.length - 1]!) throw new Invalid(ControlDecodeError.BadField); // ascending, no repeats
+    players.push(n);
+  }
+  if (f['startFrame'] !== 0) throw new Invalid(ControlDecodeError.BadField);
+  return Object.freeze({
+    matchId: u32(f['matchId']),
+    epoch: u32(f['epoch']),
+    seed: u32(f['seed']),
+    players: Object.freeze(players),
+    settings: s,
+    startFrame: 0 as const,
+  });
+}
+
+function member(value: unknown, ownerSlot: number): RoomMember {
+  const f = fields(object(value), ['slot', 'name', 'role', 'ready', 'connected', 'owner']);
+  const s = slot(f['slot']);
+  const owner = bool(f['owner']);
+  if (f['role'] !== slotRole(s) || owner !== (s === ownerSlot)) throw new Invalid(ControlDecodeError.BadField);
+  return Object.freeze({
+    slot: s,
+    name: displayText(f['name'], 1, MAX_MEMBER_NAME_LENGTH),
+    role: slotRole(s)!,
+    ready: bool(f['ready']),
+    connected: bool(f['connected']),
+    owner,
+  });
+}
+
+function roomState(value: unknown): RoomState {
+  const f = fields(object(value), ['code', 'phase', 'epoch', 'ownerSlot', 'settings', 'hasPassword', 'members'], ['match']);
+  const phase = f['phase'];
+  if (!PHASES.includes(phase)) throw new Invalid(ControlDecodeError.BadField);
+  const epoch = u32(f['epoch']);
+  const ownerSlot = int(f['ownerSlot'], NO_OWNER, ROOM_SLOTS - 1);
+  const raw = f['members'];
+  if (!Array.isArray(raw) || raw.length > ROOM_SLOTS) throw new Invalid(ControlDecodeError.BadField);
+  const members: RoomMember[] = [];
+  let ownerFound = false;
+  for (const m of raw as unknown[]) {
+    const checked = member(m, ownerSlot);
+    if (members.length > 0 && checked.slot <= members[members.length - 1]!.slot) throw new Invalid(ControlDecodeError.BadField);
+    if (checked.owner) ownerFound = true;
+    members.push(Object.freeze(checked));
+  }
+  // An owner is one of the members; only a room with nobody in it has none.
+  if (members.length === 0 ? ownerSlot !== NO_OWNER : !ownerFound) throw new Invalid(ControlDecodeError.BadField);
+  // A match is there exactly while one is being played, and decided by this room's authority.
+  let match: MatchDecision | undefined;
+  if (Object.hasOwn(f, 'match')) {
+    match = matchDecision(f['match']);
+    if (phase !== 'playing' || match.epoch !== epoch) throw new Invalid(ControlDecodeError.BadField);
+  } else if (phase === 'playing') {
+    throw new Invalid(ControlDecodeError.MissingField);
+  }
+  return Object.freeze({
+    code: joinCode(f['code']),
+    phase: phase as RoomPhase,
+    epoch,
+    ownerSlot,
+    settings: settings(f['settings']),
+    hasPassword: bool(f['hasPassword']),
+    members: Object.freeze(members),
+    ...(match !== undefined ? { match } : {}),
+  });
+}

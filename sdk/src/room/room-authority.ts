@@ -1,0 +1,539 @@
+import { constantTimeEqual } from './constant-time-equal.ts';
+import { generateJoinCode, normalizeJoinCode } from './join-code.ts';
+import type { MatchDecision } from './match-decision.ts';
+import { normalizeMemberName, uniqueMemberName } from './member-name.ts';
+import { generateReconnectToken, isReconnectToken } from './reconnect-token.ts';
+import { RoomError } from './room-errors.ts';
+import { MemberDropReason, RoomCloseReason } from './room-events.ts';
+import type { RoomEvent } from './room-events.ts';
+import { resolveRoomSettings, sameRoomSettings } from './room-settings.ts';
+import type { RoomSettings } from './room-settings.ts';
+import { FIRST_SPECTATOR_SLOT, NO_OWNER, PLAYER_SLOTS, ROOM_SLOTS } from './room-state.ts';
+import type { MemberRole, RoomMember, RoomState } from './room-state.ts';
+
+export interface RoomAuthorityOptions {
+  /**
+   * Uniform u32 source for join codes, reconnect tokens, match ids and seeds. Must be
+   * cryptographic in production (codes and tokens are only as unguessable as it is), e.g.
+   * `crypto.getRandomValues`; a seeded `Prng` makes tests repeatable.
+   */
+  readonly random: () => number;
+  /** Rooms open at once, most (1..65536). Default 64. */
+  readonly maxRooms?: number;
+  /**
+   * Epoch of this authority (u32), stamped on every match decision and drop. A successor authority
+   * (host migration) takes a higher one, so peers can tell its decisions from stale ones. Default 1.
+   */
+  readonly epoch?: number;
+  /** How long a member whose connection dropped keeps its slot for a reconnect (ms). Default 5000. */
+  readonly reconnectGraceMs?: number;
+}
+
+/** What a room's creator asks for. */
+export interface CreateRoomRequest {
+  /** The creator's display name (it becomes the owner, in slot 0). */
+  readonly name: string;
+  /** Needed to join; empty or absent: none. Up to 128 characters. */
+  readonly password?: string;
+  /** Settings other than the defaults. */
+  readonly settings?: Partial<RoomSettings>;
+}
+
+/** What a joining (or returning) member asks for. Comes from the network: every field is checked. */
+export interface JoinRequest {
+  /** The join code as typed (case, spaces and dashes do not matter). */
+  readonly code: string;
+  readonly name: string;
+  readonly password?: string;
+  readonly role: MemberRole;
+  /** The token from an earlier join: comes back into that member's slot (name, role and password are then not looked at). */
+  readonly reconnectToken?: string;
+}
+
+export type CreateRoomResult =
+  | { readonly ok: true; readonly code: string; readonly slot: 0; readonly token: string }
+  | { readonly ok: false; readonly error: RoomError };
+export type JoinResult =
+  | { readonly ok: true; readonly code: string; readonly slot: number; readonly token: string; readonly reconnected: boolean }
+  | { readonly ok: false; readonly error: RoomError };
+export type StartResult = { readonly ok: true; readonly match: MatchDecision } | { readonly ok: false; readonly error: RoomError };
+export type RoomResult = { readonly ok: true } | { readonly ok: false; readonly error: RoomError };
+
+export interface RoomAuthorityStats {
+  readonly rooms: number;
+  readonly members: number;
+  /** Refused calls by reason. */
+  readonly rejected: Readonly<Record<RoomError, number>>;
+  /** Events discarded because nobody drained them (the oldest go first). */
+  readonly eventsDropped: number;
+}
+
+/** Members per room, most, players and spectators together. */
+export const MAX_ROOM_MEMBERS = ROOM_SLOTS;
+/** Longest room password (UTF-16 units). */
+export const MAX_ROOM_PASSWORD_LENGTH = 128;
+/** Undrained events kept, most; beyond it the oldest are dropped (counted). */
+const MAX_PENDING_EVENTS = 4096;
+/** Fresh codes tried before giving up when every one drawn is in use. */
+const CODE_ATTEMPTS = 16;
+const TWO_POW_32 = 0x100000000;
+
+interface Member {
+  readonly slot: number;
+  readonly name: string;
+  readonly role: MemberRole;
+  readonly token: string;
+  ready: boolean;
+  connected: boolean;
+  /** When its connection dropped (ms); meaningful while `connected` is false. */
+  lostAtMs: number;
+}
+
+interface Room {
+  readonly code: string;
+  /** Undefined: no password. */
+  readonly password: string | undefined;
+  phase: 'lobby' | 'playing';
+  settings: RoomSettings;
+  ownerSlot: number;
+  /** Indexed by slot. */
+  readonly members: (Member | undefined)[];
+  memberCount: number;
+  match: MatchDecision | undefined;
+}
+
+const DROP_REASONS: readonly string[] = Object.values(MemberDropReason);
+
+/**
+ * The authority over rooms: who is in which room and slot, the settings, when a match starts and
+ * with which decision, and who is dropped. Pure and synchronous: it owns no connection, timer or
+ * clock (time and randomness are passed in), so the host's relay drives it today and any peer
+ * can hold it after a host migration.
+ *
+ * Every call a remote member can cause answers a value (`{ ok: false, error }`, counted in
+ * `stats()`), never an exception; exceptions are for the host's own mistakes (a bad option, a
+ * non-finite time, a random source that returns no u32). Memory is bounded: `maxRooms` rooms of
+ * at most 16 players and 8 spectators, and at most 4096 undrained events.
+ */
+export class RoomAuthority {
+  /** Epoch stamped on every decision. */
+  readonly epoch: number;
+  private readonly random: () => number;
+  private readonly maxRooms: number;
+  private readonly graceMs: number;
+  private readonly rooms = new Map<string, Room>();
+  private pending: RoomEvent[] = [];
+  /** Rooms with a `room-changed` among the pending events (one is enough: it asks for a snapshot). */
+  private readonly changed = new Set<string>();
+  private eventsDropped = 0;
+  private readonly rejected = Object.fromEntries(Object.values(RoomError).map((e) => [e, 0])) as Record<RoomError, number>;
+
+  constructor(options: RoomAuthorityOptions) {
+    if (typeof options.random !== 'function') throw new TypeError('RoomAuthority: random must be a function returning a u32');
+    this.random = options.random;
+    this.maxRooms = options.maxRooms ?? 64;
+    if (!Number.isInteger(this.maxRooms) || this.maxRooms < 1 || this.maxRooms > 65536) {
+      throw new RangeError(`RoomAuthority: maxRooms must be an integer in 1..65536, got ${String(options.maxRooms)}`);
+    }
+    this.epoch = options.epoch ?? 1;
+    if (!Number.isInteger(this.epoch) || this.epoch < 0 || this.epoch >= TWO_POW_32) {
+      throw new RangeError(`RoomAuthority: epoch must be a u32, got ${String(options.epoch)}`);
+    }
+    this.graceMs = options.reconnectGraceMs ?? 5000;
+    if (typeof this.graceMs !== 'number' || !Number.isFinite(this.graceMs) || this.graceMs < 0) {
+      throw new RangeError(`RoomAuthority: reconnectGraceMs must be a finite number >= 0, got ${String(options.reconnectGraceMs)}`);
+    }
+  }
+
+  /** Opens a room whose creator is its owner, a player in slot 0 (not yet ready). */
+  createRoom(request: CreateRoomRequest, nowMs: number): CreateRoomResult {
+    checkTime(nowMs);
+    if (!isObject(request)) return this.fail(RoomError.BadRequest);
+    const password = request.password;
+    if (password !== undefined && (typeof password !== 'string' || password.length > MAX_ROOM_PASSWORD_LENGTH)) {
+      return this.fail(RoomError.BadRequest);
+    }
+    const name = normalizeMemberName(request.name);
+    if (name === undefined) return this.fail(RoomError.BadName);
+    let settings: RoomSettings;
+    try {
+      settings = resolveRoomSettings(request.settings === undefined ? {} : request.settings);
+    } catch {
+      return this.fail(RoomError.BadSettings);
+    }
+    if (this.rooms.size >= this.maxRooms) return this.fail(RoomError.TooManyRooms);
+    let code: string | undefined;
+    for (let i = 0; i < CODE_ATTEMPTS && code === undefined; i++) {
+      const candidate = generateJoinCode(this.random);
+      if (!this.rooms.has(candidate)) code = candidate;
+    }
+    if (code === undefined) return this.fail(RoomError.NoFreeCode);
+    const token = generateReconnectToken(this.random);
+    const room: Room = {
+      code,
+      password: password === undefined || password === '' ? undefined : password,
+      phase: 'lobby',
+      settings,
+      ownerSlot: 0,
+      members: new Array<Member | undefined>(ROOM_SLOTS).fill(undefined),
+      memberCount: 1,
+      match: undefined,
+    };
+    room.members[0] = { slot: 0, name, role: 'player', token, ready: false, connected: true, lostAtMs: 0 };
+    this.rooms.set(code, room);
+    this.roomChanged(code);
+    return { ok: true, code, slot: 0, token };
+  }
+
+  /**
+   * Lets a member in: a player into the lowest free slot below `maxPlayers` (refused during a
+   * match), a spectator into the lowest free slot of 16..23. With `reconnectToken`, brings a member
+   * back into its own slot instead, in any phase, as long as it has not been dropped.
+   */
+  join(request: JoinRequest, nowMs: number): JoinResult {
+    checkTime(nowMs);
+    if (!isObject(request) || typeof request.code !== 'string') return this.fail(RoomError.BadRequest);
+    const code = normalizeJoinCode(request.code);
+    const room = code === undefined ? undefined : this.rooms.get(code);
+    if (room === undefined) return this.fail(RoomError.NoSuchRoom);
+
+    if (request.reconnectToken !== undefined) return this.rejoin(room, request.reconnectToken);
+
+    if (request.role !== 'player' && request.role !== 'spectator') return this.fail(RoomError.BadRequest);
+    const password = request.password;
+    if (password !== undefined && typeof password !== 'string') return this.fail(RoomError.BadRequest);
+    if (room.password !== undefined) {
+      if (password === undefined || password.length > MAX_ROOM_PASSWORD_LENGTH || !constantTimeEqual(password, room.password)) {
+        return this.fail(RoomError.BadPassword);
+      }
+    }
+    const wanted = normalizeMemberName(request.name);
+    if (wanted === undefined) return this.fail(RoomError.BadName);
+
+    let slot = -1;
+    if (request.role === 'player') {
+      if (room.phase === 'playing') return this.fail(RoomError.InProgress);
+      if (playerCount(room) >= room.settings.maxPlayers) return this.fail(RoomError.Full);
+      slot = freeSlot(room, 0, PLAYER_SLOTS);
+    } else {
+      slot = freeSlot(room, FIRST_SPECTATOR_SLOT, ROOM_SLOTS);
+    }
+    if (slot < 0) return this.fail(RoomError.Full);
+
+    const names: string[] = [];
+    for (const m of room.members) if (m !== undefined) names.push(m.name);
+    const token = generateReconnectToken(this.random);
+    room.members[slot] = { slot, name: uniqueMemberName(wanted, names), role: request.role, token, ready: false, connected: true, lostAtMs: 0 };
+    room.memberCount++;
+    this.roomChanged(room.code);
+    return { ok: true, code: room.code, slot, token, reconnected: false };
+  }
+
+  /** A player says it is (not) ready. Lobby only; spectators have nothing to be ready for. */
+  setReady(code: string, slot: number, ready: boolean): RoomResult {
+    const found = this.find(code, slot);
+    if (!found.ok) return found;
+    const { room, member } = found;
+    if (typeof ready !== 'boolean') return this.fail(RoomError.BadRequest);
+    if (room.phase !== 'lobby') return this.fail(RoomError.NotInLobby);
+    if (member.role !== 'player') return this.fail(RoomError.NotAPlayer);
+    if (member.ready !== ready) {
+      member.ready = ready;
+      this.roomChanged(room.code);
+    }
+    return OK;
+  }
+
+  /**
+   * The owner changes settings (lobby only). `maxPlayers` may not go below the players present. A
+   * change un-readies every player, so nobody starts a match on settings they have not seen.
+   */
+  updateSettings(code: string, slot: number, partial: Partial<RoomSettings>): RoomResult {
+    const found = this.findOwner(code, slot);
+    if (!found.ok) return found;
+    const { room } = found;
+    if (room.phase !== 'lobby') return this.fail(RoomError.NotInLobby);
+    let settings: RoomSettings;
+    try {
+      settings = resolveRoomSettings(partial, room.settings);
+    } catch {
+      return this.fail(RoomError.BadSettings);
+    }
+    if (settings.maxPlayers < playerCount(room)) return this.fail(RoomError.MaxBelowPlayers);
+    if (!sameRoomSettings(settings, room.settings)) {
+      room.settings = settings;
+      for (const m of room.members) if (m !== undefined) m.ready = false;
+      this.roomChanged(room.code);
+    }
+    return OK;
+  }
+
+  /**
+   * The owner starts a match: needs at least 2 players, every one ready and connected. Decides a
+   * random match id and seed; the room enters phase 'playing'.
+   */
+  start(code: string, slot: number, nowMs: number): StartResult {
+    checkTime(nowMs);
+    const found = this.findOwner(code, slot);
+    if (!found.ok) return found;
+    const { room } = found;
+    if (room.phase !== 'lobby') return this.fail(RoomError.NotInLobby);
+    const players: number[] = [];
+    let notReady = false;
+    let notConnected = false;
+    for (let s = 0; s < PLAYER_SLOTS; s++) {
+      const m = room.members[s];
+      if (m === undefined) continue;
+      players.push(s);
+      if (!m.ready) notReady = true;
+      if (!m.connected) notConnected = true;
+    }
+    if (players.length < 2) return this.fail(RoomError.TooFewPlayers);
+    if (notConnected) return this.fail(RoomError.NotConnected);
+    if (notReady) return this.fail(RoomError.NotReady);
+    const match: MatchDecision = Object.freeze({
+      matchId: this.nextU32(),
+      epoch: this.epoch,
+      seed: this.nextU32(),
+      players: Object.freeze(players),
+      settings: room.settings,
+      startFrame: 0 as const,
+    });
+    room.phase = 'playing';
+    room.match = match;
+    this.push({ type: 'match-started', code: room.code, match });
+    this.roomChanged(room.code);
+    return { ok: true, match };
+  }
+
+  /** The owner ends the match: back to the lobby, every player un-readied. */
+  endMatch(code: string, slot: number): RoomResult {
+    const found = this.findOwner(code, slot);
+    if (!found.ok) return found;
+    const { room } = found;
+    if (room.phase !== 'playing' || room.match === undefined) return this.fail(RoomError.NotPlaying);
+    const matchId = room.match.matchId;
+    room.phase = 'lobby';
+    room.match = undefined;
+    for (const m of room.members) if (m !== undefined) m.ready = false;
+    this.push({ type: 'match-ended', code: room.code, matchId });
+    this.roomChanged(room.code);
+    return OK;
+  }
+
+  /** A member leaves on purpose: its slot is free at once (and it is dropped from a running match). */
+  leave(code: string, slot: number): RoomResult {
+    const found = this.find(code, slot);
+    if (!found.ok) return found;
+    this.remove(found.room, slot, MemberDropReason.Left);
+    return OK;
+  }
+
+  /**
+   * A member's connection dropped: it keeps its slot, shown as not connected, for
+   * `reconnectGraceMs`, then `tick` drops it (at once with a grace of 0). A second call while it is
+   * already disconnected does not extend the grace.
+   */
+  connectionLost(code: string, slot: number, nowMs: number): RoomResult {
+    checkTime(nowMs);
+    const found = this.find(code, slot);
+    if (!found.ok) return found;
+    const { room, member } = found;
+    if (!member.connected) return OK;
+    if (this.graceMs === 0) {
+      this.remove(room, slot, MemberDropReason.ConnectionLost);
+      return OK;
+    }
+    member.connected = false;
+    member.lostAtMs = nowMs;
+    this.roomChanged(room.code);
+    return OK;
+  }
+
+  /** Drops every member whose reconnect grace is over (rooms left empty close). Call regularly. */
+  tick(nowMs: number): void {
+    checkTime(nowMs);
+    for (const room of [...this.rooms.values()]) {
+      for (let s = 0; s < ROOM_SLOTS && this.rooms.has(room.code); s++) {
+        const m = room.members[s];
+        if (m !== undefined && !m.connected && nowMs - m.lostAtMs >= this.graceMs) this.remove(room, s, MemberDropReason.ConnectionLost);
+      }
+    }
+  }
+
+  /** The host decides a member is gone (heartbeat timeout, kick, protocol abuse): its slot is freed at once. */
+  drop(code: string, slot: number, reason: MemberDropReason): RoomResult {
+    const found = this.find(code, slot);
+    if (!found.ok) return found;
+    if (typeof reason !== 'string' || !DROP_REASONS.includes(reason)) return this.fail(RoomError.BadRequest);
+    this.remove(found.room, slot, reason);
+    return OK;
+  }
+
+  /** The host closes a room with everybody in it (e.g. it is shutting down). */
+  closeRoom(code: string): RoomResult {
+    const room = this.lookup(code);
+    if (room === undefined) return this.fail(RoomError.NoSuchRoom);
+    this.close(room, RoomCloseReason.Closed);
+    return OK;
+  }
+
+  /** A snapshot of an open room for its members (no password, no token), or undefined. */
+  room(code: string): RoomState | undefined {
+    const room = this.lookup(code);
+    return room === undefined ? undefined : snapshot(room, this.epoch, room.phase);
+  }
+
+  /** Codes of the open rooms, oldest first. */
+  roomCodes(): string[] {
+    return [...this.rooms.keys()];
+  }
+
+  /** What happened since the last call, in order. */
+  events(): RoomEvent[] {
+    const out = this.pending;
+    this.pending = [];
+    this.changed.clear();
+    return out;
+  }
+
+  stats(): RoomAuthorityStats {
+    let members = 0;
+    for (const room of this.rooms.values()) members += room.memberCount;
+    return { rooms: this.rooms.size, members, rejected: { ...this.rejected }, eventsDropped: this.eventsDropped };
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private rejoin(room: Room, token: unknown): JoinResult {
+    if (typeof token !== 'string') return this.fail(RoomError.BadRequest);
+    if (!isReconnectToken(token)) return this.fail(RoomError.BadToken);
+    let found: Member | undefined;
+    // Compare with every member, matched or not, so that timing says nothing about the slots.
+    for (const m of room.members) if (m !== undefined && constantTimeEqual(token, m.token) && found === undefined) found = m;
+    if (found === undefined) return this.fail(RoomError.BadToken);
+    if (!found.connected) {
+      found.connected = true;
+      this.roomChanged(room.code);
+    }
+    return { ok: true, code: room.code, slot: found.slot, token: found.token, reconnected: true };
+  }
+
+  /** Takes a member out of its room; during a match that is a drop decision. */
+  private remove(room: Room, slot: number, reason: MemberDropReason): void {
+    room.members[slot] = undefined;
+    room.memberCount--;
+    if (room.phase === 'playing') this.push({ type: 'member-dropped', code: room.code, slot, reason, epoch: this.epoch });
+    if (room.memberCount === 0) {
+      this.close(room, RoomCloseReason.Empty);
+      return;
+    }
+    if (slot === room.ownerSlot) {
+      room.ownerSlot = nextOwner(room);
+      this.push({ type: 'owner-changed', code: room.code, ownerSlot: room.ownerSlot, previousOwnerSlot: slot });
+    }
+    this.roomChanged(room.code);
+  }
+
+  private close(room: Room, reason: RoomCloseReason): void {
+    const state = snapshot(room, this.epoch, 'closed');
+    this.rooms.delete(room.code);
+    if (this.changed.delete(room.code)) {
+      this.pending = this.pending.filter((e) => e.type !== 'room-changed' || e.code !== room.code);
+    }
+    this.push({ type: 'room-closed', code: room.code, reason, state });
+  }
+
+  private lookup(code: string): Room | undefined {
+    return typeof code === 'string' ? this.rooms.get(code) : undefined;
+  }
+
+  private find(code: string, slot: number): { ok: true; room: Room; member: Member } | { ok: false; error: RoomError } {
+    const room = this.lookup(code);
+    if (room === undefined) return this.fail(RoomError.NoSuchRoom);
+    const member = Number.isInteger(slot) && slot >= 0 && slot < ROOM_SLOTS ? room.members[slot] : undefined;
+    if (member === undefined) return this.fail(RoomError.NoSuchMember);
+    return { ok: true, room, member };
+  }
+
+  private findOwner(code: string, slot: number): { ok: true; room: Room; member: Member } | { ok: false; error: RoomError } {
+    const found = this.find(code, slot);
+    if (found.ok && found.room.ownerSlot !== slot) return this.fail(RoomError.NotOwner);
+    return found;
+  }
+
+  private roomChanged(code: string): void {
+    if (this.changed.has(code)) return;
+    this.changed.add(code);
+    this.push({ type: 'room-changed', code });
+  }
+
+  private push(event: RoomEvent): void {
+    if (this.pending.length >= MAX_PENDING_EVENTS) {
+      const dropped = this.pending.shift()!;
+      if (dropped.type === 'room-changed') this.changed.delete(dropped.code);
+      this.eventsDropped++;
+    }
+    this.pending.push(event);
+  }
+
+  private fail(error: RoomError): { ok: false; error: RoomError } {
+    this.rejected[error]++;
+    return { ok: false, error };
+  }
+
+  private nextU32(): number {
+    const draw = this.random();
+    if (!Number.isInteger(draw) || draw < 0 || draw >= TWO_POW_32) {
+      throw new RangeError(`RoomAuthority: random() returned ${String(draw)}, not a u32`);
+    }
+    return draw;
+  }
+}
+
+const OK: RoomResult = Object.freeze({ ok: true });
+
+function checkTime(nowMs: number): void {
+  if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) throw new RangeError(`RoomAuthority: nowMs must be a finite number, got ${String(nowMs)}`);
+}
+
+function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null;
+}
+
+function playerCount(room: Room): number {
+  let n = 0;
+  for (let s = 0; s < PLAYER_SLOTS; s++) if (room.members[s] !== undefined) n++;
+  return n;
+}
+
+/** Lowest free slot in [from, to), or -1. */
+function freeSlot(room: Room, from: number, to: number): number {
+  for (let s = from; s < to; s++) if (room.members[s] === undefined) return s;
+  return -1;
+}
+
+/** The lowest occupied slot: the lowest player slot, or with only spectators left the lowest of theirs; NO_OWNER if empty. */
+function nextOwner(room: Room): number {
+  for (let s = 0; s < ROOM_SLOTS; s++) if (room.members[s] !== undefined) return s;
+  return NO_OWNER;
+}
+
+function snapshot(room: Room, epoch: number, phase: RoomState['phase']): RoomState {
+  const members: RoomMember[] = [];
+  for (const m of room.members) {
+    if (m === undefined) continue;
+    members.push(Object.freeze({ slot: m.slot, name: m.name, role: m.role, ready: m.ready, connected: m.connected, owner: m.slot === room.ownerSlot }));
+  }
+  const state: RoomState = {
+    code: room.code,
+    phase,
+    epoch,
+    ownerSlot: members.length === 0 ? NO_OWNER : room.ownerSlot,
+    settings: room.settings,
+    hasPassword: room.password !== undefined,
+    members: Object.freeze(members),
+    ...(phase === 'playing' && room.match !== undefined ? { match: room.match } : {}),
+  };
+  return Object.freeze(state);
+}

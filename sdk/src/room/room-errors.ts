@@ -1,0 +1,45 @@
+/**
+ * Why the room authority refused a call. Everything a remote member can cause is refused with one
+ * of these as a value (never thrown), and counted per reason in `RoomAuthority.stats()`.
+ */
+export const RoomError = {
+  /** The request is malformed (wrong types, unknown role or drop reason). */
+  BadRequest: 'bad-request',
+  /** No open room has this code (or the code is malformed). */
+  NoSuchRoom: 'no-such-room',
+  /** The room has a password and this is not it. */
+  BadPassword: 'bad-password',
+  /** The name is empty, too long, or has control or invisible characters. */
+  BadName: 'bad-name',
+  /** The reconnect token matches no member of the room (wrong, or its grace is over). */
+  BadToken: 'bad-token',
+  /** No free slot of the role asked for. */
+  Full: 'full',
+  /** A match is on: new players must wait for the lobby (spectators may join). */
+  InProgress: 'in-progress',
+  /** A setting is out of range or unknown. */
+  BadSettings: 'bad-settings',
+  /** The authority already holds its most rooms. */
+  TooManyRooms: 'too-many-rooms',
+  /** No unused code was found (practically impossible; a broken random source). */
+  NoFreeCode: 'no-free-code',
+  /** No member in that slot. */
+  NoSuchMember: 'no-such-member',
+  /** Only the owner may do this. */
+  NotOwner: 'not-owner',
+  /** Only in the lobby. */
+  NotInLobby: 'not-in-lobby',
+  /** Only during a match. */
+  NotPlaying: 'not-playing',
+  /** Only players (not spectators) may do this. */
+  NotAPlayer: 'not-a-player',
+  /** A match needs at least 2 players. */
+  TooFewPlayers: 'too-few-players',
+  /** Every player must be ready before the start. */
+  NotReady: 'not-ready',
+  /** Every player must be connected at the start (none may be waiting for a reconnect). */
+  NotConnected: 'not-connected',
+  /** `maxPlayers` cannot go below the number of players already in the room. */
+  MaxBelowPlayers: 'max-below-players',
+} as const;
+export type RoomError = (typeof RoomError)[keyof typeof RoomError];

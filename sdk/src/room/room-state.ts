@@ -1,0 +1,56 @@
+import type { MatchDecision } from './match-decision.ts';
+import type { RoomSettings } from './room-settings.ts';
+
+/** Player slots are 0..15 (the session's player limit). */
+export const PLAYER_SLOTS = 16;
+/** Spectator slots start here, after every player slot, so a slot alone tells the role. */
+export const FIRST_SPECTATOR_SLOT = 16;
+/** Spectators per room, most (slots 16..23). */
+export const MAX_SPECTATORS = 8;
+/** Slots per room: 16 players + 8 spectators. */
+export const ROOM_SLOTS = FIRST_SPECTATOR_SLOT + MAX_SPECTATORS;
+/** `ownerSlot` of a room with nobody left in it (only in the final state of a closed room). */
+export const NO_OWNER = -1;
+
+/** 'lobby': members gather and the owner sets up; 'playing': a match is on; 'closed': gone for good. */
+export type RoomPhase = 'lobby' | 'playing' | 'closed';
+/** Players take part in matches; spectators only watch. */
+export type MemberRole = 'player' | 'spectator';
+
+/** One member as every member of the room may see it. */
+export interface RoomMember {
+  readonly slot: number;
+  /** Display name, unique in the room (case-insensitively). */
+  readonly name: string;
+  readonly role: MemberRole;
+  /** Ready for the owner to start (players; always false for spectators). */
+  readonly ready: boolean;
+  /** False while the member's connection is down and its slot is held for a reconnect. */
+  readonly connected: boolean;
+  readonly owner: boolean;
+}
+
+/**
+ * A room as every member of it may see it: a snapshot the host broadcasts. Holds no secret: no
+ * password (only whether there is one) and no reconnect token.
+ */
+export interface RoomState {
+  readonly code: string;
+  readonly phase: RoomPhase;
+  /** Epoch of the authority that decides for this room (u32). */
+  readonly epoch: number;
+  /** Slot of the owner, the member who may change settings and start; NO_OWNER when the room is empty. */
+  readonly ownerSlot: number;
+  readonly settings: RoomSettings;
+  readonly hasPassword: boolean;
+  /** By slot, ascending. */
+  readonly members: readonly RoomMember[];
+  /** The match being played (phase 'playing' only). */
+  readonly match?: MatchDecision;
+}
+
+/** The role a slot belongs to, or undefined for a number that is no slot. */
+export function slotRole(slot: number): MemberRole | undefined {
+  if (!Number.isInteger(slot) || slot < 0 || slot >= ROOM_SLOTS) return undefined;
+  return slot < FIRST_SPECTATOR_SLOT ? 'player' : 'spectator';
+}

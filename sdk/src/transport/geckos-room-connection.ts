@@ -1,0 +1,205 @@
+import { geckos } from '@geckos.io/client';
+import type { ClientChannel } from '@geckos.io/client';
+import type { Transport } from './transport.ts';
+import { RoomClient } from '../relay/room-client.ts';
+import type { RoomClientEvent } from '../relay/room-client.ts';
+import { encodeConnectRequest, refusalReason } from '../relay/connect-request.ts';
+import type { ConnectRequest } from '../relay/connect-request.ts';
+
+export interface RoomConnectionOptions {
+  /** The host's address, e.g. `http://192.168.1.20` (no port). In a page served by the host: `location.origin` without its port. */
+  readonly url: string;
+  /** The host's port (TCP for signaling, the same number in UDP). */
+  readonly port: number;
+  /** Create a room, or join one. */
+  readonly request: ConnectRequest;
+  /** Silence from the host after which the channel counts as dead and a reconnect starts (ms). Default 1500. */
+  readonly silenceTimeoutMs?: number;
+  /** Reconnect attempts after the channel drops, and the pause between them (ms). Defaults 8 and 250. */
+  readonly reconnectAttempts?: number;
+  readonly reconnectDelayMs?: number;
+  /** How often control resends and liveness run (ms). Default 10. */
+  readonly tickMs?: number;
+  /** Clock in ms. Default `performance.now`. */
+  readonly now?: () => number;
+}
+
+/** The connection's life: connected, reconnecting after a drop, or closed for good. */
+export type RoomConnectionState = 'connected' | 'reconnecting' | 'closed';
+
+/** A member's live connection to a host's room. */
+export interface RoomConnection {
+  readonly client: RoomClient;
+  /** The session transport: other members are `slot:N`. */
+  readonly transport: Transport;
+  readonly code: string;
+  readonly slot: number;
+  readonly role: 'player' | 'spectator';
+  readonly state: RoomConnectionState;
+  /** Drains room events (see {@link RoomClientEvent}) plus `connection` state changes. */
+  events(): (RoomClientEvent | { readonly type: 'connection'; readonly state: RoomConnectionState })[];
+  /** Leaves the room on purpose and closes the channel. */
+  close(): void;
+}
+
+/** Why a join was refused: 'no-such-room', 'bad-password', 'full', 'in-progress', 'rate-limited', 'unreachable', ... */
+export class RoomJoinError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly status: number | undefined,
+  ) {
+    super(`could not join: ${reason}${status !== undefined ? ` (HTTP ${status})` : ''}`);
+    this.name = 'RoomJoinError';
+  }
+}
+
+interface Binding {
+  readonly code: string;
+  readonly slot: number;
+  readonly role: 'player' | 'spectator';
+  readonly token: string;
+}
+
+/**
+ * Connects to a Backspin host over geckos.io's unreliable data channel (ordered: false,
+ * maxRetransmits: 0) and joins or creates a room. The same code runs in browsers and in Node
+ * (where `installNodeWebRTC()` from `backspin/node` must run first). If the channel drops (geckos
+ * closes it on a brief ICE hiccup) or the host goes silent, it reconnects into the same slot with
+ * its token, and a session on `transport` goes on unaware. This is the only file that imports
+ * `@geckos.io/client`.
+ */
+export async function connectToRoom(options: RoomConnectionOptions): Promise<RoomConnection> {
+  const now = options.now ?? (() => performance.now());
+  const client = new RoomClient();
+  const extra: { type: 'connection'; state: RoomConnectionState }[] = [];
+  const silenceMs = options.silenceTimeoutMs ?? 1500;
+  const attempts = options.reconnectAttempts ?? 8;
+  const delayMs = options.reconnectDelayMs ?? 250;
+
+  const first = await open(options, encodeConnectRequest(options.request));
+  const binding = first.binding;
+  let channel: ClientChannel | undefined = first.channel;
+  let state: RoomConnectionState = 'connected';
+  let closing = false;
+
+  const setState = (next: RoomConnectionState) => {
+    if (next === state) return;
+    state = next;
+    extra.push({ type: 'connection', state: next });
+  };
+
+  const adopt = (ch: ClientChannel) => {
+    channel = ch;
+    client.attach((frame) => {
+      try {
+        ch.raw.emit(frame);
+      } catch {
+        // the channel is closing: lost, as a datagram may be
+      }
+    }, now());
+    ch.onRaw((raw: unknown) => {
+      const bytes = asBytes(raw);
+      if (bytes !== undefined) client.receive(bytes, now());
+    });
+    ch.onDisconnect(() => {
+      if (channel !== ch) return;
+      channel = undefined;
+      client.detach();
+      if (!closing) void reconnect();
+    });
+  };
+
+  const reconnect = async () => {
+    setState('reconnecting');
+    const again = encodeConnectRequest({
+      action: 'join',
+      code: binding.code,
+      name: options.request.name,
+      role: binding.role,
+      token: binding.token,
+      ...(options.request.password !== undefined ? { password: options.request.password } : {}),
+    });
+    for (let i = 0; i < attempts && !closing; i++) {
+      try {
+        const next = await open(options, again);
+        if (closing) {
+          next.channel.close();
+          return;
+        }
+        adopt(next.channel);
+        setState('connected');
+        return;
+      } catch (error) {
+        // A refusal other than "unreachable" is final (the slot is gone, the room closed).
+        if (error instanceof RoomJoinError && error.reason !== 'unreachable') break;
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+    if (!closing) setState('closed');
+  };
+
+  adopt(first.channel);
+  const timer = setInterval(() => {
+    const t = now();
+    client.tick(t);
+    if (channel !== undefined && client.silentForMs(t) > silenceMs) {
+      const dead = channel;
+      channel = undefined;
+      client.detach();
+      dead.close();
+      void reconnect();
+    }
+  }, options.tickMs ?? 10);
+
+  return {
+    client,
+    transport: client.transport,
+    code: binding.code,
+    slot: binding.slot,
+    role: binding.role,
+    get state() {
+      return state;
+    },
+    events() {
+      const out = [...client.events(), ...extra];
+      extra.length = 0;
+      return out;
+    },
+    close() {
+      if (closing) return;
+      closing = true;
+      client.leave();
+      client.tick(now());
+      clearInterval(timer);
+      const ch = channel;
+      channel = undefined;
+      // Give the leave message a moment to go out.
+      setTimeout(() => ch?.close(), 50);
+      setState('closed');
+    },
+  };
+}
+
+async function open(options: RoomConnectionOptions, authorization: string): Promise<{ channel: ClientChannel; binding: Binding }> {
+  const channel = geckos({ url: options.url, port: options.port, authorization, iceServers: [] });
+  const error = await new Promise<unknown>((resolve) => {
+    void channel.onConnect((err?: unknown) => resolve(err));
+  });
+  if (error !== undefined && error !== null) {
+    const status = (error as { status?: unknown }).status;
+    throw new RoomJoinError(refusalReason(typeof status === 'number' ? status : undefined), typeof status === 'number' ? status : undefined);
+  }
+  const data = channel.userData as Partial<Binding>;
+  if (typeof data.code !== 'string' || typeof data.slot !== 'number' || typeof data.token !== 'string' || (data.role !== 'player' && data.role !== 'spectator')) {
+    channel.close();
+    throw new RoomJoinError('bad-response', undefined);
+  }
+  return { channel, binding: { code: data.code, slot: data.slot, role: data.role, token: data.token } };
+}
+
+function asBytes(raw: unknown): Uint8Array | undefined {
+  if (raw instanceof Uint8Array) return raw;
+  if (raw instanceof ArrayBuffer) return new Uint8Array(raw);
+  if (ArrayBuffer.isView(raw)) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  return undefined;
+}

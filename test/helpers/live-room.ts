@@ -1,0 +1,140 @@
+import { performance } from 'node:perf_hooks';
+import { startHost } from '../../sdk/src/host/geckos-host.ts';
+import type { HostOptions, RunningHost } from '../../sdk/src/host/geckos-host.ts';
+import { installNodeWebRTC } from '../../sdk/src/node/node-webrtc.ts';
+import { connectToRoom } from '../../sdk/src/transport/geckos-room-connection.ts';
+import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
+import type { Transport } from '../../sdk/src/transport/transport.ts';
+import type { MatchDecision } from '../../sdk/src/room/control-messages.ts';
+import type { RoomSettings } from '../../sdk/src/room/room-settings.ts';
+import { createMatchSession } from '../../sdk/src/relay/match-session.ts';
+import { FramePacer } from '../../sdk/src/core/frame-pacer.ts';
+import { bytesInputCodec } from '../../sdk/src/core/input-codec.ts';
+import type { P2PSession } from '../../sdk/src/core/p2p-session.ts';
+import type { SessionEvent } from '../../sdk/src/core/session-events.ts';
+import { TestGame } from '../../sdk/src/testing/test-game.ts';
+import { Prng } from '../../sdk/src/kit/prng.ts';
+
+installNodeWebRTC();
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` every 10 ms until it holds or `timeoutMs` passes. */
+export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** A transport that loses a share of what it sends (loss on the client's side of the real channel). */
+export function lossy(inner: Transport, loss: number, seed: number): Transport & { lost: number } {
+  const rng = new Prng(seed);
+  const wrapped = {
+    lost: 0,
+    send(to: string, data: Uint8Array) {
+      if (rng.nextU32() / 2 ** 32 < loss) {
+        wrapped.lost++;
+        return;
+      }
+      inner.send(to, data);
+    },
+    receive: () => inner.receive(),
+  };
+  return wrapped;
+}
+
+export async function startLoopbackHost(options: HostOptions = {}): Promise<RunningHost> {
+  return startHost({ port: 0, bindAddress: '127.0.0.1', ...options });
+}
+
+/** Opens a room on `host` with `players` members (the first creates it); all ready. */
+export async function openRoom(host: RunningHost, players: number, settings: Partial<RoomSettings> = {}): Promise<RoomConnection[]> {
+  const owner = await connectToRoom({ url: 'http://127.0.0.1', port: host.port, request: { action: 'create', name: 'p0', settings: settings as Record<string, number> } });
+  const others = await Promise.all(
+    Array.from({ length: players - 1 }, (_, i) =>
+      connectToRoom({ url: 'http://127.0.0.1', port: host.port, request: { action: 'join', code: owner.code, name: `p${i + 1}`, role: 'player' } }),
+    ),
+  );
+  const all = [owner, ...others];
+  await waitFor(() => all.every((c) => c.client.room?.members.filter((m) => m.role === 'player').length === players), 5000, 'every member in the room state');
+  for (const c of all) c.client.setReady(true);
+  await waitFor(() => owner.client.room?.members.every((m) => m.ready) === true, 5000, 'everyone ready');
+  return all;
+}
+
+export interface LivePlayer {
+  readonly connection: RoomConnection;
+  readonly session: P2PSession<Uint8Array, Int32Array>;
+  readonly game: TestGame;
+  readonly checksums: Map<number, number>;
+  readonly events: SessionEvent[];
+  readonly pacer: FramePacer;
+  readonly transport: Transport;
+  input: Uint8Array;
+  stopped: boolean;
+}
+
+/** Starts the match on the owner's word and builds every member's session from the decision. */
+export async function startMatch(members: RoomConnection[], options: { loss?: number; session?: Record<string, unknown> } = {}): Promise<{ match: MatchDecision; players: LivePlayer[] }> {
+  members[0]!.client.startMatch();
+  await waitFor(() => members.every((c) => c.client.match !== undefined), 5000, 'match-start at every member');
+  const match = members[0]!.client.match!;
+  const players = members.map((connection, i): LivePlayer => {
+    const game = new TestGame(match.players.length);
+    const checksums = new Map<number, number>();
+    const transport = options.loss ? lossy(connection.transport, options.loss, 100 + i) : connection.transport;
+    const { session } = createMatchSession({
+      transport,
+      slot: connection.slot,
+      match,
+      game,
+      input: bytesInputCodec(2),
+      seed: 1000 + i,
+      session: { checksumIntervalFrames: 20, onChecksum: (f: number, c: number) => checksums.set(f, c), ...options.session },
+    });
+    return { connection, session, game, checksums, events: [], pacer: new FramePacer(match.settings.fps), transport, input: new Uint8Array(2), stopped: false };
+  });
+  return { match, players };
+}
+
+/** Drives every live player's session in real time until `until` holds or `timeoutMs` passes. */
+export async function play(players: LivePlayer[], until: () => boolean, timeoutMs: number, seed = 1): Promise<void> {
+  const rng = new Prng(seed);
+  const deadline = performance.now() + timeoutMs;
+  while (!until()) {
+    if (performance.now() > deadline) throw new Error(`match did not reach its goal in ${timeoutMs} ms: frames ${players.map((p) => p.session.currentFrame).join(', ')}`);
+    const now = performance.now();
+    for (const p of players) {
+      if (p.stopped) continue;
+      p.session.poll(now);
+      for (const e of p.session.events()) p.events.push(e);
+      if (p.session.state !== 'running') continue;
+      for (let due = p.pacer.framesDue(now, p.session.framesAhead); due > 0; due--) {
+        if (rng.nextInt(10) === 0) p.input = Uint8Array.of(rng.nextU32() & 0x0f, rng.nextU32() & 0xff);
+        if (p.session.advanceFrame(p.input) !== 'advanced') break;
+        p.pacer.frameDone();
+      }
+    }
+    await sleep(1);
+  }
+}
+
+/** Frames checksummed by at least two players, and the ones where they disagree. */
+export function agreement(players: LivePlayer[]): { compared: number; mismatches: number[] } {
+  const first = new Map<number, number>();
+  const count = new Map<number, number>();
+  const mismatches: number[] = [];
+  for (const p of players) {
+    for (const [frame, checksum] of p.checksums) {
+      count.set(frame, (count.get(frame) ?? 0) + 1);
+      const seen = first.get(frame);
+      if (seen === undefined) first.set(frame, checksum);
+      else if (seen !== checksum) mismatches.push(frame);
+    }
+  }
+  let compared = 0;
+  for (const n of count.values()) if (n >= 2) compared++;
+  return { compared, mismatches };
+}

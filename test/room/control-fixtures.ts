@@ -1,0 +1,156 @@
+import { Prng } from '../../sdk/src/kit/prng.ts';
+import type { ClientControlMessage, ControlMessage, ControlMessageSource, HostControlMessage } from '../../sdk/src/room/control-messages.ts';
+import { generateJoinCode } from '../../sdk/src/room/join-code.ts';
+import type { MatchDecision } from '../../sdk/src/room/match-decision.ts';
+import { generateReconnectToken } from '../../sdk/src/room/reconnect-token.ts';
+import { MemberDropReason } from '../../sdk/src/room/room-events.ts';
+import type { RoomSettings } from '../../sdk/src/room/room-settings.ts';
+import type { RoomMember, RoomPhase, RoomState } from '../../sdk/src/room/room-state.ts';
+
+/** Characters names and chat are made of: plain, accented, CJK, emoji (with a ZWJ sequence), JSON escapes. */
+const PIECES = ['a', 'Z', '7', ' ', 'é', 'ß', '漢', '字', '😀', '🎮', '👩‍👩‍👧', '"', '\\', '/', '<', '&', '\u00a0'];
+
+export class FixtureRandom {
+  readonly prng: Prng;
+  constructor(seed: number) {
+    this.prng = new Prng(seed);
+  }
+  u32 = (): number => this.prng.nextU32();
+  below(n: number): number {
+    return this.prng.nextInt(n);
+  }
+  between(min: number, max: number): number {
+    return this.prng.nextRange(min, max);
+  }
+  chance(p: number): boolean {
+    return this.prng.nextU32() < p * 2 ** 32;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.below(items.length)]!;
+  }
+  /** Display text of 1..max code points, not starting or ending with a space. */
+  text(max: number): string {
+    const n = this.between(1, max);
+    let out = '';
+    let count = 0;
+    while (count < n) {
+      const piece = this.pick(PIECES);
+      const pieceLength = [...piece].length;
+      if (count + pieceLength > n) {
+        out += 'x';
+        count++;
+        continue;
+      }
+      out += piece;
+      count += pieceLength;
+    }
+    return out.replace(/^\s/u, 'x').replace(/\s$/u, 'x');
+  }
+}
+
+function settings(r: FixtureRandom): RoomSettings {
+  return { maxPlayers: r.between(2, 16), inputDelay: r.between(0, 30), maxPrediction: r.between(0, 30), fps: r.between(1, 240) };
+}
+
+function partialSettings(r: FixtureRandom): Partial<RoomSettings> {
+  const full = settings(r);
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(full)) if (r.chance(0.5)) out[k] = v;
+  return out;
+}
+
+function match(r: FixtureRandom, epoch: number): MatchDecision {
+  const s = settings(r);
+  const count = r.between(2, s.maxPlayers);
+  const slots = new Set<number>();
+  while (slots.size < count) slots.add(r.below(16));
+  return { matchId: r.u32(), epoch, seed: r.u32(), players: [...slots].sort((x, y) => x - y), settings: s, startFrame: 0 };
+}
+
+export function randomRoomState(r: FixtureRandom): RoomState {
+  const phase = r.pick<RoomPhase>(['lobby', 'playing', 'closed']);
+  const epoch = r.chance(0.2) ? 0xffffffff : r.u32();
+  const slots: number[] = [];
+  const emptyClosed = phase === 'closed' && r.chance(0.5);
+  if (!emptyClosed) {
+    for (let s = 0; s < 24; s++) if (r.chance(0.3)) slots.push(s);
+    if (slots.length === 0) slots.push(r.below(24));
+  }
+  const ownerSlot = slots.length === 0 ? -1 : r.pick(slots);
+  const members: RoomMember[] = slots.map((slot) => ({
+    slot,
+    name: r.text(24),
+    role: slot < 16 ? 'player' : 'spectator',
+    ready: r.chance(0.5),
+    connected: r.chance(0.8),
+    owner: slot === ownerSlot,
+  }));
+  return {
+    code: generateJoinCode(r.u32),
+    phase,
+    epoch,
+    ownerSlot,
+    settings: settings(r),
+    hasPassword: r.chance(0.5),
+    members,
+    ...(phase === 'playing' ? { match: match(r, epoch) } : {}),
+  };
+}
+
+export function randomClientMessage(r: FixtureRandom): ClientControlMessage {
+  switch (r.below(7)) {
+    case 0:
+      return { type: 'hello', token: generateReconnectToken(r.u32) };
+    case 1:
+      return { type: 'set-ready', ready: r.chance(0.5) };
+    case 2:
+      return { type: 'update-settings', settings: partialSettings(r) };
+    case 3:
+      return { type: 'start-match' };
+    case 4:
+      return { type: 'end-match' };
+    case 5:
+      return { type: 'leave' };
+    default:
+      return { type: 'chat', text: r.text(200) };
+  }
+}
+
+export function randomHostMessage(r: FixtureRandom): HostControlMessage {
+  switch (r.below(7)) {
+    case 0:
+      return { type: 'welcome', slot: r.below(24), code: generateJoinCode(r.u32), token: generateReconnectToken(r.u32), epoch: r.u32() };
+    case 1:
+      return { type: 'room-state', state: randomRoomState(r) };
+    case 2: {
+      const epoch = r.u32();
+      return { type: 'match-start', match: match(r, epoch), epoch };
+    }
+    case 3:
+      return { type: 'member-dropped', slot: r.below(24), reason: r.pick(Object.values(MemberDropReason)), epoch: r.u32() };
+    case 4:
+      return { type: 'chat', slot: r.below(24), text: r.text(200) };
+    case 5:
+      return { type: 'host-closing', reason: r.text(200) };
+    default:
+      return { type: 'error', code: r.pick(['not-owner', 'bad-settings', 'x', 'rate-limited', 'e2']), message: r.chance(0.1) ? '' : r.text(200) };
+  }
+}
+
+export function randomControlMessage(r: FixtureRandom): { message: ControlMessage; from: ControlMessageSource } {
+  return r.chance(0.5) ? { message: randomClientMessage(r), from: 'client' } : { message: randomHostMessage(r), from: 'host' };
+}
+
+/** JSON with object keys sorted at every level: equal values give equal strings. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) Object.defineProperty(sorted, k, { value: (v as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
+    return sorted;
+  });
+}
+
+export function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
