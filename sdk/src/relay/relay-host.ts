@@ -268,6 +268,19 @@ export class RelayHost {
     };
   }
 
+  /**
+   * Closes a member's channel without dropping the member: like a network hiccup, it may come back
+   * into its slot within the reconnect grace. (Kicking is `authority.drop`.) False if not connected.
+   */
+  closeMember(code: string, slot: number, nowMs: number): boolean {
+    const c = this.bySlot.get(code)?.get(slot);
+    if (c === undefined) return false;
+    this.close(c);
+    this.authority.connectionLost(code, slot, nowMs);
+    this.drainAuthority();
+    return true;
+  }
+
   /** The binding of a live connection (for adapters and tests). */
   binding(id: number): MemberBinding | undefined {
     return this.connections.get(id)?.binding;
