@@ -5,6 +5,7 @@ import type { InputCodec } from '../core/input-codec.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { MatchDecision } from '../room/control-messages.ts';
 import { slotAddress } from './room-client.ts';
+import type { RoomClientEvent } from './room-client.ts';
 
 export interface MatchSessionOptions<I, S> {
   /** The member's transport to the others (`RoomConnection.transport` or `RoomClient.transport`). */
@@ -28,6 +29,12 @@ export interface MatchSession<I, S> {
   handleOf(slot: number): number;
   /** Room slot of a player handle. */
   slotOf(handle: number): number;
+  /**
+   * Applies the host's decisions to the session: a `member-dropped` of a playing slot drops that
+   * player at once (the survivors still agree on its last frame among themselves), instead of
+   * waiting for the session's own timeout. Other events are ignored. Returns whether it acted.
+   */
+  applyRoomEvent(event: RoomClientEvent): boolean;
 }
 
 /**
@@ -56,6 +63,13 @@ export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): Ma
   return {
     session,
     handleOf: (s) => match.players.indexOf(s),
+    applyRoomEvent: (event) => {
+      if (event.type !== 'member-dropped' || event.epoch !== match.epoch) return false;
+      const handle = match.players.indexOf(event.slot);
+      if (handle < 0 || handle === me || !session.peerStats(handle).connected) return false;
+      session.disconnectPlayer(handle);
+      return true;
+    },
     slotOf: (handle) => {
       const s = match.players[handle];
       if (s === undefined) throw new RangeError(`no player handle ${handle}`);

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { createMatchSession } from '../../sdk/src/relay/match-session.ts';
+import type { MatchDecision } from '../../sdk/src/room/control-messages.ts';
+import { bytesInputCodec } from '../../sdk/src/core/input-codec.ts';
+import { TestGame } from '../../sdk/src/testing/test-game.ts';
+import { DEFAULT_ROOM_SETTINGS } from '../../sdk/src/room/room-settings.ts';
+
+const match: MatchDecision = {
+  matchId: 0x1234,
+  epoch: 3,
+  seed: 99,
+  players: [0, 2, 5],
+  settings: { ...DEFAULT_ROOM_SETTINGS, inputDelay: 3, maxPrediction: 0, fps: 120 },
+  startFrame: 0,
+};
+const transport = { sent: [] as string[], send(to: string) { this.sent.push(to); }, receive: () => [] };
+
+describe('createMatchSession', () => {
+  it('builds the session exactly as decided: slot order, delay, lockstep, fps', () => {
+    const m = createMatchSession({ transport, slot: 2, match, game: new TestGame(3), input: bytesInputCodec(2), seed: 1 });
+    expect(m.session.localPlayer).toBe(1);
+    expect(m.session.playerCount).toBe(3);
+    expect(m.session.inputDelay).toBe(3);
+    expect(m.session.rollback).toBe(false);
+    expect(m.handleOf(5)).toBe(2);
+    expect(m.handleOf(7)).toBe(-1);
+    expect(m.slotOf(0)).toBe(0);
+    expect(() => m.slotOf(3)).toThrow(RangeError);
+    m.session.poll(0);
+    expect(new Set(transport.sent)).toEqual(new Set(['slot:0', 'slot:5']));
+  });
+
+  it('refuses a member that does not play', () => {
+    expect(() => createMatchSession({ transport, slot: 16, match, game: new TestGame(3), input: bytesInputCodec(2), seed: 1 })).toThrow(/does not play/);
+  });
+
+  it("applies the host's drop of a playing member of this match's epoch, once", () => {
+    const m = createMatchSession({ transport, slot: 0, match, game: new TestGame(3), input: bytesInputCodec(2), seed: 1 });
+    expect(m.applyRoomEvent({ type: 'member-dropped', slot: 5, reason: 'left', epoch: 2 })).toBe(false); // stale epoch
+    expect(m.applyRoomEvent({ type: 'chat', slot: 5, text: 'bye' })).toBe(false);
+    expect(m.applyRoomEvent({ type: 'member-dropped', slot: 9, reason: 'left', epoch: 3 })).toBe(false); // not playing
+    expect(m.applyRoomEvent({ type: 'member-dropped', slot: 5, reason: 'left', epoch: 3 })).toBe(true);
+    expect(m.session.peerStats(2).connected).toBe(false);
+    expect(m.applyRoomEvent({ type: 'member-dropped', slot: 5, reason: 'left', epoch: 3 })).toBe(false);
+  });
+});
