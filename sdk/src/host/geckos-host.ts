@@ -109,8 +109,10 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       closed = true;
       relay.shutdown(reason, now());
       clearInterval(timer);
-      // Let the goodbyes leave before the channels and the server go.
+      // geckos sends after the call returns: let the goodbyes leave before the channels go.
       await new Promise((resolve) => setTimeout(resolve, 100));
+      relay.closeAll();
+      await new Promise((resolve) => setTimeout(resolve, 20));
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startHost } from './geckos-host.ts';
 import { lanAddresses } from './lan-addresses.ts';
 import { terminalQr } from './terminal-qr.ts';
@@ -30,7 +31,8 @@ export function parseHostArgs(argv: readonly string[]): { port: number; bind: st
     strict: true,
   });
   if (values.help) return 'help';
-  const port = Number(values.port);
+  // Digits only: Number() would take '' (0, a random port), ' 80', '1e3' or '0x50' as well.
+  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
   let staticDir: string | undefined;
   if (values.static !== undefined) {
@@ -66,20 +68,6 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const lan = args.bind === '0.0.0.0' ? lanAddresses() : [args.bind];
-  const urls = lan.map((ip) => `http://${ip}:${host.port}/`);
-  console.log(`Backspin host listening on port ${host.port} (TCP for the page, UDP for the game).`);
-  console.log(`  On this machine:  http://localhost:${host.port}/`);
-  for (const url of urls) console.log(`  On the LAN:       ${url}`);
-  if (urls[0] !== undefined) {
-    console.log(`\nScan to join (${urls[0]}):\n`);
-    console.log(await terminalQr(urls[0]));
-  } else {
-    console.log('\nNo LAN address found: only this machine can join.');
-  }
-  if (args.staticDir === undefined) console.log('(No --static folder: serving signaling only.)');
-  console.log('Press Ctrl+C to stop.');
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -89,8 +77,47 @@ async function main(): Promise<void> {
     console.log('Host stopped.');
     process.exit(0);
   };
+  // Before anything is printed: whoever waits for the "listening" line may signal at once.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const everywhere = args.bind === '0.0.0.0';
+  const loopback = args.bind === 'localhost' || args.bind === '::1' || args.bind.startsWith('127.');
+  // Bound to one address, the host answers on that address only: `localhost` would not reach it.
+  const local = everywhere || loopback ? `http://localhost:${host.port}/` : urlOf(args.bind, host.port);
+  const urls = (everywhere ? lanAddresses() : loopback ? [] : [args.bind]).map((ip) => urlOf(ip, host.port));
+  console.log(`Backspin host listening on port ${host.port} (TCP for the page, UDP for the game).`);
+  console.log(`  On this machine:  ${local}`);
+  for (const url of urls) console.log(`  On the LAN:       ${url}`);
+  if (urls[0] !== undefined) {
+    console.log(`\nScan to join (${urls[0]}):\n`);
+    console.log(await terminalQr(urls[0]));
+  } else {
+    console.log(loopback ? '\nBound to loopback: only this machine can join.' : '\nNo LAN address found: only this machine can join.');
+  }
+  if (args.staticDir === undefined) console.log('(No --static folder: serving signaling only.)');
+  console.log('Press Ctrl+C to stop.');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) void main();
+/** `http://ip:port/`, with an IPv6 address in brackets. */
+function urlOf(ip: string, port: number): string {
+  return `http://${ip.includes(':') ? `[${ip}]` : ip}:${port}/`;
+}
+
+/**
+ * Whether this file is the program being run (directly, through tsx, or through the bin, which
+ * sets argv[1] to it). Compared as file URLs of real paths: the naive `file://${argv[1]}` never
+ * matches on Windows (`C:\...`) or for a path with a space or non-ASCII characters (percent-encoded
+ * in the URL), and the host would silently do nothing.
+ */
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) void main();

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -34,15 +35,19 @@ const TYPES: Readonly<Record<string, string>> = {
  */
 export function serveStatic(root: string): (req: IncomingMessage, res: ServerResponse) => void {
   const base = resolve(root);
+  // Symlinks are judged by where they lead: the real path of every file is checked against the
+  // real path of the root (itself possibly reached through a symlink).
+  let realBase: Promise<string> | undefined;
   return (req, res) => {
-    void handle(base, req, res).catch(() => {
+    realBase ??= realpath(base).catch(() => base);
+    void handle(base, realBase, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
   };
 }
 
-async function handle(base: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(base: string, realBase: Promise<string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
@@ -76,6 +81,12 @@ async function handle(base: string, req: IncomingMessage, res: ServerResponse): 
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
     return;
   }
+  const realRoot = await realBase;
+  const real = await realpath(file).catch(() => undefined);
+  if (real === undefined || (real !== realRoot && !real.startsWith(realRoot + sep))) {
+    res.writeHead(403).end();
+    return;
+  }
   res.writeHead(200, {
     'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': info.size,
@@ -86,5 +97,7 @@ async function handle(base: string, req: IncomingMessage, res: ServerResponse): 
     res.end();
     return;
   }
-  createReadStream(file).pipe(res);
+  // pipeline, not pipe: a read that fails after the headers went out (a file removed meanwhile,
+  // an I/O error) must end this response, not throw an unhandled 'error' that stops the host.
+  pipeline(createReadStream(real), res, () => undefined);
 }

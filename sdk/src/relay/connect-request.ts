@@ -100,7 +100,8 @@ const REFUSAL_STATUS: Readonly<Record<string, number>> = {
 };
 
 export function refusalStatus(reason: string): number {
-  return REFUSAL_STATUS[reason] ?? 400;
+  // Own keys only: `REFUSAL_STATUS['toString']` would be a function.
+  return Object.hasOwn(REFUSAL_STATUS, reason) ? REFUSAL_STATUS[reason]! : 400;
 }
 
 /** The refusal reason for an HTTP status, or 'unreachable' when the host gave none. */

@@ -48,6 +48,10 @@ export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): Ma
   const me = match.players.indexOf(slot);
   if (me < 0) throw new RangeError(`slot ${slot} does not play in match ${match.matchId} (players: ${match.players.join(', ')})`);
   const session = new P2PSession<I, S>({
+    // Long enough for a dropped channel to reconnect into its slot (about 1.5 s to notice a dead
+    // channel, then a new WebRTC connection), still far quicker than ICE's own timeouts.
+    disconnectTimeoutMs: 3000,
+    disconnectNotifyStartMs: 750,
     ...options.session,
     players: match.players.map((s, handle) => (handle === me ? { kind: 'local' as const } : { kind: 'remote' as const, address: slotAddress(s) })),
     game: options.game,

@@ -1,4 +1,5 @@
 import { MAX_PACKET_BYTES } from '../protocol/messages.ts';
+import { MAX_ROOM_STATE_MESSAGE_BYTES } from '../room/control-messages.ts';
 
 /**
  * What travels on a member's unreliable channel to and from the host, one datagram each. The
@@ -25,6 +26,12 @@ export type RelayFrameKind = (typeof RelayFrameKind)[keyof typeof RelayFrameKind
 
 /** Largest relay frame (bytes): a Data frame around the largest session packet. */
 export const MAX_RELAY_FRAME_BYTES = MAX_PACKET_BYTES + 2;
+/**
+ * Largest Control frame (bytes): the kind byte and a reliable-channel segment around the largest
+ * control message, a `room-state` (a segment adds at most 48 bytes, see reliable-channel.ts). Only
+ * the host sends messages that large; SCTP carries them in fragments, and a lost one is resent.
+ */
+export const MAX_CONTROL_FRAME_BYTES = 1 + 48 + MAX_ROOM_STATE_MESSAGE_BYTES;
 /** Highest slot number a Data frame may carry (players 0..15, spectators 16..23). */
 export const MAX_SLOT = 31;
 
@@ -72,7 +79,7 @@ export function encodePingFrame(kind: typeof RelayFrameKind.Ping | typeof RelayF
  */
 export function decodeRelayFrame(data: Uint8Array): RelayFrameResult {
   if (data.length === 0) return EMPTY;
-  if (data.length > MAX_RELAY_FRAME_BYTES) return OVERSIZED;
+  if (data.length > (data[0] === RelayFrameKind.Control ? MAX_CONTROL_FRAME_BYTES : MAX_RELAY_FRAME_BYTES)) return OVERSIZED;
   switch (data[0]) {
     case RelayFrameKind.Data: {
       const slot = data[1];

@@ -1,7 +1,7 @@
 import type { RoomAuthority } from '../room/room-authority.ts';
 import type { RoomSettings } from '../room/room-settings.ts';
 import type { ClientControlMessage, ControlMessage } from '../room/control-messages.ts';
-import { decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
+import { MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
 import { ReliableChannel } from './reliable-channel.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { MAX_RELAY_FRAME_BYTES, RelayFrameKind, encodeControlFrame, encodePingFrame, restampDataFrame } from './relay-frame.ts';
@@ -30,13 +30,16 @@ export interface RelayHostOptions {
   readonly heartbeatMs?: number;
   /** Silence after which a member's connection counts as lost (ms). Default 1500. */
   readonly silenceTimeoutMs?: number;
-  /** Frames per second a member may send, sustained, and in a burst. Defaults 400 and 200. */
+  /**
+   * Frames per second a member may send, sustained, and in a burst. Defaults 1000 and 500: a
+   * member of a 16-player match sends about 520 a second at 60 fps (15 peers).
+   */
   readonly framesPerSecond?: number;
   readonly frameBurst?: number;
   /** Bytes per second a member may send, sustained, and in a burst. Defaults 256 KiB and 64 KiB. */
   readonly bytesPerSecond?: number;
   readonly byteBurst?: number;
-  /** Join or create attempts per remote address per minute. Default 10. */
+  /** Failed join or create attempts per remote address per minute (successful ones are free). Default 10. */
   readonly joinAttemptsPerMinute?: number;
   /** Most remote addresses whose attempts are tracked (oldest forgotten beyond). Default 4096. */
   readonly maxTrackedAddresses?: number;
@@ -115,8 +118,8 @@ export class RelayHost {
     this.heartbeatMs = options.heartbeatMs ?? 250;
     this.silenceTimeoutMs = options.silenceTimeoutMs ?? 1500;
     this.limits = {
-      fps: options.framesPerSecond ?? 400,
-      fBurst: options.frameBurst ?? 200,
+      fps: options.framesPerSecond ?? 1000,
+      fBurst: options.frameBurst ?? 500,
       bps: options.bytesPerSecond ?? 256 * 1024,
       bBurst: options.byteBurst ?? 64 * 1024,
     };
@@ -129,17 +132,15 @@ export class RelayHost {
    * untrusted join request, limits attempts per remote address, and creates or joins a room.
    */
   authorize(request: unknown, address: string, nowMs: number): { ok: true; binding: MemberBinding } | { ok: false; error: string } {
-    if (!this.attemptAllowed(address, nowMs)) {
+    const attempts = this.attemptsOf(address);
+    if (!attempts.available(nowMs)) {
       this.joinsRefused++;
       return { ok: false, error: 'rate-limited' };
     }
     const parsed = parseConnectRequest(request);
-    if (!parsed.ok) {
-      this.joinsRefused++;
-      return { ok: false, error: parsed.error };
-    }
-    const result = this.admit(parsed.request, nowMs);
+    const result = parsed.ok ? this.admit(parsed.request, nowMs) : parsed;
     if (!result.ok) {
+      attempts.take(nowMs); // only failures count: guessing codes or passwords is what is limited
       this.joinsRefused++;
       return result;
     }
@@ -153,6 +154,14 @@ export class RelayHost {
   /** An authorized member's channel is open. Returns the connection id for the other calls. */
   connect(binding: MemberBinding, link: HostConnection, nowMs: number): number {
     const id = this.nextId++;
+    // Connected for real now (the token proves who it is). A channel that opens after its slot
+    // was given up (the grace ran out, the room closed) is closed: the slot may be someone else's.
+    const joined = this.authority.join({ code: binding.code, name: '', role: binding.role, reconnectToken: binding.token }, nowMs);
+    if (!joined.ok || joined.slot !== binding.slot) {
+      this.drainAuthority();
+      link.close();
+      return id;
+    }
     let slots = this.bySlot.get(binding.code);
     if (slots === undefined) {
       slots = new Map();
@@ -164,7 +173,7 @@ export class RelayHost {
       id,
       binding,
       link,
-      control: new ReliableChannel(),
+      control: new ReliableChannel({ maxMessageBytes: MAX_ROOM_STATE_MESSAGE_BYTES }),
       frames: new TokenBucket(this.limits.fps, this.limits.fBurst),
       bytes: new TokenBucket(this.limits.bps, this.limits.bBurst),
       lastHeardMs: nowMs,
@@ -174,8 +183,6 @@ export class RelayHost {
     };
     this.connections.set(id, connection);
     slots.set(binding.slot, connection);
-    // Connected for real now (the token proves who it is).
-    this.authority.join({ code: binding.code, name: '', role: binding.role, reconnectToken: binding.token }, nowMs);
     const room = this.authority.room(binding.code);
     this.sendControl(connection, { type: 'welcome', slot: binding.slot, code: binding.code, token: binding.token, epoch: room?.epoch ?? 0 });
     this.drainAuthority();
@@ -223,7 +230,10 @@ export class RelayHost {
   disconnect(id: number, nowMs: number): void {
     const c = this.connections.get(id);
     if (c === undefined) return;
-    this.forget(c);
+    // Closed here too: the news may be false (a geckos.io client can raise its channel's
+    // 'disconnect' event on the host by sending `{"disconnect":…}`), and a channel the relay has
+    // forgotten must not stay open.
+    this.close(c);
     this.authority.connectionLost(c.binding.code, c.binding.slot, nowMs);
     this.drainAuthority();
   }
@@ -247,13 +257,20 @@ export class RelayHost {
     for (const c of this.connections.values()) this.flushControl(c, nowMs);
   }
 
-  /** Tells every member the host is going, then closes every channel. */
+  /**
+   * Tells every member the host is going. The channels stay open so that the goodbye can leave
+   * (transports may send after the call returns); close them with `closeAll` a little later.
+   */
   shutdown(reason: string, nowMs: number): void {
     for (const c of this.connections.values()) {
       this.sendControl(c, { type: 'host-closing', reason });
       // The last word gets no acknowledgement: send it a few times, as geckos' "reliable" does.
       for (let i = 0; i < 3; i++) for (const segment of c.control.poll(nowMs + i * 1000)) c.link.send(encodeControlFrame(segment));
     }
+  }
+
+  /** Closes every member's channel. */
+  closeAll(): void {
     for (const c of [...this.connections.values()]) this.close(c);
   }
 
@@ -313,7 +330,7 @@ export class RelayHost {
     return { ok: true, binding: { code: joined.code, slot: joined.slot, role: request.role, token: joined.token } };
   }
 
-  private attemptAllowed(address: string, nowMs: number): boolean {
+  private attemptsOf(address: string): TokenBucket {
     let bucket = this.attempts.get(address);
     if (bucket === undefined) {
       if (this.attempts.size >= this.maxTrackedAddresses) {
@@ -323,7 +340,7 @@ export class RelayHost {
       bucket = new TokenBucket(this.attemptsPerMinute / 60, this.attemptsPerMinute);
       this.attempts.set(address, bucket);
     }
-    return bucket.take(nowMs);
+    return bucket;
   }
 
   /** Forwards a member's session packet to another member of its room, stamped with its slot. */
@@ -347,7 +364,10 @@ export class RelayHost {
   }
 
   private onControlSegment(c: Connection, segment: Uint8Array, nowMs: number): void {
-    for (const bytes of c.control.receive(segment, nowMs)) {
+    const malformed = c.control.stats.malformed;
+    const messages = c.control.receive(segment, nowMs);
+    if (c.control.stats.malformed !== malformed) this.dropped['bad-control']++;
+    for (const bytes of messages) {
       const decoded = decodeControlMessage(bytes, 'client');
       if (!decoded.ok) {
         this.dropped['bad-control']++;
@@ -424,8 +444,11 @@ export class RelayHost {
   private sendControl(c: Connection, message: ControlMessage): void {
     if (c.closed) return;
     if (!c.control.send(encodeControlMessage(message))) {
-      // A member that acknowledges nothing for hundreds of messages is gone in all but name.
+      // A member that acknowledges nothing for hundreds of messages is gone in all but name. Its
+      // channel's own disconnect will not reach `disconnect` (the connection is forgotten), so the
+      // authority hears it here, or the slot would stay taken for good.
       this.close(c);
+      this.authority.connectionLost(c.binding.code, c.binding.slot, c.lastHeardMs);
     }
   }
 

@@ -1,9 +1,12 @@
 import type { Datagram, PeerAddress, Transport } from '../transport/transport.ts';
 import type { ClientControlMessage, HostControlMessage, MatchDecision, RoomState } from '../room/control-messages.ts';
-import { decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
+import { MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
 import type { RoomSettings } from '../room/room-settings.ts';
 import { ReliableChannel } from './reliable-channel.ts';
-import { RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodeDataFrame, encodePingFrame } from './relay-frame.ts';
+import { MAX_SLOT, RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodeDataFrame, encodePingFrame } from './relay-frame.ts';
+
+/** The host's control messages: a `room-state` may be larger than one datagram's worth. */
+const CONTROL_CHANNEL = { maxMessageBytes: MAX_ROOM_STATE_MESSAGE_BYTES } as const;
 
 /** The transport address of a room slot, as sessions over the relay know their peers. */
 export function slotAddress(slot: number): PeerAddress {
@@ -43,7 +46,7 @@ export class RoomClient {
   /** The session's transport: packets to and from the other members, through the host. */
   readonly transport: Transport;
   private send: ((frame: Uint8Array) => void) | undefined;
-  private control = new ReliableChannel();
+  private control = new ReliableChannel(CONTROL_CHANNEL);
   private readonly inbox: Datagram[] = [];
   private readonly maxQueued: number;
   private pending: RoomClientEvent[] = [];
@@ -55,6 +58,7 @@ export class RoomClient {
   private heardMs = -Infinity;
   private nowMs = 0;
   private overflow = 0;
+  private closingReason: string | undefined;
   private malformed = 0;
 
   constructor(options: RoomClientOptions = {}) {
@@ -68,7 +72,7 @@ export class RoomClient {
   /** Uses a (new) channel to the host. Control messages not yet acknowledged on the old one are dropped; the host re-sends the room state on every (re)connection. */
   attach(send: (frame: Uint8Array) => void, nowMs: number): void {
     this.send = send;
-    this.control = new ReliableChannel();
+    this.control = new ReliableChannel(CONTROL_CHANNEL);
     this.heardMs = nowMs;
     this.nowMs = nowMs;
   }
@@ -147,6 +151,11 @@ export class RoomClient {
     return this.roomValue;
   }
 
+  /** Why the host said it is going, once it has (no reconnect is worth trying then). */
+  get hostClosing(): string | undefined {
+    return this.closingReason;
+  }
+
   /** The match decision, once the host has started one. */
   get match(): MatchDecision | undefined {
     return this.matchValue;
@@ -198,7 +207,8 @@ export class RoomClient {
 
   private sendPacket(to: PeerAddress, data: Uint8Array): void {
     const slot = addressSlot(to);
-    if (slot === undefined || this.send === undefined) return; // lost, as a datagram may be
+    // Lost, as a datagram may be: a transport never throws for a peer it cannot reach.
+    if (slot === undefined || slot > MAX_SLOT || this.send === undefined) return;
     this.send(encodeDataFrame(slot, data));
   }
 
@@ -227,6 +237,7 @@ export class RoomClient {
         this.pending.push({ type: 'chat', slot: message.slot, text: message.text });
         return;
       case 'host-closing':
+        this.closingReason = message.reason;
         this.pending.push({ type: 'host-closing', reason: message.reason });
         return;
       case 'error':

@@ -17,13 +17,23 @@ export class TokenBucket {
 
   /** Takes `units` if available at `nowMs`; false (nothing taken) if the limit is reached. */
   take(nowMs: number, units = 1): boolean {
+    this.refill(nowMs);
+    if (this.tokens < units) return false;
+    this.tokens -= units;
+    return true;
+  }
+
+  /** Whether `units` could be taken at `nowMs`, without taking them. */
+  available(nowMs: number, units = 1): boolean {
+    this.refill(nowMs);
+    return this.tokens >= units;
+  }
+
+  private refill(nowMs: number): void {
     if (this.lastMs === undefined) this.lastMs = nowMs;
     if (nowMs > this.lastMs) {
       this.tokens = Math.min(this.burst, this.tokens + ((nowMs - this.lastMs) * this.perSecond) / 1000);
       this.lastMs = nowMs;
     }
-    if (this.tokens < units) return false;
-    this.tokens -= units;
-    return true;
   }
 }

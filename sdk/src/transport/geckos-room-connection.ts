@@ -105,7 +105,13 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       if (channel !== ch) return;
       channel = undefined;
       client.detach();
-      if (!closing) void reconnect();
+      if (client.hostClosing !== undefined) {
+        closing = true; // the host said goodbye: nothing to come back to
+        clearInterval(timer);
+        setState('closed');
+      } else if (!closing) {
+        void reconnect();
+      }
     });
   };
 
@@ -138,7 +144,6 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
     if (!closing) setState('closed');
   };
 
-  adopt(first.channel);
   const timer = setInterval(() => {
     const t = now();
     client.tick(t);
@@ -150,6 +155,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       void reconnect();
     }
   }, options.tickMs ?? 10);
+  adopt(first.channel);
 
   return {
     client,
