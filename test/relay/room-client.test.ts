@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { RoomClient, addressSlot, slotAddress } from '../../sdk/src/relay/room-client.ts';
+import { ReliableChannel } from '../../sdk/src/relay/reliable-channel.ts';
+import { MAX_CONTROL_FRAME_BYTES, RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodeDataFrame, encodePingFrame } from '../../sdk/src/relay/relay-frame.ts';
+import { MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../../sdk/src/room/control-messages.ts';
+import type { ClientControlMessage, HostControlMessage, MatchDecision, RoomState } from '../../sdk/src/room/control-messages.ts';
+import { DEFAULT_ROOM_SETTINGS } from '../../sdk/src/room/room-settings.ts';
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+
+/** A client attached to a recorder, and a host-side reliable channel to talk to it. */
+function rig(options: { maxQueuedPackets?: number } = {}) {
+  const client = new RoomClient(options);
+  const sent: Uint8Array[] = [];
+  client.attach((frame) => sent.push(frame), 0);
+  const host = new ReliableChannel({ maxMessageBytes: MAX_ROOM_STATE_MESSAGE_BYTES });
+  let now = 0;
+  /** The host says `messages` (delivered at once); returns what the client asked for in reply. */
+  const say = (...messages: HostControlMessage[]): ClientControlMessage[] => {
+    for (const m of messages) host.send(encodeControlMessage(m));
+    now += 5;
+    for (const s of host.poll(now)) client.receive(encodeControlFrame(s), now);
+    return heard();
+  };
+  /** What the client sent on its control path since the last call (acks are absorbed by the host channel). */
+  const heard = (): ClientControlMessage[] => {
+    const out: ClientControlMessage[] = [];
+    for (const frame of sent.splice(0)) {
+      const decoded = decodeRelayFrame(frame);
+      if (!decoded.ok || decoded.frame.kind !== RelayFrameKind.Control) continue;
+      for (const m of host.receive(decoded.frame.segment, now)) {
+        const message = decodeControlMessage(m, 'client');
+        if (message.ok) out.push(message.message);
+      }
+    }
+    return out;
+  };
+  return { client, sent, say, heard, host };
+}
+
+const room = (overrides: Partial<RoomState> = {}): RoomState => ({
+  code: 'ABCDEF',
+  phase: 'lobby',
+  epoch: 7,
+  ownerSlot: 0,
+  settings: DEFAULT_ROOM_SETTINGS,
+  hasPassword: false,
+  members: [
+    { slot: 0, name: 'ann', role: 'player', ready: true, connected: true, owner: true },
+    { slot: 1, name: 'bo', role: 'player', ready: false, connected: true, owner: false },
+  ],
+  ...overrides,
+});
+
+const match: MatchDecision = { matchId: 42, epoch: 7, seed: 9, players: [0, 1], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 };
+
+describe('slot addresses', () => {
+  it('slot:N round-trips for every slot', () => {
+    for (let slot = 0; slot <= 31; slot++) {
+      expect(slotAddress(slot)).toBe(`slot:${slot}`);
+      expect(addressSlot(slotAddress(slot))).toBe(slot);
+    }
+  });
+
+  it('anything else is no slot', () => {
+    for (const address of ['', 'slot:', 'slot:-1', 'slot:1.5', 'slot:1e1', 'Slot:1', ' slot:1', 'slot:1 ', 'slot:1\n', 'slot:100', 'slot:0x1', '127.0.0.1:9000', 'slot:١']) {
+      expect(addressSlot(address), JSON.stringify(address)).toBeUndefined();
+    }
+  });
+});
+
+describe('RoomClient: the session transport', () => {
+  it('sends a Data frame to the addressed slot; drops, without throwing, what has no slot or no channel', () => {
+    const { client, sent } = rig();
+    client.transport.send('slot:3', bytes(0xb5, 1, 2));
+    expect(sent.map((f) => [...f])).toEqual([[RelayFrameKind.Data, 3, 0xb5, 1, 2]]);
+    sent.length = 0;
+    for (const to of ['', 'peer-1', 'slot:x', 'slot:32', 'slot:99']) expect(() => client.transport.send(to, bytes(1))).not.toThrow();
+    expect(sent).toEqual([]);
+    client.detach();
+    client.transport.send('slot:1', bytes(1));
+    expect(sent).toEqual([]);
+    expect(() => new RoomClient().transport.send('slot:1', bytes(1))).not.toThrow();
+  });
+
+  it('hands out each received packet once, as from slot:N, as a copy of the frame bytes', () => {
+    const { client } = rig();
+    const frame = encodeDataFrame(2, bytes(9, 8, 7));
+    client.receive(frame, 1);
+    client.receive(encodeDataFrame(0, bytes(1)), 1);
+    frame[2] = 0; // the transport may reuse its buffer
+    const got = client.transport.receive();
+    expect(got.map((d) => [d.from, [...d.data]])).toEqual([
+      ['slot:2', [9, 8, 7]],
+      ['slot:0', [1]],
+    ]);
+    expect(client.transport.receive()).toEqual([]);
+  });
+
+  it('holds at most maxQueuedPackets undrained packets, dropping the oldest (counted)', () => {
+    const { client } = rig({ maxQueuedPackets: 3 });
+    for (let i = 0; i < 5; i++) client.receive(encodeDataFrame(1, bytes(i)), 1);
+    expect(client.transport.receive().map((d) => d.data[0])).toEqual([2, 3, 4]);
+    expect(client.stats.inboxOverflow).toBe(2);
+  });
+
+  it('the default bound is 4096 packets', () => {
+    const { client } = rig();
+    for (let i = 0; i < 5000; i++) client.receive(encodeDataFrame(1, bytes(i & 0xff)), 1);
+    expect(client.transport.receive()).toHaveLength(4096);
+    expect(client.stats.inboxOverflow).toBe(904);
+  });
+
+  it('counts malformed frames from the host and ignores them', () => {
+    const { client } = rig();
+    client.receive(new Uint8Array(0), 1);
+    client.receive(new Uint8Array(MAX_CONTROL_FRAME_BYTES + 1).fill(RelayFrameKind.Control), 1);
+    client.receive(new Uint8Array(2000).fill(RelayFrameKind.Data), 1);
+    client.receive(bytes(9, 1, 2), 1);
+    client.receive(bytes(RelayFrameKind.Data, 40, 1), 1);
+    client.receive(bytes(RelayFrameKind.Ping, 1), 1);
+    expect(client.stats.malformed).toBe(6);
+    expect(client.transport.receive()).toEqual([]);
+    expect(client.events()).toEqual([]);
+  });
+});
+
+describe('RoomClient: liveness', () => {
+  it('answers a ping with a pong of the same id; any valid frame counts as hearing from the host', () => {
+    const { client, sent } = rig();
+    expect(client.silentForMs(100)).toBe(100);
+    client.receive(encodePingFrame(RelayFrameKind.Ping, 0xabcdef01), 100);
+    expect(sent.map((f) => decodeRelayFrame(f))).toEqual([{ ok: true, frame: { kind: RelayFrameKind.Pong, id: 0xabcdef01 } }]);
+    expect(client.silentForMs(150)).toBe(50);
+    client.receive(encodePingFrame(RelayFrameKind.Pong, 1), 200);
+    expect(client.silentForMs(200)).toBe(0);
+    client.receive(bytes(0xee), 300); // garbage is not the host speaking
+    expect(client.silentForMs(300)).toBe(100);
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe('RoomClient: control messages', () => {
+  it('raises an event for every host message and keeps the latest room, slot, code, epoch and match', () => {
+    const { client, say } = rig();
+    say({ type: 'welcome', slot: 1, code: 'ABCDEF', token: 'a'.repeat(32), epoch: 7 });
+    expect(client.slot).toBe(1);
+    expect(client.code).toBe('ABCDEF');
+    expect(client.epoch).toBe(7);
+    say({ type: 'room-state', state: room() });
+    expect(client.room?.members.map((m) => m.name)).toEqual(['ann', 'bo']);
+    say({ type: 'match-start', match, epoch: 7 });
+    say({ type: 'match-start', match, epoch: 7 }); // re-sent after a reconnect: no second event
+    expect(client.match).toEqual(match);
+    say(
+      { type: 'member-dropped', slot: 0, reason: 'timeout', epoch: 7 },
+      { type: 'chat', slot: 0, text: 'gg' },
+      { type: 'error', code: 'not-owner', message: 'start-match refused' },
+      { type: 'host-closing', reason: 'bye' },
+    );
+    expect(client.events().map((e) => e.type)).toEqual(['welcome', 'room-state', 'match-start', 'member-dropped', 'chat', 'error', 'host-closing']);
+    expect(client.events()).toEqual([]);
+  });
+
+  it('takes a room-state larger than one datagram', () => {
+    const { client, say } = rig();
+    const name = (i: number) => String.fromCodePoint(0x1f600 + i).repeat(24);
+    const members = Array.from({ length: 24 }, (_, slot) => ({ slot, name: name(slot), role: slot < 16 ? ('player' as const) : ('spectator' as const), ready: false, connected: true, owner: slot === 0 }));
+    say({ type: 'room-state', state: room({ members, settings: { ...DEFAULT_ROOM_SETTINGS, maxPlayers: 16 } }) });
+    expect(client.room?.members).toHaveLength(24);
+    expect(client.stats.malformed).toBe(0);
+  });
+
+  it('sends each request on the reliable control path', () => {
+    const { client, heard } = rig();
+    client.setReady(true);
+    client.updateSettings({ fps: 30 });
+    client.startMatch();
+    client.endMatch();
+    client.chat('hi');
+    client.leave();
+    expect(heard()).toEqual([
+      { type: 'set-ready', ready: true },
+      { type: 'update-settings', settings: { fps: 30 } },
+      { type: 'start-match' },
+      { type: 'end-match' },
+      { type: 'chat', text: 'hi' },
+      { type: 'leave' },
+    ]);
+  });
+
+  it('a host that acknowledges nothing: requests beyond the window are refused with a backlog error, not queued', () => {
+    const { client, sent } = rig();
+    for (let i = 0; i < 300; i++) client.chat(`c${i}`);
+    const errors = client.events().filter((e) => e.type === 'error');
+    expect(errors).toHaveLength(300 - 256);
+    expect(errors[0]).toMatchObject({ code: 'backlog' });
+    expect(sent.length).toBeGreaterThan(0);
+  });
+
+  it('resends unacknowledged requests on tick, and stops sending once detached', () => {
+    const { client, sent } = rig();
+    client.setReady(true);
+    const first = sent.length;
+    client.tick(2000);
+    expect(sent.length).toBeGreaterThan(first);
+    client.detach();
+    const before = sent.length;
+    client.tick(10_000);
+    client.setReady(false);
+    expect(sent.length).toBe(before);
+  });
+});
