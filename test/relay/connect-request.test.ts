@@ -163,3 +163,11 @@ describe('refusal reasons travel as HTTP statuses', () => {
     expect(refusalReason(200)).toBe('unreachable');
   });
 });
+
+describe('connect request edge cases', () => {
+  it('refuses a null role rather than reading it as a player', async () => {
+    const { parseConnectRequest } = await import('../../sdk/src/relay/connect-request.ts');
+    expect(parseConnectRequest(JSON.stringify({ action: 'join', code: 'ABCDEF', name: 'a', role: null })).ok).toBe(false);
+    expect(parseConnectRequest(JSON.stringify({ action: 'join', code: 'ABCDEF', name: 'a' }))).toMatchObject({ ok: true, request: { role: 'player' } });
+  });
+});

@@ -211,3 +211,13 @@ describe('RoomClient: control messages', () => {
     expect(sent.length).toBe(before);
   });
 });
+
+describe('slot addresses', () => {
+  it('have one spelling per slot', async () => {
+    const { addressSlot, slotAddress } = await import('../../sdk/src/relay/room-client.ts');
+    expect(addressSlot(slotAddress(7))).toBe(7);
+    expect(addressSlot('slot:0')).toBe(0);
+    expect(addressSlot('slot:07')).toBeUndefined();
+    expect(addressSlot('slot:100')).toBeUndefined();
+  });
+});

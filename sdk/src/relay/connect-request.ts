@@ -73,7 +73,7 @@ export function parseConnectRequest(input: unknown): { ok: true; request: Connec
     for (const key of Object.keys(v)) if (!['action', 'code', 'name', 'role', 'password', 'token'].includes(key)) return { ok: false, error: 'bad-request' };
     const code = str('code', 32);
     const token = str('token', 128);
-    const role = v['role'] ?? 'player';
+    const role = v['role'] === undefined ? 'player' : v['role']; // absent means player; null does not
     if (typeof code !== 'string' || token === null || (role !== 'player' && role !== 'spectator')) return { ok: false, error: 'bad-request' };
     return {
       ok: true,

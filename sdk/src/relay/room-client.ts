@@ -15,7 +15,7 @@ export function slotAddress(slot: number): PeerAddress {
 
 /** The slot of a `slot:N` address, or undefined. */
 export function addressSlot(address: PeerAddress): number | undefined {
-  const match = /^slot:(\d{1,2})$/.exec(address);
+  const match = /^slot:(0|[1-9]\d?)$/.exec(address); // one spelling per slot: no leading zeros
   return match === null ? undefined : Number(match[1]);
 }
 
