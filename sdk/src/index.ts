@@ -21,7 +21,9 @@ export type { Datagram, PeerAddress, Transport } from './transport/transport.ts'
 export * from './kit/index.ts';
 export * from './sim/index.ts';
 export { SimulatedMatch } from './sim/simulated-match.ts';
-export type { SimulatedMatchOptions, SimulatedPeer, ChecksumComparison } from './sim/simulated-match.ts';
+export type { SimulatedMatchOptions, SimulatedPeer } from './sim/simulated-match.ts';
+export { compareChecksums } from './sim/compare-checksums.ts';
+export type { ChecksumComparison } from './sim/compare-checksums.ts';
 export { TestGame } from './testing/test-game.ts';
 export {
   PROTOCOL_MAGIC,

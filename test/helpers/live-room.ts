@@ -14,6 +14,7 @@ import type { P2PSession } from '../../sdk/src/core/p2p-session.ts';
 import type { SessionEvent } from '../../sdk/src/core/session-events.ts';
 import { TestGame } from '../../sdk/src/testing/test-game.ts';
 import { Prng } from '../../sdk/src/kit/prng.ts';
+import { compareChecksums } from '../../sdk/src/sim/compare-checksums.ts';
 
 installNodeWebRTC();
 
@@ -123,18 +124,6 @@ export async function play(players: LivePlayer[], until: () => boolean, timeoutM
 
 /** Frames checksummed by at least two players, and the ones where they disagree. */
 export function agreement(players: LivePlayer[]): { compared: number; mismatches: number[] } {
-  const first = new Map<number, number>();
-  const count = new Map<number, number>();
-  const mismatches: number[] = [];
-  for (const p of players) {
-    for (const [frame, checksum] of p.checksums) {
-      count.set(frame, (count.get(frame) ?? 0) + 1);
-      const seen = first.get(frame);
-      if (seen === undefined) first.set(frame, checksum);
-      else if (seen !== checksum) mismatches.push(frame);
-    }
-  }
-  let compared = 0;
-  for (const n of count.values()) if (n >= 2) compared++;
-  return { compared, mismatches };
+  const { framesCompared, mismatchedFrames } = compareChecksums(players.map((p) => p.checksums));
+  return { compared: framesCompared, mismatches: [...mismatchedFrames] };
 }

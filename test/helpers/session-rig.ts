@@ -8,6 +8,7 @@ import type { NetworkProfile } from '../../sdk/src/sim/network-profile.ts';
 import { VirtualClock } from '../../sdk/src/sim/virtual-clock.ts';
 import { TestGame } from '../../sdk/src/testing/test-game.ts';
 import type { SessionEvent } from '../../sdk/src/core/session-events.ts';
+import { compareChecksums } from '../../sdk/src/sim/compare-checksums.ts';
 
 /** A transport that also hands out datagrams a test slips in, as if they came off the wire. */
 export class InjectingTransport implements Transport {
@@ -108,19 +109,7 @@ export class SessionRig {
 
   /** Frames checksummed by 2+ live-or-dead peers and whether all agree. */
   checksumAgreement(): { compared: number; mismatches: number[] } {
-    const first = new Map<number, number>();
-    const counts = new Map<number, number>();
-    const mismatches = new Set<number>();
-    for (const peer of this.peers) {
-      for (const [frame, checksum] of peer.checksums) {
-        const seen = first.get(frame);
-        counts.set(frame, (counts.get(frame) ?? 0) + 1);
-        if (seen === undefined) first.set(frame, checksum);
-        else if (seen !== checksum) mismatches.add(frame);
-      }
-    }
-    let compared = 0;
-    for (const count of counts.values()) if (count >= 2) compared++;
-    return { compared, mismatches: [...mismatches] };
+    const { framesCompared, mismatchedFrames } = compareChecksums(this.peers.map((p) => p.checksums));
+    return { compared: framesCompared, mismatches: [...mismatchedFrames] };
   }
 }

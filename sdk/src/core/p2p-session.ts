@@ -786,6 +786,7 @@ export class P2PSession<I, S> {
   private flush(fromAdvance: boolean): void {
     const now = this.nowMs;
     this.updateStatuses();
+    const agreementPending = !fromAdvance && this.agreementPending();
     for (const link of this.links) {
       if (link === undefined || link.state === LinkState.Disconnected) continue;
       if (link.state === LinkState.Syncing) {
@@ -811,7 +812,7 @@ export class P2PSession<I, S> {
       // has heard of it, and until then everyone may be stalled, with no inputs left to send.
       const resendMs = this.cfg.inputResendFrames * this.cfg.frameMs;
       const dropNews = link.statusesSentDrops !== this.dropCount;
-      const agreeing = this.agreementPending() && now - link.lastStatusesSendMs >= resendMs;
+      const agreeing = agreementPending && now - link.lastStatusesSendMs >= resendMs;
       if (dropNews || agreeing || (link.ackPending && now - link.lastSendMs >= resendMs + this.cfg.frameMs)) {
         this.send(link, { type: MessageType.InputAck, currentFrame: this.frame, statuses: this.statuses });
       }

@@ -10,6 +10,7 @@ import type { RoomAuthorityOptions } from '../room/room-authority.ts';
 import { RelayHost } from '../relay/relay-host.ts';
 import type { MemberBinding, RelayHostOptions } from '../relay/relay-host.ts';
 import { serveStatic } from './static-files.ts';
+import { rawBytes } from '../transport/raw-bytes.ts';
 import { refusalStatus } from '../relay/connect-request.ts';
 
 export interface HostOptions {
@@ -93,7 +94,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       now(),
     );
     channel.onRaw((raw: unknown) => {
-      relay.receive(id, asBytes(raw) ?? NOT_BYTES, now());
+      relay.receive(id, rawBytes(raw) ?? NOT_BYTES, now());
     });
     channel.onDisconnect(() => relay.disconnect(id, now()));
   });
@@ -126,11 +127,4 @@ const NOT_BYTES = new Uint8Array(0);
 
 function randomU32(): number {
   return randomBytes(4).readUInt32LE(0);
-}
-
-function asBytes(raw: unknown): Uint8Array | undefined {
-  if (raw instanceof Uint8Array) return raw;
-  if (raw instanceof ArrayBuffer) return new Uint8Array(raw);
-  if (ArrayBuffer.isView(raw)) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-  return undefined; // a text message: not ours
 }

@@ -9,6 +9,8 @@ import type { NetworkProfile } from './network-profile.ts';
 import { SimulatedNetwork } from './simulated-network.ts';
 import { VirtualClock } from './virtual-clock.ts';
 import type { Transport } from '../transport/transport.ts';
+import { compareChecksums } from './compare-checksums.ts';
+import type { ChecksumComparison } from './compare-checksums.ts';
 
 /** Session settings a simulated match may override (everything but players, game and transport). */
 export type SimulatedSessionOptions = Partial<
@@ -56,14 +58,6 @@ export interface SimulatedPeer {
   runningAtMs: number;
   framesAdvanced: number;
   advanceCalls: number;
-}
-
-/** Result of comparing every peer's confirmed checksums. */
-export interface ChecksumComparison {
-  /** Frames that at least two peers checksummed. */
-  readonly framesCompared: number;
-  /** Frames where two peers disagree (empty when in sync). */
-  readonly mismatchedFrames: readonly number[];
 }
 
 /**
@@ -175,25 +169,7 @@ export class SimulatedMatch {
 
   /** Compares the confirmed checksums of every frame that several peers took. */
   compareChecksums(): ChecksumComparison {
-    const byFrame = new Map<number, number>();
-    const mismatched = new Set<number>();
-    let compared = 0;
-    const seen = new Map<number, number>();
-    for (const peer of this.peers) {
-      for (const [frame, checksum] of peer.checksums) {
-        const first = byFrame.get(frame);
-        if (first === undefined) {
-          byFrame.set(frame, checksum);
-          seen.set(frame, 1);
-          continue;
-        }
-        const count = (seen.get(frame) ?? 0) + 1;
-        seen.set(frame, count);
-        if (count === 2) compared++;
-        if (first !== checksum) mismatched.add(frame);
-      }
-    }
-    return { framesCompared: compared, mismatchedFrames: [...mismatched].sort((a, b) => a - b) };
+    return compareChecksums(this.peers.map((peer) => peer.checksums));
   }
 
   private tick(p: number): void {

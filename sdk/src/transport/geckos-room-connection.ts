@@ -1,6 +1,7 @@
 import { geckos } from '@geckos.io/client';
 import type { ClientChannel } from '@geckos.io/client';
 import type { Transport } from './transport.ts';
+import { rawBytes } from './raw-bytes.ts';
 import { RoomClient } from '../relay/room-client.ts';
 import type { RoomClientEvent } from '../relay/room-client.ts';
 import { encodeConnectRequest, refusalReason } from '../relay/connect-request.ts';
@@ -98,7 +99,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       }
     }, now());
     ch.onRaw((raw: unknown) => {
-      const bytes = asBytes(raw);
+      const bytes = rawBytes(raw);
       if (bytes !== undefined) client.receive(bytes, now());
     });
     ch.onDisconnect(() => {
@@ -201,11 +202,4 @@ async function open(options: RoomConnectionOptions, authorization: string): Prom
     throw new RoomJoinError('bad-response', undefined);
   }
   return { channel, binding: { code: data.code, slot: data.slot, role: data.role, token: data.token } };
-}
-
-function asBytes(raw: unknown): Uint8Array | undefined {
-  if (raw instanceof Uint8Array) return raw;
-  if (raw instanceof ArrayBuffer) return new Uint8Array(raw);
-  if (ArrayBuffer.isView(raw)) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-  return undefined;
 }
