@@ -36,7 +36,9 @@ describe('a match over real geckos.io on loopback', () => {
     expect(compared).toBeGreaterThanOrEqual(95);
     for (const p of players) {
       expect(p.events.filter((e) => e.type === 'desync' || e.type === 'disconnected')).toEqual([]);
-      if (loss > 0) expect(p.session.stats().rollbackFrames).toBeGreaterThan(0);
+      // The loss really happened (on loopback, a lost packet is often covered by the next one
+      // within the input delay, so rollbacks are not guaranteed and are not what this proves).
+      if (loss > 0) expect((p.transport as { lost?: number }).lost).toBeGreaterThan(0);
     }
     const relay = host.relay.stats();
     // Unchanged inputs go out every 2 frames: at least ~1000 packets per player reach the others.
