@@ -162,6 +162,30 @@ describe('RoomClient: control messages', () => {
     expect(client.events()).toEqual([]);
   });
 
+  it("keeps the host's latest round trips of the room's members, replaced by each report; raises no event", () => {
+    const { client, say, host } = rig();
+    expect(client.pings.size).toBe(0);
+    say({ type: 'room-state', state: room() }); // members in slots 0 and 1
+    client.events();
+    say({ type: 'pings', pings: [[0, 12], [1, 40]] });
+    expect(Object.fromEntries(client.pings)).toEqual({ 0: 12, 1: 40 });
+    expect(client.events()).toEqual([]); // a lobby reads `pings` when it draws
+    say({ type: 'pings', pings: [[1, 35]] }); // slot 0 not measured now (a reconnect, say)
+    expect(Object.fromEntries(client.pings)).toEqual({ 1: 35 });
+    say({ type: 'pings', pings: [[0, 9], [1, 30], [5, 7]] }); // 5 is nobody in the room
+    expect(Object.fromEntries(client.pings)).toEqual({ 0: 9, 1: 30 });
+    // Bo leaves: the room state without slot 1 takes its entry away at once, before any report.
+    say({ type: 'room-state', state: room({ members: [room().members[0]!] }) });
+    expect(Object.fromEntries(client.pings)).toEqual({ 0: 9 });
+    // A report that breaks the rules is counted and changes nothing.
+    const malformed = client.stats.malformed;
+    host.send(new TextEncoder().encode('{"type":"pings","pings":[[0,-1]]}'));
+    host.send(new TextEncoder().encode('{"type":"pings","pings":[]}'));
+    say();
+    expect(client.stats.malformed).toBe(malformed + 2);
+    expect(Object.fromEntries(client.pings)).toEqual({ 0: 9 });
+  });
+
   it('takes a room-state larger than one datagram', () => {
     const { client, say } = rig();
     const name = (i: number) => String.fromCodePoint(0x1f600 + i).repeat(24);

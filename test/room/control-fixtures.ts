@@ -116,8 +116,16 @@ export function randomClientMessage(r: FixtureRandom): ClientControlMessage {
   }
 }
 
+/** 1..24 `[slot, ms]` pairs, slots ascending, round trips anywhere in 0..60000 ms (the edges often). */
+function memberPings(r: FixtureRandom): [number, number][] {
+  const slots: number[] = [];
+  for (let s = 0; s < 24; s++) if (r.chance(0.3)) slots.push(s);
+  if (slots.length === 0) slots.push(r.below(24));
+  return slots.map((slot) => [slot, r.chance(0.1) ? r.pick([0, 1, 60_000]) : r.between(1, 500)]);
+}
+
 export function randomHostMessage(r: FixtureRandom): HostControlMessage {
-  switch (r.below(7)) {
+  switch (r.below(8)) {
     case 0:
       return { type: 'welcome', slot: r.below(24), code: generateJoinCode(r.u32), token: generateReconnectToken(r.u32), epoch: r.u32() };
     case 1:
@@ -132,6 +140,8 @@ export function randomHostMessage(r: FixtureRandom): HostControlMessage {
       return { type: 'chat', slot: r.below(24), text: r.text(200) };
     case 5:
       return { type: 'host-closing', reason: r.text(200) };
+    case 6:
+      return { type: 'pings', pings: memberPings(r) };
     default:
       return { type: 'error', code: r.pick(['not-owner', 'bad-settings', 'x', 'rate-limited', 'e2']), message: r.chance(0.1) ? '' : r.text(200) };
   }

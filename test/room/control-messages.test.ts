@@ -55,7 +55,7 @@ describe('control messages: round trips', () => {
       expect(untyped.message).toEqual(message);
       expect(encodeControlMessage(typed.message)).toEqual(bytes);
     }
-    expect(seen.size).toBe(14);
+    expect(seen.size).toBe(15);
   });
 
   it('room states of a real authority round trip: lobby, playing, closed', () => {
@@ -186,6 +186,39 @@ describe('control messages: strict decoding', () => {
     expect(check({ ...state, phase: 'paused' })).toBe('bad-field');
   });
 
+  it('a pings message: 1..24 [slot, ms] pairs, slots ascending and in range, whole ms within 0..60000', () => {
+    const check = (pings: unknown) => reason(JSON.stringify({ type: 'pings', pings }), 'host');
+    expect(decodeText('{"type":"pings","pings":[[0,12],[3,1],[17,60000]]}', 'host')).toEqual({
+      ok: true,
+      message: { type: 'pings', pings: [[0, 12], [3, 1], [17, 60000]] },
+    });
+    expect(check([[5, 0]])).toBe('ok');
+    expect(check(Array.from({ length: 24 }, (_, slot) => [slot, slot * 10]))).toBe('ok');
+    expect(check([])).toBe('bad-field'); // the host sends none rather than an empty one
+    expect(check(Array.from({ length: 25 }, (_, slot) => [slot, 1]))).toBe('bad-field');
+    expect(check([[24, 5]])).toBe('bad-field');
+    expect(check([[-1, 5]])).toBe('bad-field');
+    expect(check([[1.5, 5]])).toBe('bad-field');
+    expect(check([[1, 5.5]])).toBe('bad-field');
+    expect(check([[1, -1]])).toBe('bad-field');
+    expect(check([[1, 60001]])).toBe('bad-field');
+    expect(check([[1, '5']])).toBe('bad-field');
+    expect(check([[1, null]])).toBe('bad-field');
+    expect(check([[3, 5], [1, 5]])).toBe('bad-field'); // descending
+    expect(check([[1, 5], [1, 6]])).toBe('bad-field'); // one entry per slot
+    expect(check([[1]])).toBe('bad-field');
+    expect(check([[1, 5, 0]])).toBe('bad-field');
+    expect(check([{ slot: 1, ms: 5 }])).toBe('bad-field');
+    expect(check({ 1: 5 })).toBe('bad-field');
+    expect(reason('{"type":"pings"}', 'host')).toBe('missing-field');
+    expect(reason('{"type":"pings","pings":[[1,5]],"epoch":1}', 'host')).toBe('unknown-field');
+    expect(reason('{"type":"pings","pings":[[1,5]]}', 'client')).toBe('wrong-direction'); // a member cannot report pings
+    const decoded = decodeText('{"type":"pings","pings":[[0,12]]}', 'host');
+    if (!decoded.ok || decoded.message.type !== 'pings') throw new Error('refused');
+    expect(Object.isFrozen(decoded.message.pings)).toBe(true);
+    expect(Object.isFrozen(decoded.message.pings[0])).toBe(true);
+  });
+
   it('a match-start must agree with its decision on the epoch', () => {
     const match = { matchId: 1, epoch: 5, seed: 2, players: [0, 1], settings: { maxPlayers: 2, inputDelay: 2, maxPrediction: 8, fps: 60 }, startFrame: 0 };
     expect(reason(JSON.stringify({ type: 'match-start', match, epoch: 5 }), 'host')).toBe('ok');
@@ -242,6 +275,8 @@ describe('control messages: the encoder refuses what a peer would refuse', () =>
       { type: 'set-ready', ready: 'yes' },
       { type: 'update-settings', settings: { fps: 0 } },
       { type: 'member-dropped', slot: 1, reason: 'bored', epoch: 1 },
+      { type: 'pings', pings: [] },
+      { type: 'pings', pings: [[1, 0.5]] },
       { type: 'nope' },
       null,
     ];

@@ -1,7 +1,8 @@
 import type { RoomAuthority } from '../room/room-authority.ts';
 import type { RoomSettings } from '../room/room-settings.ts';
 import type { ClientControlMessage, ControlMessage } from '../room/control-messages.ts';
-import { MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
+import { MAX_PING_MS, MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
+import type { MemberPing } from '../room/control-messages.ts';
 import { ReliableChannel } from './reliable-channel.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { MAX_RELAY_FRAME_BYTES, RelayFrameKind, encodeControlFrame, encodePingFrame, restampDataFrame } from './relay-frame.ts';
@@ -30,6 +31,12 @@ export interface RelayHostOptions {
   readonly heartbeatMs?: number;
   /** Silence after which a member's connection counts as lost (ms). Default 1500. */
   readonly silenceTimeoutMs?: number;
+  /**
+   * How often every member is told the round trips of its room's members, a `pings` control
+   * message (ms). Default 1000: a lobby shows it, and a value a second is as fresh as the eye
+   * reads it. `Infinity` sends none (the host still measures, see `memberRttMs`).
+   */
+  readonly pingReportMs?: number;
   /**
    * Frames per second a member may send, sustained, and in a burst. Defaults 1000 and 500: a
    * member of a 16-player match sends about 520 a second at 60 fps (15 peers).
@@ -65,7 +72,15 @@ export interface RelayHostStats {
   readonly bytesRelayed: number;
   readonly joinsRefused: number;
   readonly dropped: Readonly<Record<RelayDropReason, number>>;
+  /**
+   * Pongs that answered no ping awaiting an answer (repeated, too late, or forged), ignored. Not
+   * a drop reason: a network may duplicate a datagram, so an honest member can cause a few.
+   */
+  readonly stalePongs: number;
 }
+
+/** Round trips a member's reported ping is the median of (see `RelayHost.memberRttMs`). */
+const RTT_SAMPLES = 5;
 
 interface Connection {
   readonly id: number;
@@ -77,6 +92,12 @@ interface Connection {
   lastHeardMs: number;
   lastPingMs: number;
   pingId: number;
+  /** When each recent ping went out (ms), at `id % length`; NaN once answered or never sent. */
+  readonly pingSentMs: Float64Array;
+  /** The last RTT_SAMPLES round trips (ms), a ring written at `rttNext`; `rttCount` are filled. */
+  readonly rttSamples: Float64Array;
+  rttNext: number;
+  rttCount: number;
   closed: boolean;
 }
 
@@ -91,6 +112,11 @@ export class RelayHost {
   readonly authority: RoomAuthority;
   private readonly heartbeatMs: number;
   private readonly silenceTimeoutMs: number;
+  private readonly pingReportMs: number;
+  /** Pings remembered per connection for matching pongs: enough to span the silence timeout. */
+  private readonly pingWindow: number;
+  private lastPingReportMs = -Infinity;
+  private stalePongs = 0;
   private readonly limits: { fps: number; fBurst: number; bps: number; bBurst: number };
   private readonly attempts = new Map<string, TokenBucket>();
   private readonly attemptsPerMinute: number;
@@ -117,6 +143,12 @@ export class RelayHost {
     this.authority = options.authority;
     this.heartbeatMs = options.heartbeatMs ?? 250;
     this.silenceTimeoutMs = options.silenceTimeoutMs ?? 1500;
+    this.pingReportMs = options.pingReportMs ?? 1000;
+    // A pong later than the silence timeout cannot come: the connection is closed by then. A power
+    // of two, so that `id % window` stays in step when the u32 ids wrap; at least 8 (the default
+    // needs 1500 / 250 + 1 = 7), at most 256 so that odd settings cannot make it large.
+    const needed = Math.ceil(this.silenceTimeoutMs / this.heartbeatMs) + 1;
+    this.pingWindow = Math.min(256, 2 ** Math.ceil(Math.log2(Math.max(8, needed))));
     this.limits = {
       fps: options.framesPerSecond ?? 1000,
       fBurst: options.frameBurst ?? 500,
@@ -179,6 +211,10 @@ export class RelayHost {
       lastHeardMs: nowMs,
       lastPingMs: -Infinity,
       pingId: 0,
+      pingSentMs: new Float64Array(this.pingWindow).fill(NaN),
+      rttSamples: new Float64Array(RTT_SAMPLES),
+      rttNext: 0,
+      rttCount: 0,
       closed: false,
     };
     this.connections.set(id, connection);
@@ -216,10 +252,11 @@ export class RelayHost {
         return;
       case RelayFrameKind.Ping:
         if (data.length !== 5) this.dropped.malformed++;
-        else c.link.send(encodePingFrame(RelayFrameKind.Pong, (data[1]! | (data[2]! << 8) | (data[3]! << 16) | (data[4]! << 24)) >>> 0));
+        else c.link.send(encodePingFrame(RelayFrameKind.Pong, pingId(data)));
         return;
       case RelayFrameKind.Pong:
         if (data.length !== 5) this.dropped.malformed++;
+        else this.onPong(c, pingId(data), nowMs);
         return;
       default:
         this.dropped[data.length === 0 ? 'malformed' : 'unknown-kind']++;
@@ -249,8 +286,13 @@ export class RelayHost {
       if (nowMs - c.lastPingMs >= this.heartbeatMs) {
         c.lastPingMs = nowMs;
         c.pingId = (c.pingId + 1) >>> 0;
+        c.pingSentMs[c.pingId % this.pingWindow] = nowMs;
         c.link.send(encodePingFrame(RelayFrameKind.Ping, c.pingId));
       }
+    }
+    if (nowMs - this.lastPingReportMs >= this.pingReportMs) {
+      this.lastPingReportMs = nowMs;
+      this.reportPings();
     }
     this.authority.tick(nowMs);
     this.drainAuthority();
@@ -282,7 +324,23 @@ export class RelayHost {
       bytesRelayed: this.bytesRelayed,
       joinsRefused: this.joinsRefused,
       dropped: { ...this.dropped },
+      stalePongs: this.stalePongs,
     };
+  }
+
+  /**
+   * The round trip between the host and a member's connection (ms, unrounded), or undefined
+   * while no pong of the current connection has come back (a reconnect starts afresh).
+   *
+   * It is the median of the last 5 round trips, about 1.25 s of pings, rather than a moving
+   * average: a single late pong (a garbage-collection pause, a pong queued behind a large control
+   * frame, a Wi-Fi retry) does not move a median at all, where an average would carry it for
+   * several seconds; a lasting change shows after 3 samples (750 ms), within one report; and a
+   * steady link reads exactly its round trip.
+   */
+  memberRttMs(code: string, slot: number): number | undefined {
+    const c = this.bySlot.get(code)?.get(slot);
+    return c === undefined ? undefined : medianRtt(c);
   }
 
   /**
@@ -361,6 +419,44 @@ export class RelayHost {
     this.framesRelayed++;
     this.bytesRelayed += data.length;
     to.link.send(restampDataFrame(data, from.binding.slot));
+  }
+
+  /**
+   * A pong counts only for a ping of this connection still awaiting its answer, and only once:
+   * its id is matched to the send time of that ping, so a pong for a ping not yet sent (or long
+   * forgotten) has nothing to match and a repeated one finds its ping answered. This measures, it
+   * does not prove: a member that guesses when the next ping leaves can answer it early and look
+   * closer than it is (at best by its one-way trip), which is harmless for a lobby list.
+   */
+  private onPong(c: Connection, id: number, nowMs: number): void {
+    const age = (c.pingId - id) >>> 0; // 0 for the latest ping; huge for an id not yet sent
+    const at = id % this.pingWindow;
+    const sentMs = c.pingSentMs[at]!;
+    if (age >= this.pingWindow || Number.isNaN(sentMs) || nowMs < sentMs) {
+      this.stalePongs++;
+      return;
+    }
+    c.pingSentMs[at] = NaN;
+    c.rttSamples[c.rttNext] = nowMs - sentMs;
+    c.rttNext = (c.rttNext + 1) % RTT_SAMPLES;
+    c.rttCount = Math.min(RTT_SAMPLES, c.rttCount + 1);
+  }
+
+  /** Tells every member of each room the round trips measured in its room (rooms with none get nothing). */
+  private reportPings(): void {
+    for (const members of this.bySlot.values()) {
+      const pings: MemberPing[] = [];
+      for (const [slot, c] of members) {
+        const rtt = medianRtt(c);
+        // Whole ms, at least 1: a sub-millisecond round trip (loopback) still took time, and 0
+        // would read as "nothing measured"; beyond MAX_PING_MS a member would refuse the message.
+        if (rtt !== undefined) pings.push([slot, Math.min(MAX_PING_MS, Math.max(1, Math.round(rtt)))]);
+      }
+      if (pings.length === 0) continue;
+      pings.sort((a, b) => a[0] - b[0]);
+      const bytes = encodeControlMessage({ type: 'pings', pings });
+      for (const c of members.values()) this.sendControlBytes(c, bytes);
+    }
   }
 
   private onControlSegment(c: Connection, segment: Uint8Array, nowMs: number): void {
@@ -442,8 +538,13 @@ export class RelayHost {
   }
 
   private sendControl(c: Connection, message: ControlMessage): void {
+    this.sendControlBytes(c, encodeControlMessage(message));
+  }
+
+  /** Sends an encoded control message (the same bytes may go to several members). */
+  private sendControlBytes(c: Connection, bytes: Uint8Array): void {
     if (c.closed) return;
-    if (!c.control.send(encodeControlMessage(message))) {
+    if (!c.control.send(bytes)) {
       // A member that acknowledges nothing for hundreds of messages is gone in all but name. Its
       // channel's own disconnect will not reach `disconnect` (the connection is forgotten), so the
       // authority hears it here, or the slot would stay taken for good.
@@ -469,4 +570,18 @@ export class RelayHost {
     const slots = this.bySlot.get(c.binding.code);
     if (slots?.get(c.binding.slot) === c) slots.delete(c.binding.slot);
   }
+}
+
+/** The u32 id of a 5-byte Ping or Pong frame. */
+function pingId(frame: Uint8Array): number {
+  return (frame[1]! | (frame[2]! << 8) | (frame[3]! << 16) | (frame[4]! << 24)) >>> 0;
+}
+
+/** The median of a connection's recent round trips (ms), or undefined before the first. */
+function medianRtt(c: Connection): number | undefined {
+  const n = c.rttCount;
+  if (n === 0) return undefined;
+  const sorted = c.rttSamples.slice(0, n).sort();
+  const mid = n >> 1;
+  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

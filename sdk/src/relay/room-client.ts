@@ -56,6 +56,7 @@ export class RoomClient {
   private codeValue = '';
   private epochValue = 0;
   private roomValue: RoomState | undefined;
+  private readonly pingsValue = new Map<number, number>();
   private matchValue: MatchDecision | undefined;
   private heardMs = -Infinity;
   private nowMs = 0;
@@ -159,6 +160,16 @@ export class RoomClient {
     return this.closingReason;
   }
 
+  /**
+   * Each member's round trip to the host (slot → ms, whole, at least 1), as the host measured it
+   * from its pings and last reported it (about once a second). A member the host has no
+   * measurement for is absent, and so is one no longer in the room. No event is raised for a
+   * new report: a lobby reads this when it draws.
+   */
+  get pings(): ReadonlyMap<number, number> {
+    return this.pingsValue;
+  }
+
   /** The match decision, once the host has started one. */
   get match(): MatchDecision | undefined {
     return this.matchValue;
@@ -226,6 +237,7 @@ export class RoomClient {
       case 'room-state':
         this.roomValue = message.state;
         this.epochValue = message.state.epoch;
+        for (const slot of this.pingsValue.keys()) if (!this.inRoom(slot)) this.pingsValue.delete(slot);
         this.pending.push({ type: 'room-state', state: message.state });
         return;
       case 'match-start':
@@ -246,6 +258,16 @@ export class RoomClient {
       case 'error':
         this.pending.push({ type: 'error', code: message.code, message: message.message });
         return;
+      case 'pings':
+        // The latest report replaces the last: a member it leaves out has no measurement now.
+        this.pingsValue.clear();
+        for (const [slot, ms] of message.pings) if (this.inRoom(slot)) this.pingsValue.set(slot, ms);
+        return;
     }
+  }
+
+  /** Whether `slot` is a member of the room as last heard (any slot before the first room state). */
+  private inRoom(slot: number): boolean {
+    return this.roomValue === undefined || this.roomValue.members.some((m) => m.slot === slot);
   }
 }

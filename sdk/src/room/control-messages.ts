@@ -14,9 +14,9 @@ export type { RoomState } from './room-state.ts';
 
 /**
  * The control messages between the host and the members of its rooms, sent over the reliable
- * control channel. They are rare (lobby changes, a start, a drop), so they are UTF-8 JSON for
- * easy debugging, not a binary format. Everything decoded is untrusted: the host may be any
- * player's machine, and so may a member.
+ * control channel. They are rare (lobby changes, a start, a drop, a ping report a second), so they
+ * are UTF-8 JSON for easy debugging, not a binary format. Everything decoded is untrusted: the
+ * host may be any player's machine, and so may a member.
  */
 
 /** Longest chat line (code points). */
@@ -30,6 +30,15 @@ export const MAX_CONTROL_MESSAGE_BYTES = 4096;
  * 4-byte characters during a 16-player match, is about 4.6 KB; every other message fits in 4096.
  */
 export const MAX_ROOM_STATE_MESSAGE_BYTES = 8192;
+/**
+ * Largest round trip a `pings` message may carry (ms). A member silent for far less than this is
+ * already counted as lost (1.5 s by default), so a larger value can only be a bug or a forgery;
+ * the host reports a longer measurement as this.
+ */
+export const MAX_PING_MS = 60_000;
+
+/** One member's round trip to the host: `[slot, ms]`. A pair, not an object, to keep the message small. */
+export type MemberPing = readonly [slot: number, ms: number];
 
 /** Member to host. */
 export type ClientControlMessage =
@@ -60,7 +69,12 @@ export type HostControlMessage =
   /** The host is going away; the channel closes next. */
   | { readonly type: 'host-closing'; readonly reason: string }
   /** A request was refused. `code` is a short kebab-case reason (e.g. a `RoomError`). */
-  | { readonly type: 'error'; readonly code: string; readonly message: string };
+  | { readonly type: 'error'; readonly code: string; readonly message: string }
+  /**
+   * The round trip of each member of the room to the host, as the host measures it with its
+   * pings, by slot ascending (1..24 entries). A member not measured yet is absent.
+   */
+  | { readonly type: 'pings'; readonly pings: readonly MemberPing[] };
 
 export type ControlMessage = ClientControlMessage | HostControlMessage;
 export type ControlMessageType = ControlMessage['type'];
@@ -88,7 +102,7 @@ export type ControlDecodeResult<M extends ControlMessage = ControlMessage> =
   | { readonly ok: false; readonly reason: ControlDecodeError };
 
 const CLIENT_TYPES: ReadonlySet<string> = new Set(['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'chat']);
-const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'match-start', 'member-dropped', 'chat', 'host-closing', 'error']);
+const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'match-start', 'member-dropped', 'chat', 'host-closing', 'error', 'pings']);
 const DROP_REASONS: readonly unknown[] = Object.values(MemberDropReason);
 const PHASES: readonly unknown[] = ['lobby', 'playing', 'closed'] satisfies RoomPhase[];
 const ERROR_CODE = /^[a-z][a-z0-9-]{0,47}$/;
@@ -236,6 +250,8 @@ function message(value: unknown, from: ControlMessageSource | undefined): Contro
       if (typeof code !== 'string' || !ERROR_CODE.test(code)) throw new Invalid(ControlDecodeError.BadField);
       return { type, code, message: displayText(f['message'], 0, MAX_NOTICE_LENGTH) };
     }
+    case 'pings':
+      return { type, pings: memberPings(fields(obj, ['type', 'pings'])['pings']) };
   }
   throw new Invalid(ControlDecodeError.UnknownType);
 }
@@ -342,6 +358,20 @@ function member(value: unknown, ownerSlot: number): RoomMember {
     connected: bool(f['connected']),
     owner,
   });
+}
+
+/** 1..ROOM_SLOTS `[slot, ms]` pairs, slots strictly ascending (one entry per member at most). */
+function memberPings(value: unknown): readonly MemberPing[] {
+  if (!Array.isArray(value) || value.length < 1 || value.length > ROOM_SLOTS) throw new Invalid(ControlDecodeError.BadField);
+  const out: MemberPing[] = [];
+  for (const entry of value as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 2) throw new Invalid(ControlDecodeError.BadField);
+    const pair = entry as unknown[];
+    const s = slot(pair[0]);
+    if (out.length > 0 && s <= out[out.length - 1]![0]) throw new Invalid(ControlDecodeError.BadField);
+    out.push(Object.freeze([s, int(pair[1], 0, MAX_PING_MS)] as const));
+  }
+  return Object.freeze(out);
 }
 
 function roomState(value: unknown): RoomState {
