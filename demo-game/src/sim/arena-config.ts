@@ -1,4 +1,4 @@
-import { fixedFromRatio, toFixed } from '../../../sdk/src/kit/fixed-point.ts';
+import { fixedFromRatio, toFixed } from 'backspin';
 
 /**
  * The arena's tunables. Distances are Fixed (Q16.16) arena units, where one unit is meant to be one

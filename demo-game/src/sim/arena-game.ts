@@ -1,9 +1,5 @@
-import type { Game, PlayerInput } from '../../../sdk/src/core/game.ts';
-import { InputStatus } from '../../../sdk/src/core/game.ts';
-import type { Fixed } from '../../../sdk/src/kit/fixed-point.ts';
-import { FIXED_ONE, FIXED_TWO_PI, fixedDiv, fixedMul, fixedSqrt, fixedToNumber } from '../../../sdk/src/kit/fixed-point.ts';
-import { Hasher } from '../../../sdk/src/kit/hash.ts';
-import { Prng } from '../../../sdk/src/kit/prng.ts';
+import { InputStatus, FIXED_ONE, FIXED_TWO_PI, fixedDiv, fixedMul, fixedSqrt, fixedToNumber, Hasher, Prng } from 'backspin';
+import type { Game, PlayerInput, Fixed } from 'backspin';
 import { ArenaConfig as C } from './arena-config.ts';
 import type { ArenaInput } from './arena-input.ts';
 import { ArenaButton, inputAim, inputButtons } from './arena-input.ts';
@@ -135,6 +131,7 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
   get phaseFramesLeft(): number {
     return this.s.phaseTimer;
   }
+  /** The round being played, from 1. */
   get round(): number {
     return this.s.round;
   }

@@ -1,4 +1,4 @@
-import type { InputCodec } from '../../../sdk/src/core/input-codec.ts';
+import type { InputCodec } from 'backspin';
 import { DIRECTIONS } from './arena-math.ts';
 
 /**

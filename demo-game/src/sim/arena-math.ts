@@ -1,5 +1,5 @@
-import type { Fixed } from '../../../sdk/src/kit/fixed-point.ts';
-import { FIXED_PI, FIXED_TWO_PI, fixedAtan2, fixedCos, fixedDiv, fixedRound, fixedSin } from '../../../sdk/src/kit/fixed-point.ts';
+import { FIXED_PI, FIXED_TWO_PI, fixedAtan2, fixedCos, fixedDiv, fixedRound, fixedSin } from 'backspin';
+import type { Fixed } from 'backspin';
 
 /**
  * Integer geometry shared by the arena simulation, its bot and its input helpers. Nothing here

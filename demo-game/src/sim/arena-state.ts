@@ -1,4 +1,4 @@
-import { PRNG_STATE_WORDS } from '../../../sdk/src/kit/prng.ts';
+import { PRNG_STATE_WORDS } from 'backspin';
 import { ArenaConfig } from './arena-config.ts';
 
 /** Phases of a match. */

@@ -42,10 +42,15 @@ export function parseHostArgs(argv: readonly string[]): { port: number; bind: st
   return { port, bind: values.bind ?? '0.0.0.0', staticDir };
 }
 
-async function main(): Promise<void> {
+/**
+ * Runs the host command with `argv` (the options after the program name): prints the addresses
+ * and a QR code, serves until SIGINT or SIGTERM. Sets `process.exitCode` on bad options (2) or a
+ * failed start (1). `npm start` calls it after building the demo.
+ */
+export async function runHostCli(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   let args: ReturnType<typeof parseHostArgs>;
   try {
-    args = parseHostArgs(process.argv.slice(2));
+    args = parseHostArgs(argv);
   } catch (error) {
     console.error(`backspin-host: ${(error as Error).message}\n\n${USAGE}`);
     process.exitCode = 2;
@@ -120,4 +125,4 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) void main();
+if (isMain()) void runHostCli();

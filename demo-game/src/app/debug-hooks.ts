@@ -1,0 +1,71 @@
+/**
+ * A read-only window into the running demo, on `window.backspin`, for developers in the browser
+ * console and for the end-to-end tests (which drive the visible UI and read results here). It
+ * holds figures only; nothing in the game reads it back.
+ */
+export interface DebugHooks {
+  /** The active scene's key. */
+  scene: string;
+  /** 'online', 'bots' or 'simulator' during a match. */
+  mode: string | undefined;
+  /** Newest simulated frame, and newest frame with every player's input known. */
+  frame: number;
+  confirmedFrame: number;
+  /** Confirmed checksums the session computed, by frame (online and simulator modes). */
+  checksums: Record<number, number>;
+  /** Frames where a peer's checksum differed from ours. Must stay empty. */
+  desyncs: number[];
+  /** Names of the players dropped from the current match. */
+  drops: string[];
+  /** Every notice shown, oldest first. */
+  notices: string[];
+  /** Room code while in a room. */
+  roomCode: string | undefined;
+  /** Render frames per second over the last second, as Phaser measures it. */
+  fps: number;
+  /** True once the current match is over. */
+  finished: boolean;
+}
+
+declare global {
+  interface Window {
+    backspin: DebugHooks;
+  }
+}
+
+/** Most checksums kept (at the default interval of 60 frames: 10 minutes of play). */
+const MAX_CHECKSUMS = 600;
+
+export const debugHooks: DebugHooks = {
+  scene: 'boot',
+  mode: undefined,
+  frame: 0,
+  confirmedFrame: -1,
+  checksums: {},
+  desyncs: [],
+  drops: [],
+  notices: [],
+  roomCode: undefined,
+  fps: 0,
+  finished: false,
+};
+window.backspin = debugHooks;
+
+/** Clears the per-match figures when a match starts. */
+export function resetMatchHooks(mode: string): void {
+  debugHooks.mode = mode;
+  debugHooks.frame = 0;
+  debugHooks.confirmedFrame = -1;
+  debugHooks.checksums = {};
+  debugHooks.desyncs = [];
+  debugHooks.drops = [];
+  debugHooks.finished = false;
+}
+
+/** Records a confirmed checksum, forgetting the oldest beyond {@link MAX_CHECKSUMS}. */
+export function recordChecksum(frame: number, checksum: number): void {
+  const c = debugHooks.checksums;
+  c[frame] = checksum;
+  const keys = Object.keys(c);
+  if (keys.length > MAX_CHECKSUMS) delete c[Number(keys[0])];
+}

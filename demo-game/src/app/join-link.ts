@@ -1,0 +1,25 @@
+/** Query parameter of a join link: `http://host:port/?room=ABC123`. */
+const ROOM_PARAM = 'room';
+
+/** The link friends open (or scan) to join room `code` on this host. */
+export function joinLink(code: string, loc: Location = window.location): string {
+  const url = new URL(loc.href);
+  url.search = '';
+  url.hash = '';
+  url.searchParams.set(ROOM_PARAM, code);
+  return url.toString();
+}
+
+/** The room code of a join link this page was opened with, if any (upper-cased, trimmed). */
+export function roomFromLink(loc: Location = window.location): string | undefined {
+  const code = new URLSearchParams(loc.search).get(ROOM_PARAM);
+  return code === null || code.trim() === '' ? undefined : code.trim().toUpperCase();
+}
+
+/** Removes the room code from the address bar once used, so a reload does not re-join. */
+export function forgetRoomLink(): void {
+  const url = new URL(window.location.href);
+  if (!url.searchParams.has(ROOM_PARAM)) return;
+  url.searchParams.delete(ROOM_PARAM);
+  window.history.replaceState(null, '', url.toString());
+}

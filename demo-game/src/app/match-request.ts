@@ -1,0 +1,30 @@
+import type { MatchDecision, NetworkProfile, RoomConnection } from 'backspin';
+
+/** What the match scene is asked to play; the results scene hands it back for "play again". */
+export type MatchRequest =
+  | { readonly mode: 'online'; readonly connection: RoomConnection; readonly match: MatchDecision }
+  | { readonly mode: 'bots'; readonly playerName: string; readonly bots: number; readonly syncTest: boolean }
+  | {
+      readonly mode: 'simulator';
+      readonly playerName: string;
+      readonly players: number;
+      readonly profileName: string;
+      readonly profile: NetworkProfile;
+      readonly maxPrediction: number;
+      readonly inputDelay: number;
+    };
+
+/** The final standings, for the results scene. */
+export interface MatchResult {
+  readonly request: MatchRequest;
+  readonly names: readonly string[];
+  readonly localPlayer: number;
+  /** By player: rounds won, knock-outs scored this (last) round, times knocked out, left early. */
+  readonly roundsWon: readonly number[];
+  readonly falls: readonly number[];
+  readonly left: readonly boolean[];
+  /** Winning player handle, or -1. */
+  readonly winner: number;
+  /** Why the match ended early (a dropped host), if it did. */
+  readonly endedEarly?: string;
+}

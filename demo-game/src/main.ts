@@ -1,0 +1,25 @@
+import Phaser from 'phaser';
+import './ui/styles.css';
+import './app/debug-hooks.ts';
+import { pickRenderer } from './render/pick-renderer.ts';
+import { SCREEN_HEIGHT, SCREEN_WIDTH } from './render/screen-layout.ts';
+import { LobbyScene } from './scenes/lobby-scene.ts';
+import { MatchScene } from './scenes/match-scene.ts';
+import { ResultsScene } from './scenes/results-scene.ts';
+import { TitleScene } from './scenes/title-scene.ts';
+
+/**
+ * Backspin Arena: Phaser draws, the deterministic simulation in sim/ decides, Backspin keeps the
+ * players in step. Scenes: title → lobby → match → results.
+ */
+new Phaser.Game({
+  type: pickRenderer(),
+  parent: 'game',
+  backgroundColor: '#0b1020',
+  scale: { mode: Phaser.Scale.FIT, autoCenter: Phaser.Scale.CENTER_BOTH, width: SCREEN_WIDTH, height: SCREEN_HEIGHT },
+  // Keep running when the window loses focus: peers are waiting for our inputs.
+  disableContextMenu: true,
+  input: { gamepad: false, activePointers: 4 },
+  fps: { smoothStep: false },
+  scene: [TitleScene, LobbyScene, MatchScene, ResultsScene],
+});

@@ -1,0 +1,99 @@
+import { FramePacer, InputStatus, SyncTestSession } from 'backspin';
+import { ArenaGame, ArenaPhase, arenaInputCodec, botInput } from '../sim/index.ts';
+import type { ArenaInput, ArenaState } from '../sim/index.ts';
+import { debugHooks } from '../app/debug-hooks.ts';
+import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
+import { MatchMode } from './match-runner.ts';
+
+export interface BotRunnerOptions {
+  /** Bots besides the player, 1..7. */
+  readonly bots: number;
+  readonly seed: number;
+  readonly playerName: string;
+  /**
+   * Runs the match under a {@link SyncTestSession}: every frame, the state of `syncTestDistance`
+   * frames ago is loaded and re-simulated, and any checksum difference is reported. For
+   * developers changing the simulation; it costs that many extra steps per frame.
+   */
+  readonly syncTest: boolean;
+  readonly syncTestDistance?: number;
+}
+
+const FPS = 60;
+
+/**
+ * Play against bots with no network: the game is stepped directly (or through SyncTest), the
+ * bots' inputs computed from the current state, paced at 60 fps.
+ */
+export class BotRunner implements MatchRunner {
+  readonly mode = MatchMode.Bots;
+  readonly game: ArenaGame;
+  readonly localPlayer = 0;
+  readonly names: readonly string[];
+  private readonly pacer = new FramePacer(FPS);
+  /** Reused every frame: stepping allocates nothing. */
+  private readonly inputs: { input: ArenaInput; status: InputStatus }[];
+  private readonly raw: ArenaInput[];
+  private readonly syncTest: SyncTestSession<ArenaInput, ArenaState> | undefined;
+  private readonly notices: RunnerNotice[] = [];
+  private reported = false;
+
+  constructor(options: BotRunnerOptions) {
+    const players = options.bots + 1;
+    this.game = new ArenaGame({ players, seed: options.seed });
+    this.names = [options.playerName, ...Array.from({ length: options.bots }, (_, i) => `Bot ${i + 1}`)];
+    this.inputs = Array.from({ length: players }, () => ({ input: 0, status: InputStatus.Confirmed }));
+    this.raw = new Array<ArenaInput>(players).fill(0);
+    if (options.syncTest) {
+      const distance = options.syncTestDistance ?? 7;
+      this.syncTest = new SyncTestSession({ game: this.game, players, input: arenaInputCodec, checkDistance: distance });
+      this.notices.push({ kind: 'info', text: `SyncTest on: every frame re-simulates the last ${distance} frames and compares checksums` });
+    }
+  }
+
+  tick(nowMs: number, sample: () => ArenaInput): void {
+    for (let due = this.pacer.framesDue(nowMs); due > 0; due--) {
+      if (this.game.phase === ArenaPhase.MatchOver) break;
+      const frame = this.game.frame;
+      this.raw[0] = sample();
+      for (let p = 1; p < this.raw.length; p++) this.raw[p] = botInput(this.game.state, p, frame);
+      if (this.syncTest !== undefined) {
+        const mismatch = this.syncTest.advanceFrame(this.raw);
+        if (mismatch !== undefined && !this.reported) {
+          this.reported = true;
+          debugHooks.desyncs.push(mismatch.frame);
+          this.notices.push({
+            kind: 'desync',
+            text: `SyncTest: frame ${mismatch.frame} re-simulated to a different state (checksum ${mismatch.actual >>> 0} instead of ${mismatch.expected >>> 0})`,
+          });
+        }
+      } else {
+        for (let p = 0; p < this.raw.length; p++) this.inputs[p]!.input = this.raw[p]!;
+        this.game.step(this.inputs);
+      }
+      this.pacer.frameDone();
+    }
+    debugHooks.frame = this.game.frame;
+    debugHooks.confirmedFrame = this.game.frame;
+  }
+
+  peerLines(): readonly PeerLine[] {
+    return [];
+  }
+
+  summary() {
+    return { frame: this.game.frame, confirmedFrame: this.game.frame, inputDelay: 0, maxPrediction: 0, maxRollbackFrames: 0 };
+  }
+
+  drainNotices(): RunnerNotice[] {
+    return this.notices.splice(0, this.notices.length);
+  }
+
+  readonly status = undefined;
+
+  get finished(): boolean {
+    return this.game.phase === ArenaPhase.MatchOver;
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,60 @@
+import type { ArenaGame, ArenaInput } from '../sim/index.ts';
+
+/** How a match is played: over the host's rooms, alone against bots, or over the simulated network. */
+export const MatchMode = {
+  Online: 'online',
+  Bots: 'bots',
+  Simulator: 'simulator',
+} as const;
+export type MatchMode = (typeof MatchMode)[keyof typeof MatchMode];
+
+/** One remote peer's line in the F3 network overlay. */
+export interface PeerLine {
+  readonly name: string;
+  /** Smoothed round trip (ms). */
+  readonly pingMs: number;
+  /** Frames re-simulated per second because this peer's input was mispredicted. */
+  readonly rollbackFramesPerSecond: number;
+  /** Frames we run ahead of this peer (negative: behind). */
+  readonly frameAdvantage: number;
+  /** Payload sent plus received per second (kB/s). */
+  readonly kilobytesPerSecond: number;
+  /** Share of this peer's packets lost on the way to us (%). */
+  readonly lossPercent: number;
+  readonly connected: boolean;
+}
+
+/** Something the player should be told about, shown as a banner. */
+export interface RunnerNotice {
+  readonly kind: 'info' | 'drop' | 'desync' | 'error';
+  readonly text: string;
+}
+
+/**
+ * What the match scene drives, whatever the mode: it advances the frames that are due and keeps
+ * the game to draw. The scene calls `tick` from both its render loop and a timer, so frames are
+ * paced by a `FramePacer`, not by the display.
+ */
+export interface MatchRunner {
+  readonly mode: MatchMode;
+  /** The state to draw (for a rollback session: the local, possibly predicted, state). */
+  readonly game: ArenaGame;
+  /** Player handle of the person at this screen. */
+  readonly localPlayer: number;
+  /** Display names by player handle. */
+  readonly names: readonly string[];
+  /** Advances the due frames; `sample` reads the local controls once per frame advanced. */
+  tick(nowMs: number, sample: () => ArenaInput): void;
+  /** Overlay lines, one per remote peer (empty offline). */
+  peerLines(nowMs: number): readonly PeerLine[];
+  /** Session-wide overlay figures. */
+  summary(): { readonly frame: number; readonly confirmedFrame: number; readonly inputDelay: number; readonly maxPrediction: number; readonly maxRollbackFrames: number };
+  /** Notices since the last call. */
+  drainNotices(): RunnerNotice[];
+  /** A line to show while the match cannot run yet or is held up (e.g. "Synchronizing 3/5"), else undefined. */
+  readonly status: string | undefined;
+  /** True once the match is over and the results can be shown. */
+  readonly finished: boolean;
+  /** Stops the match and frees its resources (closes nothing the caller still owns). */
+  dispose(): void;
+}

@@ -1,0 +1,124 @@
+import { FramePacer, createMatchSession } from 'backspin';
+import type { MatchDecision, MatchSession, RoomConnection } from 'backspin';
+import { ArenaGame, ArenaPhase, arenaInputCodec } from '../sim/index.ts';
+import type { ArenaInput, ArenaState } from '../sim/index.ts';
+import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
+import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
+import { MatchMode } from './match-runner.ts';
+import { SessionObserver } from './session-observer.ts';
+
+/** Frames between checksums sent to peers: every second at 60 fps. */
+const CHECKSUM_INTERVAL_FRAMES = 60;
+
+/**
+ * A match over the host's room: one rollback (or lockstep) session per player, configured from
+ * the host's match decision, packets relayed by the host. The room connection stays open after
+ * the match (back to the lobby); this runner never closes it.
+ */
+export class OnlineRunner implements MatchRunner {
+  readonly mode = MatchMode.Online;
+  readonly game: ArenaGame;
+  readonly localPlayer: number;
+  readonly names: readonly string[];
+  private readonly match: MatchSession<ArenaInput, ArenaState>;
+  private readonly observer: SessionObserver<ArenaInput, ArenaState>;
+  private readonly pacer: FramePacer;
+  private readonly extra: RunnerNotice[] = [];
+  private hostGone = false;
+
+  constructor(
+    private readonly connection: RoomConnection,
+    private readonly decision: MatchDecision,
+  ) {
+    const room = connection.client.room;
+    this.names = decision.players.map((slot) => room?.members.find((m) => m.slot === slot)?.name ?? `Slot ${slot}`);
+    this.game = new ArenaGame({ players: decision.players.length, seed: decision.seed });
+    const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
+    this.match = createMatchSession({
+      transport: connection.transport,
+      slot: connection.slot,
+      match: decision,
+      game: this.game,
+      input: arenaInputCodec,
+      seed,
+      session: {
+        checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES,
+        onChecksum: (frame, checksum) => recordChecksum(frame, checksum),
+      },
+    });
+    this.localPlayer = this.match.session.localPlayer;
+    this.observer = new SessionObserver(this.match.session, this.names);
+    this.pacer = new FramePacer(decision.settings.fps);
+  }
+
+  tick(nowMs: number, sample: () => ArenaInput): void {
+    const session = this.match.session;
+    for (const e of this.connection.events()) {
+      if (e.type === 'connection') {
+        if (e.state === 'reconnecting') this.extra.push({ kind: 'info', text: 'Connection to the host lost; reconnecting…' });
+        else if (e.state === 'connected') this.extra.push({ kind: 'info', text: 'Reconnected to the host' });
+        else if (!this.hostGone) {
+          this.hostGone = true;
+          this.extra.push({ kind: 'error', text: 'The connection to the host is closed' });
+        }
+      } else if (e.type === 'host-closing') {
+        this.hostGone = true;
+        this.extra.push({ kind: 'error', text: `The host is shutting down: ${e.reason}` });
+      } else {
+        this.match.applyRoomEvent(e);
+      }
+    }
+    session.poll(nowMs);
+    this.observer.observe();
+    debugHooks.desyncs = this.observer.desyncFrames;
+    debugHooks.drops = this.observer.dropped.map((p) => this.names[p] ?? String(p));
+    if (session.state === 'running') {
+      for (let due = this.pacer.framesDue(nowMs, session.framesAhead); due > 0; due--) {
+        if (session.advanceFrame(sample()) !== 'advanced') break;
+        this.pacer.frameDone();
+      }
+    }
+    debugHooks.frame = session.currentFrame;
+    debugHooks.confirmedFrame = session.confirmedFrame;
+  }
+
+  peerLines(nowMs: number): readonly PeerLine[] {
+    return this.observer.peerLines(nowMs);
+  }
+
+  summary() {
+    const s = this.match.session.stats();
+    return {
+      frame: s.currentFrame,
+      confirmedFrame: s.confirmedFrame,
+      inputDelay: this.decision.settings.inputDelay,
+      maxPrediction: this.decision.settings.maxPrediction,
+      maxRollbackFrames: s.maxRollbackFrames,
+    };
+  }
+
+  drainNotices(): RunnerNotice[] {
+    return [...this.extra.splice(0, this.extra.length), ...this.observer.drainNotices()];
+  }
+
+  get status(): string | undefined {
+    return this.hostGone ? 'Disconnected from the host' : this.observer.status;
+  }
+
+  /**
+   * Over once the simulation says so and every player's input up to that frame is confirmed, so
+   * that the result on screen can no longer be rolled back.
+   */
+  get finished(): boolean {
+    return this.game.phase === ArenaPhase.MatchOver && this.match.session.confirmedFrame >= this.match.session.currentFrame - 1;
+  }
+
+  /** Whether the host connection is gone for good (the match cannot go on). */
+  get disconnected(): boolean {
+    return this.hostGone;
+  }
+
+  dispose(): void {
+    this.match.session.leave();
+  }
+}

@@ -1,0 +1,103 @@
+import type { P2PSession, SessionEvent } from 'backspin';
+import type { PeerLine, RunnerNotice } from './match-runner.ts';
+import { CounterRate } from './counter-rate.ts';
+
+/**
+ * Reads a P2P session for the player: turns its events into notices (drops, desyncs, stalls) and
+ * its per-peer stats into overlay lines. Shared by the online and simulator modes.
+ */
+export class SessionObserver<I, S> {
+  private readonly rates: CounterRate[];
+  private readonly notices: RunnerNotice[] = [];
+  private statusText: string | undefined = 'Connecting to the other players…';
+  private readonly waiting = new Map<number, number>();
+  /** Frames at which a peer reported a checksum different from ours (never expected). */
+  readonly desyncFrames: number[] = [];
+  /** Player handles dropped from the match, in order. */
+  readonly dropped: number[] = [];
+
+  constructor(
+    private readonly session: P2PSession<I, S>,
+    private readonly names: readonly string[],
+  ) {
+    this.rates = names.map(() => new CounterRate());
+  }
+
+  /** Drains the session's events into notices and status; returns them for whoever also wants them. */
+  observe(): readonly SessionEvent[] {
+    const events = this.session.events();
+    for (const e of events) {
+      switch (e.type) {
+        case 'synchronizing':
+          this.statusText = `Synchronizing with ${this.name(e.player)} (${e.count}/${e.total})`;
+          break;
+        case 'running':
+          this.statusText = undefined;
+          break;
+        case 'interrupted':
+          this.waiting.set(e.player, e.disconnectInMs);
+          this.notices.push({ kind: 'info', text: `${this.name(e.player)} is not responding…` });
+          break;
+        case 'resumed':
+          this.waiting.delete(e.player);
+          this.notices.push({ kind: 'info', text: `${this.name(e.player)} is back` });
+          break;
+        case 'disconnected':
+          this.waiting.delete(e.player);
+          this.dropped.push(e.player);
+          this.notices.push({ kind: 'drop', text: `${this.name(e.player)} dropped out at frame ${e.frame}; the match goes on without them` });
+          break;
+        case 'desync':
+          this.desyncFrames.push(e.frame);
+          this.notices.push({
+            kind: 'desync',
+            text: `Desync with ${this.name(e.player)} at frame ${e.frame} (checksum ${hex(e.localChecksum)} here, ${hex(e.remoteChecksum)} there): the simulation is not deterministic`,
+          });
+          break;
+        case 'incompatible-peer':
+          this.notices.push({ kind: 'error', text: `${this.name(e.player)} runs an incompatible version: ${e.reason}` });
+          break;
+        default:
+          break;
+      }
+    }
+    return events;
+  }
+
+  /** Status line: handshake progress, or who we are waiting for. */
+  get status(): string | undefined {
+    if (this.statusText !== undefined) return this.statusText;
+    if (this.waiting.size > 0) return `Waiting for ${[...this.waiting.keys()].map((p) => this.name(p)).join(', ')}…`;
+    return undefined;
+  }
+
+  drainNotices(): RunnerNotice[] {
+    return this.notices.splice(0, this.notices.length);
+  }
+
+  peerLines(nowMs: number): PeerLine[] {
+    const lines: PeerLine[] = [];
+    for (let p = 0; p < this.names.length; p++) {
+      if (p === this.session.localPlayer) continue;
+      const s = this.session.peerStats(p);
+      lines.push({
+        name: this.name(p),
+        pingMs: s.rttMs,
+        rollbackFramesPerSecond: this.rates[p]!.update(nowMs, s.rollbackFrames),
+        frameAdvantage: s.localFrameAdvantage,
+        kilobytesPerSecond: (s.sendBytesPerSecond + s.receiveBytesPerSecond) / 1000,
+        lossPercent: s.lossRate * 100,
+        connected: s.connected,
+      });
+    }
+    return lines;
+  }
+
+  private name(player: number): string {
+    return this.names[player] ?? `Player ${player + 1}`;
+  }
+}
+
+function hex(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, '0');
+}

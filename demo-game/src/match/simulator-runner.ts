@@ -1,0 +1,121 @@
+import { FramePacer, P2PSession, SimulatedNetwork } from 'backspin';
+import type { NetworkProfile, PlayerSpec } from 'backspin';
+import { ArenaGame, ArenaPhase, arenaInputCodec, botInput } from '../sim/index.ts';
+import type { ArenaInput, ArenaState } from '../sim/index.ts';
+import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
+import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
+import { MatchMode } from './match-runner.ts';
+import { SessionObserver } from './session-observer.ts';
+
+export interface SimulatorRunnerOptions {
+  /** Players, 2..8: you are player 1, every other one a bot with a session of its own. */
+  readonly players: number;
+  readonly profileName: string;
+  readonly profile: NetworkProfile;
+  readonly seed: number;
+  readonly playerName: string;
+  /** Frames of input delay (default 2). */
+  readonly inputDelay?: number;
+  /** Prediction window in frames; 0 runs lockstep (default 8). */
+  readonly maxPrediction?: number;
+}
+
+interface SimulatedPeer {
+  readonly game: ArenaGame;
+  readonly session: P2PSession<ArenaInput, ArenaState>;
+  readonly pacer: FramePacer;
+}
+
+const FPS = 60;
+
+/**
+ * Several players on this one machine, each with its own rollback session and its own copy of
+ * the game, talking over Backspin's simulated network with a chosen profile (latency, jitter,
+ * loss, freezes): you play player 1 and see its predicted state, so rollback at 250 ms is felt,
+ * not imagined. The network runs on the real clock here, so it is not reproducible, only realistic.
+ */
+export class SimulatorRunner implements MatchRunner {
+  readonly mode = MatchMode.Simulator;
+  readonly game: ArenaGame;
+  readonly localPlayer = 0;
+  readonly names: readonly string[];
+  private readonly peers: SimulatedPeer[];
+  private readonly observer: SessionObserver<ArenaInput, ArenaState>;
+  private readonly inputDelay: number;
+  private readonly maxPrediction: number;
+  private nowMs = 0;
+
+  constructor(options: SimulatorRunnerOptions) {
+    const n = options.players;
+    this.inputDelay = options.inputDelay ?? 2;
+    this.maxPrediction = options.maxPrediction ?? 8;
+    this.names = [options.playerName, ...Array.from({ length: n - 1 }, (_, i) => `Bot ${i + 1}`)];
+    const network = new SimulatedNetwork({ seed: options.seed, clock: { now: () => this.nowMs }, profile: options.profile });
+    const address = (p: number) => `sim:${p}`;
+    this.peers = Array.from({ length: n }, (_, me) => {
+      const game = new ArenaGame({ players: n, seed: options.seed });
+      const players: PlayerSpec[] = Array.from({ length: n }, (_, p) => (p === me ? { kind: 'local' } : { kind: 'remote', address: address(p) }));
+      const session = new P2PSession<ArenaInput, ArenaState>({
+        players,
+        game,
+        transport: network.endpoint(address(me)),
+        input: arenaInputCodec,
+        seed: options.seed + me + 1,
+        inputDelay: this.inputDelay,
+        maxPrediction: this.maxPrediction,
+        fps: FPS,
+        checksumIntervalFrames: 60,
+        ...(me === 0 ? { onChecksum: (frame: number, checksum: number) => recordChecksum(frame, checksum) } : {}),
+      });
+      return { game, session, pacer: new FramePacer(FPS) };
+    });
+    this.game = this.peers[0]!.game;
+    this.observer = new SessionObserver(this.peers[0]!.session, this.names);
+  }
+
+  tick(nowMs: number, sample: () => ArenaInput): void {
+    this.nowMs = nowMs;
+    for (let me = 0; me < this.peers.length; me++) {
+      const { game, session, pacer } = this.peers[me]!;
+      session.poll(nowMs);
+      if (me === 0) this.observer.observe();
+      else session.events(); // bots have nobody to tell
+      if (session.state !== 'running') continue;
+      for (let due = pacer.framesDue(nowMs, session.framesAhead); due > 0; due--) {
+        const input = me === 0 ? sample() : botInput(game.state, me, game.frame);
+        if (session.advanceFrame(input) !== 'advanced') break;
+        pacer.frameDone();
+      }
+    }
+    const local = this.peers[0]!.session;
+    debugHooks.frame = local.currentFrame;
+    debugHooks.confirmedFrame = local.confirmedFrame;
+    debugHooks.desyncs = this.observer.desyncFrames;
+  }
+
+  peerLines(nowMs: number): readonly PeerLine[] {
+    return this.observer.peerLines(nowMs);
+  }
+
+  summary() {
+    const s = this.peers[0]!.session.stats();
+    return { frame: s.currentFrame, confirmedFrame: s.confirmedFrame, inputDelay: this.inputDelay, maxPrediction: this.maxPrediction, maxRollbackFrames: s.maxRollbackFrames };
+  }
+
+  drainNotices(): RunnerNotice[] {
+    return this.observer.drainNotices();
+  }
+
+  get status(): string | undefined {
+    return this.observer.status;
+  }
+
+  get finished(): boolean {
+    const s = this.peers[0]!.session;
+    return this.game.phase === ArenaPhase.MatchOver && s.confirmedFrame >= s.currentFrame - 1;
+  }
+
+  dispose(): void {
+    for (const p of this.peers) p.session.leave();
+  }
+}

@@ -1,0 +1,66 @@
+import type Phaser from 'phaser';
+import { ArenaConfig, ArenaPhase } from '../sim/index.ts';
+import type { ArenaGame } from '../sim/index.ts';
+import { playerCss } from './player-colors.ts';
+import { SCREEN_HEIGHT, SCREEN_WIDTH } from './screen-layout.ts';
+
+const FONT = 'system-ui, sans-serif';
+
+/**
+ * The scoreboard and the big centre messages: round and clock, each player's rounds won, knock-out
+ * points this round and damage; "3, 2, 1", the round's winner, the match's winner.
+ */
+export class HudView {
+  private readonly header: Phaser.GameObjects.Text;
+  private readonly rows: Phaser.GameObjects.Text[];
+  private readonly centre: Phaser.GameObjects.Text;
+  private readonly status: Phaser.GameObjects.Text;
+
+  constructor(
+    scene: Phaser.Scene,
+    private readonly game: ArenaGame,
+    private readonly names: readonly string[],
+    private readonly localPlayer: number,
+  ) {
+    this.header = scene.add.text(24, 20, '', { fontFamily: FONT, fontSize: '22px', fontStyle: 'bold', color: '#ffffff' });
+    this.rows = names.map((_, p) => scene.add.text(24, 64 + p * 30, '', { fontFamily: FONT, fontSize: '17px', color: playerCss(p), stroke: '#000000', strokeThickness: 3 }));
+    scene.add.text(24, SCREEN_HEIGHT - 30, `First to ${ArenaConfig.ROUNDS_TO_WIN} rounds · F3 network · Esc leave`, { fontFamily: FONT, fontSize: '13px', color: '#8090b0' });
+    this.centre = scene.add
+      .text(SCREEN_WIDTH / 2, SCREEN_HEIGHT / 2 - 40, '', { fontFamily: FONT, fontSize: '56px', fontStyle: 'bold', color: '#ffffff', stroke: '#000000', strokeThickness: 8, align: 'center' })
+      .setOrigin(0.5)
+      .setDepth(500);
+    this.status = scene.add
+      .text(SCREEN_WIDTH / 2, SCREEN_HEIGHT - 40, '', { fontFamily: FONT, fontSize: '20px', color: '#ffe082', stroke: '#000000', strokeThickness: 4 })
+      .setOrigin(0.5)
+      .setDepth(500);
+  }
+
+  draw(status: string | undefined): void {
+    const g = this.game;
+    const seconds = Math.ceil(g.phaseFramesLeft / 60);
+    const clock = g.phase === ArenaPhase.Playing ? `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}` : '';
+    this.header.setText(`Round ${g.round}   ${clock}`);
+    for (let p = 0; p < this.rows.length; p++) {
+      const wins = '★'.repeat(g.playerScore(p)) + '☆'.repeat(Math.max(0, ArenaConfig.ROUNDS_TO_WIN - g.playerScore(p)));
+      const name = this.names[p]! + (p === this.localPlayer ? ' (you)' : '');
+      const state = g.isRemoved(p) ? 'left' : g.isAlive(p) ? `${g.playerDamage(p)}%` : `back in ${Math.ceil(g.respawnFramesLeft(p) / 60)}`;
+      this.rows[p]!.setText(`${wins}  ${name}  ·  ${g.playerRoundPoints(p)} KO  ·  ${state}`).setAlpha(g.isRemoved(p) ? 0.4 : 1);
+    }
+    this.centre.setText(this.centreText());
+    this.status.setText(status ?? '');
+  }
+
+  private centreText(): string {
+    const g = this.game;
+    switch (g.phase) {
+      case ArenaPhase.Countdown:
+        return g.round === 1 && g.phaseFramesLeft > ArenaConfig.COUNTDOWN_FRAMES - 40 ? 'Knock them out of the ring!' : String(Math.ceil(g.phaseFramesLeft / 40));
+      case ArenaPhase.RoundOver:
+        return g.roundWinner >= 0 ? `${this.names[g.roundWinner]} takes round ${g.round}` : `Round ${g.round} is a draw`;
+      case ArenaPhase.MatchOver:
+        return g.matchWinner >= 0 ? `${this.names[g.matchWinner]} wins!` : 'Match over';
+      default:
+        return '';
+    }
+  }
+}

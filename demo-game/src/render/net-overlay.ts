@@ -1,0 +1,62 @@
+import type Phaser from 'phaser';
+import type { MatchRunner } from '../match/match-runner.ts';
+import { SCREEN_WIDTH } from './screen-layout.ts';
+
+/** How often the overlay's text is rebuilt (ms): figures that change every frame are unreadable. */
+const REFRESH_MS = 250;
+
+/**
+ * The F3 network overlay: per peer ping, rollback frames per second, frame advantage, kB/s and
+ * packet loss, plus the session's frame, confirmed frame, delay and prediction window.
+ */
+export class NetOverlay {
+  private readonly text: Phaser.GameObjects.Text;
+  private visible = false;
+  private lastMs = -Infinity;
+
+  constructor(
+    scene: Phaser.Scene,
+    private readonly runner: MatchRunner,
+  ) {
+    this.text = scene.add
+      .text(SCREEN_WIDTH - 16, 16, '', { fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: '13px', color: '#d0e0ff', backgroundColor: '#000000b0', padding: { x: 10, y: 8 } })
+      .setOrigin(1, 0)
+      .setDepth(900)
+      .setVisible(false);
+    scene.input.keyboard?.on('keydown-F3', (e: KeyboardEvent) => {
+      e.preventDefault();
+      this.toggle();
+    });
+  }
+
+  toggle(): void {
+    this.visible = !this.visible;
+    this.text.setVisible(this.visible);
+    this.lastMs = -Infinity;
+  }
+
+  get shown(): boolean {
+    return this.visible;
+  }
+
+  update(nowMs: number, renderFps: number): void {
+    if (!this.visible || nowMs - this.lastMs < REFRESH_MS) return;
+    this.lastMs = nowMs;
+    const s = this.runner.summary();
+    const mode = s.maxPrediction === 0 && this.runner.mode !== 'bots' ? 'lockstep' : `rollback ≤${s.maxPrediction}`;
+    const lines = [
+      `${this.runner.mode}  ·  ${mode}  ·  delay ${s.inputDelay}f  ·  ${renderFps.toFixed(0)} fps`,
+      `frame ${s.frame}  confirmed ${s.confirmedFrame}  max rollback ${s.maxRollbackFrames}f`,
+      '',
+      `${'peer'.padEnd(12)} ${'ping'.padStart(6)} ${'rb f/s'.padStart(7)} ${'adv'.padStart(5)} ${'kB/s'.padStart(6)} ${'loss'.padStart(6)}`,
+    ];
+    const peers = this.runner.peerLines(nowMs);
+    if (peers.length === 0) lines.push('(offline: no peers)');
+    for (const p of peers) {
+      lines.push(
+        `${p.name.slice(0, 12).padEnd(12)} ${p.connected ? `${p.pingMs.toFixed(0)}ms`.padStart(6) : '  gone'} ${p.rollbackFramesPerSecond.toFixed(1).padStart(7)} ${p.frameAdvantage.toFixed(1).padStart(5)} ${p.kilobytesPerSecond.toFixed(1).padStart(6)} ${`${p.lossPercent.toFixed(1)}%`.padStart(6)}`,
+      );
+    }
+    this.text.setText(lines);
+  }
+}

@@ -1,0 +1,263 @@
+import Phaser from 'phaser';
+import QRCode from 'qrcode';
+import { connectToRoom, DEFAULT_ROOM_SETTINGS, RoomJoinError } from 'backspin';
+import type { ConnectRequest, RoomConnection, RoomState } from 'backspin';
+import { debugHooks } from '../app/debug-hooks.ts';
+import { hostAddress } from '../app/host-address.ts';
+import { forgetRoomLink, joinLink, roomFromLink } from '../app/join-link.ts';
+import type { MatchRequest } from '../app/match-request.ts';
+import { loadPlayerName } from '../app/player-name.ts';
+import { SceneKey } from '../app/scene-keys.ts';
+import { playerCss } from '../render/player-colors.ts';
+import { field, h, mountPanel, select } from '../ui/dom.ts';
+import { joinErrorText } from '../ui/join-error-text.ts';
+
+/** How often the room view is redrawn from the room state (ms). */
+const REFRESH_MS = 200;
+
+export interface LobbySceneData {
+  /** Come back to this room (after a match); otherwise offer to create or join one. */
+  readonly connection?: RoomConnection;
+}
+
+/**
+ * Rooms on this host: create one or join by code (or by a join link or its QR code), then the
+ * room: its code, link and QR code, the players with their ping and ready state, and for the
+ * owner the match settings (players, input delay, rollback or lockstep) and the start button.
+ */
+export class LobbyScene extends Phaser.Scene {
+  private connection: RoomConnection | undefined;
+  private unmount: (() => void) | undefined;
+  private refresh: (() => void) | undefined;
+  private lastRefreshMs = -Infinity;
+  private busy = false;
+
+  constructor() {
+    super(SceneKey.Lobby);
+  }
+
+  init(data: LobbySceneData): void {
+    this.connection = data.connection;
+    this.refresh = undefined;
+    this.busy = false;
+  }
+
+  create(): void {
+    debugHooks.scene = SceneKey.Lobby;
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.unmount?.());
+    this.cameras.main.setBackgroundColor('#0b1020');
+    if (this.connection !== undefined && this.connection.state !== 'closed') {
+      this.showRoom(this.connection);
+      return;
+    }
+    if (this.connection !== undefined) {
+      this.connection = undefined;
+      this.showConnect(undefined);
+      this.setStatus('The connection to the host was lost. Create or join a room again.', true);
+      return;
+    }
+    const linked = roomFromLink();
+    this.showConnect(linked);
+    if (linked !== undefined) this.connect({ action: 'join', code: linked, name: loadPlayerName(), role: 'player' });
+  }
+
+  override update(time: number): void {
+    const c = this.connection;
+    if (c === undefined) return;
+    for (const e of c.events()) {
+      if (e.type === 'match-start') {
+        const request: MatchRequest = { mode: 'online', connection: c, match: e.match };
+        this.scene.start(SceneKey.Match, request);
+        return;
+      }
+      if (e.type === 'host-closing') this.leaveRoom(`The host closed: ${e.reason}`);
+      else if (e.type === 'connection' && e.state === 'closed') this.leaveRoom('Lost the connection to the host.');
+      else if (e.type === 'error') this.setStatus(e.message, true);
+      else if (e.type === 'room-state') this.lastRefreshMs = -Infinity;
+      if (this.connection === undefined) return;
+    }
+    if (time - this.lastRefreshMs >= REFRESH_MS) {
+      this.lastRefreshMs = time;
+      this.refresh?.();
+    }
+  }
+
+  private setStatus(text: string, error = false): void {
+    const el = document.getElementById('lobby-status');
+    if (el === null) return;
+    el.textContent = text;
+    el.classList.toggle('error', error);
+  }
+
+  private showConnect(linkedCode: string | undefined): void {
+    debugHooks.roomCode = undefined;
+    const name = loadPlayerName();
+    const create = h('button', { id: 'create-room', className: 'primary', textContent: 'Create a room' });
+    create.addEventListener('click', () => this.connect({ action: 'create', name: loadPlayerName(), settings: { ...DEFAULT_ROOM_SETTINGS } }));
+    const code = h('input', { id: 'join-code', placeholder: 'ABC123', maxLength: 6, value: linkedCode ?? '', spellcheck: false, style: 'text-transform: uppercase; width: 8em' });
+    const join = h('button', { id: 'join-room', textContent: 'Join' });
+    const doJoin = () => {
+      const value = code.value.trim().toUpperCase();
+      if (value === '') {
+        this.setStatus('Type the room code your friend sees on their screen.', true);
+        return;
+      }
+      this.connect({ action: 'join', code: value, name: loadPlayerName(), role: 'player' });
+    };
+    join.addEventListener('click', doJoin);
+    code.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') doJoin();
+    });
+    const back = h('button', { id: 'back', textContent: 'Back' });
+    back.addEventListener('click', () => this.scene.start(SceneKey.Title));
+    const { url, port } = hostAddress();
+    this.unmount?.();
+    this.unmount = mountPanel(
+      h(
+        'div',
+        { className: 'panel', id: 'connect-panel' },
+        h('h1', { textContent: 'Play with friends' }),
+        h('p', { textContent: `You are ${name}, on the host at ${url.replace(/^https?:\/\//, '')}:${port}.` }),
+        h('div', { className: 'row' }, create),
+        h('h2', { textContent: 'Or join a room' }),
+        h('div', { className: 'row' }, field('Room code', code), join),
+        h('div', { id: 'lobby-status', className: 'status' }),
+        h('div', { className: 'row' }, back),
+      ),
+    );
+  }
+
+  private connect(request: ConnectRequest): void {
+    if (this.busy) return;
+    this.busy = true;
+    for (const id of ['create-room', 'join-room']) (document.getElementById(id) as HTMLButtonElement | null)?.setAttribute('disabled', '');
+    this.setStatus(request.action === 'create' ? 'Creating a room…' : `Joining ${request.code}…`);
+    const host = hostAddress();
+    connectToRoom({ ...host, request })
+      .then((connection) => {
+        forgetRoomLink();
+        if (!this.scene.isActive()) {
+          connection.close(); // the player left the screen meanwhile
+          return;
+        }
+        this.connection = connection;
+        this.showRoom(connection);
+      })
+      .catch((error: unknown) => {
+        const reason = error instanceof RoomJoinError ? error.reason : 'unreachable';
+        this.setStatus(joinErrorText(reason, request.action === 'join' ? request.code : undefined, `${host.url}:${host.port}`), true);
+      })
+      .finally(() => {
+        this.busy = false;
+        for (const id of ['create-room', 'join-room']) document.getElementById(id)?.removeAttribute('disabled');
+      });
+  }
+
+  private leaveRoom(message?: string): void {
+    this.connection?.close();
+    this.connection = undefined;
+    this.refresh = undefined;
+    this.showConnect(undefined);
+    if (message !== undefined) this.setStatus(message, true);
+  }
+
+  private showRoom(connection: RoomConnection): void {
+    const client = connection.client;
+    debugHooks.roomCode = connection.code;
+    const link = joinLink(connection.code);
+    const qr = h('canvas', { className: 'qr', title: link });
+    void QRCode.toCanvas(qr, link, { margin: 1, width: 120 }).catch(() => qr.remove());
+    const members = h('ul', { className: 'members', id: 'members' });
+    const ready = h('button', { id: 'ready', className: 'primary', textContent: 'Ready' });
+    ready.addEventListener('click', () => {
+      const me = client.room?.members.find((m) => m.slot === connection.slot);
+      client.setReady(!(me?.ready ?? false));
+    });
+    const maxPlayers = select('setting-max-players', [2, 3, 4, 5, 6, 7, 8].map((n) => [String(n), String(n)] as const), '4');
+    const inputDelay = select('setting-input-delay', [0, 1, 2, 3, 4, 5, 6, 8].map((n) => [String(n), `${n} frames`] as const), '2');
+    const netMode = select('setting-net-mode', [['8', 'Rollback (8 frames)'], ['4', 'Rollback (4 frames)'], ['0', 'Lockstep']], '8');
+    maxPlayers.addEventListener('change', () => client.updateSettings({ maxPlayers: Number(maxPlayers.value) }));
+    inputDelay.addEventListener('change', () => client.updateSettings({ inputDelay: Number(inputDelay.value) }));
+    netMode.addEventListener('change', () => client.updateSettings({ maxPrediction: Number(netMode.value) }));
+    const settings = h('div', { className: 'row', id: 'settings' }, field('Players', maxPlayers), field('Input delay', inputDelay), field('Netcode', netMode));
+    const start = h('button', { id: 'start-match', className: 'primary', textContent: 'Start match', disabled: true });
+    start.addEventListener('click', () => client.startMatch());
+    const leave = h('button', { id: 'leave-room', textContent: 'Leave room' });
+    leave.addEventListener('click', () => this.leaveRoom());
+    const copy = h('button', { textContent: 'Copy link' });
+    copy.addEventListener('click', () => void navigator.clipboard?.writeText(link).then(() => this.setStatus('Link copied.')));
+    const settingsNote = h('p', { className: 'help' });
+
+    this.unmount?.();
+    this.unmount = mountPanel(
+      h(
+        'div',
+        { className: 'panel', id: 'room-panel' },
+        qr,
+        h('p', { textContent: 'Room code' }),
+        h('div', { className: 'code', id: 'room-code', textContent: connection.code }),
+        h('div', { className: 'link', id: 'join-link', textContent: link }),
+        h('div', { className: 'row' }, copy),
+        h('h2', { textContent: 'Players' }),
+        members,
+        h('h2', { textContent: 'Match' }),
+        settings,
+        settingsNote,
+        h('div', { className: 'row' }, ready, start, leave),
+        h('div', { id: 'lobby-status', className: 'status' }),
+      ),
+    );
+
+    this.refresh = () => {
+      const room = client.room;
+      if (room === undefined) return;
+      this.renderMembers(members, room, connection.slot, client.pings);
+      const owner = room.ownerSlot === connection.slot;
+      for (const [el, value] of [
+        [maxPlayers, room.settings.maxPlayers],
+        [inputDelay, room.settings.inputDelay],
+        [netMode, room.settings.maxPrediction],
+      ] as const) {
+        if (document.activeElement !== el) {
+          if (![...el.options].some((o) => o.value === String(value))) el.append(h('option', { value: String(value), textContent: String(value) }));
+          el.value = String(value);
+        }
+        el.disabled = !owner || room.phase !== 'lobby';
+      }
+      const players = room.members.filter((m) => m.role === 'player');
+      const me = players.find((m) => m.slot === connection.slot);
+      ready.textContent = me?.ready === true ? 'Not ready' : 'Ready';
+      ready.disabled = room.phase !== 'lobby';
+      const allReady = players.length >= 2 && players.every((m) => m.ready && m.connected);
+      start.disabled = !owner || room.phase !== 'lobby' || !allReady;
+      start.style.display = owner ? '' : 'none';
+      settingsNote.textContent =
+        room.phase === 'playing'
+          ? 'A match is being played in this room.'
+          : owner
+            ? allReady
+              ? 'Everyone is ready.'
+              : players.length < 2
+                ? 'Waiting for at least one more player: share the code, the link or the QR code.'
+                : 'Waiting for everyone to be ready.'
+            : `${room.members.find((m) => m.owner)?.name ?? 'The owner'} sets up the match and starts it.`;
+    };
+    this.lastRefreshMs = -Infinity;
+  }
+
+  private renderMembers(list: HTMLUListElement, room: RoomState, mySlot: number, pings: ReadonlyMap<number, number>): void {
+    const rows = room.members.map((m, i) => {
+      const ping = pings.get(m.slot);
+      const state = m.role === 'spectator' ? 'watching' : !m.connected ? 'reconnecting…' : m.ready ? 'ready' : 'not ready';
+      return h(
+        'li',
+        { dataset: { slot: String(m.slot), ready: String(m.ready) } },
+        h('span', { className: 'dot', style: `background: ${playerCss(i)}` }),
+        h('span', { textContent: `${m.name}${m.slot === mySlot ? ' (you)' : ''}${m.owner ? ' ★' : ''}` }),
+        h('span', { className: 'ping', textContent: ping === undefined ? '—' : `${ping} ms` }),
+        h('span', { className: m.ready ? 'ready' : 'not-ready', textContent: state }),
+      );
+    });
+    list.replaceChildren(...rows);
+  }
+}

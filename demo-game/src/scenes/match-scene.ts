@@ -1,0 +1,131 @@
+import Phaser from 'phaser';
+import { debugHooks, resetMatchHooks } from '../app/debug-hooks.ts';
+import type { MatchRequest, MatchResult } from '../app/match-request.ts';
+import { SceneKey } from '../app/scene-keys.ts';
+import { LocalControls } from '../input/local-controls.ts';
+import { createRunner } from '../match/create-runner.ts';
+import type { MatchRunner } from '../match/match-runner.ts';
+import { OnlineRunner } from '../match/online-runner.ts';
+import { ArenaView } from '../render/arena-view.ts';
+import { HudView } from '../render/hud-view.ts';
+import { NetOverlay } from '../render/net-overlay.ts';
+import { NoticeBanner } from '../render/notice-banner.ts';
+
+/**
+ * The simulation is also driven from a timer at this period (ms), besides the render loop:
+ * browsers pause requestAnimationFrame in background tabs, and a session that stops answering
+ * its peers would stall them and then be dropped. The frame pacer makes the two callers safe.
+ */
+const BACKGROUND_TICK_MS = 10;
+/** Results appear this long after the match is decided (ms), so the winner's banner is seen. */
+const RESULTS_DELAY_MS = 2500;
+
+/** The match: runs a {@link MatchRunner}, draws the arena, the HUD, notices and the F3 overlay. */
+export class MatchScene extends Phaser.Scene {
+  private request!: MatchRequest;
+  private runner!: MatchRunner;
+  private controls!: LocalControls;
+  private view!: ArenaView;
+  private hud!: HudView;
+  private overlay!: NetOverlay;
+  private banner!: NoticeBanner;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private finishedAtMs: number | undefined;
+  private leaving = false;
+
+  constructor() {
+    super(SceneKey.Match);
+  }
+
+  init(request: MatchRequest): void {
+    this.request = request;
+    this.finishedAtMs = undefined;
+    this.leaving = false;
+  }
+
+  create(): void {
+    debugHooks.scene = SceneKey.Match;
+    resetMatchHooks(this.request.mode);
+    this.cameras.main.setBackgroundColor('#0b1020');
+    this.runner = createRunner(this.request);
+    this.view = new ArenaView(this, this.runner.game, this.runner.names, this.runner.localPlayer);
+    this.hud = new HudView(this, this.runner.game, this.runner.names, this.runner.localPlayer);
+    this.banner = new NoticeBanner(this);
+    this.overlay = new NetOverlay(this, this.runner);
+    this.controls = new LocalControls(this, () => this.view.localScreenPosition());
+    this.input.keyboard?.on('keydown-ESC', () => this.leave());
+    // The game canvas must have the keyboard, not a menu element left focused.
+    (document.activeElement as HTMLElement | null)?.blur?.();
+    this.timer = setInterval(() => this.step(), BACKGROUND_TICK_MS);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.teardown());
+  }
+
+  override update(time: number): void {
+    this.step();
+    const now = performance.now();
+    this.view.draw(time);
+    this.hud.draw(this.runner.status);
+    this.controls.touch.draw();
+    this.overlay.update(now, this.game.loop.actualFps);
+    this.banner.update(now);
+    debugHooks.fps = this.game.loop.actualFps;
+    if (this.runner instanceof OnlineRunner && this.runner.disconnected) {
+      // The host is gone for good: nobody relays our packets any more. Show where things stood.
+      this.finishedAtMs ??= now;
+      if (now - this.finishedAtMs >= RESULTS_DELAY_MS * 2) this.showResults('The connection to the host was lost, so the match ended early.');
+    } else if (this.runner.finished) {
+      debugHooks.finished = true;
+      this.finishedAtMs ??= now;
+      if (now - this.finishedAtMs >= RESULTS_DELAY_MS) this.showResults();
+    }
+  }
+
+  private step(): void {
+    if (this.leaving) return;
+    const now = performance.now();
+    this.runner.tick(now, () => this.controls.sample());
+    for (const notice of this.runner.drainNotices()) {
+      debugHooks.notices.push(notice.text);
+      this.banner.push(notice, now);
+      console.info(`[backspin] ${notice.kind}: ${notice.text}`);
+    }
+  }
+
+  private result(endedEarly?: string): MatchResult {
+    const g = this.runner.game;
+    const players = Array.from({ length: g.players }, (_, p) => p);
+    return {
+      request: this.request,
+      names: this.runner.names,
+      localPlayer: this.runner.localPlayer,
+      roundsWon: players.map((p) => g.playerScore(p)),
+      falls: players.map((p) => g.state.falls[p] ?? 0),
+      left: players.map((p) => g.isRemoved(p)),
+      winner: g.matchWinner,
+      ...(endedEarly !== undefined ? { endedEarly } : {}),
+    };
+  }
+
+  private showResults(endedEarly?: string): void {
+    if (this.leaving) return;
+    this.leaving = true;
+    this.scene.start(SceneKey.Results, this.result(endedEarly));
+  }
+
+  /** Esc: leave the match (online, that is leaving the room too). */
+  private leave(): void {
+    if (this.leaving) return;
+    this.leaving = true;
+    if (this.request.mode === 'online') this.request.connection.close();
+    this.scene.start(SceneKey.Title);
+  }
+
+  private teardown(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.runner.dispose();
+    this.controls.destroy();
+    this.input.keyboard?.removeAllListeners();
+    this.input.removeAllListeners();
+  }
+}

@@ -1,0 +1,71 @@
+import Phaser from 'phaser';
+import { debugHooks } from '../app/debug-hooks.ts';
+import type { MatchResult } from '../app/match-request.ts';
+import { SceneKey } from '../app/scene-keys.ts';
+import { playerCss } from '../render/player-colors.ts';
+import { h, mountPanel } from '../ui/dom.ts';
+
+/** The final standings, then back to the room (online), again (offline), or to the title. */
+export class ResultsScene extends Phaser.Scene {
+  private result!: MatchResult;
+  private unmount: (() => void) | undefined;
+
+  constructor() {
+    super(SceneKey.Results);
+  }
+
+  init(result: MatchResult): void {
+    this.result = result;
+  }
+
+  create(): void {
+    debugHooks.scene = SceneKey.Results;
+    this.cameras.main.setBackgroundColor('#0b1020');
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.unmount?.());
+    const r = this.result;
+    const request = r.request;
+    // Online, the owner returns the room to its lobby, so that the next match can be set up.
+    if (request.mode === 'online') {
+      const client = request.connection.client;
+      if (client.room?.ownerSlot === request.connection.slot && client.room.phase === 'playing') client.endMatch();
+    }
+    const order = r.names.map((_, p) => p).sort((a, b) => (r.roundsWon[b] ?? 0) - (r.roundsWon[a] ?? 0) || (r.falls[a] ?? 0) - (r.falls[b] ?? 0));
+    const rows = order.map((p) =>
+      h(
+        'tr',
+        { dataset: { player: String(p) } },
+        h('td', { style: `color: ${playerCss(p)}; font-weight: 600`, textContent: r.names[p]! + (p === r.localPlayer ? ' (you)' : '') }),
+        h('td', { textContent: String(r.roundsWon[p] ?? 0) }),
+        h('td', { textContent: String(r.falls[p] ?? 0) }),
+        h('td', { textContent: r.left[p] === true ? 'left' : p === r.winner ? 'winner' : '' }),
+      ),
+    );
+    const title = r.winner < 0 ? 'No winner' : r.winner === r.localPlayer ? 'You win!' : `${r.names[r.winner]} wins`;
+    const buttons = h('div', { className: 'row' });
+    if (request.mode === 'online') {
+      const back = h('button', { id: 'back-to-lobby', className: 'primary', textContent: 'Back to the room' });
+      back.addEventListener('click', () => this.scene.start(SceneKey.Lobby, { connection: request.connection }));
+      buttons.append(back);
+    } else {
+      const again = h('button', { id: 'play-again', className: 'primary', textContent: 'Play again' });
+      again.addEventListener('click', () => this.scene.start(SceneKey.Match, request));
+      buttons.append(again);
+    }
+    const toTitle = h('button', { id: 'to-title', textContent: 'Title screen' });
+    toTitle.addEventListener('click', () => {
+      if (request.mode === 'online') request.connection.close();
+      this.scene.start(SceneKey.Title);
+    });
+    buttons.append(toTitle);
+    this.unmount = mountPanel(
+      h(
+        'div',
+        { className: 'panel', id: 'results-panel' },
+        h('h1', { id: 'results-title', textContent: title }),
+        r.endedEarly !== undefined && h('p', { className: 'status error', textContent: r.endedEarly }),
+        h('table', { className: 'results' }, h('tr', {}, h('th', { textContent: 'Player' }), h('th', { textContent: 'Rounds' }), h('th', { textContent: 'Falls' }), h('th')), ...rows),
+        buttons,
+      ),
+    );
+  }
+}

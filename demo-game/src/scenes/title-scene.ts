@@ -1,0 +1,155 @@
+import Phaser from 'phaser';
+import { FramePacer, InputStatus } from 'backspin';
+import type { NetworkProfiles } from 'backspin';
+import { ArenaGame, ArenaPhase, botInput } from '../sim/index.ts';
+import type { ArenaInput } from '../sim/index.ts';
+import { debugHooks } from '../app/debug-hooks.ts';
+import { roomFromLink } from '../app/join-link.ts';
+import type { MatchRequest } from '../app/match-request.ts';
+import { loadBrowserNetworkProfiles } from '../app/network-profiles.ts';
+import { loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
+import { SceneKey } from '../app/scene-keys.ts';
+import { ArenaView } from '../render/arena-view.ts';
+import { field, h, mountPanel, select } from '../ui/dom.ts';
+
+/** Bots playing behind the title menu. */
+const BACKDROP_PLAYERS = 6;
+
+/**
+ * The first screen: your name, then play on this host (the lobby), practise against bots, or
+ * feel rollback over the network simulator. Bots play a match behind the menu.
+ */
+export class TitleScene extends Phaser.Scene {
+  private unmount: (() => void) | undefined;
+  private backdrop: { game: ArenaGame; view: ArenaView; pacer: FramePacer; inputs: { input: ArenaInput; status: InputStatus }[] } | undefined;
+
+  constructor() {
+    super(SceneKey.Title);
+  }
+
+  create(): void {
+    debugHooks.scene = SceneKey.Title;
+    debugHooks.mode = undefined;
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.unmount?.());
+    // A join link (?room=CODE) goes straight to the lobby.
+    if (roomFromLink() !== undefined) {
+      this.scene.start(SceneKey.Lobby, {});
+      return;
+    }
+    this.startBackdrop();
+    this.showMenu();
+  }
+
+  override update(): void {
+    const b = this.backdrop;
+    if (b === undefined) return;
+    for (let due = b.pacer.framesDue(performance.now()); due > 0; due--) {
+      if (b.game.phase === ArenaPhase.MatchOver) {
+        this.restartBackdrop();
+        return;
+      }
+      for (let p = 0; p < BACKDROP_PLAYERS; p++) b.inputs[p]!.input = botInput(b.game.state, p, b.game.frame);
+      b.game.step(b.inputs);
+      b.pacer.frameDone();
+    }
+    b.view.draw(performance.now());
+  }
+
+  private startBackdrop(): void {
+    const game = new ArenaGame({ players: BACKDROP_PLAYERS, seed: Math.floor(Math.random() * 2 ** 31) });
+    const names = Array.from({ length: BACKDROP_PLAYERS }, (_, i) => `Bot ${i + 1}`);
+    const view = new ArenaView(this, game, names, -1);
+    this.cameras.main.setAlpha(0.55);
+    this.backdrop = {
+      game,
+      view,
+      pacer: new FramePacer(60),
+      inputs: Array.from({ length: BACKDROP_PLAYERS }, () => ({ input: 0, status: InputStatus.Confirmed })),
+    };
+  }
+
+  private restartBackdrop(): void {
+    this.backdrop?.view.destroy();
+    this.startBackdrop();
+  }
+
+  private showMenu(): void {
+    const name = h('input', { id: 'player-name', value: loadPlayerName(), maxLength: MAX_NAME_LENGTH, spellcheck: false });
+    const currentName = () => {
+      const n = name.value.trim() || 'Player';
+      savePlayerName(n);
+      return n;
+    };
+
+    const online = h('button', { id: 'play-online', className: 'primary', textContent: 'Play with friends on this host' });
+    online.addEventListener('click', () => {
+      currentName();
+      this.scene.start(SceneKey.Lobby, {});
+    });
+
+    const bots = select('bot-count', [1, 2, 3, 4, 5, 6, 7].map((n) => [String(n), `${n} bot${n > 1 ? 's' : ''}`] as const), '3');
+    const syncTest = h('input', { id: 'sync-test', type: 'checkbox' });
+    const playBots = h('button', { id: 'play-bots', textContent: 'Practise vs bots' });
+    playBots.addEventListener('click', () => {
+      const request: MatchRequest = { mode: 'bots', playerName: currentName(), bots: Number(bots.value), syncTest: syncTest.checked };
+      this.scene.start(SceneKey.Match, request);
+    });
+
+    const profileSelect = select('sim-profile', [], '');
+    const simPlayers = select('sim-players', [2, 3, 4, 5, 6, 7, 8].map((n) => [String(n), `${n} players`] as const), '2');
+    const simMode = select('sim-mode', [['8', 'Rollback (8 frames)'], ['0', 'Lockstep']], '8');
+    const simDelay = select('sim-delay', [0, 1, 2, 3, 4, 6, 8].map((n) => [String(n), `${n} frames`] as const), '2');
+    const playSim = h('button', { id: 'play-simulator', textContent: 'Play over simulated network', disabled: true });
+    const simNote = h('p', { className: 'help', textContent: 'Loading network profiles…' });
+    let profiles: NetworkProfiles | undefined;
+    void loadBrowserNetworkProfiles().then((loaded) => {
+      if (typeof loaded === 'string') {
+        simNote.textContent = loaded;
+        simNote.classList.add('status', 'error');
+        return;
+      }
+      profiles = loaded;
+      for (const [key, p] of Object.entries(loaded.profiles)) {
+        profileSelect.append(h('option', { value: key, textContent: `${key} (${p.rttMs} ms, ${Math.round(p.loss * 100)}% loss)`, selected: key === 'intercontinental' }));
+      }
+      simNote.textContent = 'You and bots, each with its own session, over a simulated network: feel prediction and rollback.';
+      playSim.disabled = false;
+    });
+    playSim.addEventListener('click', () => {
+      const profile = profiles?.profiles[profileSelect.value];
+      if (profile === undefined) return;
+      const request: MatchRequest = {
+        mode: 'simulator',
+        playerName: currentName(),
+        players: Number(simPlayers.value),
+        profileName: profileSelect.value,
+        profile,
+        maxPrediction: Number(simMode.value),
+        inputDelay: Number(simDelay.value),
+      };
+      this.scene.start(SceneKey.Match, request);
+    });
+
+    const panel = h(
+      'div',
+      { className: 'panel', id: 'title-panel' },
+      h('h1', { textContent: 'Backspin Arena' }),
+      h('p', { textContent: 'Knock everyone out of the ring. Hits add damage; the more damage, the further you fly.' }),
+      h('div', { className: 'row' }, field('Your name', name)),
+      h('div', { className: 'row' }, online),
+      h('h2', { textContent: 'Offline' }),
+      h('div', { className: 'row' }, field('Opponents', bots), h('label', { className: 'field' }, h('span', { textContent: 'SyncTest (developers)' }), syncTest), playBots),
+      h('div', { className: 'row' }, field('Network', profileSelect), field('Players', simPlayers), field('Mode', simMode), field('Input delay', simDelay)),
+      h('div', { className: 'row' }, playSim),
+      simNote,
+      h('h2', { textContent: 'Controls' }),
+      h(
+        'p',
+        { className: 'help' },
+        'Keyboard: WASD or arrows move, Space or J fires, Shift or K dashes; the mouse aims (left fire, right dash). ',
+        'Gamepad: left stick moves, right stick aims and fires, A fires, B dashes. Touch: left thumb moves, right thumb aims and fires, the round button dashes.',
+      ),
+    );
+    this.unmount = mountPanel(panel);
+  }
+}

@@ -1,0 +1,23 @@
+/** What to tell the player when the host refuses a join or create (see `RoomJoinError.reason`). */
+export function joinErrorText(reason: string, code: string | undefined, host: string): string {
+  switch (reason) {
+    case 'no-such-room':
+      return `There is no room ${code ?? ''} on this host. Check the code, or create a room.`;
+    case 'full':
+      return 'That room is full.';
+    case 'in-progress':
+      return 'That room is playing a match. Join when it is back in the lobby.';
+    case 'bad-password':
+      return 'Wrong password for that room.';
+    case 'bad-name':
+      return 'That name is not allowed: use 1 to 16 visible characters.';
+    case 'rate-limited':
+      return 'Too many attempts from this device; wait a minute and try again.';
+    case 'too-many-rooms':
+      return 'The host has too many rooms open; join one of them instead.';
+    case 'unreachable':
+      return `Cannot reach the host at ${host}. Is it still running, and is UDP allowed through its firewall?`;
+    default:
+      return `The host refused: ${reason}.`;
+  }
+}
