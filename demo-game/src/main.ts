@@ -1,6 +1,6 @@
 import Phaser from 'phaser';
 import './ui/styles.css';
-import './app/debug-hooks.ts';
+import { debugHooks } from './app/debug-hooks.ts';
 import { pickRenderer } from './render/pick-renderer.ts';
 import { SCREEN_HEIGHT, SCREEN_WIDTH } from './render/screen-layout.ts';
 import { LobbyScene } from './scenes/lobby-scene.ts';
@@ -12,7 +12,7 @@ import { TitleScene } from './scenes/title-scene.ts';
  * Backspin Arena: Phaser draws, the deterministic simulation in sim/ decides, Backspin keeps the
  * players in step. Scenes: title → lobby → match → results.
  */
-new Phaser.Game({
+const game = new Phaser.Game({
   type: pickRenderer(),
   parent: 'game',
   backgroundColor: '#0b1020',
@@ -22,4 +22,7 @@ new Phaser.Game({
   input: { gamepad: false, activePointers: 4 },
   fps: { smoothStep: false },
   scene: [TitleScene, LobbyScene, MatchScene, ResultsScene],
+});
+game.events.once(Phaser.Core.Events.READY, () => {
+  debugHooks.renderer = game.renderer.type === Phaser.CANVAS ? 'canvas' : 'webgl';
 });

@@ -25,6 +25,8 @@ export interface DebugHooks {
   fps: number;
   /** True once the current match is over. */
   finished: boolean;
+  /** Phaser's renderer: 'webgl' or 'canvas' (see render/pick-renderer.ts). */
+  renderer: string;
 }
 
 declare global {
@@ -48,6 +50,7 @@ export const debugHooks: DebugHooks = {
   roomCode: undefined,
   fps: 0,
   finished: false,
+  renderer: '',
 };
 window.backspin = debugHooks;
 
