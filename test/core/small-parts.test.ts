@@ -86,6 +86,50 @@ describe('LossEstimator', () => {
     expect(loss.lossRate).toBe(0);
   });
 
+  it('reads 0 on a lossless link whose reports overtake packets sent just before them', () => {
+    // Each second the peer sends 60 packets then a report; jitter makes the report arrive before
+    // the last 1 or 2 of them, which then arrive in the next interval. Nothing is lost.
+    const loss = new LossEstimator();
+    let sent = 0;
+    let late = 0;
+    loss.recordArrival();
+    loss.recordReport(sent);
+    sent++;
+    for (let second = 0; second < 30; second++) {
+      for (let i = 0; i < late; i++) loss.recordArrival(); // last interval's overtaken packets
+      late = 1 + (second % 2);
+      for (let i = 0; i < 60; i++) {
+        if (i < 60 - late) loss.recordArrival();
+        sent++;
+      }
+      loss.recordArrival(); // the report
+      loss.recordReport(sent);
+      sent++; // the report was a packet too
+      if (second >= 8) expect(loss.lossRate).toBeLessThanOrEqual(2 / (8 * 60)); // at most the newest interval's overtaken packets
+    }
+  });
+
+  it('follows a change of loss within the window (8 reports)', () => {
+    const loss = new LossEstimator();
+    let sent = 0;
+    const second = (lostEvery: number) => {
+      for (let i = 0; i < 100; i++) {
+        if (lostEvery === 0 || i % lostEvery !== 0) loss.recordArrival();
+        sent++;
+      }
+      loss.recordArrival();
+      loss.recordReport(sent);
+      sent++;
+    };
+    loss.recordArrival();
+    loss.recordReport(sent);
+    sent++;
+    for (let i = 0; i < 10; i++) second(0);
+    expect(loss.lossRate).toBe(0);
+    for (let i = 0; i < 8; i++) second(10);
+    expect(loss.lossRate).toBeCloseTo(0.1, 2);
+  });
+
   it('ignores a late (older) report', () => {
     const loss = new LossEstimator();
     loss.recordReport(100);

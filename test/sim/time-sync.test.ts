@@ -40,7 +40,14 @@ describe('per-peer stats', () => {
   it('track the real network: round trip, jitter, loss, bytes, advantage and rollbacks', () => {
     const profile = getProfile(profiles, 'intercontinental');
     const match = new SimulatedMatch({ players: 4, seed: 8, profile });
-    match.runFrames(60, 30_000);
+    match.runFrames(600, 30_000);
+    // Loss over the last 8 s of play (~300 packets a link). 3% loss, 1% duplicates: the estimate
+    // is loss net of duplication, ~2%. One link may read 0 by chance; the mean over links may not.
+    const rates = match.peers.flatMap((peer) => peer.session.stats().peers.map((s) => s.lossRate));
+    for (const rate of rates) expect(rate).toBeLessThan(0.08);
+    const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+    expect(mean).toBeGreaterThan(0.01);
+    expect(mean).toBeLessThan(0.04);
     match.runUntil(match.clock.now() + 60_000);
     for (const peer of match.peers) {
       const stats = peer.session.stats();
@@ -51,9 +58,6 @@ describe('per-peer stats', () => {
         expect(s.rttMs).toBeLessThan(profile.rttMs + 2 * profile.jitterMs);
         expect(s.jitterMs).toBeGreaterThan(0);
         expect(s.jitterMs).toBeLessThan(4 * profile.jitterMs);
-        // 3% loss, 1% duplicates: the estimate is loss net of duplication.
-        expect(s.lossRate).toBeGreaterThan(0);
-        expect(s.lossRate).toBeLessThan(0.08);
         expect(s.sendBytesPerSecond).toBeGreaterThan(100);
         expect(s.sendBytesPerSecond).toBeLessThan(1000);
         expect(s.receiveBytesPerSecond).toBeGreaterThan(100);
