@@ -25,6 +25,8 @@ export interface DebugHooks {
   fps: number;
   /** True once the current match is over. */
   finished: boolean;
+  /** Whether the F3 network overlay is shown. */
+  overlay: boolean;
   /** Phaser's renderer: 'webgl' or 'canvas' (see render/pick-renderer.ts). */
   renderer: string;
 }
@@ -51,6 +53,7 @@ export const debugHooks: DebugHooks = {
   fps: 0,
   finished: false,
   renderer: '',
+  overlay: false,
 };
 window.backspin = debugHooks;
 

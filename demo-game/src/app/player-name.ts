@@ -13,6 +13,15 @@ export function loadPlayerName(): string {
   return `Player ${String(Math.floor(Math.random() * 90) + 10)}`;
 }
 
+/** Whether this browser has a name from an earlier visit (a join link then joins at once). */
+export function hasSavedPlayerName(): boolean {
+  try {
+    return (window.localStorage.getItem(KEY) ?? '').trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
 export function savePlayerName(name: string): void {
   try {
     window.localStorage.setItem(KEY, name);

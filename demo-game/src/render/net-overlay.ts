@@ -1,4 +1,5 @@
 import type Phaser from 'phaser';
+import { debugHooks } from '../app/debug-hooks.ts';
 import type { MatchRunner } from '../match/match-runner.ts';
 import { SCREEN_WIDTH } from './screen-layout.ts';
 
@@ -31,6 +32,7 @@ export class NetOverlay {
 
   toggle(): void {
     this.visible = !this.visible;
+    debugHooks.overlay = this.visible;
     this.text.setVisible(this.visible);
     this.lastMs = -Infinity;
   }

@@ -6,7 +6,7 @@ import { debugHooks } from '../app/debug-hooks.ts';
 import { hostAddress } from '../app/host-address.ts';
 import { forgetRoomLink, joinLink, roomFromLink } from '../app/join-link.ts';
 import type { MatchRequest } from '../app/match-request.ts';
-import { loadPlayerName } from '../app/player-name.ts';
+import { hasSavedPlayerName, loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
@@ -58,7 +58,10 @@ export class LobbyScene extends Phaser.Scene {
     }
     const linked = roomFromLink();
     this.showConnect(linked);
-    if (linked !== undefined) this.connect({ action: 'join', code: linked, name: loadPlayerName(), role: 'player' });
+    // A join link joins at once for someone who has played here before; a newcomer first sees the
+    // code filled in and types a name.
+    if (linked !== undefined && hasSavedPlayerName()) this.connect({ action: 'join', code: linked, name: loadPlayerName(), role: 'player' });
+    else if (linked !== undefined) document.getElementById('lobby-name')?.focus();
   }
 
   override update(time: number): void {
@@ -91,9 +94,14 @@ export class LobbyScene extends Phaser.Scene {
 
   private showConnect(linkedCode: string | undefined): void {
     debugHooks.roomCode = undefined;
-    const name = loadPlayerName();
+    const nameInput = h('input', { id: 'lobby-name', value: loadPlayerName(), maxLength: MAX_NAME_LENGTH, spellcheck: false });
+    const name = () => {
+      const n = nameInput.value.trim() || 'Player';
+      savePlayerName(n);
+      return n;
+    };
     const create = h('button', { id: 'create-room', className: 'primary', textContent: 'Create a room' });
-    create.addEventListener('click', () => this.connect({ action: 'create', name: loadPlayerName(), settings: { ...DEFAULT_ROOM_SETTINGS } }));
+    create.addEventListener('click', () => this.connect({ action: 'create', name: name(), settings: { ...DEFAULT_ROOM_SETTINGS } }));
     const code = h('input', { id: 'join-code', placeholder: 'ABC123', maxLength: 6, value: linkedCode ?? '', spellcheck: false, style: 'text-transform: uppercase; width: 8em' });
     const join = h('button', { id: 'join-room', textContent: 'Join' });
     const doJoin = () => {
@@ -102,7 +110,7 @@ export class LobbyScene extends Phaser.Scene {
         this.setStatus('Type the room code your friend sees on their screen.', true);
         return;
       }
-      this.connect({ action: 'join', code: value, name: loadPlayerName(), role: 'player' });
+      this.connect({ action: 'join', code: value, name: name(), role: 'player' });
     };
     join.addEventListener('click', doJoin);
     code.addEventListener('keydown', (e) => {
@@ -117,7 +125,8 @@ export class LobbyScene extends Phaser.Scene {
         'div',
         { className: 'panel', id: 'connect-panel' },
         h('h1', { textContent: 'Play with friends' }),
-        h('p', { textContent: `You are ${name}, on the host at ${url.replace(/^https?:\/\//, '')}:${port}.` }),
+        h('p', { textContent: `On the host at ${url.replace(/^https?:\/\//, '')}:${port}.` }),
+        h('div', { className: 'row' }, field('Your name', nameInput)),
         h('div', { className: 'row' }, create),
         h('h2', { textContent: 'Or join a room' }),
         h('div', { className: 'row' }, field('Room code', code), join),
