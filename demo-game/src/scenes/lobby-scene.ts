@@ -69,6 +69,10 @@ export class LobbyScene extends Phaser.Scene {
     if (c === undefined) return;
     for (const e of c.events()) {
       if (e.type === 'match-start') {
+        if (!e.match.players.includes(c.slot)) {
+          this.setStatus('A match started without you (you are watching); you will be back here when it ends.');
+          continue;
+        }
         const request: MatchRequest = { mode: 'online', connection: c, match: e.match };
         this.scene.start(SceneKey.Match, request);
         return;
