@@ -55,7 +55,8 @@ export const debugHooks: DebugHooks = {
   renderer: '',
   overlay: false,
 };
-window.backspin = debugHooks;
+// Guarded so that the match runners can also run in Node (test/demo).
+if (typeof window !== 'undefined') window.backspin = debugHooks;
 
 /** Clears the per-match figures when a match starts. */
 export function resetMatchHooks(mode: string): void {

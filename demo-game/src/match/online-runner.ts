@@ -1,10 +1,11 @@
 import { FramePacer, createMatchSession } from 'backspin';
 import type { MatchDecision, MatchSession, RoomConnection } from 'backspin';
-import { ArenaGame, ArenaPhase, arenaInputCodec } from '../sim/index.ts';
+import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
 import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
 import { MatchMode } from './match-runner.ts';
+import { MatchOverWatch } from './match-over-watch.ts';
 import { SessionObserver } from './session-observer.ts';
 
 /** Frames between checksums sent to peers: every second at 60 fps. */
@@ -22,6 +23,7 @@ export class OnlineRunner implements MatchRunner {
   readonly names: readonly string[];
   private readonly match: MatchSession<ArenaInput, ArenaState>;
   private readonly observer: SessionObserver<ArenaInput, ArenaState>;
+  private readonly over = new MatchOverWatch();
   private readonly pacer: FramePacer;
   private readonly extra: RunnerNotice[] = [];
   private hostGone = false;
@@ -78,6 +80,7 @@ export class OnlineRunner implements MatchRunner {
         this.pacer.frameDone();
       }
     }
+    this.over.update(this.game);
     debugHooks.frame = session.currentFrame;
     debugHooks.confirmedFrame = session.confirmedFrame;
   }
@@ -105,12 +108,9 @@ export class OnlineRunner implements MatchRunner {
     return this.hostGone ? 'Disconnected from the host' : this.observer.status;
   }
 
-  /**
-   * Over once the simulation says so and every player's input up to that frame is confirmed, so
-   * that the result on screen can no longer be rolled back.
-   */
+  /** Over once the simulation says so in confirmed frames: the result can no longer be rolled back. */
   get finished(): boolean {
-    return this.game.phase === ArenaPhase.MatchOver && this.match.session.confirmedFrame >= this.match.session.currentFrame - 1;
+    return this.over.decided(this.match.session.confirmedFrame);
   }
 
   /** Whether the host connection is gone for good (the match cannot go on). */

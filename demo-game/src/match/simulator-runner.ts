@@ -1,10 +1,11 @@
 import { FramePacer, P2PSession, SimulatedNetwork } from 'backspin';
 import type { NetworkProfile, PlayerSpec } from 'backspin';
-import { ArenaGame, ArenaPhase, arenaInputCodec, botInput } from '../sim/index.ts';
+import { ArenaGame, arenaInputCodec, botInput } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
 import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
 import { MatchMode } from './match-runner.ts';
+import { MatchOverWatch } from './match-over-watch.ts';
 import { SessionObserver } from './session-observer.ts';
 
 export interface SimulatorRunnerOptions {
@@ -41,6 +42,7 @@ export class SimulatorRunner implements MatchRunner {
   readonly names: readonly string[];
   private readonly peers: SimulatedPeer[];
   private readonly observer: SessionObserver<ArenaInput, ArenaState>;
+  private readonly over = new MatchOverWatch();
   private readonly inputDelay: number;
   private readonly maxPrediction: number;
   private nowMs = 0;
@@ -88,6 +90,7 @@ export class SimulatorRunner implements MatchRunner {
       }
     }
     const local = this.peers[0]!.session;
+    this.over.update(this.game);
     debugHooks.frame = local.currentFrame;
     debugHooks.confirmedFrame = local.confirmedFrame;
     debugHooks.desyncs = this.observer.desyncFrames;
@@ -111,8 +114,7 @@ export class SimulatorRunner implements MatchRunner {
   }
 
   get finished(): boolean {
-    const s = this.peers[0]!.session;
-    return this.game.phase === ArenaPhase.MatchOver && s.confirmedFrame >= s.currentFrame - 1;
+    return this.over.decided(this.peers[0]!.session.confirmedFrame);
   }
 
   dispose(): void {
