@@ -12,7 +12,9 @@ export class KeyboardControls {
   constructor(scene: Phaser.Scene) {
     const keyboard = scene.input.keyboard;
     if (keyboard === null) throw new Error('the match scene needs the keyboard plugin');
-    this.keys = keyboard.addKeys('W,A,S,D,UP,DOWN,LEFT,RIGHT,SPACE,J,SHIFT,K') as Record<string, Phaser.Input.Keyboard.Key>;
+    // No capture: captured keys are swallowed page-wide (preventDefault) for as long as the game
+    // runs, so after a match the lobby's text fields could no longer take W, A, S, D or a space.
+    this.keys = keyboard.addKeys('W,A,S,D,UP,DOWN,LEFT,RIGHT,SPACE,J,SHIFT,K', false) as Record<string, Phaser.Input.Keyboard.Key>;
   }
 
   /** Button bits held now. */

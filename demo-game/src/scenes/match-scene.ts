@@ -126,6 +126,7 @@ export class MatchScene extends Phaser.Scene {
     this.runner.dispose();
     this.controls.destroy();
     this.input.keyboard?.removeAllListeners();
+    this.input.keyboard?.clearCaptures();
     this.input.removeAllListeners();
   }
 }
