@@ -19,7 +19,8 @@ const game = new Phaser.Game({
   scale: { mode: Phaser.Scale.FIT, autoCenter: Phaser.Scale.CENTER_BOTH, width: SCREEN_WIDTH, height: SCREEN_HEIGHT },
   // Keep running when the window loses focus: peers are waiting for our inputs.
   disableContextMenu: true,
-  input: { gamepad: false, activePointers: 4 },
+  // Keys are read from the window directly (input/keyboard-controls.ts); Phaser's keyboard is not used.
+  input: { keyboard: false, gamepad: false, activePointers: 4 },
   fps: { smoothStep: false },
   scene: [TitleScene, LobbyScene, MatchScene, ResultsScene],
 });

@@ -1,33 +1,64 @@
-import type Phaser from 'phaser';
 import { ArenaButton } from '../sim/index.ts';
 
+/** Key codes (layout-independent `KeyboardEvent.code`) of each button. */
+const BINDINGS: readonly (readonly [button: number, codes: readonly string[]])[] = [
+  [ArenaButton.Up, ['KeyW', 'ArrowUp']],
+  [ArenaButton.Down, ['KeyS', 'ArrowDown']],
+  [ArenaButton.Left, ['KeyA', 'ArrowLeft']],
+  [ArenaButton.Right, ['KeyD', 'ArrowRight']],
+  [ArenaButton.Fire, ['Space', 'KeyJ']],
+  [ArenaButton.Dash, ['ShiftLeft', 'ShiftRight', 'KeyK']],
+];
+
 /**
- * Keyboard: WASD or the arrow keys move, Space or J fires, Shift or K dashes. Keys are read when a
- * frame is sampled, so a tap shorter than a frame (16.7 ms) can be missed; the sim's dash reacts to
- * the press, so holding the key is enough.
+ * Keyboard: WASD or the arrow keys move, Space or J fires, Shift or K dashes (by physical key, so
+ * AZERTY players get the same positions). Held keys are tracked from the window's own key events:
+ * Phaser's keyboard plugin was seen to drop a key pressed in the same frame as another, and a
+ * missed press is a missed dash. The state is read when a frame is sampled; the sim's dash reacts
+ * to the press, so holding the key is enough. Keys are not captured: menus keep their typing.
  */
 export class KeyboardControls {
-  private readonly keys: Record<string, Phaser.Input.Keyboard.Key>;
+  private readonly held = new Set<string>();
 
-  constructor(scene: Phaser.Scene) {
-    const keyboard = scene.input.keyboard;
-    if (keyboard === null) throw new Error('the match scene needs the keyboard plugin');
-    // No capture: captured keys are swallowed page-wide (preventDefault) for as long as the game
-    // runs, so after a match the lobby's text fields could no longer take W, A, S, D or a space.
-    this.keys = keyboard.addKeys('W,A,S,D,UP,DOWN,LEFT,RIGHT,SPACE,J,SHIFT,K', false) as Record<string, Phaser.Input.Keyboard.Key>;
+  constructor() {
+    window.addEventListener('keydown', this.onDown);
+    window.addEventListener('keyup', this.onUp);
+    // Keys released while the window had no focus never send keyup: forget them all.
+    window.addEventListener('blur', this.onBlur);
   }
 
   /** Button bits held now. */
   buttons(): number {
-    const k = this.keys;
-    const down = (...names: string[]) => names.some((n) => k[n]?.isDown === true);
     let b = 0;
-    if (down('W', 'UP')) b |= ArenaButton.Up;
-    if (down('S', 'DOWN')) b |= ArenaButton.Down;
-    if (down('A', 'LEFT')) b |= ArenaButton.Left;
-    if (down('D', 'RIGHT')) b |= ArenaButton.Right;
-    if (down('SPACE', 'J')) b |= ArenaButton.Fire;
-    if (down('SHIFT', 'K')) b |= ArenaButton.Dash;
+    for (const [button, codes] of BINDINGS) if (codes.some((c) => this.held.has(c))) b |= button;
     return b;
   }
+
+  destroy(): void {
+    window.removeEventListener('keydown', this.onDown);
+    window.removeEventListener('keyup', this.onUp);
+    window.removeEventListener('blur', this.onBlur);
+    this.held.clear();
+  }
+
+  private readonly onDown = (e: KeyboardEvent): void => {
+    if (isTyping(e)) return;
+    this.held.add(e.code);
+    // Space and the arrows would scroll or press a focused button.
+    if (e.code === 'Space' || e.code.startsWith('Arrow')) e.preventDefault();
+  };
+
+  private readonly onUp = (e: KeyboardEvent): void => {
+    this.held.delete(e.code);
+  };
+
+  private readonly onBlur = (): void => {
+    this.held.clear();
+  };
+}
+
+/** Keys typed into a text field are not game input. */
+function isTyping(e: KeyboardEvent): boolean {
+  const t = e.target;
+  return t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
 }

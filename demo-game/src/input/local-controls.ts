@@ -25,7 +25,7 @@ export class LocalControls {
     /** Where the local player is drawn (screen units), for the mouse's aim. */
     private readonly playerScreenPosition: () => { x: number; y: number },
   ) {
-    this.keyboard = new KeyboardControls(scene);
+    this.keyboard = new KeyboardControls();
     this.mouse = new MouseControls(scene);
     this.touch = new TouchControls(scene);
   }
@@ -45,6 +45,7 @@ export class LocalControls {
   }
 
   destroy(): void {
+    this.keyboard.destroy();
     this.touch.destroy();
   }
 }

@@ -24,10 +24,19 @@ export class NetOverlay {
       .setOrigin(1, 0)
       .setDepth(900)
       .setVisible(false);
-    scene.input.keyboard?.on('keydown-F3', (e: KeyboardEvent) => {
-      e.preventDefault();
-      this.toggle();
-    });
+    // A window listener, not Phaser's `keydown-F3`: Phaser dropped an F3 pressed in the same
+    // frame as a movement key (seen in Chromium), and a debug toggle must never miss.
+    window.addEventListener('keydown', this.onKey);
+  }
+
+  private readonly onKey = (e: KeyboardEvent): void => {
+    if (e.code !== 'F3' || e.repeat) return;
+    e.preventDefault(); // F3 is "find next" in some browsers
+    this.toggle();
+  };
+
+  destroy(): void {
+    window.removeEventListener('keydown', this.onKey);
   }
 
   toggle(): void {

@@ -53,7 +53,7 @@ export class MatchScene extends Phaser.Scene {
     this.banner = new NoticeBanner(this);
     this.overlay = new NetOverlay(this, this.runner);
     this.controls = new LocalControls(this, () => this.view.localScreenPosition());
-    this.input.keyboard?.on('keydown-ESC', () => this.leave());
+    window.addEventListener('keydown', this.onKey);
     // The game canvas must have the keyboard, not a menu element left focused.
     (document.activeElement as HTMLElement | null)?.blur?.();
     this.timer = setInterval(() => this.step(), BACKGROUND_TICK_MS);
@@ -79,6 +79,11 @@ export class MatchScene extends Phaser.Scene {
       if (now - this.finishedAtMs >= RESULTS_DELAY_MS) this.showResults();
     }
   }
+
+  /** Esc leaves. A window listener, like the overlay's F3: Phaser may drop a key pressed together with another. */
+  private readonly onKey = (e: KeyboardEvent): void => {
+    if (e.code === 'Escape' && !e.repeat) this.leave();
+  };
 
   private step(): void {
     if (this.leaving) return;
@@ -123,10 +128,10 @@ export class MatchScene extends Phaser.Scene {
   private teardown(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    window.removeEventListener('keydown', this.onKey);
+    this.overlay.destroy();
     this.runner.dispose();
     this.controls.destroy();
-    this.input.keyboard?.removeAllListeners();
-    this.input.keyboard?.clearCaptures();
     this.input.removeAllListeners();
   }
 }
