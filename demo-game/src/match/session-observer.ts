@@ -45,7 +45,10 @@ export class SessionObserver<I, S> {
         case 'disconnected':
           this.waiting.delete(e.player);
           this.dropped.push(e.player);
-          this.notices.push({ kind: 'drop', text: `${this.name(e.player)} dropped out at frame ${e.frame}; the match goes on without them` });
+          this.notices.push({
+            kind: 'drop',
+            text: `${this.name(e.player)} dropped out at frame ${e.frame}; ${this.playersLeft() >= 2 ? 'the match goes on without them' : 'too few players are left, so the match ends'}`,
+          });
           break;
         case 'desync':
           this.desyncFrames.push(e.frame);
@@ -91,6 +94,13 @@ export class SessionObserver<I, S> {
       });
     }
     return lines;
+  }
+
+  /** Players still in the match, this one included. */
+  private playersLeft(): number {
+    let n = 1;
+    for (let p = 0; p < this.names.length; p++) if (p !== this.session.localPlayer && this.session.peerStats(p).connected) n++;
+    return n;
   }
 
   private name(player: number): string {

@@ -1,0 +1,315 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip, lookUpChromium } from './chromium-lookup.ts';
+import { startDemoServer } from './demo-server.ts';
+import type { DemoServer } from './demo-server.ts';
+import { ARROW_KEYS, playKeyPattern, WASD_KEYS } from './key-pattern.ts';
+import { watchPage } from './page-problems.ts';
+import type { PageProblems } from './page-problems.ts';
+
+/**
+ * The demo game as players meet it: `npm start` builds and serves it, Debian's Chromium (headless)
+ * loads the built bundle, and the tests drive the visible UI (the DOM menus over the canvas, and
+ * the keyboard in a match), reading results from `window.backspin` (demo-game/src/app/debug-hooks.ts).
+ * Page scripts are passed as strings: functions would be rewritten by the test transform and fail
+ * in the page.
+ */
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const SHOTS = join(REPO, 'test-results', 'e2e');
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+/** The first `npm start` after a source change builds the demo with Vite (~20 s alone; more on a busy 2-core machine). */
+const START_TIMEOUT_MS = 90_000;
+/** Both players play this long (ms). */
+const PLAY_MS = 20_000;
+const NAME_A = 'Ada';
+const NAME_B = 'Brook';
+
+const lookup = lookUpChromium();
+if (lookup.kind === 'skip') announceSkip(lookup.message);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Reads a `window.backspin` figure (or any page expression). */
+function hook<T>(page: Page, expression: string): Promise<T> {
+  return page.evaluate(expression) as Promise<T>;
+}
+
+/** Waits until `expression` is true in the page. */
+async function until(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  await page.waitForFunction(expression, undefined, { timeout: timeoutMs, polling: 100 });
+}
+
+describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
+  let server: DemoServer | undefined;
+  let browser: Browser | undefined;
+  /** The two players' contexts and pages, shared by the two-player test and the drop test after it. */
+  let contextA: BrowserContext | undefined;
+  let contextB: BrowserContext | undefined;
+  let pageA: Page | undefined;
+  let pageB: Page | undefined;
+  let watchA: PageProblems | undefined;
+  let watchB: PageProblems | undefined;
+
+  const url = (path: string) => `http://127.0.0.1:${server!.port}${path}`;
+
+  /** The browser; without one on CI, every test fails with the reason (not only the file). */
+  const chromiumBrowser = (): Browser => {
+    if (lookup.kind !== 'run') throw new Error(lookup.message);
+    if (browser === undefined) throw new Error('Chromium did not start (see the error of beforeAll)');
+    return browser;
+  };
+
+  beforeAll(async () => {
+    if (lookup.kind !== 'run') return;
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startDemoServer(['--port', '0', '--bind', '127.0.0.1'], START_TIMEOUT_MS);
+    try {
+      browser = await chromium.launch({ executablePath: lookup.executablePath, headless: true, args: LAUNCH_ARGS });
+    } catch (error) {
+      server.kill();
+      throw error;
+    }
+  }, START_TIMEOUT_MS + 30_000);
+
+  afterAll(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      if (server !== undefined) {
+        // SIGINT: the host says goodbye to every player and exits 0; npm start passes the 0 on.
+        const ended = await server.interrupt(10_000);
+        expect(ended, server.output()).toEqual({ code: 0, signal: null });
+        expect(server.output()).toContain('SIGINT: telling every player the host is going...');
+        expect(server.output()).toContain('Host stopped.');
+      }
+    }
+  }, 30_000);
+
+  it('loads the built bundle without errors, serves the network profiles, and plays a bots match', async () => {
+    const context = await chromiumBrowser().newContext();
+    try {
+      const page = await context.newPage();
+      const watched = watchPage(page, 'page');
+      const profiles = page.waitForResponse((r) => new URL(r.url()).pathname === '/network-profiles.json', { timeout: 20_000 });
+      await page.goto(url('/'));
+      await page.waitForSelector('#play-bots', { timeout: 20_000 });
+      expect((await profiles).status()).toBe(200);
+      // The simulator's choices come from that file; its button is enabled once they are in.
+      await page.waitForSelector('#play-simulator:enabled', { timeout: 10_000 });
+      expect(await page.locator('#sim-profile option[value="awful"]').count()).toBe(1);
+      expect(await hook(page, 'window.backspin.scene')).toBe('title');
+
+      await page.click('#play-bots');
+      await until(page, 'window.backspin.scene === "match"', 10_000);
+      expect(await hook(page, 'window.backspin.mode')).toBe('bots');
+      const startFrame = await hook<number>(page, 'window.backspin.frame');
+      await sleep(3_000);
+      const frames = (await hook<number>(page, 'window.backspin.frame')) - startFrame;
+      // 180 at full speed; a shared 2-core machine may run slow, but a match that does not move fails.
+      expect(frames).toBeGreaterThan(60);
+      expect(watched.problems, watched.console.join('\n')).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 45_000);
+
+  it('two players create and join a room through the menus, play 20 s with the keyboard, and agree on every checksum', async () => {
+    contextA = await chromiumBrowser().newContext();
+    contextB = await chromiumBrowser().newContext();
+    pageA = await contextA.newPage();
+    pageB = await contextB.newPage();
+    watchA = watchPage(pageA, 'A');
+    watchB = watchPage(pageB, 'B');
+    const a = pageA;
+    const b = pageB;
+
+    // A creates a room.
+    await a.goto(url('/'));
+    await a.fill('#player-name', NAME_A);
+    await a.click('#play-online');
+    expect(await hook(a, 'localStorage.getItem("backspin.name")')).toBe(NAME_A);
+    await a.click('#create-room', { timeout: 10_000 });
+    const code = (await a.locator('#room-code').textContent({ timeout: 15_000 })) ?? '';
+    expect(code).toMatch(/^[A-Z0-9]{6}$/);
+    expect(await a.locator('#join-link').textContent()).toContain(`/?room=${code}`);
+    expect(await hook(a, 'window.backspin.roomCode')).toBe(code);
+
+    // B joins it by typing the code.
+    await b.goto(url('/'));
+    await b.fill('#player-name', NAME_B);
+    await b.click('#play-online');
+    // Each context keeps its own storage: B's name did not overwrite A's.
+    expect(await hook(b, 'localStorage.getItem("backspin.name")')).toBe(NAME_B);
+    expect(await hook(a, 'localStorage.getItem("backspin.name")')).toBe(NAME_A);
+    await b.fill('#join-code', code, { timeout: 10_000 });
+    await b.click('#join-room');
+    await b.locator('#room-code').waitFor({ timeout: 15_000 });
+    expect(await b.locator('#room-code').textContent()).toBe(code);
+
+    for (const page of [a, b]) {
+      await until(page, 'document.querySelectorAll("#members li[data-slot]").length === 2', 10_000);
+      const rows = await page.locator('#members li').allTextContents();
+      expect(rows.some((r) => r.includes(NAME_A))).toBe(true);
+      expect(rows.some((r) => r.includes(NAME_B))).toBe(true);
+    }
+    // The start button waits for everyone to be ready.
+    expect(await a.locator('#start-match').isDisabled()).toBe(true);
+    await a.click('#ready');
+    await b.click('#ready');
+    for (const page of [a, b]) await until(page, 'document.querySelectorAll(\'#members li[data-ready="true"]\').length === 2', 10_000);
+    await a.click('#start-match', { timeout: 10_000 });
+    await Promise.all([a, b].map((page) => until(page, 'window.backspin.scene === "match"', 15_000)));
+    for (const page of [a, b]) expect(await hook(page, 'window.backspin.mode')).toBe('online');
+
+    // Both play; page A is photographed halfway, while the match is on.
+    const startFrames = await Promise.all([a, b].map((page) => hook<number>(page, 'window.backspin.frame')));
+    const shot = join(SHOTS, 'match-two-players.png');
+    const [pressesA, pressesB] = await Promise.all([
+      playKeyPattern(a, WASD_KEYS, 0x5eed_a, PLAY_MS),
+      playKeyPattern(b, ARROW_KEYS, 0x5eed_b, PLAY_MS),
+      (async () => {
+        await sleep(PLAY_MS / 2);
+        expect(await hook(a, 'window.backspin.scene')).toBe('match');
+        await a.screenshot({ path: shot });
+        expect(await hook(a, 'window.backspin.scene')).toBe('match');
+      })(),
+    ]);
+    expect(pressesA).toBeGreaterThan(20);
+    expect(pressesB).toBeGreaterThan(20);
+
+    const after = await Promise.all([a, b].map((page) => hook<{ scene: string; frame: number; checksums: Record<string, number>; desyncs: number[] }>(page, '({ scene: window.backspin.scene, frame: window.backspin.frame, checksums: { ...window.backspin.checksums }, desyncs: [...window.backspin.desyncs] })')));
+    const [hooksA, hooksB] = after as [(typeof after)[number], (typeof after)[number]];
+    for (const [i, h] of after.entries()) {
+      expect(h.scene).toBe('match');
+      expect(h.desyncs).toEqual([]);
+      // 1200 frames at full speed; wide slack for a busy machine.
+      expect(h.frame - startFrames[i]!).toBeGreaterThan(600);
+    }
+    const shared = Object.keys(hooksA.checksums).filter((frame) => frame in hooksB.checksums);
+    expect(shared.length, `checksum frames: A ${Object.keys(hooksA.checksums).join(',')}; B ${Object.keys(hooksB.checksums).join(',')}`).toBeGreaterThanOrEqual(15);
+    const differing = shared.filter((frame) => hooksA.checksums[frame] !== hooksB.checksums[frame]);
+    expect(differing, 'frames where the two pages computed different states').toEqual([]);
+    expect(watchA.problems, watchA.console.join('\n')).toEqual([]);
+    expect(watchB.problems, watchB.console.join('\n')).toEqual([]);
+  }, 75_000);
+
+  it('a closed page is seen as a drop by the other, whose match then ends cleanly', async () => {
+    chromiumBrowser();
+    const a = pageA;
+    if (a === undefined || contextB === undefined || watchA === undefined) throw new Error('needs the two-player match of the test before');
+    expect(await hook(a, 'window.backspin.scene')).toBe('match');
+    const closedAt = performance.now();
+    await contextB.close();
+    contextB = undefined;
+
+    await until(a, `window.backspin.drops.includes(${JSON.stringify(NAME_B)})`, 15_000);
+    const droppedAfterMs = performance.now() - closedAt;
+    const notices = await hook<string[]>(a, '[...window.backspin.notices]');
+    expect(notices.some((n) => n.includes(NAME_B)), notices.join('\n')).toBe(true);
+
+    // One player left: the sim ends the match and A moves on to the results, or at least A's
+    // game keeps running on its own.
+    const frameAtDrop = await hook<number>(a, 'window.backspin.frame');
+    const outcome = await until(a, 'window.backspin.scene === "results"', 10_000).then(
+      () => 'results' as const,
+      () => 'still in the match' as const,
+    );
+    if (outcome === 'results') {
+      await a.locator('#results-title').waitFor({ timeout: 5_000 });
+      expect(await a.locator('#back-to-lobby').count()).toBe(1);
+      const rows = await a.locator('#results-panel tr[data-player]').allTextContents();
+      expect(rows.find((r) => r.startsWith(NAME_B)), rows.join(' | ')).toMatch(/left$/);
+      expect(await hook(a, 'window.backspin.finished')).toBe(true);
+    } else {
+      expect(await hook(a, 'window.backspin.scene')).toBe('match');
+      expect((await hook<number>(a, 'window.backspin.frame')) - frameAtDrop).toBeGreaterThan(100);
+    }
+    console.info(`B's close was seen as a drop after ${droppedAfterMs.toFixed(0)} ms; then A: ${outcome}. Notices: ${JSON.stringify(notices)}`);
+    expect(await hook(a, 'window.backspin.desyncs')).toEqual([]);
+    expect(watchA.problems, watchA.console.join('\n')).toEqual([]);
+    await contextA?.close();
+    contextA = undefined;
+  }, 45_000);
+
+  it('plays over the simulated "awful" network with 4 players in rollback mode, and F3 toggles the network overlay', async () => {
+    // The canvas renderer, so that the overlay can be read back from the canvas's 2D context.
+    const context = await chromiumBrowser().newContext();
+    try {
+      const page = await context.newPage();
+      const watched = watchPage(page, 'sim');
+      await page.goto(url('/?renderer=canvas'));
+      await page.waitForSelector('#play-simulator:enabled', { timeout: 20_000 });
+      await page.selectOption('#sim-profile', 'awful');
+      await page.selectOption('#sim-players', '4');
+      await page.selectOption('#sim-mode', '8');
+      await page.click('#play-simulator');
+      await until(page, 'window.backspin.scene === "match"', 10_000);
+      expect(await hook(page, 'window.backspin.mode')).toBe('simulator');
+
+      // The sessions first synchronize over the lossy network (a few seconds at 20 % loss and 250 ms).
+      await until(page, 'window.backspin.frame > 0', 20_000);
+      const startFrame = await hook<number>(page, 'window.backspin.frame');
+      await playKeyPattern(page, WASD_KEYS, 0x5eed_c, 6_000);
+      const frames = (await hook<number>(page, 'window.backspin.frame')) - startFrame;
+      // 360 at full speed; rollback over this network stalls at times, and the machine is shared.
+      expect(frames).toBeGreaterThan(120);
+      expect(await hook(page, 'window.backspin.desyncs')).toEqual([]);
+      expect(Object.keys(await hook<Record<string, number>>(page, 'window.backspin.checksums')).length).toBeGreaterThan(0);
+
+      // The overlay is drawn top right, outside the arena and the notice banners: light text on
+      // a dark box. It is read back as the count of light pixels there (about 1100 shown, 0 hidden).
+      const overlayShown = async () => {
+        const light = await hook<number>(
+          page,
+          `(() => {
+            const canvas = document.querySelector('#game canvas');
+            const ctx = canvas && canvas.getContext('2d');
+            if (!ctx || canvas.width !== 1280) return -1;
+            const d = ctx.getImageData(1040, 20, 220, 100).data;
+            let n = 0;
+            for (let i = 0; i < d.length; i += 4) if (d[i] > 150 && d[i + 1] > 150 && d[i + 2] > 180) n++;
+            return n;
+          })()`,
+        );
+        expect(light, 'the canvas renderer at 1280×800').toBeGreaterThanOrEqual(0);
+        return light > 300;
+      };
+      /** Waits for the keys to be handled and the overlay (refreshed every 250 ms) drawn. */
+      const settle = () => sleep(500);
+      await settle();
+      expect(await overlayShown()).toBe(false);
+
+      // F3 on its own, in a frame with no other key event.
+      await page.keyboard.press('F3');
+      await settle();
+      expect(await overlayShown(), 'F3 pressed alone shows the overlay').toBe(true);
+      await page.screenshot({ path: join(SHOTS, 'simulator-overlay.png') });
+      await page.keyboard.press('F3');
+      await settle();
+      expect(await overlayShown(), 'F3 pressed alone again hides it').toBe(false);
+
+      // F3 tapped just as the player starts moving: key events share a frame, as they do when
+      // someone plays and taps F3. Each press must toggle the overlay exactly once.
+      const toggles: boolean[] = [];
+      for (let i = 0; i < 4; i++) {
+        const before = await overlayShown();
+        await page.keyboard.down(i % 2 === 0 ? 'KeyD' : 'KeyA');
+        await page.keyboard.press('F3');
+        await settle();
+        toggles.push((await overlayShown()) !== before);
+        await page.keyboard.up(i % 2 === 0 ? 'KeyD' : 'KeyA');
+        await settle();
+      }
+      expect(toggles, 'whether each F3 tap made while a movement key went down toggled the overlay').toEqual([true, true, true, true]);
+      expect(await hook(page, 'window.backspin.scene')).toBe('match');
+      expect(watched.problems, watched.console.join('\n')).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 45_000);
+});

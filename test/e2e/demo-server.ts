@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+/** The script `npm start` runs (package.json), with `node --import tsx`. */
+const START_SCRIPT = 'demo-game/scripts/start.ts';
+
+/** `npm start` running the demo: the port it printed, its output, and how to stop it. */
+export interface DemoServer {
+  readonly port: number;
+  /** Everything printed so far, stdout then stderr. */
+  output(): string;
+  /**
+   * SIGINT to the host process, the one running the start script. Resolves with how `npm start`
+   * ended (the host's exit code, passed up by npm); rejects, after killing the group, if it is
+   * still running after `timeoutMs`.
+   *
+   * To the host only, not to npm: npm's shell (dash) does not pass a signal on. Not to the whole
+   * group as Ctrl+C in a terminal does either: npm itself then exits by the signal, whatever the
+   * host does. (`npm start` runs the host as `node --import tsx`, one process: the `tsx` command
+   * relays signals to a child and kills it 30 ms later, which cut the host's goodbye short.)
+   */
+  interrupt(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL to the whole group unless it has ended: for failed tests, so that nothing is left running. */
+  kill(): void;
+}
+
+/**
+ * Runs `npm start -- …hostArgs` in a process group of its own (npm, its shell, the host) and
+ * resolves once the host prints its port. The first run after a source change builds the demo,
+ * hence the long `timeoutMs`. On any failure the group is killed before the promise rejects.
+ */
+export function startDemoServer(hostArgs: readonly string[], timeoutMs: number): Promise<DemoServer> {
+  const child = spawn('npm', ['start', '--', ...hostArgs], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+  const output = () => `${out}${err === '' ? '' : `\n[stderr]\n${err}`}`;
+  // A safety net for a worker that exits without running afterAll; dropped once the group is stopped.
+  const onExit = () => killGroup(child);
+  process.once('exit', onExit);
+  const kill = () => {
+    process.off('exit', onExit);
+    killGroup(child);
+  };
+
+  const interrupt = async (ms: number) => {
+    if (!ended(child)) {
+      const host = hostProcess(child.pid!);
+      if (host === undefined) {
+        kill();
+        throw new Error(`no process running ${START_SCRIPT} in npm's process group; killed the group\n${output()}`);
+      }
+      process.kill(host, 'SIGINT');
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        kill();
+        reject(new Error(`npm start was still running ${ms} ms after SIGINT; killed it\n${output()}`));
+      }, ms);
+    });
+    try {
+      const result = await Promise.race([closed, late]);
+      process.off('exit', onExit);
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return new Promise<DemoServer>((resolve, reject) => {
+    const fail = (why: string) => {
+      cleanup();
+      kill();
+      reject(new Error(`npm start: ${why}\n${output()}`));
+    };
+    const check = () => {
+      const match = /Backspin host listening on port (\d+) /.exec(out);
+      if (match === null) return;
+      cleanup();
+      resolve({ port: Number(match[1]), output, interrupt, kill });
+    };
+    const timer = setTimeout(() => fail(`no "listening on port" after ${timeoutMs} ms`), timeoutMs);
+    const onClose = () => fail('ended before listening');
+    const onError = (error: Error) => fail(`could not be started: ${error.message}`);
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout!.off('data', check);
+      child.off('close', onClose);
+      child.off('error', onError);
+    };
+    child.stdout!.on('data', check);
+    child.once('close', onClose);
+    child.once('error', onError);
+  });
+}
+
+function ended(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/**
+ * The process of group `groupId` that runs the start script and has no child running it too:
+ * the host (were it run by the `tsx` command, the child node process). Read from /proc (Linux), so that no
+ * `ps` is needed.
+ */
+function hostProcess(groupId: number): number | undefined {
+  const members: { pid: number; ppid: number }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After "pid (comm) ": state, ppid, pgrp, … (comm may hold spaces and parentheses).
+      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) !== groupId) continue;
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(START_SCRIPT)) continue;
+      members.push({ pid: Number(entry), ppid: Number(ppid) });
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return members.find((m) => !members.some((other) => other.ppid === m.pid))?.pid;
+}
+
+/** Kills the group led by `child` (npm, its shell, the host), which this module started. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the whole group has already ended
+  }
+}
