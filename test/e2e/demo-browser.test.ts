@@ -118,6 +118,80 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
     }
   }, 45_000);
 
+  it('keyboard, touch and gamepad each move the local player, and the menus take typing again after the match', async () => {
+    // A fake gamepad in the standard mapping: the page reads `navigator.getGamepads()` each frame.
+    const context = await chromiumBrowser().newContext({ hasTouch: true, viewport: { width: 1280, height: 800 } });
+    try {
+      await context.addInitScript(`
+        window.__pad = { axes: [0, 0, 0, 0] };
+        const buttons = Array.from({ length: 17 }, () => ({ pressed: false, value: 0 }));
+        navigator.getGamepads = () => [{ id: 'test pad', index: 0, connected: true, mapping: 'standard', axes: window.__pad.axes, buttons, timestamp: 0 }];
+      `);
+      const page = await context.newPage();
+      const watched = watchPage(page, 'controls');
+      await page.goto(url('/'));
+      await page.selectOption('#bot-count', '1', { timeout: 20_000 });
+      await page.click('#play-bots');
+      await until(page, 'window.backspin.scene === "match"', 10_000);
+      // The countdown (2 s) holds everyone still; then the local player is in play.
+      await sleep(2_500);
+      await until(page, 'window.backspin.local.alive', 10_000);
+      const position = () => hook<{ x: number; y: number; alive: boolean }>(page, 'window.backspin.local');
+
+      /**
+       * Moves with `act` for 400 ms and returns the displacement along (dx, dy). The bot may shoot
+       * the player meanwhile (knockback), so a move gets three tries to show.
+       */
+      const moved = async (act: () => Promise<unknown>, stop: () => Promise<unknown>, dx: number, dy: number): Promise<number> => {
+        let best = -Infinity;
+        for (let attempt = 0; attempt < 3 && best <= 25; attempt++) {
+          await until(page, 'window.backspin.local.alive', 10_000);
+          const before = await position();
+          await act();
+          await sleep(400);
+          const after = await position();
+          await stop();
+          await sleep(300);
+          if (after.alive) best = Math.max(best, (after.x - before.x) * dx + (after.y - before.y) * dy);
+        }
+        return best;
+      };
+
+      // Keyboard: A runs left.
+      expect(await moved(() => page.keyboard.down('KeyA'), () => page.keyboard.up('KeyA'), -1, 0)).toBeGreaterThan(25);
+
+      // Touch: a thumb on the left half, dragged 80 px right, is the movement stick.
+      const cdp = await context.newCDPSession(page);
+      const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y: 560, id: 1 }] });
+      expect(
+        await moved(
+          async () => {
+            await touch('touchStart', 300);
+            await touch('touchMove', 340);
+            await touch('touchMove', 380);
+          },
+          () => touch('touchEnd', 380),
+          1,
+          0,
+        ),
+      ).toBeGreaterThan(25);
+
+      // Gamepad: the left stick pushed up.
+      expect(await moved(() => page.evaluate('window.__pad.axes[1] = -1'), () => page.evaluate('window.__pad.axes[1] = 0'), 0, -1)).toBeGreaterThan(25);
+
+      // Esc leaves; the name field takes every key again (match keys must not stay captured).
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('#player-name', { timeout: 10_000 });
+      await page.fill('#player-name', '');
+      await page.click('#player-name');
+      await page.keyboard.type('Wasd Jk');
+      expect(await page.inputValue('#player-name')).toBe('Wasd Jk');
+      expect(watched.problems, watched.console.join('\n')).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('two players create and join a room through the menus, play 20 s with the keyboard, and agree on every checksum', async () => {
     contextA = await chromiumBrowser().newContext();
     contextB = await chromiumBrowser().newContext();

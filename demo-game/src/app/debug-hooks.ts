@@ -25,6 +25,8 @@ export interface DebugHooks {
   fps: number;
   /** True once the current match is over. */
   finished: boolean;
+  /** The local player in arena units (x right, y down) and whether it is in play, during a match. */
+  local: { x: number; y: number; alive: boolean };
   /** Whether the F3 network overlay is shown. */
   overlay: boolean;
   /** Phaser's renderer: 'webgl' or 'canvas' (see render/pick-renderer.ts). */
@@ -54,6 +56,7 @@ export const debugHooks: DebugHooks = {
   finished: false,
   renderer: '',
   overlay: false,
+  local: { x: 0, y: 0, alive: false },
 };
 // Guarded so that the match runners can also run in Node (test/demo).
 if (typeof window !== 'undefined') window.backspin = debugHooks;

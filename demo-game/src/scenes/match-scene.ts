@@ -69,6 +69,9 @@ export class MatchScene extends Phaser.Scene {
     this.overlay.update(now, this.game.loop.actualFps);
     this.banner.update(now);
     debugHooks.fps = this.game.loop.actualFps;
+    const g = this.runner.game;
+    const me = this.runner.localPlayer;
+    debugHooks.local = { x: g.playerX(me), y: g.playerY(me), alive: g.isAlive(me) };
     if (this.runner instanceof OnlineRunner && this.runner.disconnected) {
       // The host is gone for good: nobody relays our packets any more. Show where things stood.
       this.finishedAtMs ??= now;
