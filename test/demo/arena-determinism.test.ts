@@ -101,7 +101,7 @@ describe('ArenaGame determinism', () => {
     let falls = 0;
     for (let p = 0; p < 3; p++) falls += game.state.falls[p]!;
     expect(falls).toBeGreaterThan(0);
-    expect(game.checksum()).toBe(2590245315);
+    expect(game.checksum()).toBe(2010101169);
   });
 
   it('a rollback over a full arena (8 players firing, whole bullet pool live) re-simulates to the same states', () => {

@@ -144,7 +144,7 @@ describe('arena mechanics', () => {
     expect(game.playerRoundPoints(0)).toBe(0);
   });
 
-  it('a round ends on time, the top scorer wins it, a tie is a draw, and 3 rounds win the match', () => {
+  it('a round ends on time, the top scorer wins it, a shared lead goes to sudden death, and 3 rounds win the match', () => {
     const game = playingGame(3);
     game.state.roundPoints[1] = 2;
     game.state.phaseTimer = 1;
@@ -157,16 +157,40 @@ describe('arena mechanics', () => {
     expect(game.round).toBe(2);
     expect(game.playerRoundPoints(1)).toBe(0);
 
+    // A shared lead when the clock runs out: sudden death, play goes on, and the first to lead
+    // alone wins the round.
     skipCountdown(game);
     game.state.roundPoints[0] = 1;
     game.state.roundPoints[2] = 1;
     game.state.phaseTimer = 1;
     stepWith(game, [N, N, N]);
+    expect(game.phase).toBe(ArenaPhase.SuddenDeath);
+    expect(game.phaseFramesLeft).toBe(C.SUDDEN_DEATH_FRAMES);
+    stepMany(game, 30, [N, N, N]);
+    expect(game.phase).toBe(ArenaPhase.SuddenDeath);
+    game.state.roundPoints[2] = 2; // player 2 scores
+    stepWith(game, [N, N, N]);
+    expect(game.phase).toBe(ArenaPhase.RoundOver);
+    expect(game.roundWinner).toBe(2);
+    expect([0, 1, 2].map((p) => game.playerScore(p))).toEqual([0, 1, 1]);
+
+    // Nobody breaks the tie within SUDDEN_DEATH_FRAMES: a draw.
+    stepMany(game, C.ROUND_OVER_FRAMES, [N, N, N]);
+    skipCountdown(game);
+    game.state.phaseTimer = 1;
+    stepWith(game, [N, N, N]);
+    expect(game.phase).toBe(ArenaPhase.SuddenDeath);
+    [-100, 0, 100].forEach((x, p) => place(game, p, x, 0)); // apart and idle: no knock-out will happen
+    stepMany(game, C.SUDDEN_DEATH_FRAMES - 1, [N, N, N]);
+    expect(game.phase).toBe(ArenaPhase.SuddenDeath);
+    stepWith(game, [N, N, N]);
+    expect(game.phase).toBe(ArenaPhase.RoundOver);
     expect(game.roundWinner).toBe(-1);
-    expect([0, 1, 2].map((p) => game.playerScore(p))).toEqual([0, 1, 0]);
+    expect([0, 1, 2].map((p) => game.playerScore(p))).toEqual([0, 1, 1]);
 
     stepMany(game, C.ROUND_OVER_FRAMES, [N, N, N]);
     skipCountdown(game);
+    expect(game.roundsToWin).toBe(C.ROUNDS_TO_WIN);
     game.state.score[2] = C.ROUNDS_TO_WIN - 1;
     game.state.roundPoints[2] = 1;
     game.state.phaseTimer = 1;
@@ -193,6 +217,7 @@ describe('arena mechanics', () => {
     // Bullets pass through where it stood, and it never respawns, even across a round change.
     for (let f = 0; f < 40; f++) stepWith(game, [arenaInput(ArenaButton.Fire, 0), N, N], gone);
     expect(game.playerDamage(2)).toBe(0);
+    game.state.roundPoints[0] = 1; // a clear winner: no sudden death
     game.state.phaseTimer = 1;
     stepMany(game, 1 + C.ROUND_OVER_FRAMES + C.COUNTDOWN_FRAMES + C.RESPAWN_FRAMES, [N, N, N]);
     expect(game.phase).toBe(ArenaPhase.Playing);

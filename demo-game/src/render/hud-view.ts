@@ -24,7 +24,7 @@ export class HudView {
   ) {
     this.header = scene.add.text(24, 20, '', { fontFamily: FONT, fontSize: '22px', fontStyle: 'bold', color: '#ffffff' });
     this.rows = names.map((_, p) => scene.add.text(24, 64 + p * 30, '', { fontFamily: FONT, fontSize: '17px', color: playerCss(p), stroke: '#000000', strokeThickness: 3 }));
-    scene.add.text(24, SCREEN_HEIGHT - 30, `First to ${ArenaConfig.ROUNDS_TO_WIN} rounds · F3 network · Esc leave`, { fontFamily: FONT, fontSize: '13px', color: '#8090b0' });
+    scene.add.text(24, SCREEN_HEIGHT - 30, `First to ${game.roundsToWin} rounds · F3 network · Esc leave`, { fontFamily: FONT, fontSize: '13px', color: '#8090b0' });
     this.centre = scene.add
       .text(SCREEN_WIDTH / 2, SCREEN_HEIGHT / 2 - 40, '', { fontFamily: FONT, fontSize: '56px', fontStyle: 'bold', color: '#ffffff', stroke: '#000000', strokeThickness: 8, align: 'center' })
       .setOrigin(0.5)
@@ -38,10 +38,11 @@ export class HudView {
   draw(status: string | undefined): void {
     const g = this.game;
     const seconds = Math.ceil(g.phaseFramesLeft / 60);
-    const clock = g.phase === ArenaPhase.Playing ? `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}` : '';
+    const clock =
+      g.phase === ArenaPhase.Playing ? `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}` : g.phase === ArenaPhase.SuddenDeath ? 'SUDDEN DEATH: first to lead wins' : '';
     this.header.setText(`Round ${g.round}   ${clock}`);
     for (let p = 0; p < this.rows.length; p++) {
-      const wins = '★'.repeat(g.playerScore(p)) + '☆'.repeat(Math.max(0, ArenaConfig.ROUNDS_TO_WIN - g.playerScore(p)));
+      const wins = '★'.repeat(g.playerScore(p)) + '☆'.repeat(Math.max(0, g.roundsToWin - g.playerScore(p)));
       const name = this.names[p]! + (p === this.localPlayer ? ' (you)' : '');
       const state = g.isRemoved(p) ? 'left' : g.isAlive(p) ? `${g.playerDamage(p)}%` : `back in ${Math.ceil(g.respawnFramesLeft(p) / 60)}`;
       this.rows[p]!.setText(`${wins}  ${name}  ·  ${g.playerRoundPoints(p)} KO  ·  ${state}`).setAlpha(g.isRemoved(p) ? 0.4 : 1);

@@ -76,10 +76,15 @@ export const ArenaConfig = {
 
   /** Frames of "3, 2, 1" before a round, players frozen. */
   COUNTDOWN_FRAMES: 120,
-  /** Length of a round: 45 s. */
-  ROUND_FRAMES: 45 * 60,
+  /** Length of a round: 40 s. */
+  ROUND_FRAMES: 40 * 60,
+  /** Longest sudden death after a round ends with the lead shared: 20 s, then a draw. */
+  SUDDEN_DEATH_FRAMES: 20 * 60,
   /** Frames the round result is shown before the next round. */
   ROUND_OVER_FRAMES: 180,
-  /** Rounds a player must win to win the match. */
+  /** Rounds a player must win to win the match, with up to `LARGE_MATCH_PLAYERS - 1` players. */
   ROUNDS_TO_WIN: 3,
+  /** Rounds to win with `LARGE_MATCH_PLAYERS` or more players, whose wins spread thinner. */
+  ROUNDS_TO_WIN_LARGE: 2,
+  LARGE_MATCH_PLAYERS: 5,
 } as const;

@@ -39,7 +39,9 @@ const BODY_DIAMETER_SQ = coarseSquare(BODY_DIAMETER);
  * them), hold fire to shoot along your aim; hits add damage % and knock back harder the more damage
  * you carry; leaving the circle is a knock-out (a point for whoever hit you last, minus one if
  * nobody did), followed by a respawn at a seeded point. A round lasts `ROUND_FRAMES`; the most
- * points wins it (a tie is a draw) and `ROUNDS_TO_WIN` rounds win the match. A Disconnected player
+ * points wins it. A shared lead goes to sudden death, where the first player to lead alone wins
+ * (after `SUDDEN_DEATH_FRAMES`, a draw). `ROUNDS_TO_WIN` rounds win the match
+ * (`ROUNDS_TO_WIN_LARGE` with `LARGE_MATCH_PLAYERS` or more). A Disconnected player
  * leaves play for good; if fewer than two remain, the match ends.
  *
  * Renderers read the getters below (they convert to JS numbers for drawing) or `state` directly;
@@ -83,8 +85,22 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
         break;
       case ArenaPhase.Playing:
         this.stepPlay(inputs);
-        if (s.phase === ArenaPhase.Playing && --s.phaseTimer <= 0) this.endRound();
+        if (s.phase === ArenaPhase.Playing && --s.phaseTimer <= 0) {
+          const leader = this.roundLeader();
+          if (leader >= 0) this.endRound(leader);
+          else {
+            s.phase = ArenaPhase.SuddenDeath;
+            s.phaseTimer = C.SUDDEN_DEATH_FRAMES;
+          }
+        }
         break;
+      case ArenaPhase.SuddenDeath: {
+        this.stepPlay(inputs);
+        const leader = this.roundLeader();
+        if (leader >= 0) this.endRound(leader);
+        else if (--s.phaseTimer <= 0) this.endRound(-1);
+        break;
+      }
       case ArenaPhase.RoundOver:
         if (--s.phaseTimer <= 0) {
           if (s.matchWinner >= 0) s.phase = ArenaPhase.MatchOver;
@@ -140,6 +156,10 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
   }
   get matchWinner(): number {
     return this.s.matchWinner;
+  }
+  /** Rounds a player must win to win this match (fewer in large matches). */
+  get roundsToWin(): number {
+    return this.s.players >= C.LARGE_MATCH_PLAYERS ? C.ROUNDS_TO_WIN_LARGE : C.ROUNDS_TO_WIN;
   }
   /** Arena radius in units. */
   get arenaRadius(): number {
@@ -415,8 +435,8 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
     }
   }
 
-  /** Scores the round: the unique top scorer among remaining players wins it; a tie is a draw. */
-  private endRound(): void {
+  /** The one remaining player with the most points this round, or -1 if the lead is shared. */
+  private roundLeader(): number {
     const s = this.s;
     let best = -1;
     let tied = false;
@@ -429,8 +449,14 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
         tied = true;
       }
     }
-    s.roundWinner = tied ? -1 : best;
-    if (!tied && best >= 0 && ++s.score[best]! >= C.ROUNDS_TO_WIN) s.matchWinner = best;
+    return tied ? -1 : best;
+  }
+
+  /** Ends the round: `winner` (-1 for a draw) scores it, and may win the match. */
+  private endRound(winner: number): void {
+    const s = this.s;
+    s.roundWinner = winner;
+    if (winner >= 0 && ++s.score[winner]! >= this.roundsToWin) s.matchWinner = winner;
     s.phase = ArenaPhase.RoundOver;
     s.phaseTimer = C.ROUND_OVER_FRAMES;
   }

@@ -11,6 +11,11 @@ export const ArenaPhase = {
   RoundOver: 2,
   /** The match is decided (`matchWinner`); nothing moves any more. */
   MatchOver: 3,
+  /**
+   * The clock ran out with the lead shared: play goes on until one player leads alone (that
+   * player wins the round), or `phaseTimer` runs out (a draw).
+   */
+  SuddenDeath: 4,
 } as const;
 export type ArenaPhase = (typeof ArenaPhase)[keyof typeof ArenaPhase];
 
