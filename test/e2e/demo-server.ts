@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { captureOutput } from '../helpers/child-output.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -34,14 +35,9 @@ export interface DemoServer {
  */
 export function startDemoServer(hostArgs: readonly string[], timeoutMs: number): Promise<DemoServer> {
   const child = spawn('npm', ['start', '--', ...hostArgs], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('close', (code, signal) => resolve({ code, signal }));
-  });
-  const output = () => `${out}${err === '' ? '' : `\n[stderr]\n${err}`}`;
+  const captured = captureOutput(child);
+  const closed = captured.closed;
+  const output = () => `${captured.stdout()}${captured.stderr() === '' ? '' : `\n[stderr]\n${captured.stderr()}`}`;
   // A safety net for a worker that exits without running afterAll; dropped once the group is stopped.
   const onExit = () => killGroup(child);
   process.once('exit', onExit);
@@ -75,31 +71,13 @@ export function startDemoServer(hostArgs: readonly string[], timeoutMs: number):
     }
   };
 
-  return new Promise<DemoServer>((resolve, reject) => {
-    const fail = (why: string) => {
-      cleanup();
+  return captured.waitForOutput(/Backspin host listening on port (\d+) /, timeoutMs, 'npm start').then(
+    (match) => ({ port: Number(match[1]), output, interrupt, kill }),
+    (error: unknown) => {
       kill();
-      reject(new Error(`npm start: ${why}\n${output()}`));
-    };
-    const check = () => {
-      const match = /Backspin host listening on port (\d+) /.exec(out);
-      if (match === null) return;
-      cleanup();
-      resolve({ port: Number(match[1]), output, interrupt, kill });
-    };
-    const timer = setTimeout(() => fail(`no "listening on port" after ${timeoutMs} ms`), timeoutMs);
-    const onClose = () => fail('ended before listening');
-    const onError = (error: Error) => fail(`could not be started: ${error.message}`);
-    const cleanup = () => {
-      clearTimeout(timer);
-      child.stdout!.off('data', check);
-      child.off('close', onClose);
-      child.off('error', onError);
-    };
-    child.stdout!.on('data', check);
-    child.once('close', onClose);
-    child.once('error', onError);
-  });
+      throw error;
+    },
+  );
 }
 
 function ended(child: ChildProcess): boolean {

@@ -9,6 +9,7 @@ import { lanAddresses } from '../../sdk/src/host/lan-addresses.ts';
 import { installNodeWebRTC } from '../../sdk/src/node/node-webrtc.ts';
 import { connectToRoom } from '../../sdk/src/transport/geckos-room-connection.ts';
 import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
+import { captureOutput } from '../helpers/child-output.ts';
 
 /**
  * The command-line host as a user runs it: a real child process (`node --import tsx
@@ -45,44 +46,13 @@ function runHost(args: readonly string[], via: 'cli' | 'bin' = 'cli'): HostProce
   const argv = via === 'cli' ? ['--import', 'tsx', CLI, ...args] : [BIN, ...args];
   const child = spawn(process.execPath, argv, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('close', (code, signal) => resolve({ code, signal }));
-  });
+  const output = captureOutput(child);
   return {
     child,
-    stdout: () => out,
-    stderr: () => err,
-    waitForOutput: (pattern, timeoutMs) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const match = pattern.exec(out);
-          if (match === null) return;
-          cleanup();
-          resolve(match);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`no ${pattern} in the host's output after ${timeoutMs} ms:\n${out}\n${err}`));
-        }, timeoutMs);
-        const onClose = () => {
-          check();
-          cleanup();
-          reject(new Error(`the host ended before printing ${pattern}:\n${out}\n${err}`));
-        };
-        const cleanup = () => {
-          clearTimeout(timer);
-          child.stdout!.off('data', check);
-          child.off('close', onClose);
-        };
-        child.stdout!.on('data', check);
-        child.once('close', onClose);
-        check();
-      }),
-    ended: (timeoutMs) => withTimeout(closed, timeoutMs, 'the host to exit'),
+    stdout: output.stdout,
+    stderr: output.stderr,
+    waitForOutput: (pattern, timeoutMs) => output.waitForOutput(pattern, timeoutMs, 'the host'),
+    ended: (timeoutMs) => withTimeout(output.closed, timeoutMs, 'the host to exit'),
   };
 }
 
