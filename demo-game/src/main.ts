@@ -16,7 +16,7 @@ const game = new Phaser.Game({
   type: pickRenderer(),
   parent: 'game',
   backgroundColor: '#0b1020',
-  scale: { mode: Phaser.Scale.FIT, autoCenter: Phaser.Scale.CENTER_BOTH, width: SCREEN_WIDTH, height: SCREEN_HEIGHT },
+  scale: { mode: Phaser.Scale.EXPAND, autoCenter: Phaser.Scale.CENTER_BOTH, width: SCREEN_WIDTH, height: SCREEN_HEIGHT },
   // Keep running when the window loses focus: peers are waiting for our inputs.
   disableContextMenu: true,
   // Keys are read from the window directly (input/keyboard-controls.ts); Phaser's keyboard is not used.

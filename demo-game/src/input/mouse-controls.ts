@@ -22,15 +22,17 @@ export class MouseControls {
     });
   }
 
-  /** Adds the mouse's buttons and aim (relative to the player at `fromX`, `fromY`, screen units). */
+  /** Adds the mouse's buttons and aim (relative to the player at `fromX`, `fromY`, world units). */
   sample(out: ControlSample, fromX: number, fromY: number): void {
     const p = this.scene.input.mousePointer;
     if (p === undefined || p.wasTouch) return;
     if (p.leftButtonDown()) out.buttons |= ArenaButton.Fire;
     if (p.rightButtonDown()) out.buttons |= ArenaButton.Dash;
     if (!out.aiming && this.scene.time.now - this.lastUsedMs < AIM_HOLD_MS) {
-      out.aimX = p.x - fromX;
-      out.aimY = p.y - fromY;
+      // World coordinates: the camera may be scrolled to keep the arena centred.
+      const world = this.scene.cameras.main.getWorldPoint(p.x, p.y);
+      out.aimX = world.x - fromX;
+      out.aimY = world.y - fromY;
       out.aiming = out.aimX !== 0 || out.aimY !== 0;
     }
   }

@@ -2,7 +2,6 @@ import type Phaser from 'phaser';
 import { ArenaConfig, ArenaPhase } from '../sim/index.ts';
 import type { ArenaGame } from '../sim/index.ts';
 import { playerCss } from './player-colors.ts';
-import { SCREEN_HEIGHT, SCREEN_WIDTH } from './screen-layout.ts';
 
 const FONT = 'system-ui, sans-serif';
 
@@ -15,28 +14,38 @@ export class HudView {
   private readonly rows: Phaser.GameObjects.Text[];
   private readonly centre: Phaser.GameObjects.Text;
   private readonly status: Phaser.GameObjects.Text;
+  private readonly footer: Phaser.GameObjects.Text;
 
   constructor(
-    scene: Phaser.Scene,
+    private readonly scene: Phaser.Scene,
     private readonly game: ArenaGame,
     private readonly names: readonly string[],
     private readonly localPlayer: number,
   ) {
-    this.header = scene.add.text(24, 20, '', { fontFamily: FONT, fontSize: '22px', fontStyle: 'bold', color: '#ffffff' });
-    this.rows = names.map((_, p) => scene.add.text(24, 64 + p * 30, '', { fontFamily: FONT, fontSize: '17px', color: playerCss(p), stroke: '#000000', strokeThickness: 3 }));
-    scene.add.text(24, SCREEN_HEIGHT - 30, `First to ${game.roundsToWin} rounds · F3 network · Esc leave`, { fontFamily: FONT, fontSize: '13px', color: '#8090b0' });
+    // Pinned to the screen (scroll factor 0); `draw` places them from the screen's current size.
+    this.header = scene.add.text(24, 20, '', { fontFamily: FONT, fontSize: '22px', fontStyle: 'bold', color: '#ffffff' }).setScrollFactor(0);
+    this.rows = names.map((_, p) =>
+      scene.add.text(24, 64 + p * 30, '', { fontFamily: FONT, fontSize: '17px', color: playerCss(p), stroke: '#000000', strokeThickness: 3 }).setScrollFactor(0),
+    );
+    this.footer = scene.add.text(24, 0, `First to ${game.roundsToWin} rounds · F3 network · Esc leave`, { fontFamily: FONT, fontSize: '13px', color: '#8090b0' }).setScrollFactor(0);
     this.centre = scene.add
-      .text(SCREEN_WIDTH / 2, SCREEN_HEIGHT / 2 - 40, '', { fontFamily: FONT, fontSize: '56px', fontStyle: 'bold', color: '#ffffff', stroke: '#000000', strokeThickness: 8, align: 'center' })
+      .text(0, 0, '', { fontFamily: FONT, fontSize: '56px', fontStyle: 'bold', color: '#ffffff', stroke: '#000000', strokeThickness: 8, align: 'center' })
       .setOrigin(0.5)
+      .setScrollFactor(0)
       .setDepth(500);
     this.status = scene.add
-      .text(SCREEN_WIDTH / 2, SCREEN_HEIGHT - 40, '', { fontFamily: FONT, fontSize: '20px', color: '#ffe082', stroke: '#000000', strokeThickness: 4 })
+      .text(0, 0, '', { fontFamily: FONT, fontSize: '20px', color: '#ffe082', stroke: '#000000', strokeThickness: 4 })
       .setOrigin(0.5)
+      .setScrollFactor(0)
       .setDepth(500);
   }
 
   draw(status: string | undefined): void {
     const g = this.game;
+    const { width, height } = this.scene.scale;
+    this.footer.setY(height - 30);
+    this.centre.setPosition(width / 2, height / 2 - 40);
+    this.status.setPosition(width / 2, height - 40);
     const seconds = Math.ceil(g.phaseFramesLeft / 60);
     const clock =
       g.phase === ArenaPhase.Playing ? `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}` : g.phase === ArenaPhase.SuddenDeath ? 'SUDDEN DEATH: first to lead wins' : '';

@@ -1,7 +1,6 @@
 import type Phaser from 'phaser';
 import { debugHooks } from '../app/debug-hooks.ts';
 import type { MatchRunner } from '../match/match-runner.ts';
-import { SCREEN_WIDTH } from './screen-layout.ts';
 
 /** How often the overlay's text is rebuilt (ms): figures that change every frame are unreadable. */
 const REFRESH_MS = 250;
@@ -16,12 +15,13 @@ export class NetOverlay {
   private lastMs = -Infinity;
 
   constructor(
-    scene: Phaser.Scene,
+    private readonly scene: Phaser.Scene,
     private readonly runner: MatchRunner,
   ) {
     this.text = scene.add
-      .text(SCREEN_WIDTH - 16, 16, '', { fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: '13px', color: '#d0e0ff', backgroundColor: '#000000b0', padding: { x: 10, y: 8 } })
+      .text(scene.scale.width - 16, 16, '', { fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: '13px', color: '#d0e0ff', backgroundColor: '#000000b0', padding: { x: 10, y: 8 } })
       .setOrigin(1, 0)
+      .setScrollFactor(0)
       .setDepth(900)
       .setVisible(false);
     // A window listener, not Phaser's `keydown-F3`: Phaser dropped an F3 pressed in the same
@@ -53,6 +53,7 @@ export class NetOverlay {
   update(nowMs: number, renderFps: number): void {
     if (!this.visible || nowMs - this.lastMs < REFRESH_MS) return;
     this.lastMs = nowMs;
+    this.text.setX(this.scene.scale.width - 16);
     const s = this.runner.summary();
     const mode = s.maxPrediction === 0 && this.runner.mode !== 'bots' ? 'lockstep' : `rollback ≤${s.maxPrediction}`;
     const lines = [

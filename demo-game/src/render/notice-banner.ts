@@ -1,6 +1,5 @@
 import type Phaser from 'phaser';
 import type { RunnerNotice } from '../match/match-runner.ts';
-import { SCREEN_WIDTH } from './screen-layout.ts';
 
 /** How long a notice stays (ms): drops and information fade, a desync stays for good. */
 const SHOW_MS: Record<RunnerNotice['kind'], number> = { info: 3500, drop: 8000, error: 12000, desync: Infinity };
@@ -16,7 +15,7 @@ export class NoticeBanner {
 
   push(notice: RunnerNotice, nowMs: number): void {
     const text = this.scene.add
-      .text(SCREEN_WIDTH / 2, 0, notice.text, {
+      .text(this.scene.scale.width / 2, 0, notice.text, {
         fontFamily: 'system-ui, sans-serif',
         fontSize: notice.kind === 'desync' ? '18px' : '16px',
         fontStyle: notice.kind === 'info' ? 'normal' : 'bold',
@@ -27,6 +26,7 @@ export class NoticeBanner {
         align: 'center',
       })
       .setOrigin(0.5, 0)
+      .setScrollFactor(0)
       .setDepth(950);
     this.shown.push({ text, untilMs: nowMs + SHOW_MS[notice.kind] });
     while (this.shown.length > MAX_SHOWN) this.shown.shift()!.text.destroy();
@@ -48,7 +48,7 @@ export class NoticeBanner {
   private layout(): void {
     let y = 16;
     for (const s of this.shown) {
-      s.text.setY(y);
+      s.text.setPosition(this.scene.scale.width / 2, y);
       y += s.text.height + 6;
     }
   }

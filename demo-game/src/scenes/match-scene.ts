@@ -10,6 +10,7 @@ import { ArenaView } from '../render/arena-view.ts';
 import { HudView } from '../render/hud-view.ts';
 import { NetOverlay } from '../render/net-overlay.ts';
 import { NoticeBanner } from '../render/notice-banner.ts';
+import { keepArenaCentred } from '../render/screen-layout.ts';
 
 /**
  * The simulation is also driven from a timer at this period (ms), besides the render loop:
@@ -47,6 +48,7 @@ export class MatchScene extends Phaser.Scene {
     debugHooks.scene = SceneKey.Match;
     resetMatchHooks(this.request.mode);
     this.cameras.main.setBackgroundColor('#0b1020');
+    keepArenaCentred(this);
     this.runner = createRunner(this.request);
     this.view = new ArenaView(this, this.runner.game, this.runner.names, this.runner.localPlayer);
     this.hud = new HudView(this, this.runner.game, this.runner.names, this.runner.localPlayer);

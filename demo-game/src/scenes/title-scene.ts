@@ -10,6 +10,7 @@ import { loadBrowserNetworkProfiles } from '../app/network-profiles.ts';
 import { loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { ArenaView } from '../render/arena-view.ts';
+import { keepArenaCentred } from '../render/screen-layout.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
 
 /** Bots playing behind the title menu. */
@@ -36,6 +37,7 @@ export class TitleScene extends Phaser.Scene {
       this.scene.start(SceneKey.Lobby, {});
       return;
     }
+    keepArenaCentred(this);
     this.startBackdrop();
     this.showMenu();
   }
