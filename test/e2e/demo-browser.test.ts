@@ -120,7 +120,8 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
 
   it('keyboard, touch and gamepad each move the local player, and the menus take typing again after the match', async () => {
     // A fake gamepad in the standard mapping: the page reads `navigator.getGamepads()` each frame.
-    const context = await chromiumBrowser().newContext({ hasTouch: true, viewport: { width: 1280, height: 800 } });
+    // A landscape phone: the screen is wider than the game's 16:10, and thumbs rest at the edges.
+    const context = await chromiumBrowser().newContext({ hasTouch: true, viewport: { width: 844, height: 390 } });
     try {
       await context.addInitScript(`
         window.__pad = { axes: [0, 0, 0, 0] };
@@ -160,17 +161,17 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       // Keyboard: A runs left.
       expect(await moved(() => page.keyboard.down('KeyA'), () => page.keyboard.up('KeyA'), -1, 0)).toBeGreaterThan(25);
 
-      // Touch: a thumb on the left half, dragged 80 px right, is the movement stick.
+      // Touch: a thumb near the left edge, dragged 40 px right, is the movement stick.
       const cdp = await context.newCDPSession(page);
-      const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y: 560, id: 1 }] });
+      const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y: 300, id: 1 }] });
       expect(
         await moved(
           async () => {
-            await touch('touchStart', 300);
-            await touch('touchMove', 340);
-            await touch('touchMove', 380);
+            await touch('touchStart', 50);
+            await touch('touchMove', 70);
+            await touch('touchMove', 90);
           },
-          () => touch('touchEnd', 380),
+          () => touch('touchEnd', 90),
           1,
           0,
         ),
