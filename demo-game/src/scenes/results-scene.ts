@@ -1,6 +1,6 @@
 import Phaser from 'phaser';
 import { debugHooks } from '../app/debug-hooks.ts';
-import type { MatchResult } from '../app/match-request.ts';
+import type { MatchRequest, MatchResult } from '../app/match-request.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { h, mountPanel } from '../ui/dom.ts';
@@ -16,6 +16,28 @@ export class ResultsScene extends Phaser.Scene {
 
   init(result: MatchResult): void {
     this.result = result;
+  }
+
+  /**
+   * Online, the room goes on while this screen shows: the owner may start the next match before
+   * everyone is back in the lobby, so its start is followed from here too, and a closing host is
+   * reported.
+   */
+  override update(): void {
+    const request = this.result.request;
+    if (request.mode !== 'online') return;
+    const c = request.connection;
+    for (const e of c.events()) {
+      if (e.type === 'match-start' && e.match.players.includes(c.slot)) {
+        const next: MatchRequest = { mode: 'online', connection: c, match: e.match };
+        this.scene.start(SceneKey.Match, next);
+        return;
+      }
+      if (e.type === 'host-closing' || (e.type === 'connection' && e.state === 'closed')) {
+        const status = document.getElementById('results-status');
+        if (status !== null) status.textContent = e.type === 'host-closing' ? `The host closed: ${e.reason}` : 'Lost the connection to the host.';
+      }
+    }
   }
 
   create(): void {
@@ -65,6 +87,7 @@ export class ResultsScene extends Phaser.Scene {
         r.endedEarly !== undefined && h('p', { className: 'status error', textContent: r.endedEarly }),
         h('table', { className: 'results' }, h('tr', {}, h('th', { textContent: 'Player' }), h('th', { textContent: 'Rounds' }), h('th', { textContent: 'Falls' }), h('th')), ...rows),
         buttons,
+        h('div', { id: 'results-status', className: 'status error' }),
       ),
     );
   }
