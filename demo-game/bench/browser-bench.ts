@@ -4,27 +4,29 @@
  * Chromium (playwright-core) through the title screen, and measures requestAnimationFrame
  * intervals and simulation frames over a window of real time. Prints a table, or JSON with `--json`.
  */
-import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { startHost } from '../../sdk/src/host/geckos-host.ts';
 import { buildDemoIfNeeded, DIST_DIR } from '../scripts/demo-build.ts';
+import { CHROMIUM_LAUNCH_ARGS, lookUpChromium } from '../../test/e2e/chromium-lookup.ts';
 
-const CHROMIUM = process.env.BACKSPIN_CHROMIUM ?? '/usr/bin/chromium';
 const WINDOW_MS = 10_000;
 const WARMUP_MS = 4_000;
 const json = process.argv.includes('--json');
 
-if (!existsSync(CHROMIUM)) {
-  console.error(`No Chromium at ${CHROMIUM} (set BACKSPIN_CHROMIUM, or apt-get install chromium).`);
+// Found as the browser tests find it: BACKSPIN_CHROMIUM, else the system paths.
+const lookup = lookUpChromium();
+if (lookup.kind !== 'run') {
+  console.error('No Chromium found: apt-get install chromium, or set BACKSPIN_CHROMIUM to a Chromium or Chrome executable.');
   process.exit(1);
 }
+const CHROMIUM = lookup.executablePath;
 await buildDemoIfNeeded((line) => (json ? undefined : console.log(line)));
 const host = await startHost({ port: 0, bindAddress: '127.0.0.1', staticDir: DIST_DIR });
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: [...CHROMIUM_LAUNCH_ARGS],
 });
 
 interface Scenario {

@@ -3,6 +3,21 @@ import { existsSync } from 'node:fs';
 /** Where Debian and Ubuntu put Chromium, tried in order when `BACKSPIN_CHROMIUM` is not set. */
 export const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser'] as const;
 
+/**
+ * Chromium's command line for tests and benchmarks: headless on a machine with no GPU and no way
+ * out (without the background-networking flags Chromium keeps trying, and failing, to reach
+ * Google's servers).
+ */
+export const CHROMIUM_LAUNCH_ARGS: readonly string[] = Object.freeze([
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]);
+
 /** What the browser tests do: run with this Chromium, fail (CI must have one), or skip (a dev machine may not). */
 export type ChromiumLookup =
   | { readonly kind: 'run'; readonly executablePath: string }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { agreement, openRoom, play, startLoopbackHost, startMatch } from '../helpers/live-room.ts';
+import { agreement, openRoom, play, startLoopbackHost, startMatch, waitFor } from '../helpers/live-room.ts';
 import type { LivePlayer } from '../helpers/live-room.ts';
 import type { RunningHost } from '../../sdk/src/host/geckos-host.ts';
 import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
@@ -7,7 +7,9 @@ import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connect
 /**
  * Real geckos.io on loopback: a host and Node clients (node-datachannel's WebRTC) play the test
  * game for thousands of frames through the host's relay, with loss injected on the clients' side
- * of the real channel. Every confirmed checksum must agree.
+ * of the real channel. Every confirmed checksum must agree. Also the round trips the host reports
+ * to every member (what a lobby list shows; test/relay/member-pings.test.ts checks the figures
+ * themselves in virtual time).
  */
 let host: RunningHost | undefined;
 let members: RoomConnection[] = [];
@@ -45,4 +47,23 @@ describe('a match over real geckos.io on loopback', () => {
     expect(relay.framesRelayed).toBeGreaterThan(1000 * count);
     expect(relay.dropped['bad-destination']).toBe(0);
   }, 90_000);
+
+  it('within 3 s of opening a room of 2, both members see both slots with a small round trip', async () => {
+    host = await startLoopbackHost();
+    members = await openRoom(host, 2);
+    const both = () => members.every((c) => c.client.pings.has(0) && c.client.pings.has(1));
+    await waitFor(both, 3000, 'both round trips at both members');
+    const code = members[0]!.client.code;
+    for (const c of members) {
+      for (const slot of [0, 1]) {
+        const ms = c.client.pings.get(slot)!;
+        expect(Number.isInteger(ms)).toBe(true);
+        expect(ms).toBeGreaterThanOrEqual(1);
+        expect(ms).toBeLessThan(250); // loopback: anything near a heartbeat would be a bug
+      }
+    }
+    for (const slot of [0, 1]) expect(host.relay.memberRttMs(code, slot)).toBeGreaterThan(0);
+    console.info(`loopback round trips (ms): ${members.map((c) => JSON.stringify(Object.fromEntries(c.client.pings))).join(' ')}`);
+    expect(host.relay.stats().stalePongs).toBe(0);
+  }, 20_000);
 });

@@ -13,10 +13,10 @@ export interface DebugHooks {
   confirmedFrame: number;
   /** Confirmed checksums the session computed, by frame (online and simulator modes). */
   checksums: Record<number, number>;
-  /** Frames where a peer's checksum differed from ours. Must stay empty. */
-  desyncs: number[];
+  /** Frames where a peer's checksum differed from ours (or SyncTest found a difference). Must stay empty. */
+  desyncs: readonly number[];
   /** Names of the players dropped from the current match. */
-  drops: string[];
+  drops: readonly string[];
   /** Every notice shown, oldest first. */
   notices: string[];
   /** Room code while in a room. */

@@ -13,9 +13,10 @@ const BINDINGS: readonly (readonly [button: number, codes: readonly string[]])[]
 /**
  * Keyboard: WASD or the arrow keys move, Space or J fires, Shift or K dashes (by physical key, so
  * AZERTY players get the same positions). Held keys are tracked from the window's own key events:
- * Phaser's keyboard plugin was seen to drop a key pressed in the same frame as another, and a
- * missed press is a missed dash. The state is read when a frame is sampled; the sim's dash reacts
- * to the press, so holding the key is enough. Keys are not captured: menus keep their typing.
+ * Phaser's keyboard plugin was seen to handle a key pressed in the same frame as another twice
+ * (its event queue is replayed on each key event until the frame ends). The state is read when a
+ * frame is sampled; the sim's dash reacts to the press, so holding the key is enough. Keys are not
+ * captured: menus keep their typing.
  */
 export class KeyboardControls {
   private readonly held = new Set<string>();

@@ -1,9 +1,8 @@
 import { FramePacer, InputStatus, SyncTestSession } from 'backspin';
 import { ArenaGame, ArenaPhase, arenaInputCodec, botInput } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
-import { debugHooks } from '../app/debug-hooks.ts';
 import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
-import { MatchMode } from './match-runner.ts';
+import { MatchMode, NO_NOTICES } from './match-runner.ts';
 
 export interface BotRunnerOptions {
   /** Bots besides the player, 1..7. */
@@ -36,7 +35,9 @@ export class BotRunner implements MatchRunner {
   private readonly raw: ArenaInput[];
   private readonly syncTest: SyncTestSession<ArenaInput, ArenaState> | undefined;
   private readonly notices: RunnerNotice[] = [];
-  private reported = false;
+  /** The first frame SyncTest found re-simulating to a different state, if any (it reports one). */
+  readonly desyncFrames: number[] = [];
+  readonly droppedNames: readonly string[] = [];
 
   constructor(options: BotRunnerOptions) {
     const players = options.bots + 1;
@@ -59,9 +60,8 @@ export class BotRunner implements MatchRunner {
       for (let p = 1; p < this.raw.length; p++) this.raw[p] = botInput(this.game.state, p, frame);
       if (this.syncTest !== undefined) {
         const mismatch = this.syncTest.advanceFrame(this.raw);
-        if (mismatch !== undefined && !this.reported) {
-          this.reported = true;
-          debugHooks.desyncs.push(mismatch.frame);
+        if (mismatch !== undefined && this.desyncFrames.length === 0) {
+          this.desyncFrames.push(mismatch.frame);
           this.notices.push({
             kind: 'desync',
             text: `SyncTest: frame ${mismatch.frame} re-simulated to a different state (checksum ${mismatch.actual >>> 0} instead of ${mismatch.expected >>> 0})`,
@@ -73,8 +73,15 @@ export class BotRunner implements MatchRunner {
       }
       this.pacer.frameDone();
     }
-    debugHooks.frame = this.game.frame;
-    debugHooks.confirmedFrame = this.game.frame;
+  }
+
+  get frame(): number {
+    return this.game.frame;
+  }
+
+  /** No network: every frame is confirmed as it is stepped. */
+  get confirmedFrame(): number {
+    return this.game.frame;
   }
 
   peerLines(): readonly PeerLine[] {
@@ -85,8 +92,8 @@ export class BotRunner implements MatchRunner {
     return { frame: this.game.frame, confirmedFrame: this.game.frame, inputDelay: 0, maxPrediction: 0, maxRollbackFrames: 0 };
   }
 
-  drainNotices(): RunnerNotice[] {
-    return this.notices.splice(0, this.notices.length);
+  drainNotices(): readonly RunnerNotice[] {
+    return this.notices.length === 0 ? NO_NOTICES : this.notices.splice(0, this.notices.length);
   }
 
   readonly status = undefined;

@@ -8,6 +8,12 @@ export const MatchMode = {
 } as const;
 export type MatchMode = (typeof MatchMode)[keyof typeof MatchMode];
 
+/** Frames between the confirmed checksums peers compare: every second at 60 fps. */
+export const CHECKSUM_INTERVAL_FRAMES = 60;
+
+/** What `drainNotices` returns when there is nothing new: called every tick, it allocates nothing then. */
+export const NO_NOTICES: readonly RunnerNotice[] = Object.freeze([]);
+
 /** One remote peer's line in the F3 network overlay. */
 export interface PeerLine {
   readonly name: string;
@@ -45,12 +51,19 @@ export interface MatchRunner {
   readonly names: readonly string[];
   /** Advances the due frames; `sample` reads the local controls once per frame advanced. */
   tick(nowMs: number, sample: () => ArenaInput): void;
+  /** Newest simulated frame, and newest frame with every player's input known. */
+  readonly frame: number;
+  readonly confirmedFrame: number;
+  /** Frames whose state differed between peers (or, under SyncTest, between runs). Must stay empty. */
+  readonly desyncFrames: readonly number[];
+  /** Names of the players dropped from the match, in order. */
+  readonly droppedNames: readonly string[];
   /** Overlay lines, one per remote peer (empty offline). */
   peerLines(nowMs: number): readonly PeerLine[];
   /** Session-wide overlay figures. */
   summary(): { readonly frame: number; readonly confirmedFrame: number; readonly inputDelay: number; readonly maxPrediction: number; readonly maxRollbackFrames: number };
   /** Notices since the last call. */
-  drainNotices(): RunnerNotice[];
+  drainNotices(): readonly RunnerNotice[];
   /** A line to show while the match cannot run yet or is held up (e.g. "Synchronizing 3/5"), else undefined. */
   readonly status: string | undefined;
   /** True once the match is over and the results can be shown. */

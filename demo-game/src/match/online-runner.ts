@@ -2,14 +2,12 @@ import { FramePacer, createMatchSession } from 'backspin';
 import type { MatchDecision, MatchSession, RoomConnection } from 'backspin';
 import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
-import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
+import { recordChecksum } from '../app/debug-hooks.ts';
+import { driveSession } from './drive-session.ts';
 import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
-import { MatchMode } from './match-runner.ts';
+import { CHECKSUM_INTERVAL_FRAMES, MatchMode } from './match-runner.ts';
 import { MatchOverWatch } from './match-over-watch.ts';
 import { SessionObserver } from './session-observer.ts';
-
-/** Frames between checksums sent to peers: every second at 60 fps. */
-const CHECKSUM_INTERVAL_FRAMES = 60;
 
 /**
  * A match over the host's room: one rollback (or lockstep) session per player, configured from
@@ -25,7 +23,6 @@ export class OnlineRunner implements MatchRunner {
   private readonly observer: SessionObserver<ArenaInput, ArenaState>;
   private readonly over = new MatchOverWatch();
   private readonly pacer: FramePacer;
-  private readonly extra: RunnerNotice[] = [];
   private hostGone = false;
 
   constructor(
@@ -35,18 +32,14 @@ export class OnlineRunner implements MatchRunner {
     const room = connection.client.room;
     this.names = decision.players.map((slot) => room?.members.find((m) => m.slot === slot)?.name ?? `Slot ${slot}`);
     this.game = new ArenaGame({ players: decision.players.length, seed: decision.seed });
-    const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
     this.match = createMatchSession({
       transport: connection.transport,
       slot: connection.slot,
       match: decision,
       game: this.game,
       input: arenaInputCodec,
-      seed,
-      session: {
-        checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES,
-        onChecksum: (frame, checksum) => recordChecksum(frame, checksum),
-      },
+      seed: crypto.getRandomValues(new Uint32Array(1))[0]!,
+      session: { checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES, onChecksum: recordChecksum },
     });
     this.localPlayer = this.match.session.localPlayer;
     this.observer = new SessionObserver(this.match.session, this.names);
@@ -54,35 +47,40 @@ export class OnlineRunner implements MatchRunner {
   }
 
   tick(nowMs: number, sample: () => ArenaInput): void {
-    const session = this.match.session;
     for (const e of this.connection.events()) {
       if (e.type === 'connection') {
-        if (e.state === 'reconnecting') this.extra.push({ kind: 'info', text: 'Connection to the host lost; reconnecting…' });
-        else if (e.state === 'connected') this.extra.push({ kind: 'info', text: 'Reconnected to the host' });
+        if (e.state === 'reconnecting') this.observer.push({ kind: 'info', text: 'Connection to the host lost; reconnecting…' });
+        else if (e.state === 'connected') this.observer.push({ kind: 'info', text: 'Reconnected to the host' });
         else if (!this.hostGone) {
           this.hostGone = true;
-          this.extra.push({ kind: 'error', text: 'The connection to the host is closed' });
+          this.observer.push({ kind: 'error', text: 'The connection to the host is closed' });
         }
       } else if (e.type === 'host-closing') {
         this.hostGone = true;
-        this.extra.push({ kind: 'error', text: `The host is shutting down: ${e.reason}` });
+        this.observer.push({ kind: 'error', text: `The host is shutting down: ${e.reason}` });
       } else {
         this.match.applyRoomEvent(e);
       }
     }
-    session.poll(nowMs);
+    driveSession(this.match.session, this.pacer, nowMs, sample);
     this.observer.observe();
-    debugHooks.desyncs = this.observer.desyncFrames;
-    debugHooks.drops = this.observer.dropped.map((p) => this.names[p] ?? String(p));
-    if (session.state === 'running') {
-      for (let due = this.pacer.framesDue(nowMs, session.framesAhead); due > 0; due--) {
-        if (session.advanceFrame(sample()) !== 'advanced') break;
-        this.pacer.frameDone();
-      }
-    }
     this.over.update(this.game);
-    debugHooks.frame = session.currentFrame;
-    debugHooks.confirmedFrame = session.confirmedFrame;
+  }
+
+  get frame(): number {
+    return this.match.session.currentFrame;
+  }
+
+  get confirmedFrame(): number {
+    return this.match.session.confirmedFrame;
+  }
+
+  get desyncFrames(): readonly number[] {
+    return this.observer.desyncFrames;
+  }
+
+  get droppedNames(): readonly string[] {
+    return this.observer.droppedNames;
   }
 
   peerLines(nowMs: number): readonly PeerLine[] {
@@ -90,18 +88,11 @@ export class OnlineRunner implements MatchRunner {
   }
 
   summary() {
-    const s = this.match.session.stats();
-    return {
-      frame: s.currentFrame,
-      confirmedFrame: s.confirmedFrame,
-      inputDelay: this.decision.settings.inputDelay,
-      maxPrediction: this.decision.settings.maxPrediction,
-      maxRollbackFrames: s.maxRollbackFrames,
-    };
+    return this.observer.summary(this.decision.settings.inputDelay, this.decision.settings.maxPrediction);
   }
 
-  drainNotices(): RunnerNotice[] {
-    return [...this.extra.splice(0, this.extra.length), ...this.observer.drainNotices()];
+  drainNotices(): readonly RunnerNotice[] {
+    return this.observer.drainNotices();
   }
 
   get status(): string | undefined {

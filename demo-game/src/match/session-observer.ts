@@ -1,10 +1,11 @@
 import type { P2PSession, SessionEvent } from 'backspin';
 import type { PeerLine, RunnerNotice } from './match-runner.ts';
+import { NO_NOTICES } from './match-runner.ts';
 import { CounterRate } from './counter-rate.ts';
 
 /**
  * Reads a P2P session for the player: turns its events into notices (drops, desyncs, stalls) and
- * its per-peer stats into overlay lines. Shared by the online and simulator modes.
+ * its stats into overlay figures. Shared by the online and simulator modes.
  */
 export class SessionObserver<I, S> {
   private readonly rates: CounterRate[];
@@ -13,14 +14,19 @@ export class SessionObserver<I, S> {
   private readonly waiting = new Map<number, number>();
   /** Frames at which a peer reported a checksum different from ours (never expected). */
   readonly desyncFrames: number[] = [];
-  /** Player handles dropped from the match, in order. */
-  readonly dropped: number[] = [];
+  /** Names of the players dropped from the match, in order. */
+  readonly droppedNames: string[] = [];
 
   constructor(
     private readonly session: P2PSession<I, S>,
     private readonly names: readonly string[],
   ) {
     this.rates = names.map(() => new CounterRate());
+  }
+
+  /** Queues a notice of the runner's own (the host connection, say) with the session's. */
+  push(notice: RunnerNotice): void {
+    this.notices.push(notice);
   }
 
   /** Drains the session's events into notices and status; returns them for whoever also wants them. */
@@ -44,7 +50,7 @@ export class SessionObserver<I, S> {
           break;
         case 'disconnected':
           this.waiting.delete(e.player);
-          this.dropped.push(e.player);
+          this.droppedNames.push(this.name(e.player));
           this.notices.push({
             kind: 'drop',
             text: `${this.name(e.player)} dropped out at frame ${e.frame}; ${this.playersLeft() >= 2 ? 'the match goes on without them' : 'too few players are left, so the match ends'}`,
@@ -74,8 +80,14 @@ export class SessionObserver<I, S> {
     return undefined;
   }
 
-  drainNotices(): RunnerNotice[] {
-    return this.notices.splice(0, this.notices.length);
+  drainNotices(): readonly RunnerNotice[] {
+    return this.notices.length === 0 ? NO_NOTICES : this.notices.splice(0, this.notices.length);
+  }
+
+  /** The F3 overlay's session-wide figures. */
+  summary(inputDelay: number, maxPrediction: number) {
+    const s = this.session.stats();
+    return { frame: s.currentFrame, confirmedFrame: s.confirmedFrame, inputDelay, maxPrediction, maxRollbackFrames: s.maxRollbackFrames };
   }
 
   peerLines(nowMs: number): PeerLine[] {

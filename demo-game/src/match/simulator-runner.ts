@@ -2,9 +2,10 @@ import { FramePacer, P2PSession, SimulatedNetwork } from 'backspin';
 import type { NetworkProfile, PlayerSpec } from 'backspin';
 import { ArenaGame, arenaInputCodec, botInput } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
-import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
+import { recordChecksum } from '../app/debug-hooks.ts';
+import { driveSession } from './drive-session.ts';
 import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
-import { MatchMode } from './match-runner.ts';
+import { CHECKSUM_INTERVAL_FRAMES, MatchMode } from './match-runner.ts';
 import { MatchOverWatch } from './match-over-watch.ts';
 import { SessionObserver } from './session-observer.ts';
 
@@ -25,6 +26,8 @@ interface SimulatedPeer {
   readonly game: ArenaGame;
   readonly session: P2PSession<ArenaInput, ArenaState>;
   readonly pacer: FramePacer;
+  /** This peer's bot input for the frame about to be advanced (peers 1..n-1; made once, called per frame). */
+  readonly bot: () => ArenaInput;
 }
 
 const FPS = 60;
@@ -66,10 +69,10 @@ export class SimulatorRunner implements MatchRunner {
         inputDelay: this.inputDelay,
         maxPrediction: this.maxPrediction,
         fps: FPS,
-        checksumIntervalFrames: 60,
-        ...(me === 0 ? { onChecksum: (frame: number, checksum: number) => recordChecksum(frame, checksum) } : {}),
+        checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES,
+        ...(me === 0 ? { onChecksum: recordChecksum } : {}),
       });
-      return { game, session, pacer: new FramePacer(FPS) };
+      return { game, session, pacer: new FramePacer(FPS), bot: () => botInput(game.state, me, game.frame) };
     });
     this.game = this.peers[0]!.game;
     this.observer = new SessionObserver(this.peers[0]!.session, this.names);
@@ -78,22 +81,28 @@ export class SimulatorRunner implements MatchRunner {
   tick(nowMs: number, sample: () => ArenaInput): void {
     this.nowMs = nowMs;
     for (let me = 0; me < this.peers.length; me++) {
-      const { game, session, pacer } = this.peers[me]!;
-      session.poll(nowMs);
+      const peer = this.peers[me]!;
+      driveSession(peer.session, peer.pacer, nowMs, me === 0 ? sample : peer.bot);
       if (me === 0) this.observer.observe();
-      else session.events(); // bots have nobody to tell
-      if (session.state !== 'running') continue;
-      for (let due = pacer.framesDue(nowMs, session.framesAhead); due > 0; due--) {
-        const input = me === 0 ? sample() : botInput(game.state, me, game.frame);
-        if (session.advanceFrame(input) !== 'advanced') break;
-        pacer.frameDone();
-      }
+      else peer.session.events(); // bots have nobody to tell
     }
-    const local = this.peers[0]!.session;
     this.over.update(this.game);
-    debugHooks.frame = local.currentFrame;
-    debugHooks.confirmedFrame = local.confirmedFrame;
-    debugHooks.desyncs = this.observer.desyncFrames;
+  }
+
+  get frame(): number {
+    return this.peers[0]!.session.currentFrame;
+  }
+
+  get confirmedFrame(): number {
+    return this.peers[0]!.session.confirmedFrame;
+  }
+
+  get desyncFrames(): readonly number[] {
+    return this.observer.desyncFrames;
+  }
+
+  get droppedNames(): readonly string[] {
+    return this.observer.droppedNames;
   }
 
   peerLines(nowMs: number): readonly PeerLine[] {
@@ -101,11 +110,10 @@ export class SimulatorRunner implements MatchRunner {
   }
 
   summary() {
-    const s = this.peers[0]!.session.stats();
-    return { frame: s.currentFrame, confirmedFrame: s.confirmedFrame, inputDelay: this.inputDelay, maxPrediction: this.maxPrediction, maxRollbackFrames: s.maxRollbackFrames };
+    return this.observer.summary(this.inputDelay, this.maxPrediction);
   }
 
-  drainNotices(): RunnerNotice[] {
+  drainNotices(): readonly RunnerNotice[] {
     return this.observer.drainNotices();
   }
 

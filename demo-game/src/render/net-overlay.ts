@@ -24,8 +24,8 @@ export class NetOverlay {
       .setScrollFactor(0)
       .setDepth(900)
       .setVisible(false);
-    // A window listener, not Phaser's `keydown-F3`: Phaser dropped an F3 pressed in the same
-    // frame as a movement key (seen in Chromium), and a debug toggle must never miss.
+    // From the window's own key events, as every key is (input/keyboard-controls.ts): Phaser's
+    // keyboard plugin handled a key pressed in the same frame as another twice (F3 toggled back).
     window.addEventListener('keydown', this.onKey);
   }
 

@@ -11,6 +11,7 @@ import { HudView } from '../render/hud-view.ts';
 import { NetOverlay } from '../render/net-overlay.ts';
 import { NoticeBanner } from '../render/notice-banner.ts';
 import { keepArenaCentred } from '../render/screen-layout.ts';
+import type { ArenaInput } from '../sim/index.ts';
 
 /**
  * The simulation is also driven from a timer at this period (ms), besides the render loop:
@@ -50,6 +51,9 @@ export class MatchScene extends Phaser.Scene {
     this.cameras.main.setBackgroundColor('#0b1020');
     keepArenaCentred(this);
     this.runner = createRunner(this.request);
+    // The runner's own arrays: they grow as drops and desyncs happen, with nothing to copy per frame.
+    debugHooks.desyncs = this.runner.desyncFrames;
+    debugHooks.drops = this.runner.droppedNames;
     this.view = new ArenaView(this, this.runner.game, this.runner.names, this.runner.localPlayer);
     this.hud = new HudView(this, this.runner.game, this.runner.names, this.runner.localPlayer);
     this.banner = new NoticeBanner(this);
@@ -70,10 +74,15 @@ export class MatchScene extends Phaser.Scene {
     this.controls.touch.draw();
     this.overlay.update(now, this.game.loop.actualFps);
     this.banner.update(now);
-    debugHooks.fps = this.game.loop.actualFps;
     const g = this.runner.game;
     const me = this.runner.localPlayer;
-    debugHooks.local = { x: g.playerX(me), y: g.playerY(me), alive: g.isAlive(me) };
+    const hooks = debugHooks;
+    hooks.fps = this.game.loop.actualFps;
+    hooks.frame = this.runner.frame;
+    hooks.confirmedFrame = this.runner.confirmedFrame;
+    hooks.local.x = g.playerX(me);
+    hooks.local.y = g.playerY(me);
+    hooks.local.alive = g.isAlive(me);
     if (this.runner instanceof OnlineRunner && this.runner.disconnected) {
       // The host is gone for good: nobody relays our packets any more. Show where things stood.
       this.finishedAtMs ??= now;
@@ -85,15 +94,18 @@ export class MatchScene extends Phaser.Scene {
     }
   }
 
-  /** Esc leaves. A window listener, like the overlay's F3: Phaser may drop a key pressed together with another. */
+  /** Esc leaves. Read from the window's own key events, as every key is (input/keyboard-controls.ts). */
   private readonly onKey = (e: KeyboardEvent): void => {
     if (e.code === 'Escape' && !e.repeat) this.leave();
   };
 
+  /** Reads the controls for one frame (made once: `step` runs 100+ times a second). */
+  private readonly sample = (): ArenaInput => this.controls.sample();
+
   private step(): void {
     if (this.leaving) return;
     const now = performance.now();
-    this.runner.tick(now, () => this.controls.sample());
+    this.runner.tick(now, this.sample);
     for (const notice of this.runner.drainNotices()) {
       debugHooks.notices.push(notice.text);
       this.banner.push(notice, now);

@@ -1,7 +1,6 @@
 import Phaser from 'phaser';
-import { FramePacer, InputStatus } from 'backspin';
 import type { NetworkProfiles } from 'backspin';
-import { ArenaGame, ArenaPhase, botInput } from '../sim/index.ts';
+import { botInput } from '../sim/index.ts';
 import type { ArenaInput } from '../sim/index.ts';
 import { debugHooks } from '../app/debug-hooks.ts';
 import { roomFromLink } from '../app/join-link.ts';
@@ -9,6 +8,7 @@ import type { MatchRequest } from '../app/match-request.ts';
 import { loadBrowserNetworkProfiles } from '../app/network-profiles.ts';
 import { loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
 import { SceneKey } from '../app/scene-keys.ts';
+import { BotRunner } from '../match/bot-runner.ts';
 import { ArenaView } from '../render/arena-view.ts';
 import { keepArenaCentred } from '../render/screen-layout.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
@@ -22,7 +22,7 @@ const BACKDROP_PLAYERS = 6;
  */
 export class TitleScene extends Phaser.Scene {
   private unmount: (() => void) | undefined;
-  private backdrop: { game: ArenaGame; view: ArenaView; pacer: FramePacer; inputs: { input: ArenaInput; status: InputStatus }[] } | undefined;
+  private backdrop: { runner: BotRunner; view: ArenaView; sample: () => ArenaInput } | undefined;
 
   constructor() {
     super(SceneKey.Title);
@@ -45,34 +45,21 @@ export class TitleScene extends Phaser.Scene {
   override update(): void {
     const b = this.backdrop;
     if (b === undefined) return;
-    for (let due = b.pacer.framesDue(performance.now()); due > 0; due--) {
-      if (b.game.phase === ArenaPhase.MatchOver) {
-        this.restartBackdrop();
-        return;
-      }
-      for (let p = 0; p < BACKDROP_PLAYERS; p++) b.inputs[p]!.input = botInput(b.game.state, p, b.game.frame);
-      b.game.step(b.inputs);
-      b.pacer.frameDone();
+    if (b.runner.finished) {
+      b.view.destroy();
+      this.startBackdrop();
+      return;
     }
+    b.runner.tick(performance.now(), b.sample);
     b.view.draw(performance.now());
   }
 
+  /** A bots-only match: player 0 is a bot too. */
   private startBackdrop(): void {
-    const game = new ArenaGame({ players: BACKDROP_PLAYERS, seed: Math.floor(Math.random() * 2 ** 31) });
-    const names = Array.from({ length: BACKDROP_PLAYERS }, (_, i) => `Bot ${i + 1}`);
-    const view = new ArenaView(this, game, names, -1);
+    const runner = new BotRunner({ bots: BACKDROP_PLAYERS - 1, seed: Math.floor(Math.random() * 2 ** 31), playerName: 'Bot', syncTest: false });
+    const view = new ArenaView(this, runner.game, runner.names, -1);
     this.cameras.main.setAlpha(0.55);
-    this.backdrop = {
-      game,
-      view,
-      pacer: new FramePacer(60),
-      inputs: Array.from({ length: BACKDROP_PLAYERS }, () => ({ input: 0, status: InputStatus.Confirmed })),
-    };
-  }
-
-  private restartBackdrop(): void {
-    this.backdrop?.view.destroy();
-    this.startBackdrop();
+    this.backdrop = { runner, view, sample: () => botInput(runner.game.state, 0, runner.game.frame) };
   }
 
   private showMenu(): void {
