@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, lookUpChromium } from './chromium-lookup.ts';
+import { announceSkip, CHROMIUM_LAUNCH_ARGS, lookUpChromium } from './chromium-lookup.ts';
 import { startDemoServer } from './demo-server.ts';
 import type { DemoServer } from './demo-server.ts';
 import { ARROW_KEYS, playKeyPattern, WASD_KEYS } from './key-pattern.ts';
@@ -21,7 +21,6 @@ import type { PageProblems } from './page-problems.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = join(REPO, 'test-results', 'e2e');
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 /** The first `npm start` after a source change builds the demo with Vite (~20 s alone; more on a busy 2-core machine). */
 const START_TIMEOUT_MS = 90_000;
 /** Both players play this long (ms). */
@@ -69,7 +68,7 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     server = await startDemoServer(['--port', '0', '--bind', '127.0.0.1'], START_TIMEOUT_MS);
     try {
-      browser = await chromium.launch({ executablePath: lookup.executablePath, headless: true, args: LAUNCH_ARGS });
+      browser = await chromium.launch({ executablePath: lookup.executablePath, headless: true, args: [...CHROMIUM_LAUNCH_ARGS] });
     } catch (error) {
       server.kill();
       throw error;
@@ -221,7 +220,12 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
     // Each context keeps its own storage: B's name did not overwrite A's.
     expect(await hook(b, 'localStorage.getItem("backspin.name")')).toBe(NAME_B);
     expect(await hook(a, 'localStorage.getItem("backspin.name")')).toBe(NAME_A);
-    await b.fill('#join-code', code, { timeout: 10_000 });
+    // A mistyped code is refused with a reason before anything is sent; the real code is taken
+    // as people type it off a screen (lower case, with a dash).
+    await b.fill('#join-code', 'ab', { timeout: 10_000 });
+    await b.click('#join-room');
+    expect(await b.locator('#lobby-status').textContent()).toContain('is not a room code');
+    await b.fill('#join-code', `${code.slice(0, 3)}-${code.slice(3)}`.toLowerCase());
     await b.click('#join-room');
     await b.locator('#room-code').waitFor({ timeout: 15_000 });
     expect(await b.locator('#room-code').textContent()).toBe(code);

@@ -10,10 +10,10 @@ export function joinLink(code: string, loc: Location = window.location): string 
   return url.toString();
 }
 
-/** The room code of a join link this page was opened with, if any (upper-cased, trimmed). */
+/** The room code of a join link this page was opened with, if any, as written (the lobby checks it). */
 export function roomFromLink(loc: Location = window.location): string | undefined {
-  const code = new URLSearchParams(loc.search).get(ROOM_PARAM);
-  return code === null || code.trim() === '' ? undefined : code.trim().toUpperCase();
+  const code = new URLSearchParams(loc.search).get(ROOM_PARAM)?.trim();
+  return code === undefined || code === '' ? undefined : code;
 }
 
 /** Removes the room code from the address bar once used, so a reload does not re-join. */

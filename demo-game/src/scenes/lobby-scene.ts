@@ -1,6 +1,6 @@
 import Phaser from 'phaser';
 import QRCode from 'qrcode';
-import { connectToRoom, DEFAULT_ROOM_SETTINGS, RoomJoinError } from 'backspin';
+import { connectToRoom, DEFAULT_ROOM_SETTINGS, JOIN_CODE_LENGTH, normalizeJoinCode, RoomJoinError } from 'backspin';
 import type { ConnectRequest, RoomConnection, RoomState } from 'backspin';
 import { debugHooks } from '../app/debug-hooks.ts';
 import { hostAddress } from '../app/host-address.ts';
@@ -60,7 +60,7 @@ export class LobbyScene extends Phaser.Scene {
     this.showConnect(linked);
     // A join link joins at once for someone who has played here before; a newcomer first sees the
     // code filled in and types a name.
-    if (linked !== undefined && hasSavedPlayerName()) this.connect({ action: 'join', code: linked, name: loadPlayerName(), role: 'player' });
+    if (linked !== undefined && hasSavedPlayerName()) this.join(linked, loadPlayerName());
     else if (linked !== undefined) document.getElementById('lobby-name')?.focus();
   }
 
@@ -106,16 +106,10 @@ export class LobbyScene extends Phaser.Scene {
     };
     const create = h('button', { id: 'create-room', className: 'primary', textContent: 'Create a room' });
     create.addEventListener('click', () => this.connect({ action: 'create', name: name(), settings: { ...DEFAULT_ROOM_SETTINGS } }));
-    const code = h('input', { id: 'join-code', placeholder: 'ABC123', maxLength: 6, value: linkedCode ?? '', spellcheck: false, style: 'text-transform: uppercase; width: 8em' });
+    // Room for "K7Q-M2P" or "k7q m2p": the SDK's normalizeJoinCode takes either.
+    const code = h('input', { id: 'join-code', placeholder: 'K7Q-M2P', maxLength: 12, value: linkedCode ?? '', spellcheck: false, style: 'text-transform: uppercase; width: 8em' });
     const join = h('button', { id: 'join-room', textContent: 'Join' });
-    const doJoin = () => {
-      const value = code.value.trim().toUpperCase();
-      if (value === '') {
-        this.setStatus('Type the room code your friend sees on their screen.', true);
-        return;
-      }
-      this.connect({ action: 'join', code: value, name: name(), role: 'player' });
-    };
+    const doJoin = () => this.join(code.value, name());
     join.addEventListener('click', doJoin);
     code.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') doJoin();
@@ -138,6 +132,20 @@ export class LobbyScene extends Phaser.Scene {
         h('div', { className: 'row' }, back),
       ),
     );
+  }
+
+  /** Joins the room a person typed or a link named, after checking it is a room code at all. */
+  private join(typed: string, name: string): void {
+    if (typed.trim() === '') {
+      this.setStatus('Type the room code your friend sees on their screen.', true);
+      return;
+    }
+    const code = normalizeJoinCode(typed);
+    if (code === undefined) {
+      this.setStatus(`"${typed.trim()}" is not a room code: a code is ${JOIN_CODE_LENGTH} letters and digits, like K7Q-M2P.`, true);
+      return;
+    }
+    this.connect({ action: 'join', code, name, role: 'player' });
   }
 
   private connect(request: ConnectRequest): void {
