@@ -90,6 +90,50 @@ describe('ReliableChannel: segment format', () => {
     expect(got.map((m) => m[0])).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
+  it('maxSegmentBytes bounds what it sends apart from what it receives, with a SACK and under loss', () => {
+    // A room member: receives messages of up to 8192 bytes, sends segments of at most 1201.
+    const member = new ReliableChannel({ maxMessageBytes: 8192, maxSegmentBytes: 1201 });
+    const host = new ReliableChannel({ maxMessageBytes: 8192 });
+    expect(member.maxSegmentBytes).toBe(1201);
+    expect(member.maxSendMessageBytes).toBe(1153);
+    expect(() => member.send(new Uint8Array(1154))).toThrow(RangeError);
+    expect(member.inFlight).toBe(0);
+    // It still takes what the host sends, a 5000-byte message among them, and holds one out of
+    // order, so that its own segments carry a SACK.
+    host.send(new Uint8Array(5000).fill(1));
+    deliver(member, host.poll(0), 1);
+    host.send(bytes(2));
+    host.poll(2); // lost
+    host.send(bytes(3));
+    expect(deliver(member, host.poll(3), 4)).toEqual([]);
+    expect(member.heldOutOfOrder).toBe(1);
+    // Many messages of the largest size pending, every copy lost for a while: no segment, first
+    // transmission or resend, is over the limit, and none carries more than it can.
+    for (let i = 0; i < 60; i++) expect(member.send(new Uint8Array(i % 2 === 0 ? 1153 : 700).fill(i))).toBe(true);
+    const sizes: number[] = [];
+    let segments: Uint8Array[] = [];
+    for (let now = 10; now <= 3000; now += 10) {
+      segments = member.poll(now);
+      for (const s of segments) sizes.push(s.length);
+    }
+    expect(sizes.length).toBeGreaterThan(60);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1201);
+    expect(member.stats.resends).toBeGreaterThan(0);
+    // Once the path works again, all of them arrive, in order.
+    const got: number[] = [];
+    for (let now = 3010; member.inFlight > 0 && now < 20_000; now += 10) {
+      for (const s of member.poll(now)) {
+        expect(s.length).toBeLessThanOrEqual(1201);
+        for (const m of host.receive(s, now)) got.push(m[0]!);
+      }
+      for (const s of host.poll(now)) member.receive(s, now);
+    }
+    expect(got).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(() => new ReliableChannel({ maxSegmentBytes: 47 })).toThrow(RangeError);
+    expect(() => new ReliableChannel({ maxSegmentBytes: 48 + 65536 })).toThrow(RangeError);
+    expect(new ReliableChannel({ maxSegmentBytes: 48 }).maxSendMessageBytes).toBe(0);
+  });
+
   it('returns fresh arrays: segments and messages do not alias internal or caller buffers', () => {
     const { a, b } = pair();
     const message = bytes(1, 2, 3);
@@ -329,6 +373,27 @@ describe('ReliableChannel: resend timing', () => {
     expect(a.inFlight).toBe(0);
     expect(a.poll(1000)).toEqual([]);
     expect(a.stats.resends).toBe(resent);
+  });
+
+  it('after an outage that lost the messages themselves, resends the held-back rest as soon as the probe is answered', () => {
+    const { a, b } = pair();
+    for (let i = 0; i < 40; i++) a.send(new Uint8Array(900).fill(i)); // one per segment
+    let now = 0;
+    for (; now <= 2000; now += 10) a.poll(now); // everything lost; timer resends back off to 1 s
+    const resendsBefore = a.stats.resends;
+    let got: number[][] = [];
+    let probeAnsweredAt = -1;
+    for (; a.inFlight > 0 && now < 10_000; now += 10) {
+      for (const s of a.poll(now)) got = got.concat(deliver(b, [s], now));
+      const acks = b.poll(now);
+      if (acks.length > 0 && probeAnsweredAt < 0) probeAnsweredAt = now;
+      deliver(a, acks, now);
+    }
+    expect(got.map((m) => m[0])).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(probeAnsweredAt).toBeGreaterThan(2000);
+    // One round of resends after the first answer, not one message per backed-off timeout (40 s).
+    expect(now - probeAnsweredAt).toBeLessThanOrEqual(60);
+    expect(a.stats.resends - resendsBefore).toBe(40);
   });
 
   it('clamps the RTO to minRtoMs on a fast link', () => {

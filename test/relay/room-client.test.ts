@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { RoomClient, addressSlot, slotAddress } from '../../sdk/src/relay/room-client.ts';
 import { ReliableChannel } from '../../sdk/src/relay/reliable-channel.ts';
-import { MAX_CONTROL_FRAME_BYTES, RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodeDataFrame, encodePingFrame } from '../../sdk/src/relay/relay-frame.ts';
-import { MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../../sdk/src/room/control-messages.ts';
+import { MAX_CONTROL_FRAME_BYTES, MAX_RELAY_FRAME_BYTES, RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodeDataFrame, encodePingFrame } from '../../sdk/src/relay/relay-frame.ts';
+import { MAX_CHAT_LENGTH, MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../../sdk/src/room/control-messages.ts';
 import type { ClientControlMessage, HostControlMessage, MatchDecision, RoomState } from '../../sdk/src/room/control-messages.ts';
 import { DEFAULT_ROOM_SETTINGS } from '../../sdk/src/room/room-settings.ts';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
 /** A client attached to a recorder, and a host-side reliable channel to talk to it. */
-function rig(options: { maxQueuedPackets?: number } = {}) {
+function rig(options: { maxQueuedPackets?: number; maxFrameBytes?: number } = {}) {
   const client = new RoomClient(options);
   const sent: Uint8Array[] = [];
   client.attach((frame) => sent.push(frame), 0);
@@ -220,6 +220,55 @@ describe('RoomClient: control messages', () => {
     expect(errors).toHaveLength(300 - 256);
     expect(errors[0]).toMatchObject({ code: 'backlog' });
     expect(sent.length).toBeGreaterThan(0);
+  });
+
+  it('under loss, every frame fits the host limit however many long requests a resend gathers (with a SACK too)', () => {
+    const { client, sent, host } = rig();
+    // The host's messages arrive out of order, so the client's segments carry a SACK.
+    host.send(encodeControlMessage({ type: 'chat', slot: 0, text: 'a' }));
+    host.poll(1); // lost
+    host.send(encodeControlMessage({ type: 'chat', slot: 0, text: 'b' }));
+    for (const s of host.poll(2)) client.receive(encodeControlFrame(s), 2);
+    // 40 chat lines of 200 four-byte characters (825 bytes each) while every frame up is lost.
+    const lines = Array.from({ length: 40 }, (_, i) => String.fromCodePoint(0x1f600 + i).repeat(MAX_CHAT_LENGTH));
+    for (const line of lines) client.chat(line);
+    expect(encodeControlMessage({ type: 'chat', text: lines[0]! }).length).toBe(825);
+    for (let now = 0; now <= 2000; now += 10) client.tick(now);
+    const lost = sent.splice(0);
+    expect(lost.length).toBeGreaterThan(40);
+    for (const frame of lost) expect(frame.length).toBeLessThanOrEqual(MAX_RELAY_FRAME_BYTES);
+    expect(lost.some((f) => f[1] === 0x11)).toBe(true); // a segment with a SACK
+    // The uplink works again: every line arrives, once, in order, in frames the host accepts.
+    const got: string[] = [];
+    for (let now = 2010; now <= 5000; now += 10) {
+      client.tick(now);
+      for (const frame of sent.splice(0)) {
+        expect(frame.length).toBeLessThanOrEqual(MAX_RELAY_FRAME_BYTES);
+        const decoded = decodeRelayFrame(frame);
+        if (!decoded.ok || decoded.frame.kind !== RelayFrameKind.Control) continue;
+        for (const m of host.receive(decoded.frame.segment, now)) {
+          const message = decodeControlMessage(m, 'client');
+          if (message.ok && message.message.type === 'chat') got.push(message.message.text);
+        }
+      }
+      for (const s of host.poll(now)) client.receive(encodeControlFrame(s), now);
+    }
+    expect(got).toEqual(lines);
+  });
+
+  it('a request too long for one frame is refused with an error event, never sent', () => {
+    const { client, sent, heard } = rig({ maxFrameBytes: 600 });
+    client.chat('x'.repeat(MAX_CHAT_LENGTH)); // 225 bytes: fits
+    client.chat(String.fromCodePoint(0x1f600).repeat(MAX_CHAT_LENGTH)); // 825 bytes: does not
+    client.chat('after');
+    expect(client.events()).toEqual([{ type: 'error', code: 'too-large', message: "'chat' request of 825 bytes is over the 551-byte limit of one frame" }]);
+    for (const frame of sent) expect(frame.length).toBeLessThanOrEqual(600);
+    expect(heard()).toEqual([
+      { type: 'chat', text: 'x'.repeat(MAX_CHAT_LENGTH) },
+      { type: 'chat', text: 'after' },
+    ]);
+    expect(() => new RoomClient({ maxFrameBytes: 127 })).toThrow(RangeError);
+    expect(() => new RoomClient({ maxFrameBytes: MAX_RELAY_FRAME_BYTES + 1 })).toThrow(RangeError);
   });
 
   it('resends unacknowledged requests on tick, and stops sending once detached', () => {

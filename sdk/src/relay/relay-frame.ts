@@ -27,6 +27,13 @@ export type RelayFrameKind = (typeof RelayFrameKind)[keyof typeof RelayFrameKind
 /** Largest relay frame (bytes): a Data frame around the largest session packet. */
 export const MAX_RELAY_FRAME_BYTES = MAX_PACKET_BYTES + 2;
 /**
+ * Largest reliable-channel segment a member sends (bytes): the host drops any frame from a member
+ * over MAX_RELAY_FRAME_BYTES, and a Control frame is the kind byte and one segment. So a member's
+ * control messages are at most this minus 48 (1153 bytes), which every client message fits: the
+ * longest, a chat line of 200 four-byte characters, is 825.
+ */
+export const MAX_MEMBER_SEGMENT_BYTES = MAX_RELAY_FRAME_BYTES - 1;
+/**
  * Largest Control frame (bytes): the kind byte and a reliable-channel segment around the largest
  * control message, a `room-state` (a segment adds at most 48 bytes, see reliable-channel.ts). Only
  * the host sends messages that large; SCTP carries them in fragments, and a lost one is resent.

@@ -21,8 +21,11 @@
  * A record is one message: `seq` (u32, its sequence number), `length` (u16, at most the receiver's
  * `maxMessageBytes`), then `length` bytes of message. Senders write records in increasing `seq`
  * order; receivers accept any order. A segment without records is a bare ack (9 bytes without
- * SACK). An end never sends more than `48 + maxMessageBytes` bytes in one segment
- * (5 head and ack, 33 SACK, 6 record header, 4 check), 1048 with the defaults.
+ * SACK). An end never sends a segment larger than its `maxSegmentBytes`, by default
+ * `48 + maxMessageBytes` (5 head and ack, 33 SACK, 6 record header, 4 check: 1048 with the
+ * defaults); so it sends no message larger than `maxSegmentBytes - 48`. The two limits are apart
+ * because a path may carry larger datagrams one way than the other: a member's frames to the host
+ * must fit one datagram, while the host's `room-state` may not.
  *
  * Sequence numbers: each end numbers its own messages 0, 1, 2, ... modulo 2^32; both ends start at
  * 0 (so the first `ack` of each end is 0). Two sequence numbers compare by their difference taken
@@ -56,7 +59,10 @@
  *     timer resend, new messages keep the backed-off timeout until a sample arrives, or a timeout
  *     below the true round trip would never get one. At most one segment's worth of timer resends
  *     leaves per poll; the rest wait one more base RTO, because when a single ack was lost the
- *     answer to that first resend acknowledges them all.
+ *     answer to that first resend acknowledges them all. If an ack that acknowledges something new
+ *     comes while they wait, and they are still unacknowledged, they were lost, not their ack:
+ *     they are resent at the next poll, without backoff (the path works again; one segment per
+ *     backed-off timeout would take seconds to clear a backlog of long messages).
  *   - or as soon as it is known lost (time-based, after RACK, RFC 8985): a message last
  *     transmitted more than SRTT/4 + RTTVAR before one that has since been acknowledged is resent
  *     at the next poll, without backoff. A resent message counts as arrived at its latest
@@ -68,7 +74,9 @@
  *   next data segment, or leaves as a bare ack `ackDelayMs` after the first unacknowledged
  *   arrival. Bare acks are never acknowledged, so two idle ends fall silent.
  * - Memory is bounded by the options whatever the peer sends: `maxInFlight` messages queued or
- *   unacknowledged, `maxOutOfOrder` held. Both ends should use the same options.
+ *   unacknowledged, `maxOutOfOrder` held. Both ends should use the same options, except that an
+ *   end may send smaller segments than it receives (`maxSegmentBytes`); what it sends must stay
+ *   within the peer's `maxMessageBytes`.
  */
 import { hashBytes } from '../kit/hash.ts';
 
@@ -80,8 +88,21 @@ export interface ReliableChannelOptions {
   readonly maxRtoMs?: number;
   /** Messages sent but not yet acknowledged, at most. send() returns false beyond it. Default 256. */
   readonly maxInFlight?: number;
-  /** Largest message (bytes). Default 1000 (a segment must fit in one ~1200-byte datagram). */
+  /**
+   * Largest message this end accepts (bytes): a received record longer than this makes its segment
+   * malformed. Default 1000 (a segment must fit in one ~1200-byte datagram). Also the largest it
+   * sends, unless `maxSegmentBytes` says otherwise.
+   */
   readonly maxMessageBytes?: number;
+  /**
+   * Largest segment this end transmits (bytes, before the caller's frame-kind byte), from 48 (bare
+   * acks only) to 65583. Messages are packed so that no segment exceeds it, and `send` refuses a
+   * message longer than `maxSegmentBytes - 48` (the most a segment's header, SACK, record header
+   * and check can take), which could not fit. Default `48 + maxMessageBytes`. Set it when the path
+   * to the peer limits datagrams more than this end's own receive limit does: a room member's
+   * segments must fit the host's frame limit, while it receives `room-state`s of up to 8 KB.
+   */
+  readonly maxSegmentBytes?: number;
   /** Received messages held while an earlier one is missing, at most; a segment beyond the window is dropped (and will be resent). Default 128. */
   readonly maxOutOfOrder?: number;
   /** Delay before a bare acknowledgement is sent when no data segment carries it (ms). Default 10. */
@@ -195,6 +216,8 @@ export class ReliableChannel {
   readonly #outLastSentAt: Float64Array;
   /** 1 when a later message's ack showed this one lost: resend at once, without backoff. */
   readonly #outLost: Uint8Array;
+  /** 1 when its timer resend was held back (one segment of them per poll): lost if a new ack comes first. */
+  readonly #outHeldBack: Uint8Array;
   /** When the message is next due for a resend (ms). */
   readonly #outResendAt: Float64Array;
   /** The message's own timeout (ms), doubled at each resend. */
@@ -221,6 +244,8 @@ export class ReliableChannel {
   #ackSampleSentAt = -Infinity;
   /** Newest transmission known to have arrived: what was sent well before it and is unacknowledged is lost. */
   #ackArrivedSentAt = -Infinity;
+  /** Whether the segment acknowledged anything not acknowledged before. */
+  #ackedNew = false;
 
   // Receiver: a ring of `maxOutOfOrder + 1` slots; slot `#heldHead` stands for `#rcvNext` (always
   // empty: that message is delivered on arrival), the following ones for the messages after it.
@@ -243,7 +268,7 @@ export class ReliableChannel {
   #outOfWindow = 0;
   #messagesDelivered = 0;
 
-  /** Throws a `RangeError` if an option is out of range (non-finite or negative times, minRtoMs > maxRtoMs, maxInFlight outside 1..65536, maxOutOfOrder outside 0..256, maxMessageBytes above 65535). */
+  /** Throws a `RangeError` if an option is out of range (non-finite or negative times, minRtoMs > maxRtoMs, maxInFlight outside 1..65536, maxOutOfOrder outside 0..256, maxMessageBytes above 65535, maxSegmentBytes outside 48..65583). */
   constructor(options: ReliableChannelOptions = {}) {
     this.#initialRtoMs = timeOption('initialRtoMs', options.initialRtoMs, DEFAULTS.initialRtoMs, false);
     this.#minRtoMs = timeOption('minRtoMs', options.minRtoMs, DEFAULTS.minRtoMs, false);
@@ -257,7 +282,9 @@ export class ReliableChannel {
     );
     this.#maxOutOfOrder = countOption('maxOutOfOrder', options.maxOutOfOrder, DEFAULTS.maxOutOfOrder, 0, MAX_OUT_OF_ORDER);
     this.#ackDelayMs = timeOption('ackDelayMs', options.ackDelayMs, DEFAULTS.ackDelayMs, true);
-    this.#maxSegmentBytes = SEGMENT_OVERHEAD_MAX + this.#maxMessageBytes;
+    this.#maxSegmentBytes = countOption(
+      'maxSegmentBytes', options.maxSegmentBytes, SEGMENT_OVERHEAD_MAX + this.#maxMessageBytes, SEGMENT_OVERHEAD_MAX, SEGMENT_OVERHEAD_MAX + MAX_MESSAGE_BYTES_LIMIT,
+    );
     this.#rtoMs = Math.min(Math.max(this.#initialRtoMs, this.#minRtoMs), this.#maxRtoMs);
 
     const capacity = this.#maxInFlight;
@@ -265,6 +292,7 @@ export class ReliableChannel {
     this.#outFirstSentAt = new Float64Array(capacity);
     this.#outLastSentAt = new Float64Array(capacity);
     this.#outLost = new Uint8Array(capacity);
+    this.#outHeldBack = new Uint8Array(capacity);
     this.#outResendAt = new Float64Array(capacity);
     this.#outRtoMs = new Float64Array(capacity);
     this.#outSends = new Uint32Array(capacity);
@@ -293,6 +321,11 @@ export class ReliableChannel {
     return this.#maxSegmentBytes;
   }
 
+  /** Largest message `send` takes (bytes): `maxSegmentBytes - 48`, so that any segment can carry it. */
+  get maxSendMessageBytes(): number {
+    return this.#maxSegmentBytes - SEGMENT_OVERHEAD_MAX;
+  }
+
   /** Received messages held while an earlier one is missing. */
   get heldOutOfOrder(): number {
     return this.#heldCount;
@@ -311,10 +344,12 @@ export class ReliableChannel {
     });
   }
 
-  /** Queues a message for exactly-once, in-order delivery. False (nothing queued) if the window is full; throws RangeError if too large. The channel copies the bytes. */
+  /** Queues a message for exactly-once, in-order delivery. False (nothing queued) if the window is full; throws RangeError if longer than `maxSendMessageBytes`. The channel copies the bytes. */
   send(message: Uint8Array): boolean {
-    if (message.length > this.#maxMessageBytes) {
-      throw new RangeError(`ReliableChannel.send: message of ${message.length} bytes exceeds maxMessageBytes (${this.#maxMessageBytes})`);
+    if (message.length > this.maxSendMessageBytes) {
+      throw new RangeError(
+        `ReliableChannel.send: message of ${message.length} bytes exceeds the ${this.maxSendMessageBytes} bytes a ${this.#maxSegmentBytes}-byte segment can carry`,
+      );
     }
     const inFlight = this.inFlight;
     if (inFlight >= this.#maxInFlight) return false;
@@ -324,6 +359,7 @@ export class ReliableChannel {
     this.#outSends[slot] = 0;
     this.#outAcked[slot] = 0;
     this.#outLost[slot] = 0;
+    this.#outHeldBack[slot] = 0;
     this.#sndNext = (this.#sndNext + 1) >>> 0;
     return true;
   }
@@ -364,6 +400,7 @@ export class ReliableChannel {
         probeBytes += RECORD_HEADER_BYTES + data.length;
         if (probeBytes > probeLimit) {
           this.#outResendAt[slot] = nowMs + this.#rtoMs;
+          this.#outHeldBack[slot] = 1;
           continue;
         }
       }
@@ -393,6 +430,7 @@ export class ReliableChannel {
         if (rto > this.#rtoMs) this.#rtoMs = rto;
         this.#resends++;
       }
+      this.#outHeldBack[slot] = 0;
       this.#outLastSentAt[slot] = nowMs;
       this.#outRtoMs[slot] = rto;
       this.#outResendAt[slot] = nowMs + rto;
@@ -472,6 +510,7 @@ export class ReliableChannel {
     const capacity = this.#maxInFlight;
     this.#ackSampleSentAt = -Infinity;
     this.#ackArrivedSentAt = -Infinity;
+    this.#ackedNew = false;
     // #validate guarantees covered ≤ transmitted; the clamp only keeps a bug from looping for long.
     const covered = Math.min((ack - base) | 0, (this.#sndSentEnd - base) >>> 0);
     for (let d = 0; d < covered; d++) this.#acknowledge((this.#outHead + d) % capacity, nowMs);
@@ -501,13 +540,24 @@ export class ReliableChannel {
       inFlight--;
     }
 
+    const sent = (this.#sndSentEnd - this.#sndBase) >>> 0;
+    // The path answers: timer resends held back behind the last probe were lost, not just their ack.
+    if (this.#ackedNew) {
+      for (let d = 0; d < sent; d++) {
+        const slot = (this.#outHead + d) % capacity;
+        if (this.#outHeldBack[slot] === 0 || this.#outAcked[slot] === 1) continue;
+        this.#outHeldBack[slot] = 0;
+        this.#outLost[slot] = 1;
+        this.#outResendAt[slot] = nowMs;
+      }
+    }
+
     // Time-based loss detection (after RACK, RFC 8985): a message last transmitted more than a
     // quarter round trip before one that has arrived is lost, not just late, so it is resent now
     // instead of at its timeout. The quarter absorbs ordinary reordering.
     const arrivedSentAt = this.#ackArrivedSentAt;
     if (arrivedSentAt === -Infinity || this.#srttMs < 0) return;
     const lostBefore = arrivedSentAt - (this.#srttMs / 4 + this.#rttVarMs);
-    const sent = (this.#sndSentEnd - this.#sndBase) >>> 0;
     for (let d = 0; d < sent; d++) {
       const slot = (this.#outHead + d) % capacity;
       if (this.#outAcked[slot] === 1 || this.#outLost[slot] === 1 || this.#outLastSentAt[slot]! >= lostBefore) continue;
@@ -519,8 +569,10 @@ export class ReliableChannel {
   /** Marks the message in `slot` acknowledged (once) and notes its transmission times. */
   #acknowledge(slot: number, nowMs: number): void {
     if (this.#outAcked[slot] === 1) return;
+    this.#ackedNew = true;
     this.#outAcked[slot] = 1;
     this.#outLost[slot] = 0;
+    this.#outHeldBack[slot] = 0;
     this.#outData[slot] = undefined;
     if (this.#outSends[slot] === 1) {
       const sentAt = this.#outFirstSentAt[slot]!;

@@ -3,10 +3,8 @@ import type { ClientControlMessage, HostControlMessage, MatchDecision, RoomState
 import { MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
 import type { RoomSettings } from '../room/room-settings.ts';
 import { ReliableChannel } from './reliable-channel.ts';
-import { MAX_SLOT, RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodeDataFrame, encodePingFrame } from './relay-frame.ts';
-
-/** The host's control messages: a `room-state` may be larger than one datagram's worth. */
-const CONTROL_CHANNEL = { maxMessageBytes: MAX_ROOM_STATE_MESSAGE_BYTES } as const;
+import { MAX_RELAY_FRAME_BYTES, MAX_SLOT, RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodeDataFrame, encodePingFrame } from './relay-frame.ts';
+import type { ReliableChannelOptions } from './reliable-channel.ts';
 
 const NOTHING: readonly Datagram[] = Object.freeze([]);
 
@@ -34,6 +32,14 @@ export type RoomClientEvent =
 export interface RoomClientOptions {
   /** Session packets held for `transport.receive()` at most; the oldest go beyond (counted). Default 4096. */
   readonly maxQueuedPackets?: number;
+  /**
+   * Largest Control frame this member sends to the host (bytes, kind byte included). Default
+   * MAX_RELAY_FRAME_BYTES (1202), the most the host accepts: it drops any larger frame. Control
+   * segments are packed to fit (also when a resend gathers many long messages), and a request too
+   * long for one frame is refused with an `error` event (code 'too-large') instead of being sent.
+   * Lower it only to stay under a smaller path MTU; 128 at least.
+   */
+  readonly maxFrameBytes?: number;
 }
 
 /**
@@ -48,7 +54,12 @@ export class RoomClient {
   /** The session's transport: packets to and from the other members, through the host. */
   readonly transport: Transport;
   private send: ((frame: Uint8Array) => void) | undefined;
-  private control = new ReliableChannel(CONTROL_CHANNEL);
+  /**
+   * The control channel's options: it receives the host's messages up to a `room-state` (8 KB,
+   * which the host may send in one large frame), and sends segments that fit one member frame.
+   */
+  private readonly channelOptions: ReliableChannelOptions;
+  private control: ReliableChannel;
   private readonly inbox: Datagram[] = [];
   private readonly maxQueued: number;
   private pending: RoomClientEvent[] = [];
@@ -66,6 +77,12 @@ export class RoomClient {
 
   constructor(options: RoomClientOptions = {}) {
     this.maxQueued = options.maxQueuedPackets ?? 4096;
+    const maxFrameBytes = options.maxFrameBytes ?? MAX_RELAY_FRAME_BYTES;
+    if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 128 || maxFrameBytes > MAX_RELAY_FRAME_BYTES) {
+      throw new RangeError(`RoomClient: maxFrameBytes must be an integer in 128..${MAX_RELAY_FRAME_BYTES}, got ${maxFrameBytes}`);
+    }
+    this.channelOptions = { maxMessageBytes: MAX_ROOM_STATE_MESSAGE_BYTES, maxSegmentBytes: maxFrameBytes - 1 };
+    this.control = new ReliableChannel(this.channelOptions);
     this.transport = {
       send: (to, data) => this.sendPacket(to, data),
       // Called every frame: nothing new costs no allocation.
@@ -76,7 +93,7 @@ export class RoomClient {
   /** Uses a (new) channel to the host. Control messages not yet acknowledged on the old one are dropped; the host re-sends the room state on every (re)connection. */
   attach(send: (frame: Uint8Array) => void, nowMs: number): void {
     this.send = send;
-    this.control = new ReliableChannel(CONTROL_CHANNEL);
+    this.control = new ReliableChannel(this.channelOptions);
     this.heardMs = nowMs;
     this.nowMs = nowMs;
   }
@@ -206,7 +223,14 @@ export class RoomClient {
   }
 
   private request(message: ClientControlMessage): void {
-    if (!this.control.send(encodeControlMessage(message))) {
+    const bytes = encodeControlMessage(message);
+    if (bytes.length > this.control.maxSendMessageBytes) {
+      // Never sent: the host would drop every frame carrying it, and everything after it would wait.
+      const limit = this.control.maxSendMessageBytes;
+      this.pending.push({ type: 'error', code: 'too-large', message: `'${message.type}' request of ${bytes.length} bytes is over the ${limit}-byte limit of one frame` });
+      return;
+    }
+    if (!this.control.send(bytes)) {
       this.pending.push({ type: 'error', code: 'backlog', message: 'too many requests not yet acknowledged by the host' });
       return;
     }
