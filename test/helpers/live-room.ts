@@ -51,7 +51,7 @@ export async function startLoopbackHost(options: HostOptions = {}): Promise<Runn
 }
 
 /** Opens a room on `host` with `players` members (the first creates it); all ready. */
-export async function openRoom(host: RunningHost, players: number, settings: Partial<RoomSettings> = {}): Promise<RoomConnection[]> {
+export async function openRoom(host: Pick<RunningHost, 'port'>, players: number, settings: Partial<RoomSettings> = {}): Promise<RoomConnection[]> {
   const owner = await connectToRoom({ url: 'http://127.0.0.1', port: host.port, request: { action: 'create', name: 'p0', settings: settings as Record<string, number> } });
   const others = await Promise.all(
     Array.from({ length: players - 1 }, (_, i) =>

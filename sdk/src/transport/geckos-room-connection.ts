@@ -130,7 +130,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       try {
         const next = await open(options, again);
         if (closing) {
-          next.channel.close();
+          closeChannel(next.channel);
           return;
         }
         adopt(next.channel);
@@ -152,7 +152,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       const dead = channel;
       channel = undefined;
       client.detach();
-      dead.close();
+      closeChannel(dead);
       void reconnect();
     }
   }, options.tickMs ?? 10);
@@ -181,7 +181,9 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       const ch = channel;
       channel = undefined;
       // Give the leave message a moment to go out.
-      setTimeout(() => ch?.close(), 50);
+      setTimeout(() => {
+        if (ch !== undefined) closeChannel(ch);
+      }, 50);
       setState('closed');
     },
   };
@@ -198,8 +200,23 @@ async function open(options: RoomConnectionOptions, authorization: string): Prom
   }
   const data = channel.userData as Partial<Binding>;
   if (typeof data.code !== 'string' || typeof data.slot !== 'number' || typeof data.token !== 'string' || (data.role !== 'player' && data.role !== 'spectator')) {
-    channel.close();
+    closeChannel(channel);
     throw new RoomJoinError('bad-response', undefined);
   }
   return { channel, binding: { code: data.code, slot: data.slot, role: data.role, token: data.token } };
+}
+
+/**
+ * Closes a geckos.io channel's peer connection, and nothing else. The client's own `close()` also
+ * posts a "close" request to the host without handling its failure: when the host is gone, that
+ * request rejects unhandled, which ends a Node process (exit 1) and logs an uncaught error in a
+ * browser. The host needs no such request: it sees the peer connection close.
+ */
+function closeChannel(channel: ClientChannel): void {
+  const internals = channel as unknown as { peerConnection?: { localPeerConnection?: { close(): void } } };
+  try {
+    internals.peerConnection?.localPeerConnection?.close();
+  } catch {
+    // already closed
+  }
 }
