@@ -134,6 +134,28 @@ describe('ReliableChannel: segment format', () => {
     expect(new ReliableChannel({ maxSegmentBytes: 48 }).maxSendMessageBytes).toBe(0);
   });
 
+  it('unacknowledged() lists what the peer has not delivered (SACKed and never sent included); acknowledged counts the rest', () => {
+    const { a, b } = pair({ ackDelayMs: 0 });
+    const sent: Uint8Array[][] = [];
+    for (let i = 0; i < 4; i++) {
+      a.send(bytes(i));
+      sent.push(a.poll(i));
+    }
+    a.send(bytes(4)); // queued, never transmitted
+    // The peer gets 0 and 2 (which it holds, and SACKs); 1 and 3 are lost.
+    expect(deliver(b, [...sent[0]!, ...sent[2]!], 5)).toEqual([[0]]);
+    deliver(a, b.poll(5), 6);
+    expect(a.acknowledged).toBe(1);
+    expect(list(a.unacknowledged())).toEqual([[1], [2], [3], [4]]);
+    const copy = a.unacknowledged()[0]!;
+    copy[0] = 99; // copies: the channel's own data is untouched
+    expect(list(a.unacknowledged())[0]).toEqual([1]);
+    expect(deliver(b, a.poll(1000), 1001)).toEqual([[1], [2], [3], [4]]);
+    deliver(a, b.poll(1001), 1002);
+    expect(a.acknowledged).toBe(5);
+    expect(a.unacknowledged()).toEqual([]);
+  });
+
   it('returns fresh arrays: segments and messages do not alias internal or caller buffers', () => {
     const { a, b } = pair();
     const message = bytes(1, 2, 3);

@@ -271,6 +271,60 @@ describe('RoomClient: control messages', () => {
     expect(() => new RoomClient({ maxFrameBytes: MAX_RELAY_FRAME_BYTES + 1 })).toThrow(RangeError);
   });
 
+  it('a re-attach carries the requests the host has not acknowledged, behind a resume marker with the count it has', () => {
+    const client = new RoomClient();
+    const first: Uint8Array[] = [];
+    client.attach((frame) => first.push(frame), 0);
+    const host1 = new ReliableChannel({ maxMessageBytes: MAX_ROOM_STATE_MESSAGE_BYTES });
+    const toHost = (frames: Uint8Array[], host: ReliableChannel, now: number) =>
+      frames.splice(0).flatMap((f) => {
+        const d = decodeRelayFrame(f);
+        return d.ok && d.frame.kind === RelayFrameKind.Control ? host.receive(d.frame.segment, now).map((m) => [...m]) : [];
+      });
+    client.chat('a');
+    client.chat('b');
+    expect(toHost(first, host1, 1)).toHaveLength(2);
+    for (const s of host1.poll(20)) client.receive(encodeControlFrame(s), 20); // a and b acknowledged
+    client.chat('c'); // reaches the host, whose ack is lost
+    expect(toHost(first, host1, 30).map((m) => new TextDecoder().decode(Uint8Array.from(m)))).toEqual(['{"type":"chat","text":"c"}']);
+    client.setReady(true);
+    first.length = 0; // lost
+    client.detach();
+    client.chat('d'); // while detached
+    const second: Uint8Array[] = [];
+    client.attach((frame) => second.push(frame), 100); // sends at once
+    const host2 = new ReliableChannel({ maxMessageBytes: MAX_ROOM_STATE_MESSAGE_BYTES });
+    const got = toHost(second, host2, 101);
+    expect(got[0]).toEqual([0, 2, 0, 0, 0]); // the host has had 2 (a and b) as far as the client knows
+    expect(got.slice(1).map((m) => new TextDecoder().decode(Uint8Array.from(m)))).toEqual([
+      '{"type":"chat","text":"c"}',
+      '{"type":"set-ready","ready":true}',
+      '{"type":"chat","text":"d"}',
+    ]);
+    // A third connection before anything was acknowledged: the same count, the marker not carried as a request.
+    const third: Uint8Array[] = [];
+    client.attach((frame) => third.push(frame), 200);
+    const got3 = toHost(third, new ReliableChannel({ maxMessageBytes: MAX_ROOM_STATE_MESSAGE_BYTES }), 201);
+    expect(got3.map((m) => m.length)).toEqual([5, got[1]!.length, got[2]!.length, got[3]!.length]);
+    expect(got3[0]).toEqual([0, 2, 0, 0, 0]);
+  });
+
+  it('a first attach carries requests made before it without a marker; a re-attach with nothing pending sends nothing', () => {
+    const client = new RoomClient();
+    client.chat('early');
+    const sent: Uint8Array[] = [];
+    client.attach((frame) => sent.push(frame), 0);
+    const host = new ReliableChannel({ maxMessageBytes: MAX_ROOM_STATE_MESSAGE_BYTES });
+    const messages = sent.splice(0).flatMap((f) => {
+      const d = decodeRelayFrame(f);
+      return d.ok && d.frame.kind === RelayFrameKind.Control ? host.receive(d.frame.segment, 1) : [];
+    });
+    expect(messages.map((m) => decodeControlMessage(m, 'client'))).toEqual([{ ok: true, message: { type: 'chat', text: 'early' } }]);
+    for (const s of host.poll(20)) client.receive(encodeControlFrame(s), 20);
+    client.attach((frame) => sent.push(frame), 30);
+    expect(sent).toEqual([]);
+  });
+
   it('resends unacknowledged requests on tick, and stops sending once detached', () => {
     const { client, sent } = rig();
     client.setReady(true);

@@ -7,6 +7,7 @@ import { ReliableChannel } from './reliable-channel.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { MAX_RELAY_FRAME_BYTES, RelayFrameKind, encodeControlFrame, encodePingFrame, restampDataFrame } from './relay-frame.ts';
 import { parseConnectRequest } from './connect-request.ts';
+import { decodeResumeMarker } from './resume-marker.ts';
 import type { ConnectRequest } from './connect-request.ts';
 
 /** The host's handle on one member's unreliable channel (a geckos channel, or a test double). */
@@ -77,14 +78,35 @@ export interface RelayHostStats {
    * a drop reason: a network may duplicate a datagram, so an honest member can cause a few.
    */
   readonly stalePongs: number;
+  /**
+   * Control messages a member sent again on a new connection that the host had already delivered
+   * on an earlier one (their acknowledgement was lost with the connection), skipped. Not a drop
+   * reason: honest reconnects cause them (see `resume-marker.ts`).
+   */
+  readonly resentSkipped: number;
 }
 
 /** Round trips a member's reported ping is the median of (see `RelayHost.memberRttMs`). */
 const RTT_SAMPLES = 5;
 
+/**
+ * What the host keeps of a member across its connections, until the member is gone (a new member
+ * in the slot has another token and starts afresh).
+ */
+interface MemberSession {
+  readonly token: string;
+  /** The member's control messages the host has delivered, over all its connections so far. */
+  delivered: number;
+}
+
 interface Connection {
   readonly id: number;
   readonly binding: MemberBinding;
+  readonly session: MemberSession;
+  /** The membership-wide number of the next control message this connection's channel delivers. */
+  nextMessage: number;
+  /** Whether the channel has delivered nothing yet (only the first message may be a resume marker). */
+  firstMessage: boolean;
   readonly link: HostConnection;
   readonly control: ReliableChannel;
   readonly frames: TokenBucket;
@@ -124,6 +146,9 @@ export class RelayHost {
   private readonly connections = new Map<number, Connection>();
   /** Room code → slot → connection. */
   private readonly bySlot = new Map<string, Map<number, Connection>>();
+  /** Room code → slot → the member's session (kept while it reconnects; forgotten with the member). */
+  private readonly sessions = new Map<string, Map<number, MemberSession>>();
+  private resentSkipped = 0;
   private nextId = 1;
   private framesRelayed = 0;
   private bytesRelayed = 0;
@@ -201,9 +226,13 @@ export class RelayHost {
     }
     const previous = slots.get(binding.slot);
     if (previous !== undefined) this.close(previous); // a reconnect replaces a half-open channel
+    const session = this.sessionOf(binding);
     const connection: Connection = {
       id,
       binding,
+      session,
+      nextMessage: session.delivered,
+      firstMessage: true,
       link,
       control: new ReliableChannel({ maxMessageBytes: MAX_ROOM_STATE_MESSAGE_BYTES }),
       frames: new TokenBucket(this.limits.fps, this.limits.fBurst),
@@ -325,6 +354,7 @@ export class RelayHost {
       joinsRefused: this.joinsRefused,
       dropped: { ...this.dropped },
       stalePongs: this.stalePongs,
+      resentSkipped: this.resentSkipped,
     };
   }
 
@@ -386,6 +416,21 @@ export class RelayHost {
     if (!joined.ok) return { ok: false, error: joined.error };
     this.drainAuthority();
     return { ok: true, binding: { code: joined.code, slot: joined.slot, role: request.role, token: joined.token } };
+  }
+
+  /** The session of the member a binding is for: its own if it had one, else a new one. */
+  private sessionOf(binding: MemberBinding): MemberSession {
+    let slots = this.sessions.get(binding.code);
+    if (slots === undefined) {
+      slots = new Map();
+      this.sessions.set(binding.code, slots);
+    }
+    let session = slots.get(binding.slot);
+    if (session === undefined || session.token !== binding.token) {
+      session = { token: binding.token, delivered: 0 };
+      slots.set(binding.slot, session);
+    }
+    return session;
   }
 
   private attemptsOf(address: string): TokenBucket {
@@ -464,6 +509,21 @@ export class RelayHost {
     const messages = c.control.receive(segment, nowMs);
     if (c.control.stats.malformed !== malformed) this.dropped['bad-control']++;
     for (const bytes of messages) {
+      if (c.firstMessage) {
+        c.firstMessage = false;
+        const resumeAt = decodeResumeMarker(bytes);
+        if (resumeAt !== undefined) {
+          c.nextMessage = resumeAt;
+          continue;
+        }
+      }
+      // Counted whatever it holds: the member counts every message it sent.
+      const number = c.nextMessage++;
+      if (number < c.session.delivered) {
+        this.resentSkipped++;
+        continue;
+      }
+      c.session.delivered = number + 1;
       const decoded = decodeControlMessage(bytes, 'client');
       if (!decoded.ok) {
         this.dropped['bad-control']++;
@@ -527,11 +587,13 @@ export class RelayHost {
           if (members !== undefined) for (const m of members.values()) this.sendControl(m, { type: 'member-dropped', slot: event.slot, reason: event.reason, epoch: event.epoch });
           const gone = members?.get(event.slot);
           if (gone !== undefined) this.close(gone);
+          this.sessions.get(event.code)?.delete(event.slot);
           break;
         }
         case 'room-closed':
           for (const m of members?.values() ?? []) this.close(m);
           this.bySlot.delete(event.code);
+          this.sessions.delete(event.code);
           break;
       }
     }

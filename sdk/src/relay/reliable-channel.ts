@@ -306,6 +306,28 @@ export class ReliableChannel {
     return (this.#sndNext - this.#sndBase) >>> 0;
   }
 
+  /**
+   * Messages the peer has acknowledged cumulatively, i.e. delivered, since the channel began
+   * (modulo 2^32: it is the oldest unacknowledged sequence number). A SACKed message is not
+   * counted: the peer holds it but has not delivered it.
+   */
+  get acknowledged(): number {
+    return this.#sndBase;
+  }
+
+  /**
+   * Copies of the messages the peer has not delivered as far as this end knows, oldest first:
+   * every message from the oldest not cumulatively acknowledged on, SACKed ones included (the
+   * peer holds those but has not delivered them), and those queued but never transmitted. What a
+   * replacement channel must carry again when this one is abandoned.
+   */
+  unacknowledged(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    const count = this.inFlight;
+    for (let d = 0; d < count; d++) out.push(this.#outData[(this.#outHead + d) % this.#maxInFlight]!.slice());
+    return out;
+  }
+
   /** Smoothed round trip (ms), -1 before a sample. Includes the peer's ack delay. */
   get rttMs(): number {
     return this.#srttMs;
@@ -533,6 +555,7 @@ export class ReliableChannel {
     // Slide past every acknowledged message at the front.
     let inFlight = this.inFlight;
     while (inFlight > 0 && this.#outAcked[this.#outHead] === 1) {
+      this.#outData[this.#outHead] = undefined;
       this.#outAcked[this.#outHead] = 0;
       this.#outSends[this.#outHead] = 0;
       this.#outHead = (this.#outHead + 1) % capacity;
@@ -573,7 +596,8 @@ export class ReliableChannel {
     this.#outAcked[slot] = 1;
     this.#outLost[slot] = 0;
     this.#outHeldBack[slot] = 0;
-    this.#outData[slot] = undefined;
+    // The data stays until the cumulative ack passes it: a SACKed message is held by the peer, not
+    // delivered, and `unacknowledged()` must still have it if this channel is replaced.
     if (this.#outSends[slot] === 1) {
       const sentAt = this.#outFirstSentAt[slot]!;
       if (sentAt > this.#ackSampleSentAt) this.#ackSampleSentAt = sentAt;

@@ -5,6 +5,7 @@ import type { RoomSettings } from '../room/room-settings.ts';
 import { ReliableChannel } from './reliable-channel.ts';
 import { MAX_RELAY_FRAME_BYTES, MAX_SLOT, RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodeDataFrame, encodePingFrame } from './relay-frame.ts';
 import type { ReliableChannelOptions } from './reliable-channel.ts';
+import { encodeResumeMarker } from './resume-marker.ts';
 
 const NOTHING: readonly Datagram[] = Object.freeze([]);
 
@@ -60,6 +61,12 @@ export class RoomClient {
    */
   private readonly channelOptions: ReliableChannelOptions;
   private control: ReliableChannel;
+  /** Whether a channel to the host was ever attached (requests carried over then need a resume marker). */
+  private attachedBefore = false;
+  /** How many of this membership's requests the host delivered on earlier connections, as far as it told us. */
+  private deliveredBefore = 0;
+  /** Whether the current channel's first message is a resume marker (not a request). */
+  private markerSent = false;
   private readonly inbox: Datagram[] = [];
   private readonly maxQueued: number;
   private pending: RoomClientEvent[] = [];
@@ -90,12 +97,35 @@ export class RoomClient {
     };
   }
 
-  /** Uses a (new) channel to the host. Control messages not yet acknowledged on the old one are dropped; the host re-sends the room state on every (re)connection. */
+  /**
+   * Uses a (new) channel to the host: the first one, or a reconnect into the same slot. Requests
+   * the host has not acknowledged on the old channel (or made while detached) go again on the new
+   * one, in order, behind a resume marker that tells the host which of them it may have had
+   * already (`resume-marker.ts`): each reaches the host exactly once. The host re-sends the
+   * room state (and the match) on every connection; what else it sent on the old one and the
+   * member did not acknowledge (a chat line, an error) is not sent again.
+   */
   attach(send: (frame: Uint8Array) => void, nowMs: number): void {
-    this.send = send;
+    const old = this.control;
+    const carried = old.unacknowledged();
+    let delivered = old.acknowledged;
+    if (this.markerSent) {
+      if (delivered === 0) carried.shift();
+      else delivered--;
+    }
+    this.deliveredBefore += delivered;
     this.control = new ReliableChannel(this.channelOptions);
+    // A client never attached has no earlier connection to resume: its requests are all new.
+    this.markerSent = this.attachedBefore && carried.length > 0;
+    if (this.markerSent) this.control.send(encodeResumeMarker(this.deliveredBefore >>> 0));
+    for (const bytes of carried) {
+      if (!this.control.send(bytes)) this.pending.push({ type: 'error', code: 'backlog', message: 'a request from before the reconnect did not fit the new channel' });
+    }
+    this.attachedBefore = true;
+    this.send = send;
     this.heardMs = nowMs;
     this.nowMs = nowMs;
+    this.flush();
   }
 
   /** The channel to the host is gone (until the next `attach`). */
