@@ -341,4 +341,24 @@ describe('a live host attacked by a LAN guest, during an honest match', () => {
     expect(after.reclaimed - before.reclaimed).toBe(5);
     expect((await offer(host.port, { action: 'create', name: 'again' }, from)).status).toBe(200);
   }, 30_000);
+
+  it('9. a member process outlives its host: no unhandled rejection, a closed connection, exit 0', async () => {
+    const doomed = await spawnHost([]);
+    const member = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/room-member.ts', String(doomed.port), 'create', 'survivor'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = captureOutput(member);
+    try {
+      await output.waitForOutput(/joined \S+ slot 0/, 15_000, 'the member');
+      doomed.child.kill('SIGKILL');
+      await output.waitForOutput(/connection reconnecting/, 5000, 'the member');
+      // 8 reconnect attempts 250 ms apart, each refused at once (nothing listens), then closed.
+      await output.waitForOutput(/connection closed/, 15_000, 'the member');
+      const end = await output.closed;
+      expect(output.stderr()).not.toMatch(/Unhandled|uncaught/i);
+      expect(end).toEqual({ code: 0, signal: null });
+      expect(output.stdout()).toMatch(/done/);
+    } finally {
+      member.kill('SIGKILL');
+      doomed.child.kill('SIGKILL');
+    }
+  }, 40_000);
 });
