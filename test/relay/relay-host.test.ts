@@ -319,6 +319,32 @@ describe('RelayHost: relaying session packets', () => {
     expect(rig.host.stats().joinsRefused).toBe(10 + 10 + 4);
   });
 
+  it('a reconnect with a valid token gets through even once its address is rate-limited; a wrong one does not, and counts', () => {
+    const rig = new RelayRig();
+    const [a0, a1] = started(rig, 2);
+    const code = a0!.binding.code;
+    const home = '6.6.6.6';
+    // Someone at the member's address fails 10 times: that address is limited now.
+    for (let i = 0; i < 10; i++) expect(rig.authorize({ action: 'join', code: 'WRONG1', name: 'x', role: 'spectator' }, home)).toEqual({ ok: false, error: 'no-such-room' });
+    expect(rig.authorize({ action: 'join', code, name: 'x', role: 'spectator' }, home)).toEqual({ ok: false, error: 'rate-limited' });
+    // a1's channel drops; it comes back from that address, with its token, into its slot.
+    rig.host.closeMember(code, 1, rig.nowMs);
+    const back = rig.authorize({ action: 'join', code, name: 'p1', role: 'player', token: a1!.binding.token }, home);
+    expect(back.ok && back.binding.slot).toBe(1);
+    // No free oracle: a wrong token, or a right token with a wrong code, is refused as rate-limited.
+    const wrongToken = '0123456789abcdef0123456789abcdef';
+    expect(rig.authorize({ action: 'join', code, name: 'x', role: 'player', token: wrongToken }, home)).toEqual({ ok: false, error: 'rate-limited' });
+    expect(rig.authorize({ action: 'join', code: 'WRONG1', name: 'x', role: 'player', token: a1!.binding.token }, home)).toEqual({ ok: false, error: 'rate-limited' });
+    // From an address that is not limited, wrong tokens say so, and count like any failure.
+    const guesser = '7.7.7.7';
+    for (let i = 0; i < 10; i++) expect(rig.authorize({ action: 'join', code, name: 'x', role: 'player', token: wrongToken }, guesser)).toEqual({ ok: false, error: 'bad-token' });
+    expect(rig.authorize({ action: 'join', code, name: 'x', role: 'player', token: wrongToken }, guesser)).toEqual({ ok: false, error: 'rate-limited' });
+    expect(rig.authorize({ action: 'join', code, name: 'x', role: 'spectator' }, guesser)).toEqual({ ok: false, error: 'rate-limited' });
+    // ...and the member's own reconnect still gets through from there too.
+    const again = rig.authorize({ action: 'join', code, name: 'p1', role: 'player', token: a1!.binding.token }, guesser);
+    expect(again.ok && again.binding.slot).toBe(1);
+  });
+
   it('tracks at most maxTrackedAddresses addresses (the oldest are forgotten)', () => {
     const rig = new RelayRig({ relay: { joinAttemptsPerMinute: 1, maxTrackedAddresses: 2 } });
     expect(rig.authorize('{}', 'a')).toEqual({ ok: false, error: 'bad-request' });

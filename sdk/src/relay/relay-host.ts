@@ -187,19 +187,28 @@ export class RelayHost {
   /**
    * Decides whether a connection attempt may go ahead, before any WebRTC is set up: parses the
    * untrusted join request, limits attempts per remote address, and creates or joins a room.
+   *
+   * Only failures count against an address, and once it has used them up every attempt from it
+   * is refused as 'rate-limited', except a reconnect whose token brings a member back into its
+   * slot: a member must not lose its place in a match because its address (a shared one, or its
+   * own earlier mistakes) hit the limit. That check is no free oracle: a reconnect whose token or
+   * code is wrong is refused as 'rate-limited' like any other attempt then (nothing says which
+   * part was wrong), counts as a failure, and a right guess needs both a live room's code and
+   * its member's 128-bit token.
    */
   authorize(request: unknown, address: string, nowMs: number): { ok: true; binding: MemberBinding } | { ok: false; error: string } {
     const attempts = this.attemptsOf(address);
-    if (!attempts.available(nowMs)) {
-      this.joinsRefused++;
-      return { ok: false, error: 'rate-limited' };
-    }
     const parsed = parseConnectRequest(request);
+    const limited = !attempts.available(nowMs);
+    if (limited && !(parsed.ok && parsed.request.action === 'join' && parsed.request.token !== undefined)) {
+      this.joinsRefused++;
+      return RATE_LIMITED;
+    }
     const result = parsed.ok ? this.admit(parsed.request, nowMs) : parsed;
     if (!result.ok) {
-      attempts.take(nowMs); // only failures count: guessing codes or passwords is what is limited
+      attempts.take(nowMs); // only failures count: guessing codes, passwords or tokens is what is limited
       this.joinsRefused++;
-      return result;
+      return limited ? RATE_LIMITED : result;
     }
     // The slot is held only until the channel opens: a member whose WebRTC never comes up is
     // treated like one whose connection dropped, and loses the slot after the reconnect grace.
@@ -633,6 +642,8 @@ export class RelayHost {
     if (slots?.get(c.binding.slot) === c) slots.delete(c.binding.slot);
   }
 }
+
+const RATE_LIMITED = Object.freeze({ ok: false, error: 'rate-limited' } as const);
 
 /** The u32 id of a 5-byte Ping or Pong frame. */
 function pingId(frame: Uint8Array): number {
