@@ -144,7 +144,7 @@ describe('connect requests: refusals', () => {
 
 describe('refusal reasons travel as HTTP statuses', () => {
   it('each reason maps to a distinct status and back', () => {
-    const reasons = ['bad-request', 'bad-token', 'bad-password', 'no-such-room', 'full', 'bad-name', 'in-progress', 'rate-limited', 'too-many-rooms'];
+    const reasons = ['bad-request', 'bad-token', 'bad-password', 'no-such-room', 'full', 'bad-name', 'in-progress', 'rate-limited', 'too-many-rooms', 'too-many-own-rooms', 'create-rate-limited'];
     const statuses = reasons.map(refusalStatus);
     expect(new Set(statuses).size).toBe(reasons.length);
     for (const status of statuses) expect(status >= 400 && status < 600).toBe(true);
@@ -152,6 +152,8 @@ describe('refusal reasons travel as HTTP statuses', () => {
     expect(refusalStatus('rate-limited')).toBe(429);
     expect(refusalStatus('no-such-room')).toBe(404);
     expect(refusalStatus('bad-password')).toBe(403);
+    expect(refusalStatus('too-many-own-rooms')).toBe(412);
+    expect(refusalStatus('create-rate-limited')).toBe(425);
   });
 
   it('an unknown reason is a bad request; an unknown or missing status is unreachable', () => {

@@ -97,6 +97,10 @@ const REFUSAL_STATUS: Readonly<Record<string, number>> = {
   'in-progress': 423,
   'rate-limited': 429,
   'too-many-rooms': 503,
+  /** This address already holds its most open rooms (`RelayHostOptions.roomsPerAddress`). */
+  'too-many-own-rooms': 412,
+  /** This address created its most rooms for now (`RelayHostOptions.roomCreatesPerMinute`). */
+  'create-rate-limited': 425,
 };
 
 export function refusalStatus(reason: string): number {

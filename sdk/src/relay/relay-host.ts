@@ -49,7 +49,23 @@ export interface RelayHostOptions {
   readonly byteBurst?: number;
   /** Failed join or create attempts per remote address per minute (successful ones are free). Default 10. */
   readonly joinAttemptsPerMinute?: number;
-  /** Most remote addresses whose attempts are tracked (oldest forgotten beyond). Default 4096. */
+  /**
+   * Rooms one remote address may hold open at once: the rooms created from it that are still
+   * open, whoever is in them now (a room stops counting when it closes). Beyond, a create is
+   * refused with 'too-many-own-rooms'. Default 4: a machine at a LAN party needs one at a time,
+   * and no single address can take every room the host has (the authority's `maxRooms`, 64 by
+   * default), as one did in issue 8. Raise it when many players reach the host through one
+   * address (a NAT or a VPN in front of it).
+   */
+  readonly roomsPerAddress?: number;
+  /**
+   * Rooms one remote address may create per minute (a token bucket: a burst of this many, then
+   * one every 60/N s). Beyond, a create is refused with 'create-rate-limited'. Default 6: a
+   * player rarely opens more than one room a minute, and churning rooms (create, leave, create)
+   * is what it stops, since `roomsPerAddress` only counts open ones.
+   */
+  readonly roomCreatesPerMinute?: number;
+  /** Most remote addresses whose attempts and creates are tracked (oldest forgotten beyond). Default 4096. */
   readonly maxTrackedAddresses?: number;
 }
 
@@ -84,6 +100,14 @@ export interface RelayHostStats {
    * reason: honest reconnects cause them (see `resume-marker.ts`).
    */
   readonly resentSkipped: number;
+}
+
+/** What the host limits per remote address (see `RelayHostOptions`). */
+interface AddressLimits {
+  /** Failed join or create attempts. */
+  readonly failures: TokenBucket;
+  /** Rooms created. */
+  readonly creates: TokenBucket;
 }
 
 /** Round trips a member's reported ping is the median of (see `RelayHost.memberRttMs`). */
@@ -140,8 +164,15 @@ export class RelayHost {
   private lastPingReportMs = -Infinity;
   private stalePongs = 0;
   private readonly limits: { fps: number; fBurst: number; bps: number; bBurst: number };
-  private readonly attempts = new Map<string, TokenBucket>();
+  /** Per remote address, oldest first: its failed-attempt and room-create buckets. */
+  private readonly addresses = new Map<string, AddressLimits>();
   private readonly attemptsPerMinute: number;
+  private readonly roomsPerAddress: number;
+  private readonly createsPerMinute: number;
+  /** Room code → the remote address that created it, while the room is open. */
+  private readonly roomCreators = new Map<string, string>();
+  /** Remote address → rooms it created that are still open (absent: none). */
+  private readonly roomsHeld = new Map<string, number>();
   private readonly maxTrackedAddresses: number;
   private readonly connections = new Map<number, Connection>();
   /** Room code → slot → connection. */
@@ -181,6 +212,10 @@ export class RelayHost {
       bBurst: options.byteBurst ?? 64 * 1024,
     };
     this.attemptsPerMinute = options.joinAttemptsPerMinute ?? 10;
+    this.roomsPerAddress = options.roomsPerAddress ?? 4;
+    if (!(this.roomsPerAddress >= 1)) throw new RangeError(`RelayHost: roomsPerAddress must be at least 1, got ${String(options.roomsPerAddress)}`);
+    this.createsPerMinute = options.roomCreatesPerMinute ?? 6;
+    if (!(this.createsPerMinute > 0)) throw new RangeError(`RelayHost: roomCreatesPerMinute must be positive, got ${String(options.roomCreatesPerMinute)}`);
     this.maxTrackedAddresses = options.maxTrackedAddresses ?? 4096;
   }
 
@@ -197,14 +232,15 @@ export class RelayHost {
    * its member's 128-bit token.
    */
   authorize(request: unknown, address: string, nowMs: number): { ok: true; binding: MemberBinding } | { ok: false; error: string } {
-    const attempts = this.attemptsOf(address);
+    const limits = this.limitsOf(address);
+    const attempts = limits.failures;
     const parsed = parseConnectRequest(request);
     const limited = !attempts.available(nowMs);
     if (limited && !(parsed.ok && parsed.request.action === 'join' && parsed.request.token !== undefined)) {
       this.joinsRefused++;
       return RATE_LIMITED;
     }
-    const result = parsed.ok ? this.admit(parsed.request, nowMs) : parsed;
+    const result = parsed.ok ? this.admit(parsed.request, address, limits, nowMs) : parsed;
     if (!result.ok) {
       attempts.take(nowMs); // only failures count: guessing codes, passwords or tokens is what is limited
       this.joinsRefused++;
@@ -402,13 +438,19 @@ export class RelayHost {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  private admit(request: ConnectRequest, nowMs: number): { ok: true; binding: MemberBinding } | { ok: false; error: string } {
+  private admit(request: ConnectRequest, address: string, limits: AddressLimits, nowMs: number): { ok: true; binding: MemberBinding } | { ok: false; error: string } {
     if (request.action === 'create') {
+      if ((this.roomsHeld.get(address) ?? 0) >= this.roomsPerAddress) return { ok: false, error: 'too-many-own-rooms' };
+      if (!limits.creates.available(nowMs)) return { ok: false, error: 'create-rate-limited' };
       const created = this.authority.createRoom(
         { name: request.name, ...(request.password !== undefined ? { password: request.password } : {}), ...(request.settings !== undefined ? { settings: request.settings as Partial<RoomSettings> } : {}) },
         nowMs,
       );
       if (!created.ok) return { ok: false, error: created.error };
+      limits.creates.take(nowMs);
+      // Before the authority's events are drained: they may already say the room closed.
+      this.roomCreators.set(created.code, address);
+      this.roomsHeld.set(address, (this.roomsHeld.get(address) ?? 0) + 1);
       this.drainAuthority();
       return { ok: true, binding: { code: created.code, slot: created.slot, role: 'player', token: created.token } };
     }
@@ -442,17 +484,30 @@ export class RelayHost {
     return session;
   }
 
-  private attemptsOf(address: string): TokenBucket {
-    let bucket = this.attempts.get(address);
-    if (bucket === undefined) {
-      if (this.attempts.size >= this.maxTrackedAddresses) {
-        const oldest = this.attempts.keys().next();
-        if (!oldest.done) this.attempts.delete(oldest.value);
+  private limitsOf(address: string): AddressLimits {
+    let limits = this.addresses.get(address);
+    if (limits === undefined) {
+      if (this.addresses.size >= this.maxTrackedAddresses) {
+        const oldest = this.addresses.keys().next();
+        if (!oldest.done) this.addresses.delete(oldest.value);
       }
-      bucket = new TokenBucket(this.attemptsPerMinute / 60, this.attemptsPerMinute);
-      this.attempts.set(address, bucket);
+      limits = {
+        failures: new TokenBucket(this.attemptsPerMinute / 60, this.attemptsPerMinute),
+        creates: new TokenBucket(this.createsPerMinute / 60, this.createsPerMinute),
+      };
+      this.addresses.set(address, limits);
     }
-    return bucket;
+    return limits;
+  }
+
+  /** A room closed: it no longer counts against the address that created it. */
+  private forgetCreator(code: string): void {
+    const address = this.roomCreators.get(code);
+    if (address === undefined) return;
+    this.roomCreators.delete(code);
+    const held = (this.roomsHeld.get(address) ?? 1) - 1;
+    if (held > 0) this.roomsHeld.set(address, held);
+    else this.roomsHeld.delete(address);
   }
 
   /** Forwards a member's session packet to another member of its room, stamped with its slot. */
@@ -603,6 +658,7 @@ export class RelayHost {
           for (const m of members?.values() ?? []) this.close(m);
           this.bySlot.delete(event.code);
           this.sessions.delete(event.code);
+          this.forgetCreator(event.code);
           break;
       }
     }
