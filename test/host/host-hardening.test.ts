@@ -342,6 +342,42 @@ describe('a live host attacked by a LAN guest, during an honest match', () => {
     expect((await offer(host.port, { action: 'create', name: 'again' }, from)).status).toBe(200);
   }, 30_000);
 
+  it('5. rooms are charged per address: a guest cannot take every room, and others still create theirs', async () => {
+    await underAttack('rooms', async () => {
+      const from = '127.0.0.4';
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const answer = await offer(host.port, { action: 'create', name: `hog${i}` }, from);
+        statuses.push(answer.status);
+        // Each connection closed at once: the room stays for its creator's reconnect grace (5 s),
+        // and the address is charged for it, not for a half-open connection.
+        if (answer.status === 200) await http(host.port, 'POST', `/.wrtc/v2/connections/${(JSON.parse(answer.body) as { id: string }).id}/close`, { from });
+      }
+      figures['roomHogStatuses'] = statuses;
+      // 4 rooms held at once per address (412 beyond); 6 creates a minute (425 beyond).
+      expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+      expect(statuses.slice(4, 6)).toEqual([412, 412]);
+      expect(statuses.slice(6).every((s) => s === 412 || s === 425)).toBe(true);
+      // Someone else on the LAN still creates a room at once.
+      expect((await offer(host.port, { action: 'create', name: 'honest' }, '127.0.0.5')).status).toBe(200);
+    });
+  });
+
+  it('7. a reconnect with a valid token is let in although its address is rate-limited for failures', async () => {
+    const from = '127.0.0.7';
+    const owner = await joinWithOwnControl(host.port, { action: 'create', name: 'comeback' });
+    hostile.push(owner);
+    await underAttack('token-before-limit', async () => {
+      const guesses: number[] = [];
+      for (let i = 0; i < 12; i++) guesses.push((await offer(host.port, { action: 'join', code: 'ZZZZZZ', name: 'guess', role: 'player' }, from)).status);
+      expect(guesses.slice(-2)).toEqual([429, 429]);
+      // A wrong token is still a failure, refused as such while limited.
+      expect((await offer(host.port, { action: 'join', code: owner.code, name: 'x', role: 'player', token: '0'.repeat(32) }, from)).status).toBe(429);
+      // The right one comes in.
+      expect((await offer(host.port, { action: 'join', code: owner.code, name: 'comeback', role: 'player', token: owner.token }, from)).status).toBe(200);
+    });
+  });
+
   it('9. a member process outlives its host: no unhandled rejection, a closed connection, exit 0', async () => {
     const doomed = await spawnHost([]);
     const member = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/room-member.ts', String(doomed.port), 'create', 'survivor'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
