@@ -353,3 +353,116 @@ describe('P2PSession bounded memory', () => {
     expect(events[events.length - 1]!.type === 'interrupted' || events[events.length - 1]!.type === 'resumed').toBe(true);
   });
 });
+
+describe('P2PSession dropped and removed players', () => {
+  const noReference = { playerCount: 3, inputSize: 2, previousInput: () => undefined };
+
+  /** Peer 0 of a running 3-player rig has dropped player 2; player 2 is silent (its packets come only from the test). */
+  async function droppedRig() {
+    const { encodePacket } = await import('../../sdk/src/protocol/encode-packet.ts');
+    const { decodePacket } = await import('../../sdk/src/protocol/decode-packet.ts');
+    const { MessageType } = await import('../../sdk/src/protocol/messages.ts');
+    const rig = new SessionRig({ players: 3 });
+    rig.peers[2]!.transport.recordSends = true;
+    rig.ticks(60);
+    const real = rig.peers[2]!.transport.sent.find((s) => s.to === 'p0')!.data;
+    const token = real[3]! | (real[4]! << 8); // player 2's session token, from its header
+    rig.kill(2);
+    const survivor = rig.peers[0]!;
+    survivor.session.disconnectPlayer(2);
+    rig.ticks(20); // its packets still in flight arrive (and may be answered) meanwhile
+    survivor.transport.recordSends = true;
+    survivor.transport.sent.length = 0;
+    const packet = (type: 'keepalive' | 'quality', withToken = token) =>
+      encodePacket(
+        {
+          token: withToken,
+          message: type === 'keepalive' ? { type: MessageType.KeepAlive } : { type: MessageType.QualityReport, pingMs: 5, frameAdvantage: 0, packetsSent: 9 },
+        },
+        noReference,
+      ).slice();
+    /** The survivor's packets to p2 since the last call, decoded. */
+    const repliesToP2 = () => {
+      const out = survivor.transport.sent.filter((s) => s.to === 'p2').map((s) => decodePacket(s.data, noReference));
+      survivor.transport.sent.length = 0;
+      return out;
+    };
+    return { rig, survivor, packet, repliesToP2, MessageType };
+  }
+
+  it("answers a dropped player's valid packets with statuses saying it was dropped, at most every 200 ms", async () => {
+    const { rig, survivor, packet, repliesToP2, MessageType } = await droppedRig();
+    expect(repliesToP2()).toEqual([]); // nothing is sent to a dropped player unasked
+    const staleBefore = survivor.session.stats().dropped.stale;
+    for (let i = 0; i < 5; i++) survivor.transport.inject('p2', packet(i % 2 === 0 ? 'keepalive' : 'quality'));
+    survivor.session.poll(rig.clock.now());
+    const replies = repliesToP2();
+    expect(replies).toHaveLength(1); // five packets, one answer
+    const reply = replies[0]!;
+    expect(reply.ok && reply.packet.message.type).toBe(MessageType.InputAck);
+    if (reply.ok && reply.packet.message.type === MessageType.InputAck) {
+      expect(reply.packet.message.statuses[2]!.disconnected).toBe(true);
+      expect(reply.packet.message.statuses[1]!.disconnected).toBe(false);
+    }
+    expect(survivor.session.stats().dropped.stale - staleBefore).toBe(5); // still counted as stale
+    // Within 200 ms: nothing more. After: one more.
+    rig.clock.advance(150);
+    survivor.transport.inject('p2', packet('keepalive'));
+    survivor.session.poll(rig.clock.now());
+    expect(repliesToP2()).toEqual([]);
+    rig.clock.advance(60);
+    survivor.transport.inject('p2', packet('keepalive'));
+    survivor.session.poll(rig.clock.now());
+    expect(repliesToP2()).toHaveLength(1);
+  });
+
+  it('answers no forged, unknown or undecodable packet', async () => {
+    const { rig, survivor, packet, repliesToP2 } = await droppedRig();
+    const good = packet('keepalive');
+    const forged = packet('keepalive', ((good[3]! | (good[4]! << 8)) + 1) & 0xffff); // p2's address, another token
+    survivor.transport.inject('p2', forged);
+    survivor.transport.inject('p2', Uint8Array.of(0xb5, 1, 7)); // truncated
+    survivor.transport.inject('nobody', good); // not a player
+    survivor.session.poll(rig.clock.now());
+    expect(repliesToP2()).toEqual([]);
+    expect(survivor.transport.sent.filter((s) => s.to === 'nobody')).toEqual([]);
+    // The real one still gets its answer: the forged ones did not use up its allowance.
+    survivor.transport.inject('p2', good);
+    survivor.session.poll(rig.clock.now());
+    expect(repliesToP2()).toHaveLength(1);
+  });
+
+  it('a player kicked by one peer ends as removed instead of dropping the others and playing on alone', () => {
+    const rng = new Prng(21);
+    const rig = new SessionRig({ players: 3, profile: continental, seed: 21 });
+    rig.ticks(200, () => randomize(rig, rng));
+    rig.peers[0]!.session.disconnectPlayer(2);
+    rig.ticks(120, () => randomize(rig, rng));
+    const [a, b, kicked] = rig.peers;
+    expect(kicked!.session.state).toBe(SessionState.Ended);
+    expect(kicked!.session.endReason).toBe('removed');
+    expect(kicked!.events.filter((e) => e.type === 'ended')).toEqual([{ type: 'ended', reason: 'removed' }]);
+    expect(kicked!.events.filter((e) => e.type === 'disconnected')).toEqual([]);
+    expect(kicked!.session.advanceFrame(new Uint8Array(2))).toBe(AdvanceResult.Ended);
+    const dropsOf = (p: typeof a) => p!.events.filter((e) => e.type === 'disconnected');
+    expect(dropsOf(a)).toHaveLength(1);
+    expect(dropsOf(b)).toEqual(dropsOf(a));
+    expect(a!.session.state).toBe(SessionState.Running);
+    expect(rig.checksumAgreement().mismatches).toEqual([]);
+  });
+
+  it('leave() and end(reason) end the session once, with the reason as endReason and an ended event', () => {
+    const rig = new SessionRig({ players: 2 });
+    rig.ticks(60);
+    const [a, b] = rig.peers;
+    expect(a!.session.endReason).toBeUndefined();
+    expect(() => a!.session.end('bored' as never)).toThrow(RangeError);
+    a!.session.end('removed');
+    a!.session.leave(); // already ended: no second event, the reason stays
+    expect(a!.session.endReason).toBe('removed');
+    expect(a!.session.events().filter((e) => e.type === 'ended')).toEqual([{ type: 'ended', reason: 'removed' }]);
+    b!.session.leave();
+    expect(b!.session.endReason).toBe('left');
+    expect(b!.session.state).toBe(SessionState.Ended);
+  });
+});

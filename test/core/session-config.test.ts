@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSessionConfig } from '../../sdk/src/core/session-config.ts';
+import { DEFAULT_ISOLATION_TIMEOUT_MS, resolveSessionConfig } from '../../sdk/src/core/session-config.ts';
 import type { P2PSessionConfig, PlayerSpec } from '../../sdk/src/core/session-config.ts';
 import { bytesInputCodec } from '../../sdk/src/core/input-codec.ts';
 import { TestGame } from '../../sdk/src/testing/test-game.ts';
@@ -20,6 +20,17 @@ describe('resolveSessionConfig', () => {
   it('fills in the documented defaults', () => {
     const c = resolveSessionConfig(config());
     expect(c).toMatchObject({ playerCount: 2, localPlayer: 0, inputDelay: 2, maxPrediction: 8, fps: 60, disconnectTimeoutMs: 2000, disconnectNotifyStartMs: 500, checksumIntervalFrames: 60 });
+    expect(c.isolationTimeoutMs).toBe(DEFAULT_ISOLATION_TIMEOUT_MS);
+    expect(DEFAULT_ISOLATION_TIMEOUT_MS).toBe(15_000);
+  });
+
+  it('keeps the isolation timeout past the drop timeout: by default at least twice it, and never at or below it', () => {
+    // Raising only disconnectTimeoutMs stays valid: the default isolation timeout follows it.
+    expect(resolveSessionConfig(config({ disconnectTimeoutMs: 60_000 })).isolationTimeoutMs).toBe(120_000);
+    expect(resolveSessionConfig(config({ disconnectTimeoutMs: 5000 })).isolationTimeoutMs).toBe(15_000);
+    expect(resolveSessionConfig(config({ isolationTimeoutMs: 2001 })).isolationTimeoutMs).toBe(2001);
+    expect(() => resolveSessionConfig(config({ isolationTimeoutMs: 2000 }))).toThrow(/isolationTimeoutMs \(2000\) must be more than disconnectTimeoutMs \(2000\)/);
+    expect(() => resolveSessionConfig(config({ disconnectTimeoutMs: 5000, isolationTimeoutMs: 4000 }))).toThrow(/isolationTimeoutMs/);
   });
 
   it.each([
@@ -34,6 +45,9 @@ describe('resolveSessionConfig', () => {
     [{ maxPrediction: 1.5 }, /maxPrediction/],
     [{ disconnectTimeoutMs: Number.NaN }, /disconnectTimeoutMs/],
     [{ disconnectTimeoutMs: 400, disconnectNotifyStartMs: 500 }, /less than disconnectTimeoutMs/],
+    [{ isolationTimeoutMs: Number.NaN }, /isolationTimeoutMs must be a finite number/],
+    [{ isolationTimeoutMs: Infinity }, /isolationTimeoutMs must be a finite number/],
+    [{ isolationTimeoutMs: 1000 }, /must be more than disconnectTimeoutMs/],
     [{ seed: -3 }, /seed/],
   ])('rejects %o with a clear error', (overrides, message) => {
     expect(() => resolveSessionConfig(config(overrides))).toThrow(message);

@@ -115,13 +115,22 @@ describe('a player that vanishes', () => {
     expect(match.compareChecksums().mismatchedFrames).toEqual([]);
   });
 
-  it('a player alone after everyone else left plays on by itself', () => {
+  it('a player whose only opponent vanished does not play on alone: it is isolated, then ends', () => {
+    // With 2 players no one can witness the other's silence: it may as well be our own link's.
+    // (In a hosted match the room decides the crash, see test/sim/hosted-match.test.ts.)
     const match = new SimulatedMatch({ players: 2, seed: 4, profile: getProfile(profiles, 'lan') });
     match.runFrames(200, 30_000);
     match.kill(1);
-    match.runUntil(match.clock.now() + 10_000);
+    const killedAt = match.clock.now();
+    match.runUntil(killedAt + 20_000);
     const [alone] = match.peers;
-    expect(dropFrames([alone!], 1).every(Number.isFinite)).toBe(true);
-    expect(alone!.session.currentFrame).toBeGreaterThan(700);
+    expect(dropFrames([alone!], 1).every(Number.isNaN)).toBe(true);
+    const types = alone!.events.map((e) => e.type);
+    expect(types.indexOf('isolated')).toBeGreaterThan(types.indexOf('interrupted'));
+    expect(alone!.events.at(-1)).toEqual({ type: 'ended', reason: 'isolated' });
+    expect(alone!.session.endReason).toBe('isolated');
+    // It stalled at its prediction limit meanwhile, and ended 15 s (isolationTimeoutMs) after the crash.
+    expect(alone!.session.currentFrame).toBeLessThanOrEqual(alone!.session.confirmedFrame + 1 + 8);
+    expect(alone!.session.currentFrame).toBeLessThan(300);
   });
 });

@@ -102,3 +102,52 @@ describe('SimulatedNetwork freezes', () => {
     expect(firstWindow(12)).not.toEqual(releases);
   });
 });
+
+describe('a network-wide outage', () => {
+  function run(drop: boolean) {
+    const clock = new VirtualClock();
+    const network = new SimulatedNetwork({ seed: 5, clock, profile: { ...PERFECT_NETWORK_PROFILE, rttMs: 2 * ONE_WAY_MS } });
+    const sink = network.endpoint('sink');
+    const a = network.endpoint('a');
+    const b = network.endpoint('b');
+    const streams = [steadyStream(a, 'sink', 300, 1), steadyStream(b, 'sink', 300, 1)];
+    let outageStarted = false;
+    const schedule = {
+      nextAt: () => Math.min(...streams.map((s) => s.nextAt())),
+      fire: () => {
+        if (!outageStarted && clock.now() >= 100) {
+          outageStarted = true;
+          network.outage(50, { drop });
+        }
+        const at = Math.min(...streams.map((s) => s.nextAt()));
+        for (const s of streams) if (s.nextAt() === at) s.fire();
+      },
+    };
+    const arrivals: { from: string; sentMs: number; atMs: number }[] = [];
+    runInVirtualTime(clock, network, [sink], schedule, (atMs, _sink, d) => arrivals.push({ from: d.from, sentMs: readIndex(d.data), atMs }));
+    return { arrivals, stats: network.stats().total };
+  }
+
+  it("holds every link's packets sent during it until it ends, then they take their usual delay", () => {
+    const { arrivals, stats } = run(false);
+    expect(arrivals).toHaveLength(600);
+    for (const { sentMs, atMs } of arrivals) {
+      if (sentMs >= 100 && sentMs < 150) expect(atMs).toBe(150 + ONE_WAY_MS);
+      else expect(atMs).toBe(sentMs + ONE_WAY_MS);
+    }
+    expect(stats.dropped).toBe(0);
+  });
+
+  it('or drops them, counted as dropped', () => {
+    const { arrivals, stats } = run(true);
+    expect(arrivals.filter((x) => x.sentMs >= 100 && x.sentMs < 150)).toEqual([]);
+    expect(arrivals).toHaveLength(600 - 2 * 50);
+    expect(stats.dropped).toBe(100);
+  });
+
+  it('refuses a bad length', () => {
+    const network = new SimulatedNetwork({ seed: 1, clock: new VirtualClock() });
+    expect(() => network.outage(-1)).toThrow(RangeError);
+    expect(() => network.outage(Number.NaN)).toThrow(RangeError);
+  });
+});

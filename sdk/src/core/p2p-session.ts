@@ -11,6 +11,7 @@ import { LinkState, PeerLink } from './peer-link.ts';
 import type { P2PSessionConfig, ResolvedSessionConfig } from './session-config.ts';
 import { MAX_INPUT_DELAY, resolveSessionConfig } from './session-config.ts';
 import type { SessionEvent } from './session-events.ts';
+import { SessionEndReason } from './session-events.ts';
 import type { PeerStats, SessionStats } from './session-stats.ts';
 import type { SessionDropReason } from './session-stats.ts';
 import { sessionFingerprint } from './session-fingerprint.ts';
@@ -24,7 +25,7 @@ export const SessionState = {
   /** Handshaking with peers; `advanceFrame` does nothing yet. */
   Synchronizing: 'synchronizing',
   Running: 'running',
-  /** `leave()` was called. */
+  /** `leave()` or `end()` was called, the peers dropped us, or we heard no one for too long: see `endReason`. */
   Ended: 'ended',
 } as const;
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
@@ -52,6 +53,11 @@ const NOT_AGREED = -2;
 const HISTORY_MARGIN = MAX_INPUTS_PER_PACKET;
 /** Handshake request resend interval (ms). */
 const SYNC_RETRY_MS = 200;
+/**
+ * Rejoin probes (QualityReports) go to each peer that has not answered one this often (ms): a
+ * rejoining session stalls until all have, and a lossy link may need several tries.
+ */
+const PROBE_RETRY_MS = 100;
 /** A quiet link sends a keepalive this often (ms). */
 const KEEPALIVE_MS = 200;
 /** Frames between wait recommendations, and the lead (frames) below which none is made. */
@@ -59,6 +65,12 @@ const RECOMMEND_INTERVAL_FRAMES = 60;
 const RECOMMEND_MIN_FRAMES = 2;
 /** Goodbye is sent this many times: it is the one message that gets no answer. */
 const GOODBYE_COPIES = 3;
+/**
+ * A dropped player's valid packets are answered with our statuses (which say it was dropped) at
+ * most this often (ms), so that it ends its session instead of playing on alone, and so that the
+ * answers never outnumber what it sends.
+ */
+const DROPPED_REPLY_MS = 200;
 const NO_EVENTS: readonly SessionEvent[] = Object.freeze([]);
 /**
  * Frames a remote player's inputs may run ahead of our current frame. An honest peer is at most
@@ -118,6 +130,15 @@ export class P2PSession<I, S> {
   private readonly desync: DesyncDetector;
 
   private sessionState: SessionState = SessionState.Synchronizing;
+  private ended: SessionEndReason | undefined;
+  /** No remaining peer heard for `disconnectTimeoutMs`: an `isolated` event was raised. */
+  private isolated = false;
+  /**
+   * When we heard a peer again after hearing no one for `disconnectTimeoutMs` (ms), or -1. Until
+   * every remaining peer has answered a probe sent since then, frames do not advance: in that
+   * silence the others may have dropped us, and the packets that waited for us prove nothing.
+   */
+  private rejoinSinceMs = -1;
   private frame = 0;
   private delay: number;
   private firstIncorrect = -1;
@@ -200,6 +221,16 @@ export class P2PSession<I, S> {
     return this.sessionState;
   }
 
+  /** A method, not a getter read inline: the state changes inside calls TypeScript cannot see into. */
+  private hasEnded(): boolean {
+    return this.sessionState === SessionState.Ended;
+  }
+
+  /** Why the session ended (see `SessionEndReason`); undefined while it has not. */
+  get endReason(): SessionEndReason | undefined {
+    return this.ended;
+  }
+
   /** The frame the next `advanceFrame` simulates. */
   get currentFrame(): number {
     return this.frame;
@@ -271,9 +302,18 @@ export class P2PSession<I, S> {
       this.transport.receive();
       return;
     }
-    for (const datagram of this.transport.receive()) this.handleDatagram(datagram.from, datagram.data);
+    // Before reading anything: a session that was not polled for a while (a frozen tab) learns
+    // first that it heard no one meanwhile, and treats what waited in its inbox accordingly.
+    this.checkIsolation();
+    for (const datagram of this.transport.receive()) {
+      // Once ended (the peers dropped us), the rest is only drained.
+      if (!this.hasEnded()) this.handleDatagram(datagram.from, datagram.data);
+    }
+    if (this.hasEnded()) return;
     this.runTimers();
+    if (this.hasEnded()) return;
     this.checkAgreements();
+    this.checkRejoin();
     this.flush(false);
   }
 
@@ -292,7 +332,7 @@ export class P2PSession<I, S> {
     // get here too. While the frame waits, later inputs for the same target frame are ignored.
     this.addLocalInput(localInput);
     const confirmedRemote = this.confirmedThrough(false);
-    if (this.frame - confirmedRemote > this.cfg.maxPrediction) {
+    if (this.rejoinSinceMs >= 0 || this.frame - confirmedRemote > this.cfg.maxPrediction) {
       this.stalls++;
       this.takeChecksums();
       this.flush(true);
@@ -318,6 +358,18 @@ export class P2PSession<I, S> {
 
   /** Leaves the session: tells every peer our inputs end at the last one sent, then goes quiet. */
   leave(): void {
+    this.end(SessionEndReason.Left);
+  }
+
+  /**
+   * Ends the session now, as `leave()` does (a Goodbye to every peer, then quiet), with `reason`
+   * as the `endReason`: for decisions made outside the session, such as `'removed'` when the room
+   * authority dropped this player. Does nothing once ended.
+   */
+  end(reason: SessionEndReason): void {
+    if (reason !== SessionEndReason.Left && reason !== SessionEndReason.Removed && reason !== SessionEndReason.Isolated) {
+      throw new RangeError(`no session end reason ${String(reason)}`);
+    }
     if (this.sessionState === SessionState.Ended) return;
     const lastFrame = this.queues[this.local]?.lastFrame ?? -1;
     for (const link of this.links) {
@@ -325,6 +377,9 @@ export class P2PSession<I, S> {
       for (let i = 0; i < GOODBYE_COPIES; i++) this.send(link, { type: MessageType.Goodbye, lastFrame });
     }
     this.sessionState = SessionState.Ended;
+    this.ended = reason;
+    this.isolated = false;
+    this.emit({ type: 'ended', reason });
   }
 
   /**
@@ -567,6 +622,7 @@ export class P2PSession<I, S> {
     }
     if (link.state === LinkState.Disconnected) {
       this.drops.stale++;
+      this.answerDropped(link, data);
       return;
     }
     const result = this.packets.decode(data);
@@ -584,6 +640,7 @@ export class P2PSession<I, S> {
 
     link.noteReceived(data.length);
     link.loss.recordArrival();
+    this.heardAgain();
     link.lastReceiveMs = this.nowMs;
     if (link.interrupted) {
       link.interrupted = false;
@@ -605,6 +662,7 @@ export class P2PSession<I, S> {
         return;
       case MessageType.Input:
         this.onStatuses(link, message.currentFrame, message.statuses);
+        if (this.hasEnded()) return;
         if (this.disconnected[link.player] === 0) this.onInputs(link, message.player, message.startFrame, message.inputs);
         return;
       case MessageType.InputAck:
@@ -615,9 +673,16 @@ export class P2PSession<I, S> {
         link.loss.recordReport(message.packetsSent);
         this.send(link, { type: MessageType.QualityReply, pongMs: message.pingMs });
         return;
-      case MessageType.QualityReply:
-        link.addRttSample(((Math.floor(this.nowMs) >>> 0) - message.pongMs) >>> 0);
+      case MessageType.QualityReply: {
+        const nowU32 = Math.floor(this.nowMs) >>> 0;
+        link.addRttSample((nowU32 - message.pongMs) >>> 0);
+        if (this.rejoinSinceMs >= 0) {
+          // An answer to a probe sent since the rejoin began: the peer still counts us in.
+          const since = Math.floor(this.rejoinSinceMs) >>> 0;
+          if ((message.pongMs - since) >>> 0 <= (nowU32 - since) >>> 0) link.rejoined = true;
+        }
         return;
+      }
       case MessageType.KeepAlive:
         return;
       case MessageType.ChecksumReport: {
@@ -688,8 +753,9 @@ export class P2PSession<I, S> {
       link.mergeStatus(p, status.lastFrame, status.disconnected);
     }
     if (link.remoteDisconnected[this.local]) {
-      // That peer has dropped us: we cannot play on with it.
-      this.dropPlayer(link.player);
+      // That peer has dropped us, and drops spread to every survivor: playing on would only be
+      // playing alone, in a match the others no longer share. End instead.
+      this.end(SessionEndReason.Removed);
       return;
     }
     for (let p = 0; p < this.n; p++) {
@@ -723,24 +789,133 @@ export class P2PSession<I, S> {
 
   // ---- timers and disconnects -----------------------------------------------------------------
 
+  /**
+   * Silence timers. A peer silent for `disconnectTimeoutMs` is dropped only on a witness's word:
+   * some other remaining peer heard within `witnessMs` (half that time), which shows that our own
+   * link works. When no remaining peer has been heard for `disconnectTimeoutMs`, the silence is
+   * ours (our network, a stalled relay, our tab or process frozen): we are isolated, drop no one,
+   * keep sending, and end after `isolationTimeoutMs` unless someone is heard again.
+   */
   private runTimers(): void {
     const now = this.nowMs;
+    for (const link of this.links) if (link !== undefined && link.state !== LinkState.Disconnected) link.tick(now);
+    if (this.sessionState !== SessionState.Running) return;
+    const heardMs = this.lastHeardMs();
+    if (heardMs === -Infinity) {
+      this.isolated = false; // every other player is gone: nobody is left to hear
+      return;
+    }
+    const deafMs = now - heardMs;
+    const timeout = this.cfg.disconnectTimeoutMs;
+    if (deafMs >= this.cfg.isolationTimeoutMs) {
+      this.end(SessionEndReason.Isolated);
+      return;
+    }
+    this.checkIsolation();
+    const witnessed = deafMs < this.witnessMs();
     for (const link of this.links) {
       if (link === undefined || link.state === LinkState.Disconnected) continue;
-      link.tick(now);
-      if (this.sessionState !== SessionState.Running) continue;
       const silentMs = now - link.lastReceiveMs;
-      if (silentMs >= this.cfg.disconnectTimeoutMs) {
+      if (silentMs >= timeout && witnessed) {
         this.dropPlayer(link.player);
       } else if (silentMs >= this.cfg.disconnectNotifyStartMs && !link.interrupted) {
         link.interrupted = true;
-        this.emit({
-          type: 'interrupted',
-          player: link.player,
-          disconnectInMs: this.cfg.disconnectTimeoutMs - silentMs,
-        });
+        this.emit({ type: 'interrupted', player: link.player, disconnectInMs: Math.max(0, timeout - silentMs) });
       }
     }
+  }
+
+  /** Raises `isolated` once no remaining peer has been heard for `disconnectTimeoutMs`. */
+  private checkIsolation(): void {
+    if (this.sessionState !== SessionState.Running || this.isolated) return;
+    const deafMs = this.nowMs - this.lastHeardMs();
+    if (deafMs === Infinity || deafMs < this.cfg.disconnectTimeoutMs) return;
+    this.isolated = true;
+    this.emit({ type: 'isolated', endInMs: Math.max(0, this.cfg.isolationTimeoutMs - deafMs) });
+  }
+
+  /**
+   * While rejoining: done once every remaining peer has answered a probe (or been dropped, or is
+   * gone); then `reconnected`, and frames advance again.
+   */
+  private checkRejoin(): void {
+    if (this.rejoinSinceMs < 0) return;
+    let remaining = 0;
+    for (const link of this.links) {
+      if (link === undefined || link.state === LinkState.Disconnected) continue;
+      remaining++;
+      if (!link.rejoined) return;
+    }
+    this.rejoinSinceMs = -1;
+    if (remaining > 0) this.emit({ type: 'reconnected' });
+    this.isolated = false;
+  }
+
+  /**
+   * Hearing no one for this long (ms) is taken as our own link's silence: a witness to another
+   * peer's silence must have been heard more recently than this, and a packet after a longer
+   * silence restarts every peer's silence timer (`heardAgain`). Half the drop timeout, but never
+   * less than two keepalive intervals (a live peer's ordinary gap, plus one lost keepalive), and
+   * never more than the timeout itself.
+   */
+  private witnessMs(): number {
+    const timeout = this.cfg.disconnectTimeoutMs;
+    return Math.min(timeout, Math.max(timeout / 2, 2 * KEEPALIVE_MS));
+  }
+
+  /** When any remaining remote peer was last heard (ms); -Infinity if none remains. */
+  private lastHeardMs(): number {
+    let heard = -Infinity;
+    for (const link of this.links) {
+      if (link !== undefined && link.state !== LinkState.Disconnected && link.lastReceiveMs > heard) heard = link.lastReceiveMs;
+    }
+    return heard;
+  }
+
+  /**
+   * A valid packet arrived from a remaining peer. If we had heard no one for a while (at least the
+   * witness window), the silence was our own link's, not each peer's: every remaining peer's
+   * silence timer restarts now, so that the first packets after an outage do not make witnesses
+   * against peers whose packets are a moment behind. After an isolation, starts the rejoin: the
+   * others may have dropped us meanwhile, which only an answer sent from now on can tell.
+   */
+  private heardAgain(): void {
+    if (this.sessionState !== SessionState.Running) return;
+    const now = this.nowMs;
+    const deafMs = now - this.lastHeardMs();
+    if (deafMs >= this.witnessMs()) {
+      for (const link of this.links) {
+        if (link !== undefined && link.state !== LinkState.Disconnected && link.lastReceiveMs < now) link.lastReceiveMs = now;
+      }
+    }
+    if (this.isolated && this.rejoinSinceMs < 0) {
+      // Silent long enough for the others to have dropped us: ask each of them before going on.
+      this.rejoinSinceMs = now;
+      for (const link of this.links) {
+        if (link === undefined) continue;
+        link.rejoined = false;
+        link.probeSentMs = -Infinity;
+      }
+    }
+  }
+
+  /**
+   * A packet from a player we dropped: if it is really that peer's (it decodes and carries its
+   * token), tell it, at most every DROPPED_REPLY_MS, with our statuses, which mark it dropped; it
+   * then ends its session ('removed') instead of playing on alone. Never to a forged or unknown
+   * sender, never to a Goodbye, and never to a peer whose statuses say it dropped us too (it
+   * ignores us, and two such peers would answer each other forever).
+   */
+  private answerDropped(link: PeerLink, data: Uint8Array): void {
+    if (this.nowMs - link.droppedReplyMs < DROPPED_REPLY_MS || link.remoteToken < 0) return;
+    const result = this.packets.decode(data);
+    if (!result.ok || result.packet.token !== link.remoteToken) return;
+    const message = result.packet.message;
+    if (message.type === MessageType.Goodbye) return;
+    if ((message.type === MessageType.Input || message.type === MessageType.InputAck) && message.statuses[this.local]?.disconnected === true) return;
+    link.droppedReplyMs = this.nowMs;
+    this.updateStatuses();
+    this.send(link, { type: MessageType.InputAck, currentFrame: this.frame, statuses: this.statuses });
   }
 
   /** Marks `player` gone in our own view. The frame its inputs end at is agreed in `checkAgreements`. */
@@ -816,8 +991,10 @@ export class P2PSession<I, S> {
       if (dropNews || agreeing || (link.ackPending && now - link.lastSendMs >= resendMs + this.cfg.frameMs)) {
         this.send(link, { type: MessageType.InputAck, currentFrame: this.frame, statuses: this.statuses });
       }
-      if (now - link.lastQualityMs >= this.cfg.qualityReportMs) {
+      const probe = this.rejoinSinceMs >= 0 && !link.rejoined && now - link.probeSentMs >= PROBE_RETRY_MS;
+      if (probe || now - link.lastQualityMs >= this.cfg.qualityReportMs) {
         link.lastQualityMs = now;
+        link.probeSentMs = now;
         this.send(link, {
           type: MessageType.QualityReport,
           pingMs: Math.floor(now) >>> 0,

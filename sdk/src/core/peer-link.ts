@@ -10,7 +10,10 @@ export const LinkState = {
   Syncing: 0,
   /** Synchronized; inputs flow. */
   Running: 1,
-  /** Dropped: nothing is sent to it and its packets are ignored. */
+  /**
+   * Dropped: its packets are ignored, and nothing is sent to it but, now and then, our statuses
+   * in answer to one of its valid packets, so that it learns it was dropped.
+   */
   Disconnected: 2,
 } as const;
 export type LinkState = (typeof LinkState)[keyof typeof LinkState];
@@ -54,6 +57,12 @@ export class PeerLink {
   lastStatusesSendMs = -Infinity;
   /** Newest own-input frame included in a packet to this peer. */
   sentThrough = -1;
+  /** While the session rejoins after an isolation: this peer answered a probe sent since (it still has us). */
+  rejoined = false;
+  /** When the last rejoin probe (a QualityReport) went to this peer (ms). */
+  probeSentMs = -Infinity;
+  /** When we last answered a packet of this peer after dropping it, telling it so (ms). */
+  droppedReplyMs = -Infinity;
   /** When inputs of a departed player were last forwarded to this peer, per player (ms). */
   readonly forwardSentMs: Float64Array;
 

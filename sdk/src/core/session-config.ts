@@ -30,8 +30,18 @@ export interface P2PSessionConfig<I, S> {
   readonly predictor?: InputPredictor;
   /** Simulation rate (frames per second), used to turn latency into frames. Default 60. */
   readonly fps?: number;
-  /** Silence after which a peer is dropped (ms). Default 2000. */
+  /**
+   * Silence after which a peer is dropped (ms). Default 2000. Only while another peer has been
+   * heard within half this time (a witness that our own link works); when every remaining peer
+   * is this silent, the session is isolated instead and drops no one (see `isolationTimeoutMs`).
+   */
   readonly disconnectTimeoutMs?: number;
+  /**
+   * Hearing no peer at all for this long (ms) ends the session (`endReason` 'isolated'). Must be
+   * more than `disconnectTimeoutMs`. Default: `DEFAULT_ISOLATION_TIMEOUT_MS` (15 s), or twice
+   * `disconnectTimeoutMs` if that is longer.
+   */
+  readonly isolationTimeoutMs?: number;
   /** Silence after which an `interrupted` event warns of a coming drop (ms). Default 500. */
   readonly disconnectNotifyStartMs?: number;
   /** Frames between checksum exchanges for desync detection; 0 turns it off. Default 60. */
@@ -70,6 +80,7 @@ export interface ResolvedSessionConfig {
   readonly fps: number;
   readonly frameMs: number;
   readonly disconnectTimeoutMs: number;
+  readonly isolationTimeoutMs: number;
   readonly disconnectNotifyStartMs: number;
   readonly checksumIntervalFrames: number;
   readonly matchId: number;
@@ -83,6 +94,18 @@ export interface ResolvedSessionConfig {
 export const MAX_INPUT_DELAY = 30;
 /** Largest prediction window accepted (frames). */
 export const MAX_PREDICTION = 30;
+/**
+ * Default `isolationTimeoutMs` (ms): how long a session that hears no peer at all waits for one
+ * before it ends. Isolation cannot tell "my link is down" from "everyone else crashed", so the
+ * wait must outlast the outages a match should survive: a Wi-Fi roam, a phone switching networks,
+ * a relay or host reconnecting, a tab briefly suspended (a few seconds each, 10 s at worst), with
+ * room to spare so that the peers of one outage do not end on either side of the limit. Beyond 15
+ * s the player is better served by an end than by a frozen screen; the game hears `isolated` at
+ * `disconnectTimeoutMs` and may end sooner itself. Hosted matches learn of a crash from the room
+ * well before this. At least twice `disconnectTimeoutMs`, so that raising that alone never makes
+ * a config invalid.
+ */
+export const DEFAULT_ISOLATION_TIMEOUT_MS = 15_000;
 
 /** Checks a config and fills in defaults. Throws a `RangeError` naming the bad field. */
 export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): ResolvedSessionConfig {
@@ -112,6 +135,7 @@ export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): Reso
     throw new RangeError(`input.size must be an integer in 1..${MAX_INPUT_BYTES}, got ${config.input.size}`);
   }
   const fps = config.fps ?? 60;
+  const disconnectTimeoutMs = num('disconnectTimeoutMs', config.disconnectTimeoutMs ?? 2000, 1);
   const resolved: ResolvedSessionConfig = {
     playerCount: players.length,
     localPlayer,
@@ -120,7 +144,8 @@ export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): Reso
     maxPrediction: int('maxPrediction', config.maxPrediction ?? 8, 0, MAX_PREDICTION),
     fps: int('fps', fps, 1, 1000),
     frameMs: 1000 / fps,
-    disconnectTimeoutMs: num('disconnectTimeoutMs', config.disconnectTimeoutMs ?? 2000, 1),
+    disconnectTimeoutMs,
+    isolationTimeoutMs: num('isolationTimeoutMs', config.isolationTimeoutMs ?? Math.max(DEFAULT_ISOLATION_TIMEOUT_MS, 2 * disconnectTimeoutMs), 1),
     disconnectNotifyStartMs: num('disconnectNotifyStartMs', config.disconnectNotifyStartMs ?? 500, 0),
     checksumIntervalFrames: int('checksumIntervalFrames', config.checksumIntervalFrames ?? 60, 0, 1 << 20),
     matchId: int('matchId', config.matchId ?? 0, 0, 0xffffffff),
@@ -132,6 +157,11 @@ export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): Reso
   int('seed', config.seed, 0, 0xffffffff);
   if (resolved.disconnectNotifyStartMs >= resolved.disconnectTimeoutMs) {
     throw new RangeError('disconnectNotifyStartMs must be less than disconnectTimeoutMs');
+  }
+  if (resolved.isolationTimeoutMs <= resolved.disconnectTimeoutMs) {
+    throw new RangeError(
+      `isolationTimeoutMs (${resolved.isolationTimeoutMs}) must be more than disconnectTimeoutMs (${resolved.disconnectTimeoutMs}): isolation starts at that silence`,
+    );
   }
   return resolved;
 }

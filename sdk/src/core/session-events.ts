@@ -1,3 +1,17 @@
+/** Why a session ended (`P2PSession.endReason`, the `ended` event). */
+export const SessionEndReason = {
+  /** `leave()` was called. */
+  Left: 'left',
+  /**
+   * The other players dropped this one (a peer's statuses say so, or the room authority did):
+   * drops spread to every survivor, so playing on is impossible.
+   */
+  Removed: 'removed',
+  /** No peer was heard for `isolationTimeoutMs`: this peer's own connection is gone. */
+  Isolated: 'isolated',
+} as const;
+export type SessionEndReason = (typeof SessionEndReason)[keyof typeof SessionEndReason];
+
 /**
  * What a session reports to the game, drained with `session.events()` once per frame.
  * Handles are player handles (index into the session's `players`).
@@ -13,6 +27,16 @@ export type SessionEvent =
   | { readonly type: 'interrupted'; readonly player: number; readonly disconnectInMs: number }
   /** `player` was heard again after an interruption. */
   | { readonly type: 'resumed'; readonly player: number }
+  /**
+   * No remaining peer has been heard for `disconnectTimeoutMs`: the silence is taken to be our own
+   * link's, so nobody is dropped for it. The session keeps sending and stalls at its prediction
+   * limit; it ends (reason 'isolated') in `endInMs` unless some peer is heard again.
+   */
+  | { readonly type: 'isolated'; readonly endInMs: number }
+  /** A peer was heard again after `isolated`: the match goes on, every peer's silence timer restarts. */
+  | { readonly type: 'reconnected' }
+  /** The session has ended (`state` is Ended): stop the match. Raised once. */
+  | { readonly type: 'ended'; readonly reason: SessionEndReason }
   /**
    * Every survivor has agreed to drop `player`: its real inputs end at `frame`, and from
    * `frame + 1` on every peer steps it with status Disconnected.

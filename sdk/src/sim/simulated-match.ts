@@ -162,6 +162,18 @@ export class SimulatedMatch {
     this.network.kill(peer.address);
   }
 
+  /**
+   * The peer's process stops for `ms` of virtual time (SIGSTOP, a phone locking its screen, a tab
+   * the browser suspends): it is not polled, so it sends nothing and its timers do not run, while
+   * packets to it wait in its inbox. Then it carries on where it stopped, its pacer forgiving the
+   * backlog as a browser tab's would. A freeze during a freeze ends at the later of the two.
+   */
+  freeze(player: number, ms: number): void {
+    if (this.peers[player] === undefined) throw new RangeError(`no player ${player}`);
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new RangeError(`freeze: ms must be a finite number >= 0, got ${String(ms)}`);
+    this.nextPollMs[player] = Math.max(this.nextPollMs[player]!, this.clock.now() + ms);
+  }
+
   /** Frames that real time allowed `peer` since its session started running. */
   framesAllowed(peer: SimulatedPeer): number {
     return peer.runningAtMs < 0 ? 0 : Math.floor((this.clock.now() - peer.runningAtMs) / this.frameMs);

@@ -34,7 +34,7 @@ export interface LinkStats {
   readonly lost: number;
   /** Extra copies created by the profile's `duplicate`. */
   readonly duplicated: number;
-  /** Discarded because the sender or the receiver was killed, or the destination never existed. */
+  /** Discarded because the sender or the receiver was killed, the destination never existed, or an outage dropped it. */
   readonly dropped: number;
   /** Scheduled but not yet handed out: sent + duplicated - lost - dropped - delivered. */
   readonly inFlight: number;
@@ -173,6 +173,9 @@ class NetworkCore {
   readonly #clock: Pick<VirtualClock, 'now'>;
   readonly #hosts = new Map<PeerAddress, Host>();
   #profile: NetworkProfile;
+  /** A network-wide outage: packets sent before this time (ms) are held until it, or dropped. */
+  #outageUntilMs = -Infinity;
+  #outageDrops = false;
 
   constructor(options: SimulatedNetworkOptions) {
     if (!Number.isSafeInteger(options.seed)) {
@@ -203,6 +206,14 @@ class NetworkCore {
     host.inbox.clear(countDropped);
   }
 
+  outage(forMs: number, drop: boolean): void {
+    if (typeof forMs !== 'number' || !Number.isFinite(forMs) || forMs < 0) {
+      throw new RangeError(`SimulatedNetwork.outage: forMs must be a finite number >= 0, got ${String(forMs)}`);
+    }
+    this.#outageUntilMs = this.#clock.now() + forMs;
+    this.#outageDrops = drop;
+  }
+
   setProfile(profile: NetworkProfile): void {
     this.#profile = parseNetworkProfile(profile);
     for (const host of this.#hosts.values()) {
@@ -224,6 +235,11 @@ class NetworkCore {
       return;
     }
 
+    const now = this.#clock.now();
+    if (now < this.#outageUntilMs && this.#outageDrops) {
+      link.dropped++;
+      return;
+    }
     const profile = link.profile ?? this.#profile;
     const random = link.random;
     const burst = profile.burstLoss;
@@ -235,7 +251,7 @@ class NetworkCore {
     }
     link.lastLost = false;
 
-    const departAt = departureTime(profile, host.freezePhase, this.#clock.now());
+    const departAt = Math.max(departureTime(profile, host.freezePhase, now), this.#outageUntilMs);
     // `new Uint8Array(view)` copies only the view's bytes, and copies a Node Buffer too (whose
     // `slice` would alias).
     destination.inbox.push(departAt + oneWayDelay(profile, random), link, new Uint8Array(data));
@@ -376,6 +392,17 @@ export class SimulatedNetwork {
   /** Same as {@link kill}; reads better in disconnect tests. */
   disconnect(address: PeerAddress): void {
     this.#core.kill(address);
+  }
+
+  /**
+   * Every link goes dead for `forMs` from now, the whole network at once (a stalled relay that
+   * every packet goes through, a router rebooting). Packets sent meanwhile are held and leave
+   * together when it ends, each then taking its normal delay (`drop: false`, the default: a relay
+   * that resumes and forwards its backlog), or are dropped (`drop: true`, counted as `dropped`).
+   * Packets already on the wire still arrive. A new call replaces the current outage.
+   */
+  outage(forMs: number, options: { readonly drop?: boolean } = {}): void {
+    this.#core.outage(forMs, options.drop === true);
   }
 
   /** Sets the conditions of every link, discarding per-link overrides. Throws if `profile` is invalid. */
