@@ -67,6 +67,27 @@ export interface RelayHostOptions {
   readonly roomCreatesPerMinute?: number;
   /** Most remote addresses whose attempts and creates are tracked (oldest forgotten beyond). Default 4096. */
   readonly maxTrackedAddresses?: number;
+  /**
+   * Chat lines a member may send per second, sustained, and in a burst (a token bucket per member,
+   * kept across its reconnects). The host sends every line to every member of the room, so a
+   * room's chat costs each member the sum of everyone's. Lines beyond are dropped (counted as
+   * 'chat-rate-limited'), and the member is told once with an `error` control message (code
+   * 'rate-limited'), not again until it has slowed down enough to fill the burst again (not once
+   * per line). Defaults 2 and 5: faster than anyone
+   * types, and a few lines sent at once pass; 8 members at the limit make 16 lines a second for
+   * each member, where issue 8 measured 4,000.
+   */
+  readonly chatPerSecond?: number;
+  readonly chatBurst?: number;
+  /**
+   * Other room requests a member may send per second (set-ready, update-settings, start-match,
+   * end-match), sustained, and in a burst; leaving is never limited. Each accepted change makes
+   * the host send the whole room state to every member. Beyond, requests are dropped (counted as
+   * 'request-rate-limited') and the member is told once as for chat. Defaults 10 and 20: more than
+   * any lobby needs (toggling ready, stepping through a setting), far less than a loop sends.
+   */
+  readonly requestsPerSecond?: number;
+  readonly requestBurst?: number;
 }
 
 /** Why the host dropped a frame, counted per reason in `stats().dropped`. */
@@ -79,6 +100,10 @@ export const RelayDropReason = {
   BadDestination: 'bad-destination',
   BadControl: 'bad-control',
   NotPermitted: 'not-permitted',
+  /** A chat line over the member's chat rate (`chatPerSecond`). */
+  ChatRateLimited: 'chat-rate-limited',
+  /** A room request over the member's request rate (`requestsPerSecond`). */
+  RequestRateLimited: 'request-rate-limited',
 } as const;
 export type RelayDropReason = (typeof RelayDropReason)[keyof typeof RelayDropReason];
 
@@ -121,6 +146,17 @@ interface MemberSession {
   readonly token: string;
   /** The member's control messages the host has delivered, over all its connections so far. */
   delivered: number;
+  /** Its chat lines, and its other room requests (see `RelayHostOptions.chatPerSecond`). */
+  readonly chat: RequestLimit;
+  readonly requests: RequestLimit;
+}
+
+/** A rate limit on one kind of a member's requests, and whether it was told it is over it. */
+interface RequestLimit {
+  readonly bucket: TokenBucket;
+  readonly burst: number;
+  /** Set when the member is told it is over the limit; cleared once it has slowed down (its bucket is full again). */
+  told: boolean;
 }
 
 interface Connection {
@@ -163,7 +199,7 @@ export class RelayHost {
   private readonly pingWindow: number;
   private lastPingReportMs = -Infinity;
   private stalePongs = 0;
-  private readonly limits: { fps: number; fBurst: number; bps: number; bBurst: number };
+  private readonly limits: { fps: number; fBurst: number; bps: number; bBurst: number; chat: number; chatBurst: number; requests: number; requestBurst: number };
   /** Per remote address, oldest first: its failed-attempt and room-create buckets. */
   private readonly addresses = new Map<string, AddressLimits>();
   private readonly attemptsPerMinute: number;
@@ -193,6 +229,8 @@ export class RelayHost {
     'bad-destination': 0,
     'bad-control': 0,
     'not-permitted': 0,
+    'chat-rate-limited': 0,
+    'request-rate-limited': 0,
   };
 
   constructor(options: RelayHostOptions) {
@@ -210,7 +248,15 @@ export class RelayHost {
       fBurst: options.frameBurst ?? 500,
       bps: options.bytesPerSecond ?? 256 * 1024,
       bBurst: options.byteBurst ?? 64 * 1024,
+      chat: options.chatPerSecond ?? 2,
+      chatBurst: options.chatBurst ?? 5,
+      requests: options.requestsPerSecond ?? 10,
+      requestBurst: options.requestBurst ?? 20,
     };
+    // Checked here rather than at a member's first request (a burst below 1 would refuse everything).
+    for (const [name, rate, burst] of [['chat', this.limits.chat, this.limits.chatBurst], ['requests', this.limits.requests, this.limits.requestBurst]] as const) {
+      if (!(rate > 0) || !(burst >= 1)) throw new RangeError(`RelayHost: the ${name} limit needs a positive rate and a burst of at least 1, got ${rate} and ${burst}`);
+    }
     this.attemptsPerMinute = options.joinAttemptsPerMinute ?? 10;
     this.roomsPerAddress = options.roomsPerAddress ?? 4;
     if (!(this.roomsPerAddress >= 1)) throw new RangeError(`RelayHost: roomsPerAddress must be at least 1, got ${String(options.roomsPerAddress)}`);
@@ -478,7 +524,12 @@ export class RelayHost {
     }
     let session = slots.get(binding.slot);
     if (session === undefined || session.token !== binding.token) {
-      session = { token: binding.token, delivered: 0 };
+      session = {
+        token: binding.token,
+        delivered: 0,
+        chat: { bucket: new TokenBucket(this.limits.chat, this.limits.chatBurst), burst: this.limits.chatBurst, told: false },
+        requests: { bucket: new TokenBucket(this.limits.requests, this.limits.requestBurst), burst: this.limits.requestBurst, told: false },
+      };
       slots.set(binding.slot, session);
     }
     return session;
@@ -608,6 +659,17 @@ export class RelayHost {
       }
     };
     switch (message.type) {
+      case 'set-ready':
+      case 'update-settings':
+      case 'start-match':
+      case 'end-match':
+        if (!this.withinLimit(c, c.session.requests, 'request-rate-limited', 'requests', nowMs)) return;
+        break;
+      case 'chat':
+        if (!this.withinLimit(c, c.session.chat, 'chat-rate-limited', 'chat lines', nowMs)) return;
+        break;
+    }
+    switch (message.type) {
       case 'hello':
         return; // the connection was bound when it was authorized
       case 'set-ready':
@@ -630,6 +692,23 @@ export class RelayHost {
         for (const other of this.bySlot.get(code)?.values() ?? []) this.sendControl(other, { type: 'chat', slot, text: message.text });
         return;
     }
+  }
+
+  /**
+   * Takes one request from a member's limit. Over it: counted, and the member told once per
+   * flood, not once per line: not again until it has slowed down long enough to fill its bucket
+   * (2.5 s for chat by default), since a flood at the sustained rate lets a line through now and
+   * then.
+   */
+  private withinLimit(c: Connection, limit: RequestLimit, reason: RelayDropReason, what: string, nowMs: number): boolean {
+    if (limit.told && limit.bucket.available(nowMs, limit.burst)) limit.told = false;
+    if (limit.bucket.take(nowMs)) return true;
+    this.dropped[reason]++;
+    if (!limit.told) {
+      limit.told = true;
+      this.sendControl(c, { type: 'error', code: 'rate-limited', message: `too many ${what}: dropped until you slow down` });
+    }
+    return false;
   }
 
   /** Turns the authority's decisions into control messages to the members concerned. */
