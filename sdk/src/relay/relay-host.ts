@@ -73,9 +73,8 @@ export interface RelayHostOptions {
    * room's chat costs each member the sum of everyone's. Lines beyond are dropped (counted as
    * 'chat-rate-limited'), and the member is told once with an `error` control message (code
    * 'rate-limited'), not again until it has slowed down enough to fill the burst again (not once
-   * per line). Defaults 2 and 5: faster than anyone
-   * types, and a few lines sent at once pass; 8 members at the limit make 16 lines a second for
-   * each member, where issue 8 measured 4,000.
+   * per line). Defaults 2 and 5: faster than anyone types, and a few lines sent at once pass; 8
+   * members at the limit make 16 lines a second for each member, where issue 8 measured 4,000.
    */
   readonly chatPerSecond?: number;
   readonly chatBurst?: number;

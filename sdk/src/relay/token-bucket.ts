@@ -1,7 +1,7 @@
 /**
  * A rate limit: up to `burst` units at once, refilled at `perSecond`. Time is passed in (ms), so
- * the limit is exact in tests. Used per connection for frames and bytes, and per address for
- * join attempts.
+ * the limit is exact in tests. Used per connection for frames and bytes, per remote address for
+ * failed join attempts and room creates, and per member for chat lines and room requests.
  */
 export class TokenBucket {
   private tokens: number;
