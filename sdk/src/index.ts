@@ -42,7 +42,7 @@ export { RelayHost, RelayDropReason } from './relay/relay-host.ts';
 export type { HostConnection, MemberBinding, RelayHostOptions, RelayHostStats } from './relay/relay-host.ts';
 export { ReliableChannel } from './relay/reliable-channel.ts';
 export type { ReliableChannelOptions } from './relay/reliable-channel.ts';
-export { createMatchSession } from './relay/match-session.ts';
+export { createMatchSession, HOST_SILENCE_TIMEOUT_MS, MATCH_DISCONNECT_TIMEOUT_MS, MATCH_DROP_MARGIN_MS } from './relay/match-session.ts';
 export type { MatchSession, MatchSessionOptions } from './relay/match-session.ts';
 export { encodeConnectRequest, parseConnectRequest, refusalReason, refusalStatus } from './relay/connect-request.ts';
 export type { ConnectRequest } from './relay/connect-request.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../sdk/src/kit/prng.ts';
-import { RoomAuthority } from '../../sdk/src/room/room-authority.ts';
+import { DEFAULT_MATCH_RECONNECT_GRACE_MS, DEFAULT_RECONNECT_GRACE_MS, RoomAuthority } from '../../sdk/src/room/room-authority.ts';
 import type { RoomAuthorityOptions } from '../../sdk/src/room/room-authority.ts';
 import type { RoomEvent } from '../../sdk/src/room/room-events.ts';
 import { isJoinCode } from '../../sdk/src/room/join-code.ts';
@@ -51,6 +51,8 @@ describe('RoomAuthority: construction', () => {
     expect(() => new RoomAuthority({ random, epoch: 2 ** 32 })).toThrow(RangeError);
     expect(() => new RoomAuthority({ random, reconnectGraceMs: -1 })).toThrow(RangeError);
     expect(() => new RoomAuthority({ random, reconnectGraceMs: Number.NaN })).toThrow(RangeError);
+    expect(() => new RoomAuthority({ random, matchReconnectGraceMs: -1 })).toThrow(/matchReconnectGraceMs/);
+    expect(() => new RoomAuthority({ random, matchReconnectGraceMs: Infinity })).toThrow(/matchReconnectGraceMs/);
     expect(new RoomAuthority({ random }).epoch).toBe(1);
   });
 
@@ -244,7 +246,8 @@ describe('RoomAuthority: reconnecting', () => {
     const a = authority();
     const { code, tokens } = playing(a, 3);
     ok(a.connectionLost(code, 2, 0));
-    expect(ok(a.join({ code, name: 'P2', role: 'player', reconnectToken: tokens[2]! }, 4000))).toMatchObject({ slot: 2, reconnected: true });
+    a.tick(2400);
+    expect(ok(a.join({ code, name: 'P2', role: 'player', reconnectToken: tokens[2]! }, 2400))).toMatchObject({ slot: 2, reconnected: true });
     expect(a.room(code)!.phase).toBe('playing');
     expect(a.events().filter((e) => e.type === 'member-dropped')).toEqual([]);
   });
@@ -273,6 +276,41 @@ describe('RoomAuthority: reconnecting', () => {
     ]);
     expect(a.join({ code, name: 'P1', role: 'player', reconnectToken: tokens[1]! }, 3000)).toEqual({ ok: false, error: 'bad-token' });
     expect(a.join({ code, name: 'P1', role: 'player' }, 3000)).toEqual({ ok: false, error: 'in-progress' });
+  });
+
+  it("gives a player of a running match the shorter match grace (2500 ms by default), others the room's 5000", () => {
+    expect(DEFAULT_RECONNECT_GRACE_MS).toBe(5000);
+    expect(DEFAULT_MATCH_RECONNECT_GRACE_MS).toBe(2500);
+    const a = authority();
+    const { code } = playing(a, 3, 1);
+    ok(a.connectionLost(code, 1, 1000)); // a player of the match
+    ok(a.connectionLost(code, 16, 1000)); // a spectator
+    a.tick(1000 + 2499);
+    expect(a.room(code)!.members.map((m) => m.slot)).toEqual([0, 1, 2, 16]);
+    a.tick(1000 + 2500);
+    expect(a.room(code)!.members.map((m) => m.slot)).toEqual([0, 2, 16]);
+    expect(a.events().filter((e) => e.type === 'member-dropped')).toEqual([{ type: 'member-dropped', code, slot: 1, reason: 'connection-lost', epoch: 1 }]);
+    a.tick(1000 + 4999);
+    expect(a.room(code)!.members.map((m) => m.slot)).toEqual([0, 2, 16]);
+    a.tick(1000 + 5000);
+    expect(a.room(code)!.members.map((m) => m.slot)).toEqual([0, 2]);
+    // Back in the lobby, players keep the long grace again.
+    ok(a.endMatch(code, 0));
+    ok(a.connectionLost(code, 2, 10_000));
+    a.tick(10_000 + 4999);
+    expect(a.room(code)!.members.map((m) => m.slot)).toEqual([0, 2]);
+  });
+
+  it('caps the match grace at reconnectGraceMs, and takes its own setting', () => {
+    const short = authority({ reconnectGraceMs: 1000 });
+    const s = playing(short, 2);
+    ok(short.connectionLost(s.code, 1, 0));
+    short.tick(1000);
+    expect(short.room(s.code)!.members).toHaveLength(1);
+    const custom = authority({ matchReconnectGraceMs: 0 });
+    const c = playing(custom, 3);
+    ok(custom.connectionLost(c.code, 2, 0)); // a grace of 0: dropped at once
+    expect(custom.room(c.code)!.members.map((m) => m.slot)).toEqual([0, 1]);
   });
 
   it('refuses a wrong token, or one of another room, without any other effect', () => {

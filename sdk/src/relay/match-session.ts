@@ -4,8 +4,33 @@ import type { Game } from '../core/game.ts';
 import type { InputCodec } from '../core/input-codec.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { MatchDecision } from '../room/control-messages.ts';
+import { DEFAULT_MATCH_RECONNECT_GRACE_MS } from '../room/room-authority.ts';
+import { SessionEndReason } from '../core/session-events.ts';
 import { slotAddress } from './room-client.ts';
 import type { RoomClientEvent } from './room-client.ts';
+
+/**
+ * How long the host hears nothing from a member before it counts the member's connection lost
+ * (ms): the default `silenceTimeoutMs` of `RelayHost` (and of `connectToRoom`, whose member side
+ * then reconnects).
+ */
+export const HOST_SILENCE_TIMEOUT_MS = 1500;
+/**
+ * What the room's decision may take beyond host silence + match grace to reach every member and
+ * be applied (ms): the host's authority tick, the control message's trip with a few resends on a
+ * lossy link (the reliable channel resends after 20 ms to 1 s), and a game tick.
+ */
+export const MATCH_DROP_MARGIN_MS = 1000;
+/**
+ * The silence after which a match session drops a member on its own (`disconnectTimeoutMs`, ms).
+ * In a hosted match the room decides drops: a member silent for HOST_SILENCE_TIMEOUT_MS (1500)
+ * loses its connection, keeps its slot for the match grace (`DEFAULT_MATCH_RECONNECT_GRACE_MS`,
+ * 2500), then is dropped, and `applyRoomEvent` tells the session: 1500 + 2500 = 4000 ms after its
+ * last packet. The session's own timeout is only a backstop for a decision that never arrives, so
+ * it comes after that, with margin: 1500 + 2500 + 1000 = 5000 ms. Were it shorter (it was 3000), a
+ * member reconnecting at 3 to 4 s would be back in the room but out of the match.
+ */
+export const MATCH_DISCONNECT_TIMEOUT_MS = HOST_SILENCE_TIMEOUT_MS + DEFAULT_MATCH_RECONNECT_GRACE_MS + MATCH_DROP_MARGIN_MS;
 
 export interface MatchSessionOptions<I, S> {
   /** The member's transport to the others (`RoomConnection.transport` or `RoomClient.transport`). */
@@ -32,7 +57,9 @@ export interface MatchSession<I, S> {
   /**
    * Applies the host's decisions to the session: a `member-dropped` of a playing slot drops that
    * player at once (the survivors still agree on its last frame among themselves), instead of
-   * waiting for the session's own timeout. Other events are ignored. Returns whether it acted.
+   * waiting for the session's own timeout; one of this member's own slot ends the session with
+   * reason 'removed'. Only decisions of this match's epoch count; other events are ignored.
+   * Returns whether it acted.
    */
   applyRoomEvent(event: RoomClientEvent): boolean;
 }
@@ -48,9 +75,8 @@ export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): Ma
   const me = match.players.indexOf(slot);
   if (me < 0) throw new RangeError(`slot ${slot} does not play in match ${match.matchId} (players: ${match.players.join(', ')})`);
   const session = new P2PSession<I, S>({
-    // Long enough for a dropped channel to reconnect into its slot (about 1.5 s to notice a dead
-    // channel, then a new WebRTC connection), still far quicker than ICE's own timeouts.
-    disconnectTimeoutMs: 3000,
+    // After the room's decision, never before it: see MATCH_DISCONNECT_TIMEOUT_MS.
+    disconnectTimeoutMs: MATCH_DISCONNECT_TIMEOUT_MS,
     disconnectNotifyStartMs: 750,
     ...options.session,
     players: match.players.map((s, handle) => (handle === me ? { kind: 'local' as const } : { kind: 'remote' as const, address: slotAddress(s) })),
@@ -70,7 +96,13 @@ export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): Ma
     applyRoomEvent: (event) => {
       if (event.type !== 'member-dropped' || event.epoch !== match.epoch) return false;
       const handle = match.players.indexOf(event.slot);
-      if (handle < 0 || handle === me || !session.peerStats(handle).connected) return false;
+      if (handle === me) {
+        // The room dropped us: the others drop us too, so there is no match left to play.
+        if (session.endReason !== undefined) return false;
+        session.end(SessionEndReason.Removed);
+        return true;
+      }
+      if (handle < 0 || !session.peerStats(handle).connected) return false;
       session.disconnectPlayer(handle);
       return true;
     },

@@ -3,7 +3,7 @@
  * and the control messages between a host and the members of its rooms. Pure: no networking,
  * clock or randomness of its own, so that any peer can hold the authority.
  */
-export { RoomAuthority, MAX_ROOM_MEMBERS, MAX_ROOM_PASSWORD_LENGTH } from './room-authority.ts';
+export { RoomAuthority, DEFAULT_MATCH_RECONNECT_GRACE_MS, DEFAULT_RECONNECT_GRACE_MS, MAX_ROOM_MEMBERS, MAX_ROOM_PASSWORD_LENGTH } from './room-authority.ts';
 export type {
   RoomAuthorityOptions,
   RoomAuthorityStats,

@@ -27,7 +27,24 @@ export interface RoomAuthorityOptions {
   readonly epoch?: number;
   /** How long a member whose connection dropped keeps its slot for a reconnect (ms). Default 5000. */
   readonly reconnectGraceMs?: number;
+  /**
+   * The same for a player of a running match (ms), capped at `reconnectGraceMs`. Shorter: the
+   * other players stall while it is away, and the match sessions must hear of the drop before
+   * their own timeout decides it (see `MATCH_DISCONNECT_TIMEOUT_MS` in relay/match-session.ts).
+   * Default 2500.
+   */
+  readonly matchReconnectGraceMs?: number;
 }
+
+/** Default `reconnectGraceMs` (ms): time to reconnect from the lobby, or as a spectator. */
+export const DEFAULT_RECONNECT_GRACE_MS = 5000;
+/**
+ * Default `matchReconnectGraceMs` (ms). geckos reconnects a dropped channel in well under a second
+ * on a LAN (`connectToRoom`: attempts 250 ms apart), so 2.5 s after the host noticed the loss
+ * leaves several attempts, while the others, stalled at their prediction limit, wait at most
+ * 1.5 s (the host's silence timeout) + 2.5 s = 4 s for the verdict.
+ */
+export const DEFAULT_MATCH_RECONNECT_GRACE_MS = 2500;
 
 /** What a room's creator asks for. */
 export interface CreateRoomRequest {
@@ -121,6 +138,7 @@ export class RoomAuthority {
   private readonly random: () => number;
   private readonly maxRooms: number;
   private readonly graceMs: number;
+  private readonly matchGraceMs: number;
   private readonly rooms = new Map<string, Room>();
   private pending: RoomEvent[] = [];
   /** Rooms with a `room-changed` among the pending events (one is enough: it asks for a snapshot). */
@@ -139,10 +157,15 @@ export class RoomAuthority {
     if (!Number.isInteger(this.epoch) || this.epoch < 0 || this.epoch >= TWO_POW_32) {
       throw new RangeError(`RoomAuthority: epoch must be a u32, got ${String(options.epoch)}`);
     }
-    this.graceMs = options.reconnectGraceMs ?? 5000;
+    this.graceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
     if (typeof this.graceMs !== 'number' || !Number.isFinite(this.graceMs) || this.graceMs < 0) {
       throw new RangeError(`RoomAuthority: reconnectGraceMs must be a finite number >= 0, got ${String(options.reconnectGraceMs)}`);
     }
+    const matchGraceMs = options.matchReconnectGraceMs ?? DEFAULT_MATCH_RECONNECT_GRACE_MS;
+    if (typeof matchGraceMs !== 'number' || !Number.isFinite(matchGraceMs) || matchGraceMs < 0) {
+      throw new RangeError(`RoomAuthority: matchReconnectGraceMs must be a finite number >= 0, got ${String(options.matchReconnectGraceMs)}`);
+    }
+    this.matchGraceMs = Math.min(matchGraceMs, this.graceMs);
   }
 
   /** Opens a room whose creator is its owner, a player in slot 0 (not yet ready). */
@@ -331,8 +354,9 @@ export class RoomAuthority {
 
   /**
    * A member's connection dropped: it keeps its slot, shown as not connected, for
-   * `reconnectGraceMs`, then `tick` drops it (at once with a grace of 0). A second call while it is
-   * already disconnected does not extend the grace.
+   * `reconnectGraceMs` (a player of a running match: `matchReconnectGraceMs`), then `tick` drops
+   * it (at once with a grace of 0). A second call while it is already disconnected does not extend
+   * the grace.
    */
   connectionLost(code: string, slot: number, nowMs: number): RoomResult {
     checkTime(nowMs);
@@ -340,7 +364,7 @@ export class RoomAuthority {
     if (!found.ok) return found;
     const { room, member } = found;
     if (!member.connected) return OK;
-    if (this.graceMs === 0) {
+    if (this.graceOf(room, slot) === 0) {
       this.remove(room, slot, MemberDropReason.ConnectionLost);
       return OK;
     }
@@ -356,7 +380,7 @@ export class RoomAuthority {
     for (const room of [...this.rooms.values()]) {
       for (let s = 0; s < ROOM_SLOTS && this.rooms.has(room.code); s++) {
         const m = room.members[s];
-        if (m !== undefined && !m.connected && nowMs - m.lostAtMs >= this.graceMs) this.remove(room, s, MemberDropReason.ConnectionLost);
+        if (m !== undefined && !m.connected && nowMs - m.lostAtMs >= this.graceOf(room, s)) this.remove(room, s, MemberDropReason.ConnectionLost);
       }
     }
   }
@@ -404,6 +428,11 @@ export class RoomAuthority {
   }
 
   // ---- internals ----------------------------------------------------------------------------
+
+  /** How long the member in `slot` keeps it after its connection dropped (ms). */
+  private graceOf(room: Room, slot: number): number {
+    return room.phase === 'playing' && room.match !== undefined && room.match.players.includes(slot) ? this.matchGraceMs : this.graceMs;
+  }
 
   private rejoin(room: Room, token: unknown): JoinResult {
     if (typeof token !== 'string') return this.fail(RoomError.BadRequest);
