@@ -78,28 +78,47 @@ class HostedMatch {
     const end = this.rig.nowMs + ms;
     while (this.rig.nowMs < end) {
       this.rig.advance(5, 5);
-      const now = this.rig.nowMs;
-      for (const p of this.players) {
-        if (p.frozen) continue;
-        const roomEvents = p.member.events;
-        for (; p.seen < roomEvents.length; p.seen++) p.match.applyRoomEvent(roomEvents[p.seen]!);
-        const session = p.match.session;
-        session.poll(now);
-        if (session.state === SessionState.Running) {
-          for (let due = p.pacer.framesDue(now, session.framesAhead); due > 0; due--) {
-            this.input[0] = (now >> 7) & 0xff;
-            if (session.advanceFrame(this.input) !== 'advanced') break;
-            p.pacer.frameDone();
-          }
-        }
-        for (const event of session.events()) p.events.push({ atMs: now, event });
-      }
+      this.pollSessions();
       this.rig.pump();
+    }
+  }
+
+  /** Each live session: the room's news, then poll, then the frames due. */
+  private pollSessions(): void {
+    const now = this.rig.nowMs;
+    for (const p of this.players) {
+      if (p.frozen) continue;
+      const roomEvents = p.member.events;
+      for (; p.seen < roomEvents.length; p.seen++) p.match.applyRoomEvent(roomEvents[p.seen]!);
+      const session = p.match.session;
+      session.poll(now);
+      if (session.state === SessionState.Running) {
+        for (let due = p.pacer.framesDue(now, session.framesAhead); due > 0; due--) {
+          this.input[0] = (now >> 7) & 0xff;
+          if (session.advanceFrame(this.input) !== 'advanced') break;
+          p.pacer.frameDone();
+        }
+      }
+      for (const event of session.events()) p.events.push({ atMs: now, event });
     }
   }
 
   runFrames(frames: number): void {
     while (this.players.some((p) => p.match.session.currentFrame < frames)) this.run(100);
+  }
+
+  /**
+   * The host's process stalls for `ms` (every packet goes through it): it neither ticks nor
+   * relays, while the members run on and their frames queue. Then it takes in the backlog first,
+   * and ticks on.
+   */
+  stallHost(ms: number): void {
+    const end = this.rig.nowMs + ms;
+    while (this.rig.nowMs < end) {
+      this.rig.nowMs = Math.min(end, this.rig.nowMs + 5);
+      this.pollSessions();
+    }
+    this.rig.pump();
   }
 
   freeze(i: number): void {
@@ -231,6 +250,25 @@ describe('a hosted match: the room decides drops, the session only backs it up',
     expect(m.drops(2)).toEqual([]);
     expect(victim.state).toBe(SessionState.Ended);
     expect(victim.endReason).toBe('isolated');
+    expect(m.mismatches()).toEqual([]);
+  });
+});
+
+describe('a hosted match whose host stalls (fault 12: every packet goes through it)', () => {
+  it.each([3000, 4500, 6000, 8000])('for %i ms: nobody drops anybody, and the match goes on whole', (stallMs) => {
+    const m = new HostedMatch(3, 10 + stallMs);
+    m.runFrames(200);
+    m.stallHost(stallMs);
+    const frames = m.players.map((p) => p.match.session.currentFrame);
+    m.run(5000);
+    for (let i = 0; i < 3; i++) {
+      expect(m.drops(i)).toEqual([]);
+      expect(m.players[i]!.match.session.state).toBe(SessionState.Running);
+      // Past the session's own timeout it noticed it heard no one, and came back.
+      if (stallMs > MATCH_DISCONNECT_TIMEOUT_MS) expect(m.types(i)).toEqual(expect.arrayContaining(['isolated', 'reconnected']));
+      else expect(m.types(i)).not.toContain('isolated');
+      expect(m.players[i]!.match.session.currentFrame - frames[i]!).toBeGreaterThan(200);
+    }
     expect(m.mismatches()).toEqual([]);
   });
 });
