@@ -18,7 +18,16 @@ import type { HostRequest, HostWindow, ReadyMessage, Reply } from './relay-bench
 /** Sampling interval of the event-loop delay histogram (ms): fine enough to see sub-millisecond stalls add up. */
 const LOOP_DELAY_RESOLUTION_MS = 2;
 
-const host = await startHost({ port: 0, bindAddress: '127.0.0.1', relay: { joinAttemptsPerMinute: 1_000_000 }, authority: { maxRooms: 4096 } });
+// Every bench client connects from 127.0.0.1: the per-address limits, which keep one LAN guest from
+// taking the host, would stop the bench's own load after a few rooms.
+const host = await startHost({
+  port: 0,
+  bindAddress: '127.0.0.1',
+  relay: { joinAttemptsPerMinute: 1_000_000, roomsPerAddress: 1_000_000, roomCreatesPerMinute: 1_000_000 },
+  authority: { maxRooms: 4096 },
+  pending: { maxPerAddress: 4096, maxTotal: 4096 },
+  maxSignalingRequestsPerAddress: 4096,
+});
 const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
 loopDelay.enable();
 

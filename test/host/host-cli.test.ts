@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lanAddresses } from '../../sdk/src/host/lan-addresses.ts';
+import { parseHostArgs } from '../../sdk/src/host/host-cli.ts';
 import { installNodeWebRTC } from '../../sdk/src/node/node-webrtc.ts';
 import { connectToRoom } from '../../sdk/src/transport/geckos-room-connection.ts';
 import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
@@ -128,6 +129,19 @@ describe('backspin-host on the command line', () => {
     expect(host.stdout()).toMatch(/^Usage: backspin-host \[--port 8080\] \[--bind 0\.0\.0\.0\] \[--static DIR\]/);
     expect(host.stdout()).toContain('--static DIR');
     expect(host.stdout()).toContain('Ctrl+C');
+    // The limits a LAN host may meet are in the help, with their defaults.
+    expect(host.stdout()).toContain('--rooms-per-address N        open rooms one address may have created (default 4)');
+    expect(host.stdout()).toContain('--room-creates-per-minute N  rooms one address may create per minute (default 6)');
+    expect(host.stdout()).toMatch(/Limits \(docs\/hosting\.md explains each\): 64 rooms in all/);
+  });
+
+  it('takes the room limits as whole numbers, and refuses anything else with a reason', () => {
+    expect(parseHostArgs([])).toMatchObject({ roomsPerAddress: 4, roomCreatesPerMinute: 6 });
+    expect(parseHostArgs(['--rooms-per-address', '40', '--room-creates-per-minute=100'])).toMatchObject({ roomsPerAddress: 40, roomCreatesPerMinute: 100 });
+    for (const bad of ['0', '-1', '1.5', 'x', '', '10000000']) {
+      expect(() => parseHostArgs([`--rooms-per-address=${bad}`])).toThrow(`--rooms-per-address must be a whole number from 1 to 1000000, got "${bad}"`);
+      expect(() => parseHostArgs([`--room-creates-per-minute=${bad}`])).toThrow('--room-creates-per-minute must be a whole number');
+    }
   });
 
   it.each([['abc'], ['70000'], ['1e3'], ['']])('a bad --port %j exits 2 with a clear message and no server', async (port) => {

@@ -11,22 +11,34 @@ const USAGE = `Usage: backspin-host [--port 8080] [--bind 0.0.0.0] [--static DIR
 Hosts Backspin rooms on this machine: serves DIR (the game) and the WebRTC signaling on one TCP
 port, and every player's WebRTC data channel on the same port number in UDP.
 
-  --port N      TCP and UDP port (default 8080; 0 picks a free one)
-  --bind ADDR   address to listen on (default 0.0.0.0: every interface, so the LAN can join)
-  --static DIR  folder of files to serve (the built game)
-  --help        this text
+  --port N                     TCP and UDP port (default 8080; 0 picks a free one)
+  --bind ADDR                  address to listen on (default 0.0.0.0: every interface, so the LAN can join)
+  --static DIR                 folder of files to serve (the built game)
+  --rooms-per-address N        open rooms one address may have created (default 4)
+  --room-creates-per-minute N  rooms one address may create per minute (default 6)
+  --help                       this text
+
+Limits (docs/hosting.md explains each): 64 rooms in all; per address, 10 failed joins a
+minute, 4 WebRTC connections still connecting (closed if not open after 10 s) and 8 signaling
+requests at a time; a signaling body of at most 16 KiB, from the host's own page only; per
+member, 1000 frames and 256 KiB a second, 2 chat lines a second (bursts of 5) and 10 other
+requests a second (bursts of 20). Text messages on a data channel are dropped.
 
 Stop with Ctrl+C: every player is told the host is going. \`kill -USR2 <pid>\` prints the
 host's counters (connections, rooms, what it refused and dropped) as one line of JSON.`;
 
 /** Parses the command line; throws a message for the user on bad input. */
-export function parseHostArgs(argv: readonly string[]): { port: number; bind: string; staticDir: string | undefined } | 'help' {
+export function parseHostArgs(
+  argv: readonly string[],
+): { port: number; bind: string; staticDir: string | undefined; roomsPerAddress: number; roomCreatesPerMinute: number } | 'help' {
   const { values } = parseArgs({
     args: [...argv],
     options: {
       port: { type: 'string', default: '8080' },
       bind: { type: 'string', default: '0.0.0.0' },
       static: { type: 'string' },
+      'rooms-per-address': { type: 'string', default: '4' },
+      'room-creates-per-minute': { type: 'string', default: '6' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -40,7 +52,20 @@ export function parseHostArgs(argv: readonly string[]): { port: number; bind: st
     staticDir = resolve(values.static);
     if (!existsSync(staticDir) || !statSync(staticDir).isDirectory()) throw new Error(`--static: no such folder: ${staticDir}`);
   }
-  return { port, bind: values.bind ?? '0.0.0.0', staticDir };
+  return {
+    port,
+    bind: values.bind ?? '0.0.0.0',
+    staticDir,
+    roomsPerAddress: countArg('--rooms-per-address', values['rooms-per-address']),
+    roomCreatesPerMinute: countArg('--room-creates-per-minute', values['room-creates-per-minute']),
+  };
+}
+
+/** A whole number from 1 to 1,000,000 given on the command line; throws a message for the user otherwise. */
+function countArg(name: string, value: string): number {
+  const n = /^\d{1,7}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new Error(`${name} must be a whole number from 1 to 1000000, got "${value}"`);
+  return n;
 }
 
 /**
@@ -63,7 +88,12 @@ export async function runHostCli(argv: readonly string[] = process.argv.slice(2)
   }
   let host;
   try {
-    host = await startHost({ port: args.port, bindAddress: args.bind, ...(args.staticDir !== undefined ? { staticDir: args.staticDir } : {}) });
+    host = await startHost({
+      port: args.port,
+      bindAddress: args.bind,
+      ...(args.staticDir !== undefined ? { staticDir: args.staticDir } : {}),
+      relay: { roomsPerAddress: args.roomsPerAddress, roomCreatesPerMinute: args.roomCreatesPerMinute },
+    });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     console.error(
