@@ -8,6 +8,7 @@ import type { Transport } from '../../sdk/src/transport/transport.ts';
 import type { MatchDecision } from '../../sdk/src/room/control-messages.ts';
 import type { RoomSettings } from '../../sdk/src/room/room-settings.ts';
 import { createMatchSession } from '../../sdk/src/relay/match-session.ts';
+import type { MatchSession } from '../../sdk/src/relay/match-session.ts';
 import { FramePacer } from '../../sdk/src/core/frame-pacer.ts';
 import { bytesInputCodec } from '../../sdk/src/core/input-codec.ts';
 import type { P2PSession } from '../../sdk/src/core/p2p-session.ts';
@@ -68,9 +69,13 @@ export async function openRoom(host: Pick<RunningHost, 'port'>, players: number,
 export interface LivePlayer {
   readonly connection: RoomConnection;
   readonly session: P2PSession<Uint8Array, Int32Array>;
+  /** The match session's room side: `applyRoomEvent` applies the host's decisions, as a game does. */
+  readonly match: MatchSession<Uint8Array, Int32Array>;
   readonly game: TestGame;
   readonly checksums: Map<number, number>;
   readonly events: SessionEvent[];
+  /** The room connection's events, as `play` drained them (it passes the host's decisions on). */
+  readonly roomEvents: ReturnType<RoomConnection['events']>;
   readonly pacer: FramePacer;
   readonly transport: Transport;
   input: Uint8Array;
@@ -86,7 +91,7 @@ export async function startMatch(members: RoomConnection[], options: { loss?: nu
     const game = new TestGame(match.players.length);
     const checksums = new Map<number, number>();
     const transport = options.loss ? lossy(connection.transport, options.loss, 100 + i) : connection.transport;
-    const { session } = createMatchSession({
+    const matchSession = createMatchSession({
       transport,
       slot: connection.slot,
       match,
@@ -95,7 +100,8 @@ export async function startMatch(members: RoomConnection[], options: { loss?: nu
       seed: 1000 + i,
       session: { checksumIntervalFrames: 20, onChecksum: (f: number, c: number) => checksums.set(f, c), ...options.session },
     });
-    return { connection, session, game, checksums, events: [], pacer: new FramePacer(match.settings.fps), transport, input: new Uint8Array(2), stopped: false };
+    const { session } = matchSession;
+    return { connection, session, match: matchSession, game, checksums, events: [], roomEvents: [], pacer: new FramePacer(match.settings.fps), transport, input: new Uint8Array(2), stopped: false };
   });
   return { match, players };
 }
@@ -109,6 +115,11 @@ export async function play(players: LivePlayer[], until: () => boolean, timeoutM
     const now = performance.now();
     for (const p of players) {
       if (p.stopped) continue;
+      // The host's decisions (a member dropped) reach the session as a game passes them on.
+      for (const e of p.connection.events()) {
+        p.roomEvents.push(e);
+        if (e.type !== 'connection') p.match.applyRoomEvent(e);
+      }
       p.session.poll(now);
       for (const e of p.session.events()) p.events.push(e);
       if (p.session.state !== 'running') continue;

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { agreement, play, startLoopbackHost, startMatch, waitFor } from '../helpers/live-room.ts';
 import type { RunningHost } from '../../sdk/src/host/geckos-host.ts';
 import { connectToRoom } from '../../sdk/src/transport/geckos-room-connection.ts';
+import { HOST_SILENCE_TIMEOUT_MS, MATCH_DISCONNECT_TIMEOUT_MS } from '../../sdk/src/relay/match-session.ts';
+import { DEFAULT_MATCH_RECONNECT_GRACE_MS } from '../../sdk/src/room/room-authority.ts';
 import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
 
 /**
@@ -61,8 +63,11 @@ describe('failures on a live host', () => {
     });
     expect(new Set(frames).size).toBe(1);
     expect(frames[0]).toBeGreaterThanOrEqual(590);
-    // Our own timeout (2 s by default) decides, far sooner than ICE or geckos would.
-    expect(detectedMs).toBeLessThan(4000);
+    // The room decides: the host hears nothing for 1.5 s, holds the slot for the match grace
+    // (2.5 s), then tells every member (member-dropped), before the session's own backstop timeout
+    // (5 s) and far sooner than ICE or geckos would.
+    expect(detectedMs).toBeGreaterThan(HOST_SILENCE_TIMEOUT_MS + DEFAULT_MATCH_RECONNECT_GRACE_MS - 500);
+    expect(detectedMs).toBeLessThan(MATCH_DISCONNECT_TIMEOUT_MS);
     // The survivors go on, in agreement.
     const goal = Math.max(...players.map((p) => p.session.currentFrame)) + 600;
     await play(players, () => players.every((p) => p.session.currentFrame >= goal), 20_000);
@@ -88,7 +93,8 @@ describe('failures on a live host', () => {
     await play(players, () => other.state === 'reconnecting', 5000).catch(() => undefined);
     await play(players, () => other.state === 'connected' && players.every((p) => p.session.currentFrame >= 900), 20_000);
 
-    const states = other.events().filter((e) => e.type === 'connection').map((e) => (e.type === 'connection' ? e.state : ''));
+    const wobbly = players.find((p) => p.connection === other)!;
+    const states = [...wobbly.roomEvents, ...other.events()].filter((e) => e.type === 'connection').map((e) => (e.type === 'connection' ? e.state : ''));
     expect(states).toEqual(['reconnecting', 'connected']);
     expect(other.slot).toBe(1);
     for (const p of players) expect(p.events.filter((e) => e.type === 'disconnected' || e.type === 'desync')).toEqual([]);

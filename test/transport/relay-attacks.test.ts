@@ -309,7 +309,9 @@ describe('attacks on a live host', () => {
       expect(p.events.filter((e) => e.type === 'desync' || e.type === 'disconnected' || e.type === 'incompatible-peer')).toEqual([]);
       expect(p.connection.client.stats.malformed).toBe(0);
     }
-    for (const m of honest) expect(m.events().filter((e) => e.type === 'member-dropped' || e.type === 'connection')).toEqual([]);
+    for (const p of players.filter((x) => honest.includes(x.connection))) {
+      expect([...p.roomEvents, ...p.connection.events()].filter((e) => e.type === 'member-dropped' || e.type === 'connection')).toEqual([]);
+    }
     const stats = relay.stats();
     expect(stats.connections).toBe(6);
     expect(host.relay.authority.stats().members).toBe(6);

@@ -54,6 +54,9 @@ export class RoomJoinError extends Error {
   }
 }
 
+/** Refusals a reconnect tries again after: they say nothing about the slot. */
+const RETRYABLE: ReadonlySet<string> = new Set(['unreachable', 'rate-limited']);
+
 interface Binding {
   readonly code: string;
   readonly slot: number;
@@ -137,8 +140,10 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
         setState('connected');
         return;
       } catch (error) {
-        // A refusal other than "unreachable" is final (the slot is gone, the room closed).
-        if (error instanceof RoomJoinError && error.reason !== 'unreachable') break;
+        // "unreachable" and "rate-limited" pass (a host that stalled answers every member of an
+        // address at once, and caps how many may connect at a time); any other refusal is final
+        // (the slot is gone, the room closed).
+        if (error instanceof RoomJoinError && !RETRYABLE.has(error.reason)) break;
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
