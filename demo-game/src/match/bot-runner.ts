@@ -102,5 +102,8 @@ export class BotRunner implements MatchRunner {
     return this.game.phase === ArenaPhase.MatchOver;
   }
 
+  /** Bots never leave: a match against them always runs to its end. */
+  readonly endedEarly = undefined;
+
   dispose(): void {}
 }

@@ -68,6 +68,11 @@ export interface MatchRunner {
   readonly status: string | undefined;
   /** True once the match is over and the results can be shown. */
   readonly finished: boolean;
+  /**
+   * Why the match cannot go on for this player before it is over (the host is gone, the others
+   * dropped us, our connection was down too long), else undefined: the scene then ends it early.
+   */
+  readonly endedEarly: string | undefined;
   /** Stops the match and frees its resources (closes nothing the caller still owns). */
   dispose(): void;
 }

@@ -104,9 +104,9 @@ export class OnlineRunner implements MatchRunner {
     return this.over.decided(this.match.session.confirmedFrame);
   }
 
-  /** Whether the host connection is gone for good (the match cannot go on). */
-  get disconnected(): boolean {
-    return this.hostGone;
+  get endedEarly(): string | undefined {
+    // The session's own word first: "the others dropped you" says more than "the host is gone".
+    return this.observer.endedEarly ?? (this.hostGone ? 'The connection to the host was lost, so the match ended early.' : undefined);
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-import type { P2PSession, SessionEvent } from 'backspin';
+import type { P2PSession, SessionEndReason, SessionEvent } from 'backspin';
 import type { PeerLine, RunnerNotice } from './match-runner.ts';
 import { NO_NOTICES } from './match-runner.ts';
 import { CounterRate } from './counter-rate.ts';
@@ -16,6 +16,13 @@ export class SessionObserver<I, S> {
   readonly desyncFrames: number[] = [];
   /** Names of the players dropped from the match, in order. */
   readonly droppedNames: string[] = [];
+  /**
+   * Why the session ended on its own before the match did (the others dropped this player, or it
+   * heard no one for too long), for the results screen; undefined while it runs or if we left.
+   */
+  endedEarly: string | undefined;
+  /** No other player is heard: our own connection is down, and the session waits (drops no one). */
+  private isolated = false;
 
   constructor(
     private readonly session: P2PSession<I, S>,
@@ -63,6 +70,19 @@ export class SessionObserver<I, S> {
             text: `Desync with ${this.name(e.player)} at frame ${e.frame} (checksum ${hex(e.localChecksum)} here, ${hex(e.remoteChecksum)} there): the simulation is not deterministic`,
           });
           break;
+        case 'isolated':
+          this.isolated = true;
+          this.notices.push({ kind: 'error', text: `No other player can be heard: your connection is down. The match waits ${Math.ceil(e.endInMs / 1000)} s for it…` });
+          break;
+        case 'reconnected':
+          this.isolated = false;
+          this.notices.push({ kind: 'info', text: 'Connected again: the match goes on' });
+          break;
+        case 'ended':
+          this.isolated = false;
+          this.endedEarly = endText(e.reason);
+          if (this.endedEarly !== undefined) this.notices.push({ kind: 'error', text: this.endedEarly });
+          break;
         case 'incompatible-peer':
           this.notices.push({ kind: 'error', text: `${this.name(e.player)} runs an incompatible version: ${e.reason}` });
           break;
@@ -76,6 +96,7 @@ export class SessionObserver<I, S> {
   /** Status line: handshake progress, or who we are waiting for. */
   get status(): string | undefined {
     if (this.statusText !== undefined) return this.statusText;
+    if (this.isolated) return 'Connection lost: waiting for the other players…';
     if (this.waiting.size > 0) return `Waiting for ${[...this.waiting.keys()].map((p) => this.name(p)).join(', ')}…`;
     return undefined;
   }
@@ -117,6 +138,18 @@ export class SessionObserver<I, S> {
 
   private name(player: number): string {
     return this.names[player] ?? `Player ${player + 1}`;
+  }
+}
+
+/** What the player reads when the session ended on its own; nothing when they left themselves. */
+function endText(reason: SessionEndReason): string | undefined {
+  switch (reason) {
+    case 'removed':
+      return 'The other players dropped you from the match: your device stopped answering for too long.';
+    case 'isolated':
+      return 'Your connection was down too long: no other player could be heard, so the match ended for you.';
+    case 'left':
+      return undefined;
   }
 }
 

@@ -97,6 +97,10 @@ export class SimulatorRunner implements MatchRunner {
     return this.peers[0]!.session.confirmedFrame;
   }
 
+  get endedEarly(): string | undefined {
+    return this.observer.endedEarly;
+  }
+
   get desyncFrames(): readonly number[] {
     return this.observer.desyncFrames;
   }

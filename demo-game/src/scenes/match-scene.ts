@@ -5,7 +5,6 @@ import { SceneKey } from '../app/scene-keys.ts';
 import { LocalControls } from '../input/local-controls.ts';
 import { createRunner } from '../match/create-runner.ts';
 import type { MatchRunner } from '../match/match-runner.ts';
-import { OnlineRunner } from '../match/online-runner.ts';
 import { ArenaView } from '../render/arena-view.ts';
 import { HudView } from '../render/hud-view.ts';
 import { NetOverlay } from '../render/net-overlay.ts';
@@ -83,10 +82,12 @@ export class MatchScene extends Phaser.Scene {
     hooks.local.x = g.playerX(me);
     hooks.local.y = g.playerY(me);
     hooks.local.alive = g.isAlive(me);
-    if (this.runner instanceof OnlineRunner && this.runner.disconnected) {
-      // The host is gone for good: nobody relays our packets any more. Show where things stood.
+    const endedEarly = this.runner.endedEarly;
+    if (endedEarly !== undefined) {
+      // The match cannot go on for this player (the host is gone, the others dropped us): the
+      // banner stays a little longer, then the results show where things stood.
       this.finishedAtMs ??= now;
-      if (now - this.finishedAtMs >= RESULTS_DELAY_MS * 2) this.showResults('The connection to the host was lost, so the match ended early.');
+      if (now - this.finishedAtMs >= RESULTS_DELAY_MS * 2) this.showResults(endedEarly);
     } else if (this.runner.finished) {
       debugHooks.finished = true;
       this.finishedAtMs ??= now;

@@ -13,6 +13,10 @@ export function joinErrorText(reason: string, code: string | undefined, host: st
       return 'That name is not allowed: use 1 to 16 visible characters.';
     case 'rate-limited':
       return 'Too many attempts from this device; wait a minute and try again.';
+    case 'too-many-own-rooms':
+      return 'This device already has 4 rooms open on the host; close one (or join one) first.';
+    case 'create-rate-limited':
+      return 'Rooms are being created too fast from this device; wait a few seconds and try again.';
     case 'too-many-rooms':
       return 'The host has too many rooms open; join one of them instead.';
     case 'unreachable':
