@@ -414,6 +414,9 @@ async function freezeMember(freezeMs: number): Promise<{ dropped: boolean; child
         const childFrames = [...after.matchAll(/frame (\d+)/g)].map((m) => Number(m[1]));
         for (const f of childFrames) expect(f).toBeLessThanOrEqual(droppedFrames[0]! + 100);
       }
+      // Nothing logged on the way (geckos.io's send once logged an error per frame on a closing channel).
+      expect(after).not.toMatch(/error|Error/);
+      expect(output.stderr()).toBe('');
       return { dropped: droppedFrames[0] !== -1, childLines: after };
     } finally {
       await survivors.stop();
