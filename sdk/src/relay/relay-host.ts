@@ -1,6 +1,6 @@
 import type { RoomAuthority } from '../room/room-authority.ts';
 import type { RoomSettings } from '../room/room-settings.ts';
-import type { ClientControlMessage, ControlMessage } from '../room/control-messages.ts';
+import type { ClientControlMessage, ControlMessage, SignalFields } from '../room/control-messages.ts';
 import { MAX_PING_MS, MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
 import type { MemberPing } from '../room/control-messages.ts';
 import { ReliableChannel } from './reliable-channel.ts';
@@ -87,7 +87,27 @@ export interface RelayHostOptions {
    */
   readonly requestsPerSecond?: number;
   readonly requestBurst?: number;
+  /**
+   * Signal messages (WebRTC offers, answers, candidates, one message per part) a member may send
+   * per second, sustained, and in a burst (a token bucket per member, kept across its reconnects).
+   * Beyond, they are dropped (counted as 'signal-rate-limited') and the member is told once per
+   * flood as for chat. Defaults 20 and 240: a 16-player mesh setting up at once costs each member
+   * 15 peers × (an offer or answer of up to 2 parts, about 8 candidates, an end-of-candidates)
+   * ≈ 165 messages, which the burst takes whole; the rate refills it in 12 s and lets a pair
+   * renegotiate or reconnect about twice a second.
+   */
+  readonly signalsPerSecond?: number;
+  readonly signalBurst?: number;
 }
+
+/**
+ * Control messages a member's channel may have unacknowledged before the host stops forwarding
+ * signals to it (dropped, counted as 'signal-backlog'): half of the channel's 256. Past 256 the
+ * host gives up on the member, so without this, other members' signals (15 senders × a burst of
+ * 240) could get an honest member disconnected; the other half stays for room states and match
+ * decisions.
+ */
+const SIGNAL_BACKLOG_LIMIT = 128;
 
 /** Why the host dropped a frame, counted per reason in `stats().dropped`. */
 export const RelayDropReason = {
@@ -103,6 +123,15 @@ export const RelayDropReason = {
   ChatRateLimited: 'chat-rate-limited',
   /** A room request over the member's request rate (`requestsPerSecond`). */
   RequestRateLimited: 'request-rate-limited',
+  /**
+   * A signal that may not go where it says: from a spectator, or to a slot that is not another
+   * player of the sender's room with a live connection.
+   */
+  BadSignal: 'bad-signal',
+  /** A signal over the member's signal rate (`signalsPerSecond`). */
+  SignalRateLimited: 'signal-rate-limited',
+  /** A signal to a member whose control channel is backed up (see SIGNAL_BACKLOG_LIMIT). */
+  SignalBacklog: 'signal-backlog',
 } as const;
 export type RelayDropReason = (typeof RelayDropReason)[keyof typeof RelayDropReason];
 
@@ -148,6 +177,8 @@ interface MemberSession {
   /** Its chat lines, and its other room requests (see `RelayHostOptions.chatPerSecond`). */
   readonly chat: RequestLimit;
   readonly requests: RequestLimit;
+  /** Its signal messages (see `RelayHostOptions.signalsPerSecond`). */
+  readonly signals: RequestLimit;
 }
 
 /** A rate limit on one kind of a member's requests, and whether it was told it is over it. */
@@ -198,7 +229,18 @@ export class RelayHost {
   private readonly pingWindow: number;
   private lastPingReportMs = -Infinity;
   private stalePongs = 0;
-  private readonly limits: { fps: number; fBurst: number; bps: number; bBurst: number; chat: number; chatBurst: number; requests: number; requestBurst: number };
+  private readonly limits: {
+    fps: number;
+    fBurst: number;
+    bps: number;
+    bBurst: number;
+    chat: number;
+    chatBurst: number;
+    requests: number;
+    requestBurst: number;
+    signals: number;
+    signalBurst: number;
+  };
   /** Per remote address, oldest first: its failed-attempt and room-create buckets. */
   private readonly addresses = new Map<string, AddressLimits>();
   private readonly attemptsPerMinute: number;
@@ -230,6 +272,9 @@ export class RelayHost {
     'not-permitted': 0,
     'chat-rate-limited': 0,
     'request-rate-limited': 0,
+    'bad-signal': 0,
+    'signal-rate-limited': 0,
+    'signal-backlog': 0,
   };
 
   constructor(options: RelayHostOptions) {
@@ -251,9 +296,16 @@ export class RelayHost {
       chatBurst: options.chatBurst ?? 5,
       requests: options.requestsPerSecond ?? 10,
       requestBurst: options.requestBurst ?? 20,
+      signals: options.signalsPerSecond ?? 20,
+      signalBurst: options.signalBurst ?? 240,
     };
     // Checked here rather than at a member's first request (a burst below 1 would refuse everything).
-    for (const [name, rate, burst] of [['chat', this.limits.chat, this.limits.chatBurst], ['requests', this.limits.requests, this.limits.requestBurst]] as const) {
+    const requestLimits = [
+      ['chat', this.limits.chat, this.limits.chatBurst],
+      ['requests', this.limits.requests, this.limits.requestBurst],
+      ['signals', this.limits.signals, this.limits.signalBurst],
+    ] as const;
+    for (const [name, rate, burst] of requestLimits) {
       if (!(rate > 0) || !(burst >= 1)) throw new RangeError(`RelayHost: the ${name} limit needs a positive rate and a burst of at least 1, got ${rate} and ${burst}`);
     }
     this.attemptsPerMinute = options.joinAttemptsPerMinute ?? 10;
@@ -528,6 +580,7 @@ export class RelayHost {
         delivered: 0,
         chat: { bucket: new TokenBucket(this.limits.chat, this.limits.chatBurst), burst: this.limits.chatBurst, told: false },
         requests: { bucket: new TokenBucket(this.limits.requests, this.limits.requestBurst), burst: this.limits.requestBurst, told: false },
+        signals: { bucket: new TokenBucket(this.limits.signals, this.limits.signalBurst), burst: this.limits.signalBurst, told: false },
       };
       slots.set(binding.slot, session);
     }
@@ -667,6 +720,14 @@ export class RelayHost {
       case 'chat':
         if (!this.withinLimit(c, c.session.chat, 'chat-rate-limited', 'chat lines', nowMs)) return;
         break;
+      case 'signal':
+        // A spectator's are refused before they cost it anything: it can never have a direct link.
+        if (c.binding.role !== 'player') {
+          this.dropped['bad-signal']++;
+          return;
+        }
+        if (!this.withinLimit(c, c.session.signals, 'signal-rate-limited', 'signals', nowMs)) return;
+        break;
     }
     switch (message.type) {
       case 'hello':
@@ -690,7 +751,32 @@ export class RelayHost {
       case 'chat':
         for (const other of this.bySlot.get(code)?.values() ?? []) this.sendControl(other, { type: 'chat', slot, text: message.text });
         return;
+      case 'signal':
+        this.forwardSignal(c, message.to, message);
+        return;
     }
+  }
+
+  /**
+   * Forwards one signal message to another player of the sender's room, stamped with the
+   * sender's slot (the member's message has no sender field to trust: the host writes it). The
+   * destination is looked up in the sender's own room, so a slot number that exists in another
+   * room reaches nobody there. Not forwarded, and counted: to the sender itself, to a slot of no
+   * member or of a spectator, to a member not connected now (a reconnect starts a new channel;
+   * the WebRTC side retries), or to one whose control channel is backed up.
+   */
+  private forwardSignal(c: Connection, toSlot: number, signal: SignalFields): void {
+    const to = this.bySlot.get(c.binding.code)?.get(toSlot);
+    if (to === undefined || to === c || to.closed || to.binding.role !== 'player') {
+      this.dropped['bad-signal']++;
+      return;
+    }
+    if (to.control.inFlight >= SIGNAL_BACKLOG_LIMIT) {
+      this.dropped['signal-backlog']++;
+      return;
+    }
+    const { kind, link, part, parts, payload } = signal;
+    this.sendControl(to, { type: 'signal', from: c.binding.slot, kind, link, part, parts, payload });
   }
 
   /**

@@ -306,6 +306,11 @@ export class ReliableChannel {
     return (this.#sndNext - this.#sndBase) >>> 0;
   }
 
+  /** Most messages `send` takes before it refuses (`inFlight` at most this). */
+  get maxInFlight(): number {
+    return this.#maxInFlight;
+  }
+
   /**
    * Messages the peer has acknowledged cumulatively, i.e. delivered, since the channel began
    * (modulo 2^32: it is the oldest unacknowledged sequence number). A SACKed message is not

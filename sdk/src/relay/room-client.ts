@@ -1,6 +1,8 @@
 import type { Datagram, PeerAddress, Transport } from '../transport/transport.ts';
-import type { ClientControlMessage, HostControlMessage, MatchDecision, RoomState } from '../room/control-messages.ts';
-import { MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
+import type { ClientControlMessage, HostControlMessage, MatchDecision, RoomState, SignalKind } from '../room/control-messages.ts';
+import { MAX_ROOM_STATE_MESSAGE_BYTES, MAX_SIGNAL_PARTS, MAX_SIGNAL_PAYLOAD_BYTES, SignalKind as SignalKinds, decodeControlMessage, isSignalText, encodeControlMessage } from '../room/control-messages.ts';
+import { PLAYER_SLOTS } from '../room/room-state.ts';
+import { SignalAssembler, splitSignalPayload } from '../room/signal-parts.ts';
 import type { RoomSettings } from '../room/room-settings.ts';
 import { ReliableChannel } from './reliable-channel.ts';
 import { MAX_RELAY_FRAME_BYTES, MAX_SLOT, RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodeDataFrame, encodePingFrame } from './relay-frame.ts';
@@ -28,7 +30,14 @@ export type RoomClientEvent =
   | { readonly type: 'member-dropped'; readonly slot: number; readonly reason: string; readonly epoch: number }
   | { readonly type: 'chat'; readonly slot: number; readonly text: string }
   | { readonly type: 'host-closing'; readonly reason: string }
-  | { readonly type: 'error'; readonly code: string; readonly message: string };
+  | { readonly type: 'error'; readonly code: string; readonly message: string }
+  /**
+   * A whole signal (reassembled from its parts) from the player in slot `from`, for a direct
+   * WebRTC link with it; the host stamped `from`. See {@link RoomClient.signal}.
+   */
+  | { readonly type: 'signal'; readonly from: number; readonly kind: SignalKind; readonly link: number; readonly payload: string };
+
+const SIGNAL_KINDS: readonly unknown[] = Object.values(SignalKinds);
 
 export interface RoomClientOptions {
   /** Session packets held for `transport.receive()` at most; the oldest go beyond (counted). Default 4096. */
@@ -81,6 +90,10 @@ export class RoomClient {
   private overflow = 0;
   private closingReason: string | undefined;
   private malformed = 0;
+  /** Joins the parts of incoming signals (bounded; see signal-parts.ts). */
+  private readonly signals = new SignalAssembler();
+  /** Signal messages refused here before joining: from this member's own slot or a non-member. */
+  private signalsRefused = 0;
 
   constructor(options: RoomClientOptions = {}) {
     this.maxQueued = options.maxQueuedPackets ?? 4096;
@@ -170,6 +183,7 @@ export class RoomClient {
   /** Control resends. Call every ~10 ms. */
   tick(nowMs: number): void {
     this.nowMs = Math.max(this.nowMs, nowMs);
+    this.signals.expire(this.nowMs);
     this.flush();
   }
 
@@ -222,9 +236,14 @@ export class RoomClient {
     return this.matchValue;
   }
 
-  /** Counters: session packets dropped because nobody drained them, malformed frames from the host. */
-  get stats(): { readonly inboxOverflow: number; readonly malformed: number; readonly controlRttMs: number } {
-    return { inboxOverflow: this.overflow, malformed: this.malformed, controlRttMs: this.control.rttMs };
+  /**
+   * Counters: session packets dropped because nobody drained them, malformed frames or control
+   * messages from the host (a malformed `signal` included), and signals dropped here (parts that
+   * do not continue a signal, incomplete ones abandoned, expired or over 8 KiB, and signals
+   * claiming to come from this member or from a slot not in the room).
+   */
+  get stats(): { readonly inboxOverflow: number; readonly malformed: number; readonly controlRttMs: number; readonly signalsDropped: number } {
+    return { inboxOverflow: this.overflow, malformed: this.malformed, controlRttMs: this.control.rttMs, signalsDropped: this.signalsRefused + this.signals.dropped };
   }
 
   setReady(ready: boolean): void {
@@ -250,6 +269,44 @@ export class RoomClient {
 
   leave(): void {
     this.request({ type: 'leave' });
+  }
+
+  /**
+   * Sends a signal to the player in slot `to` (not this member's own), through the host, for a
+   * direct WebRTC link with it: `kind`, the connection attempt's `link` (u32, chosen by the offerer), and the SDP or
+   * candidate (`''` for 'end-of-candidates'; a reason or `''` for 'close'). A payload longer
+   * than one message goes as up to MAX_SIGNAL_PARTS consecutive parts, all queued at once or none;
+   * the other player's `RoomClient` raises one `signal` event with the whole payload.
+   *
+   * Returns false, with an `error` event, when it cannot be sent: code 'too-large' for a payload
+   * over MAX_SIGNAL_PAYLOAD_BYTES (8 KiB) or more than 16 parts, 'backlog' when the control
+   * channel has no room for every part. Throws a RangeError for what only a bug passes: `to` not
+   * a player slot, an unknown kind, `link` not a u32, a payload with characters other than
+   * printable ASCII, CR and LF, or one that does not fit its kind.
+   *
+   * Delivery is reliable and in order while both members stay connected to the host; a signal
+   * to a member that is not connected, or that the host refuses (limits), is lost without notice:
+   * the WebRTC side times out and retries with a new `link`, or uses the relay.
+   */
+  signal(to: number, kind: SignalKind, link: number, payload: string): boolean {
+    if (!Number.isInteger(to) || to < 0 || to >= PLAYER_SLOTS) throw new RangeError(`RoomClient.signal: 'to' must be a player slot 0..${PLAYER_SLOTS - 1}, got ${to}`);
+    if (!SIGNAL_KINDS.includes(kind)) throw new RangeError(`RoomClient.signal: unknown kind '${String(kind)}'`);
+    if (to === this.slotValue) throw new RangeError(`RoomClient.signal: slot ${to} is this member's own`);
+    if (typeof payload !== 'string' || !isSignalText(payload)) throw new RangeError('RoomClient.signal: the payload must be printable ASCII, CR and LF only');
+    const parts = splitSignalPayload(payload);
+    if (parts === undefined) {
+      this.pending.push({ type: 'error', code: 'too-large', message: `signal payload of ${payload.length} bytes is over the limit (${MAX_SIGNAL_PAYLOAD_BYTES} bytes in ${MAX_SIGNAL_PARTS} parts)` });
+      return false;
+    }
+    // Encoded first (which checks link and the kind's payload rules), queued only if all fit.
+    const messages = parts.map((piece, part) => encodeControlMessage({ type: 'signal', to, kind, link, part, parts: parts.length, payload: piece }));
+    if (this.control.inFlight + messages.length > this.control.maxInFlight) {
+      this.pending.push({ type: 'error', code: 'backlog', message: 'too many requests not yet acknowledged by the host' });
+      return false;
+    }
+    for (const bytes of messages) this.control.send(bytes);
+    this.flush();
+    return true;
   }
 
   private request(message: ClientControlMessage): void {
@@ -292,6 +349,7 @@ export class RoomClient {
         this.roomValue = message.state;
         this.epochValue = message.state.epoch;
         for (const slot of this.pingsValue.keys()) if (!this.inRoom(slot)) this.pingsValue.delete(slot);
+        this.signals.keepOnly((slot) => this.inRoom(slot)); // a sender gone: its incomplete signal with it
         this.pending.push({ type: 'room-state', state: message.state });
         return;
       case 'match-start':
@@ -317,6 +375,17 @@ export class RoomClient {
         this.pingsValue.clear();
         for (const [slot, ms] of message.pings) if (this.inRoom(slot)) this.pingsValue.set(slot, ms);
         return;
+      case 'signal': {
+        // The host stamps `from` and forwards only between players of a room; it is checked all
+        // the same, since the host may be any player's machine.
+        if (message.from === this.slotValue || !this.inRoom(message.from)) {
+          this.signalsRefused++;
+          return;
+        }
+        const whole = this.signals.add(message.from, message, this.nowMs);
+        if (whole !== undefined) this.pending.push({ type: 'signal', from: whole.from, kind: whole.kind, link: whole.link, payload: whole.payload });
+        return;
+      }
     }
   }
 

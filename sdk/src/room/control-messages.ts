@@ -37,6 +37,42 @@ export const MAX_ROOM_STATE_MESSAGE_BYTES = 8192;
  */
 export const MAX_PING_MS = 60_000;
 
+/**
+ * What a `signal` carries, for the WebRTC connection between two players (a direct link; the
+ * host's relay stays the pair's fallback): an SDP `offer` or `answer`, one ICE `candidate` line,
+ * `end-of-candidates`, or `close` (the sender gives up on this link attempt, optionally with a
+ * reason). `end-of-candidates` carries no payload.
+ */
+export const SignalKind = {
+  Offer: 'offer',
+  Answer: 'answer',
+  Candidate: 'candidate',
+  EndOfCandidates: 'end-of-candidates',
+  Close: 'close',
+} as const;
+export type SignalKind = (typeof SignalKind)[keyof typeof SignalKind];
+
+/**
+ * Most payload one `signal` message carries (bytes, counted as the payload is written in the
+ * JSON, i.e. `"`, `\`, CR and LF count 2): a member's control message must fit one frame to the
+ * host (1153 bytes, see `MAX_MEMBER_SEGMENT_BYTES` in relay-frame.ts), and the rest of a signal
+ * takes at most 106 bytes (test/room/signal-messages.test.ts checks the worst case). Longer
+ * payloads are split into parts.
+ */
+export const MAX_SIGNAL_PART_BYTES = 1000;
+/**
+ * Most parts one signal is split into. With `MAX_SIGNAL_PAYLOAD_BYTES` it bounds what a receiver
+ * holds while a signal is incomplete.
+ */
+export const MAX_SIGNAL_PARTS = 16;
+/**
+ * Longest whole signal payload (bytes; the payload is ASCII, so also characters). An SDP offer
+ * with one data channel is 400 to 1500 bytes (libdatachannel, Chromium); 8 KiB leaves room for
+ * many candidates gathered into the SDP. An SDP escapes only its line ends in JSON (about 3%), so
+ * 8 KiB takes 9 parts; a payload that needs more than 16 cannot be sent.
+ */
+export const MAX_SIGNAL_PAYLOAD_BYTES = 8192;
+
 /** One member's round trip to the host: `[slot, ms]`. A pair, not an object, to keep the message small. */
 export type MemberPing = readonly [slot: number, ms: number];
 
@@ -53,7 +89,13 @@ export type ClientControlMessage =
   | { readonly type: 'end-match' }
   | { readonly type: 'leave' }
   /** A chat line for the whole room. */
-  | { readonly type: 'chat'; readonly text: string };
+  | { readonly type: 'chat'; readonly text: string }
+  /**
+   * One part of a signal for the player in slot `to` (see {@link SignalFields}). The host forwards
+   * it only to another player of the sender's room, as a host `signal` stamped with the sender's
+   * slot; a member cannot name the sender (a `from` field is refused).
+   */
+  | ({ readonly type: 'signal'; readonly to: number } & SignalFields);
 
 /** Host to member. */
 export type HostControlMessage =
@@ -74,7 +116,34 @@ export type HostControlMessage =
    * The round trip of each member of the room to the host, as the host measures it with its
    * pings, by slot ascending (1..24 entries). A member not measured yet is absent.
    */
-  | { readonly type: 'pings'; readonly pings: readonly MemberPing[] };
+  | { readonly type: 'pings'; readonly pings: readonly MemberPing[] }
+  /** One part of a signal from the player in slot `from`, stamped by the host (see {@link SignalFields}). */
+  | ({ readonly type: 'signal'; readonly from: number } & SignalFields);
+
+/**
+ * The fields of a `signal` message, either way. A signal of more than `MAX_SIGNAL_PART_BYTES` of
+ * payload is split into `parts` consecutive messages (`part` 0, 1, ..., `parts - 1`), each with
+ * the same `kind`, `link` and `parts`; the control channel delivers a member's messages in order,
+ * so the receiver joins them back in that order (`signal-parts.ts`).
+ */
+export interface SignalFields {
+  readonly kind: SignalKind;
+  /**
+   * Which connection attempt of the pair this belongs to (u32, chosen by the offerer, a new one
+   * per attempt), so that messages of an older attempt are told apart from the current one's.
+   */
+  readonly link: number;
+  /** 0..parts-1. */
+  readonly part: number;
+  /** 1..MAX_SIGNAL_PARTS; 1 for `end-of-candidates`. */
+  readonly parts: number;
+  /**
+   * SDP, a candidate, a close reason, or a piece of one: printable ASCII and CR, LF only, at most
+   * MAX_SIGNAL_PART_BYTES as written in JSON. Always empty for `end-of-candidates`, empty or not
+   * for a `close` of one part, never empty otherwise.
+   */
+  readonly payload: string;
+}
 
 export type ControlMessage = ClientControlMessage | HostControlMessage;
 export type ControlMessageType = ControlMessage['type'];
@@ -101,8 +170,13 @@ export type ControlDecodeResult<M extends ControlMessage = ControlMessage> =
   | { readonly ok: true; readonly message: M }
   | { readonly ok: false; readonly reason: ControlDecodeError };
 
-const CLIENT_TYPES: ReadonlySet<string> = new Set(['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'chat']);
-const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'match-start', 'member-dropped', 'chat', 'host-closing', 'error', 'pings']);
+const CLIENT_TYPES: ReadonlySet<string> = new Set(['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'chat', 'signal']);
+const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'match-start', 'member-dropped', 'chat', 'host-closing', 'error', 'pings', 'signal']);
+const SIGNAL_KINDS: readonly unknown[] = Object.values(SignalKind);
+/** Printable ASCII, CR and LF: what SDP and candidate lines are made of (RFC 8866 is ASCII-safe). */
+const SIGNAL_PAYLOAD = /^[\x20-\x7e\r\n]*$/;
+/** The characters JSON writes as two bytes, of those a payload may hold. */
+const SIGNAL_ESCAPED = /["\\\r\n]/g;
 const DROP_REASONS: readonly unknown[] = Object.values(MemberDropReason);
 const PHASES: readonly unknown[] = ['lobby', 'playing', 'closed'] satisfies RoomPhase[];
 const ERROR_CODE = /^[a-z][a-z0-9-]{0,47}$/;
@@ -211,6 +285,17 @@ function message(value: unknown, from: ControlMessageSource | undefined): Contro
     const f = fields(obj, ['type', 'text']);
     return { type, text: displayText(f['text'], 1, MAX_CHAT_LENGTH) };
   }
+  if (type === 'signal') {
+    // As for chat: the host's carries the sender (`from`), a member's the destination (`to`).
+    const hostSignal = from === 'host' || (from === undefined && Object.hasOwn(obj, 'from'));
+    const keys = ['type', hostSignal ? 'from' : 'to', 'kind', 'link', 'part', 'parts', 'payload'];
+    const f = fields(obj, keys);
+    const signal = signalFields(f);
+    // Only players signal: the host forwards nothing from or to a spectator. A member may name any
+    // slot (the host refuses and counts it), the host only a player's.
+    if (hostSignal) return { type, from: int(f['from'], 0, PLAYER_SLOTS - 1), ...signal };
+    return { type, to: slot(f['to']), ...signal };
+  }
   switch (type) {
     case 'hello':
       return { type, token: token(fields(obj, ['type', 'token'])['token']) };
@@ -254,6 +339,35 @@ function message(value: unknown, from: ControlMessageSource | undefined): Contro
       return { type, pings: memberPings(fields(obj, ['type', 'pings'])['pings']) };
   }
   throw new Invalid(ControlDecodeError.UnknownType);
+}
+
+function signalFields(f: Readonly<Record<string, unknown>>): SignalFields {
+  const kind = f['kind'];
+  if (!SIGNAL_KINDS.includes(kind)) throw new Invalid(ControlDecodeError.BadField);
+  const parts = int(f['parts'], 1, MAX_SIGNAL_PARTS);
+  const part = int(f['part'], 0, parts - 1);
+  const payload = f['payload'];
+  if (typeof payload !== 'string' || !isSignalPayloadPart(payload)) throw new Invalid(ControlDecodeError.BadField);
+  // end-of-candidates says nothing beyond its kind: one empty part. A close may give a reason or
+  // not; the others always say something. Every part of a split payload holds some of it.
+  const emptyAllowed = (kind === SignalKind.EndOfCandidates || kind === SignalKind.Close) && parts === 1;
+  if (payload === '' ? !emptyAllowed : kind === SignalKind.EndOfCandidates) throw new Invalid(ControlDecodeError.BadField);
+  return { kind: kind as SignalKind, link: u32(f['link']), part, parts, payload };
+}
+
+/** Bytes `text` takes inside a JSON string, for text of printable ASCII, CR and LF (see MAX_SIGNAL_PART_BYTES). */
+export function signalPayloadBytes(text: string): number {
+  return text.length + (text.match(SIGNAL_ESCAPED)?.length ?? 0);
+}
+
+/** Whether `text` is made of printable ASCII, CR and LF only (any length). */
+export function isSignalText(text: string): boolean {
+  return SIGNAL_PAYLOAD.test(text);
+}
+
+/** Whether `text` may be one part's payload: signal text of at most MAX_SIGNAL_PART_BYTES as written in JSON. */
+function isSignalPayloadPart(text: string): boolean {
+  return text.length <= MAX_SIGNAL_PART_BYTES && isSignalText(text) && signalPayloadBytes(text) <= MAX_SIGNAL_PART_BYTES;
 }
 
 function object(value: unknown, reason: ControlDecodeError = ControlDecodeError.BadField): Readonly<Record<string, unknown>> {

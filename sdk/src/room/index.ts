@@ -48,6 +48,10 @@ export {
   MAX_NOTICE_LENGTH,
   MAX_CONTROL_MESSAGE_BYTES,
   MAX_ROOM_STATE_MESSAGE_BYTES,
+  MAX_SIGNAL_PART_BYTES,
+  MAX_SIGNAL_PARTS,
+  MAX_SIGNAL_PAYLOAD_BYTES,
+  SignalKind,
   ControlDecodeError,
   encodeControlMessage,
   decodeControlMessage,
@@ -59,4 +63,7 @@ export type {
   ControlMessageType,
   ControlMessageSource,
   ControlDecodeResult,
+  SignalFields,
 } from './control-messages.ts';
+export { SIGNAL_ASSEMBLY_TIMEOUT_MS, SignalAssembler, splitSignalPayload } from './signal-parts.ts';
+export type { Signal } from './signal-parts.ts';
