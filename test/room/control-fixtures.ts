@@ -1,5 +1,6 @@
 import { Prng } from '../../sdk/src/kit/prng.ts';
-import type { ClientControlMessage, ControlMessage, ControlMessageSource, HostControlMessage } from '../../sdk/src/room/control-messages.ts';
+import { MAX_SIGNAL_PARTS, MAX_SIGNAL_PART_BYTES, SignalKind, signalPayloadBytes } from '../../sdk/src/room/control-messages.ts';
+import type { ClientControlMessage, ControlMessage, ControlMessageSource, HostControlMessage, SignalFields } from '../../sdk/src/room/control-messages.ts';
 import { generateJoinCode } from '../../sdk/src/room/join-code.ts';
 import type { MatchDecision } from '../../sdk/src/room/match-decision.ts';
 import { generateReconnectToken } from '../../sdk/src/room/reconnect-token.ts';
@@ -97,8 +98,44 @@ export function randomRoomState(r: FixtureRandom): RoomState {
   };
 }
 
+/** Pieces signal payloads are made of: SDP-like text, the characters JSON escapes, line ends. */
+const SIGNAL_PIECES = ['a', 'Z', '0', ' ', '=', ':', '-', '"', '\\', '/', '{', '}', '\r\n', '\n', 'a=candidate:1 1 udp 2122260223 192.168.1.20 54321 typ host', '~'];
+
+/** Signal text of 1..maxBytes bytes as written in JSON (at the limit now and then). */
+export function randomSignalText(r: FixtureRandom, maxBytes: number): string {
+  const budget = r.chance(0.1) ? maxBytes : r.between(1, maxBytes);
+  let out = '';
+  let bytes = 0;
+  while (bytes < budget) {
+    const piece = r.pick(SIGNAL_PIECES);
+    const cost = signalPayloadBytes(piece);
+    if (bytes + cost > budget) {
+      if (r.chance(0.5)) break;
+      out += 'x';
+      bytes++;
+      continue;
+    }
+    out += piece;
+    bytes += cost;
+  }
+  return out === '' ? 'x' : out;
+}
+
+/** The fields of one valid signal part, of any kind. */
+export function randomSignalFields(r: FixtureRandom): SignalFields {
+  const kind = r.pick(Object.values(SignalKind));
+  const link = r.chance(0.2) ? r.pick([0, 1, 0xffffffff]) : r.u32();
+  if (kind === SignalKind.EndOfCandidates) return { kind, link, part: 0, parts: 1, payload: '' };
+  const parts = r.chance(0.6) ? 1 : r.between(1, MAX_SIGNAL_PARTS);
+  const part = r.below(parts);
+  const payload = kind === SignalKind.Close && parts === 1 && r.chance(0.5) ? '' : randomSignalText(r, MAX_SIGNAL_PART_BYTES);
+  return { kind, link, part, parts, payload };
+}
+
 export function randomClientMessage(r: FixtureRandom): ClientControlMessage {
-  switch (r.below(7)) {
+  switch (r.below(8)) {
+    case 7:
+      return { type: 'signal', to: r.below(24), ...randomSignalFields(r) };
     case 0:
       return { type: 'hello', token: generateReconnectToken(r.u32) };
     case 1:
@@ -125,7 +162,9 @@ function memberPings(r: FixtureRandom): [number, number][] {
 }
 
 export function randomHostMessage(r: FixtureRandom): HostControlMessage {
-  switch (r.below(8)) {
+  switch (r.below(9)) {
+    case 8:
+      return { type: 'signal', from: r.below(16), ...randomSignalFields(r) };
     case 0:
       return { type: 'welcome', slot: r.below(24), code: generateJoinCode(r.u32), token: generateReconnectToken(r.u32), epoch: r.u32() };
     case 1:

@@ -55,7 +55,7 @@ describe('control messages: round trips', () => {
       expect(untyped.message).toEqual(message);
       expect(encodeControlMessage(typed.message)).toEqual(bytes);
     }
-    expect(seen.size).toBe(15);
+    expect(seen.size).toBe(17);
   });
 
   it('room states of a real authority round trip: lobby, playing, closed', () => {
