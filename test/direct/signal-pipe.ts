@@ -94,12 +94,21 @@ export function datagramNumber(bytes: Uint8Array): number {
 /**
  * A peer connection class for fault injection on real WebRTC: node-datachannel's, except that
  * while `tap.muted` its data channels send nothing (a peer that froze or lost its network without
- * closing anything), and every data channel it makes is kept in `tap.channels` (to send text).
+ * closing anything), and every connection and data channel it makes is kept in `tap` (to send
+ * text, or to look at the selected candidate pair).
  */
-export function tappedPeerConnection(): { readonly ctor: PeerConnectionConstructor; readonly tap: { muted: boolean; readonly channels: RTCDataChannel[] } } {
-  const tap = { muted: false, channels: [] as RTCDataChannel[] };
+export function tappedPeerConnection(): {
+  readonly ctor: PeerConnectionConstructor;
+  readonly tap: { muted: boolean; readonly channels: RTCDataChannel[]; readonly connections: RTCPeerConnection[] };
+} {
+  const tap = { muted: false, channels: [] as RTCDataChannel[], connections: [] as RTCPeerConnection[] };
   const Base = (globalThis as unknown as { RTCPeerConnection: PeerConnectionConstructor }).RTCPeerConnection;
   class Tapped extends Base {
+    constructor(configuration: RTCConfiguration) {
+      super(configuration);
+      tap.connections.push(this);
+    }
+
     override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
       const dc = super.createDataChannel(label, init);
       tap.channels.push(dc);
