@@ -230,6 +230,14 @@ describe('DirectLink over real WebRTC on loopback', () => {
     noFaults(p.a, p.b);
   });
 
+  it('an exception thrown by the signal callback is caught and counted, never thrown into WebRTC', async () => {
+    const p = pipe({ seed: 13, signalThrows: true });
+    await waitFor(bothOpen(p), 4000, 'both open');
+    await exchange(p, 10, 0);
+    expect(p.b.stats.faults).toBeGreaterThanOrEqual(3); // answer, candidates, end-of-candidates
+    expect(p.a.stats.faults).toBeGreaterThanOrEqual(3); // offer, candidates, end-of-candidates
+  });
+
   it('counts and drops text messages, bad sends, and overflow of the receive queue', async () => {
     const { ctor, tap } = tappedPeerConnection();
     const p = pipe({ seed: 12, a: { peerConnection: ctor }, b: { receiveQueue: 8 } });
@@ -250,7 +258,8 @@ describe('DirectLink over real WebRTC on loopback', () => {
     expect(got).toHaveLength(8);
     expect(p.b.stats.receiveDropped.queueFull).toBe(42);
     expect(p.b.stats.receiveDropped.text).toBe(2);
-    expect(got.every((n) => n >= 100)).toBe(true);
+    // The oldest were dropped: what is left is from the end of the burst.
+    expect(Math.min(...got)).toBeGreaterThanOrEqual(120);
     // Malformed link frames from the other end (a 3-byte ping) are dropped and counted.
     channel.send(Uint8Array.of(0xd0, 1, 2));
     await waitFor(() => p.b.stats.receiveDropped.malformed === 1, 1000, 'malformed ping counted');

@@ -17,6 +17,8 @@ export interface PipeOptions {
   readonly a?: Partial<DirectLinkOptions>;
   readonly b?: Partial<DirectLinkOptions>;
   readonly peerConnection?: PeerConnectionConstructor;
+  /** Each signal callback throws after handing its signal over (a buggy control channel). */
+  readonly signalThrows?: boolean;
 }
 
 export interface SignalRecord {
@@ -42,8 +44,12 @@ export class SignalPipe {
     this.maxDelayMs = options.maxDelayMs ?? 30;
     const link = options.link ?? 7;
     const pc = options.peerConnection !== undefined ? { peerConnection: options.peerConnection } : {};
-    this.a = new DirectLink({ role: 'offerer', link, signal: (kind, payload) => this.carry('a', kind, payload), ...pc, ...options.a });
-    this.b = new DirectLink({ role: 'answerer', link, signal: (kind, payload) => this.carry('b', kind, payload), ...pc, ...options.b });
+    const signal = (from: 'a' | 'b') => (kind: DirectSignalKind, payload: string) => {
+      this.carry(from, kind, payload);
+      if (options.signalThrows === true) throw new Error(`signal ${kind} blew up`);
+    };
+    this.a = new DirectLink({ role: 'offerer', link, signal: signal('a'), ...pc, ...options.a });
+    this.b = new DirectLink({ role: 'answerer', link, signal: signal('b'), ...pc, ...options.b });
   }
 
   private carry(from: 'a' | 'b', kind: DirectSignalKind, payload: string): void {
