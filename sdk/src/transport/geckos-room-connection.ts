@@ -210,7 +210,24 @@ async function open(options: RoomConnectionOptions, authorization: string): Prom
     closeChannel(channel);
     throw new RoomJoinError('bad-response', undefined);
   }
+  quietLateCandidates(channel);
   return { channel, binding: { code: data.code, slot: data.slot, role: data.role, token: data.token } };
+}
+
+/**
+ * geckos.io's client keeps polling the host for ICE candidates for about 10 s after connecting and
+ * adds each without awaiting the promise; once the connection has closed (a reconnect, a host that
+ * went away) that promise rejects unhandled: an uncaught error in a browser's console, the end of a
+ * Node process. A candidate that cannot be added to a closed connection is of no use: this
+ * connection's `addIceCandidate` swallows the refusal. (`installNodeWebRTC` does the same for every
+ * Node connection, including one that fails during its setup.)
+ */
+function quietLateCandidates(channel: ClientChannel): void {
+  const internals = channel as unknown as { peerConnection?: { localPeerConnection?: { addIceCandidate(candidate?: unknown): Promise<void> } } };
+  const pc = internals.peerConnection?.localPeerConnection;
+  if (pc === undefined) return;
+  const add = pc.addIceCandidate.bind(pc);
+  pc.addIceCandidate = (candidate?: unknown) => add(candidate).catch(() => undefined);
 }
 
 /**
