@@ -102,12 +102,21 @@ export interface RelayHostOptions {
 
 /**
  * Control messages a member's channel may have unacknowledged before the host stops forwarding
- * signals to it (dropped, counted as 'signal-backlog'): half of the channel's 256. Past 256 the
- * host gives up on the member, so without this, other members' signals (15 senders × a burst of
- * 240) could get an honest member disconnected; the other half stays for room states and match
- * decisions.
+ * signals to it (dropped, counted as 'signal-backlog'): three quarters of the channel's 256. Past
+ * 256 the host gives up on the member, so without this, other members' signals (15 senders × a
+ * burst of 240) could get an honest member disconnected; the last 64 stay for room states and
+ * match decisions.
  */
-const SIGNAL_BACKLOG_LIMIT = 128;
+const SIGNAL_BACKLOG_LIMIT = 192;
+/**
+ * Signal messages from one sender a member's channel may have unacknowledged (beyond, dropped as
+ * 'signal-backlog'). Each sender has a share of SIGNAL_BACKLOG_LIMIT that no other can take:
+ * 15 senders × 12 = 180, so a flood from some members cannot crowd out another's signals. 12
+ * holds a whole 8 KiB SDP (9 parts) and then some; messages leave the backlog when acknowledged,
+ * within a round trip and the 10-ms ack delay, so an honest sender trickling candidates never
+ * comes near it.
+ */
+const SIGNAL_BACKLOG_PER_SENDER = 12;
 
 /** Why the host dropped a frame, counted per reason in `stats().dropped`. */
 export const RelayDropReason = {
@@ -130,7 +139,10 @@ export const RelayDropReason = {
   BadSignal: 'bad-signal',
   /** A signal over the member's signal rate (`signalsPerSecond`). */
   SignalRateLimited: 'signal-rate-limited',
-  /** A signal to a member whose control channel is backed up (see SIGNAL_BACKLOG_LIMIT). */
+  /**
+   * A signal to a member whose control channel is backed up, or that already has as many of the
+   * sender's signals unacknowledged as one sender may (see SIGNAL_BACKLOG_LIMIT).
+   */
   SignalBacklog: 'signal-backlog',
 } as const;
 export type RelayDropReason = (typeof RelayDropReason)[keyof typeof RelayDropReason];
@@ -211,6 +223,11 @@ interface Connection {
   rttNext: number;
   rttCount: number;
   closed: boolean;
+  /**
+   * Per sender slot, the control-channel sequence numbers of the signals forwarded to this
+   * connection that may still be unacknowledged (at most SIGNAL_BACKLOG_PER_SENDER each).
+   */
+  readonly signalSeqs: Map<number, number[]>;
 }
 
 /**
@@ -387,6 +404,7 @@ export class RelayHost {
       rttNext: 0,
       rttCount: 0,
       closed: false,
+      signalSeqs: new Map(),
     };
     this.connections.set(id, connection);
     slots.set(binding.slot, connection);
@@ -763,7 +781,8 @@ export class RelayHost {
    * destination is looked up in the sender's own room, so a slot number that exists in another
    * room reaches nobody there. Not forwarded, and counted: to the sender itself, to a slot of no
    * member or of a spectator, to a member not connected now (a reconnect starts a new channel;
-   * the WebRTC side retries), or to one whose control channel is backed up.
+   * the WebRTC side retries), or past the destination's backlog limits (SIGNAL_BACKLOG_LIMIT,
+   * and SIGNAL_BACKLOG_PER_SENDER, which keeps one sender's flood from crowding out the others).
    */
   private forwardSignal(c: Connection, toSlot: number, signal: SignalFields): void {
     const to = this.bySlot.get(c.binding.code)?.get(toSlot);
@@ -771,10 +790,19 @@ export class RelayHost {
       this.dropped['bad-signal']++;
       return;
     }
-    if (to.control.inFlight >= SIGNAL_BACKLOG_LIMIT) {
+    const acked = to.control.acknowledged;
+    let seqs = to.signalSeqs.get(c.binding.slot);
+    if (seqs === undefined) {
+      seqs = [];
+      to.signalSeqs.set(c.binding.slot, seqs);
+    }
+    // Those acknowledged since are no longer in the backlog (sequence numbers wrap: serial arithmetic).
+    while (seqs.length > 0 && ((seqs[0]! - acked) | 0) < 0) seqs.shift();
+    if (to.control.inFlight >= SIGNAL_BACKLOG_LIMIT || seqs.length >= SIGNAL_BACKLOG_PER_SENDER) {
       this.dropped['signal-backlog']++;
       return;
     }
+    seqs.push((acked + to.control.inFlight) >>> 0); // the sequence number the message gets
     const { kind, link, part, parts, payload } = signal;
     this.sendControl(to, { type: 'signal', from: c.binding.slot, kind, link, part, parts, payload });
   }

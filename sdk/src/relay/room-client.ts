@@ -240,10 +240,17 @@ export class RoomClient {
    * Counters: session packets dropped because nobody drained them, malformed frames or control
    * messages from the host (a malformed `signal` included), and signals dropped here (parts that
    * do not continue a signal, incomplete ones abandoned, expired or over 8 KiB, and signals
-   * claiming to come from this member or from a slot not in the room).
+   * claiming to come from this member or from a slot not in the room), and the characters of
+   * incomplete signals held now (at most 16 × 8 KiB).
    */
-  get stats(): { readonly inboxOverflow: number; readonly malformed: number; readonly controlRttMs: number; readonly signalsDropped: number } {
-    return { inboxOverflow: this.overflow, malformed: this.malformed, controlRttMs: this.control.rttMs, signalsDropped: this.signalsRefused + this.signals.dropped };
+  get stats(): { readonly inboxOverflow: number; readonly malformed: number; readonly controlRttMs: number; readonly signalsDropped: number; readonly signalCharsHeld: number } {
+    return {
+      inboxOverflow: this.overflow,
+      malformed: this.malformed,
+      controlRttMs: this.control.rttMs,
+      signalsDropped: this.signalsRefused + this.signals.dropped,
+      signalCharsHeld: this.signals.heldChars,
+    };
   }
 
   setReady(ready: boolean): void {
