@@ -3,7 +3,6 @@ import { RelayRig } from '../helpers/relay-rig.ts';
 import type { RigMember } from '../helpers/relay-rig.ts';
 import { HandMember, advanceWith } from './hand-member.ts';
 import { RawControlMember, advanceRaw, signalEvents } from './raw-control-member.ts';
-import { encodeControlMessage } from '../../sdk/src/room/control-messages.ts';
 import type { SignalKind } from '../../sdk/src/room/control-messages.ts';
 import type { RelayDropReason, RelayHostStats } from '../../sdk/src/relay/relay-host.ts';
 
