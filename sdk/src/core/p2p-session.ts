@@ -356,6 +356,23 @@ export class P2PSession<I, S> {
     this.checkAgreements();
   }
 
+  /**
+   * The route to `player`'s peer changed below the transport (relay → direct, direct → relay; see
+   * `RoutedTransport`). Its round-trip estimate is taken afresh from the new route's samples
+   * instead of drifting from the old route's at gain 1/8 (about 10 s at one report a second): 4
+   * quality reports go out 100 ms apart from the next `poll` on, each answer replacing the
+   * estimate. Its time-sync averages restart. Call it in the same tick as the change, before
+   * `poll` (`applyRouteChanges` does). Inputs, frames, checksums and timeouts are untouched:
+   * nothing that determinism or the disconnect agreement depends on. Does nothing for a dropped
+   * player or an ended session; throws a `RangeError` for a handle that is not a remote player.
+   */
+  routeChanged(player: number): void {
+    const link = Number.isInteger(player) ? this.links[player] : undefined;
+    if (link === undefined) throw new RangeError(`player ${String(player)} is not a remote player`);
+    if (this.hasEnded() || link.state === LinkState.Disconnected) return;
+    link.resetRoute();
+  }
+
   /** Leaves the session: tells every peer our inputs end at the last one sent, then goes quiet. */
   leave(): void {
     this.end(SessionEndReason.Left);
@@ -585,8 +602,10 @@ export class P2PSession<I, S> {
 
   private sampleTimeSync(): void {
     for (const link of this.links) {
-      if (link === undefined || link.state !== LinkState.Running || link.remoteFrame < 0) continue;
-      const travelMs = this.nowMs - link.remoteFrameAtMs + Math.max(0, link.srttMs) / 2;
+      // No round trip known (right after a route change): no sample, rather than one projected
+      // with a wrong travel time.
+      if (link === undefined || link.state !== LinkState.Running || link.remoteFrame < 0 || link.srttMs < 0) continue;
+      const travelMs = this.nowMs - link.remoteFrameAtMs + link.srttMs / 2;
       const remoteNow = link.remoteFrame + travelMs / this.cfg.frameMs;
       link.timeSync.addLocalSample(this.frame - remoteNow);
     }
@@ -675,7 +694,7 @@ export class P2PSession<I, S> {
         return;
       case MessageType.QualityReply: {
         const nowU32 = Math.floor(this.nowMs) >>> 0;
-        link.addRttSample((nowU32 - message.pongMs) >>> 0);
+        link.onQualityReply(message.pongMs, this.nowMs);
         if (this.rejoinSinceMs >= 0) {
           // An answer to a probe sent since the rejoin began: the peer still counts us in.
           const since = Math.floor(this.rejoinSinceMs) >>> 0;
@@ -992,8 +1011,8 @@ export class P2PSession<I, S> {
         this.send(link, { type: MessageType.InputAck, currentFrame: this.frame, statuses: this.statuses });
       }
       const probe = this.rejoinSinceMs >= 0 && !link.rejoined && now - link.probeSentMs >= PROBE_RETRY_MS;
-      if (probe || now - link.lastQualityMs >= this.cfg.qualityReportMs) {
-        link.lastQualityMs = now;
+      if (probe || link.qualityReportDue(now, this.cfg.qualityReportMs)) {
+        link.noteQualityReport(now);
         link.probeSentMs = now;
         this.send(link, {
           type: MessageType.QualityReport,

@@ -4,6 +4,14 @@ import { TimeSync } from './time-sync.ts';
 
 /** Handshake requests remembered per peer. */
 const SYNC_OUTSTANDING = 8;
+/**
+ * Quality reports sent after a route change to measure the new route, and their spacing (ms):
+ * the answer to each replaces the round-trip estimate, so that the estimate is the new route's
+ * within about 300 ms plus a round trip, even though the peer may switch a little after us (its
+ * answers to the first probes may still take the old route).
+ */
+const ROUTE_PROBES = 4;
+const ROUTE_PROBE_MS = 100;
 
 export const LinkState = {
   /** Handshake round trips under way. */
@@ -66,9 +74,19 @@ export class PeerLink {
   /** When inputs of a departed player were last forwarded to this peer, per player (ms). */
   readonly forwardSentMs: Float64Array;
 
-  /** Smoothed round trip (ms); -1 until the first sample. */
+  /** Smoothed round trip (ms); -1 until the first sample, and again after a route change. */
   srttMs = -1;
   rttVarMs = 0;
+  /**
+   * QualityReplies to reports sent before this time (ms) are not round-trip samples: after a route
+   * change they measured the old route, or half of each. -Infinity: all count; Infinity: none, until
+   * the first route probe goes out and sets it to its send time.
+   */
+  private rttSinceMs = -Infinity;
+  /** When the last route probe went out (ms): replies to probes replace the estimate. */
+  private rttProbeEndMs = -Infinity;
+  /** Route probes (quality reports ROUTE_PROBE_MS apart) still to send after a route change. */
+  private routeProbesLeft = 0;
 
   /** The peer's view: last frame it holds of each player's inputs (-1: none). Only grows. */
   readonly remoteLastFrame: Int32Array;
@@ -123,16 +141,73 @@ export class PeerLink {
     return -1;
   }
 
-  /** Folds a round-trip sample into the estimate (RFC 6298 style smoothing). */
-  addRttSample(rttMs: number): void {
+  /**
+   * Folds a round-trip sample into the estimate (RFC 6298 style smoothing). `replace`: the sample
+   * becomes the estimate, as the first one does.
+   */
+  addRttSample(rttMs: number, replace = false): void {
     const sample = Math.max(0, rttMs);
-    if (this.srttMs < 0) {
+    if (this.srttMs < 0 || replace) {
       this.srttMs = sample;
       this.rttVarMs = sample / 2;
     } else {
       this.rttVarMs = 0.75 * this.rttVarMs + 0.25 * Math.abs(this.srttMs - sample);
       this.srttMs = 0.875 * this.srttMs + 0.125 * sample;
     }
+  }
+
+  /**
+   * The route to this peer changed below the transport (e.g. relay → direct). The
+   * round-trip estimate goes back to unknown, so that the next sample takes over at once: smoothed
+   * at gain 1/8 with one sample per quality report (1 s), the old route's figure would linger about
+   * 10 s. Time sync starts over too (its samples used the old round trip). Then ROUTE_PROBES quality
+   * reports go out ROUTE_PROBE_MS apart, the first at once, to measure the new route; replies to
+   * earlier reports no longer count (they measured the old route, or half of each). Nothing here
+   * touches inputs, frames or checksums.
+   */
+  resetRoute(): void {
+    this.srttMs = -1;
+    this.rttVarMs = 0;
+    this.rttSinceMs = Infinity;
+    this.rttProbeEndMs = -Infinity;
+    this.routeProbesLeft = ROUTE_PROBES;
+    this.timeSync.restart();
+  }
+
+  /** Whether a quality report is due at `nowMs`: every `intervalMs`, or a route probe. */
+  qualityReportDue(nowMs: number, intervalMs: number): boolean {
+    const sinceMs = nowMs - this.lastQualityMs;
+    return sinceMs >= intervalMs || (this.routeProbesLeft > 0 && sinceMs >= ROUTE_PROBE_MS);
+  }
+
+  /** A quality report goes out at `nowMs` (its `pingMs` is `floor(nowMs)`). */
+  noteQualityReport(nowMs: number): void {
+    this.lastQualityMs = nowMs;
+    if (this.routeProbesLeft === 0) return;
+    this.routeProbesLeft--;
+    if (this.rttSinceMs === Infinity) this.rttSinceMs = nowMs;
+    this.rttProbeEndMs = nowMs;
+  }
+
+  /**
+   * A QualityReply echoing `pongMs` (u32 ms, our send time) arrived at `nowMs`: a round-trip
+   * sample, unless it answers a report sent before the route last changed. An answer to a route
+   * probe replaces the estimate, so the last probe's answer stands: the peer may still have been
+   * answering over the old route when the first probes reached it.
+   */
+  onQualityReply(pongMs: number, nowMs: number): void {
+    const nowU32 = Math.floor(nowMs) >>> 0;
+    const sample = (nowU32 - pongMs) >>> 0;
+    if (this.rttSinceMs === -Infinity) {
+      this.addRttSample(sample);
+      return;
+    }
+    if (this.rttSinceMs === Infinity) return;
+    // Modulo 2^32 (`pingMs` wraps every 49.7 days): how long after the first probe each was sent.
+    const since = Math.floor(this.rttSinceMs) >>> 0;
+    const sentAfter = (pongMs - since) >>> 0;
+    if (sentAfter > ((nowU32 - since) >>> 0)) return; // sent before the route changed
+    this.addRttSample(sample, sentAfter <= ((Math.floor(this.rttProbeEndMs) - since) >>> 0));
   }
 
   noteSent(bytes: number, nowMs: number): void {

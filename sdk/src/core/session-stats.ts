@@ -3,7 +3,10 @@ import type { DropReason } from '../protocol/messages.ts';
 /** Network figures for one remote peer. Rates are over the last full second. */
 export interface PeerStats {
   readonly player: number;
-  /** Smoothed round-trip time (ms). */
+  /**
+   * Smoothed round-trip time (ms) on the route the packets take now. 0 until measured: before the
+   * first sample, and for one round trip after `routeChanged` (the old route's figure is dropped).
+   */
   readonly rttMs: number;
   /** Mean deviation of the round-trip time (ms). */
   readonly jitterMs: number;

@@ -14,6 +14,12 @@ export class TimeSync {
   private readonly local: RunningAverage;
   private remote = 0;
   private remoteKnown = false;
+  /**
+   * The estimate reported while the sample window is empty after `restart()` (frames): the last
+   * mean before it, which was right for the old route (the lead itself does not change when a
+   * route does), so a quality report sent before new samples exist does not claim a level 0.
+   */
+  private carried = 0;
 
   /** @param window Samples averaged (frames); ~half a second smooths out jitter. */
   constructor(window = 32) {
@@ -33,7 +39,7 @@ export class TimeSync {
 
   /** Our estimate of our lead over the remote (frames; negative: behind). */
   get localAdvantage(): number {
-    return this.local.mean;
+    return this.local.size > 0 ? this.local.mean : this.carried;
   }
 
   /** The remote's estimate of its lead over us (frames). */
@@ -51,6 +57,20 @@ export class TimeSync {
   }
 
   reset(): void {
+    this.local.reset();
+    this.remote = 0;
+    this.remoteKnown = false;
+    this.carried = 0;
+  }
+
+  /**
+   * Starts over after the route to the remote changed: local samples were projected with the old
+   * route's round trip, and the remote's estimate with its own, so both go; `framesAhead` is 0
+   * (no correction) until a new sample and a new report exist. `localAdvantage` keeps reporting
+   * the last mean until then (see `carried`).
+   */
+  restart(): void {
+    this.carried = this.localAdvantage;
     this.local.reset();
     this.remote = 0;
     this.remoteKnown = false;

@@ -42,6 +42,19 @@ export interface SimulatedMatchOptions {
   readonly session?: SimulatedSessionOptions;
   /** Measures the time spent inside the sessions and games (e.g. `performance.now`); off by default. */
   readonly timer?: () => number;
+  /** The virtual clock to run on, for a test that builds more of the world on it (another network). Default: a new one at 0. */
+  readonly clock?: VirtualClock;
+  /**
+   * Each peer's transport, given its own endpoint on the match's network: default that endpoint.
+   * A test wraps it, or combines it with another network's (e.g. a `RoutedTransport` over a relay
+   * network and a direct one).
+   */
+  readonly transport?: (player: number, endpoint: Transport) => Transport;
+  /**
+   * Called on each peer's tick just before its `poll` (virtual ms): where a test applies what a
+   * game loop would between two frames (a route change, a setting).
+   */
+  readonly beforePoll?: (player: number, nowMs: number) => void;
 }
 
 /** One simulated player: its session, game, clock and what it saw. */
@@ -66,7 +79,7 @@ export interface SimulatedPeer {
  * browser tab would. Deterministic for a seed. Used by the convergence tests and `npm run bench`.
  */
 export class SimulatedMatch {
-  readonly clock = new VirtualClock();
+  readonly clock: VirtualClock;
   readonly network: SimulatedNetwork;
   readonly peers: readonly SimulatedPeer[];
   readonly frameMs: number;
@@ -82,8 +95,11 @@ export class SimulatedMatch {
   private readonly changeRate: number;
   private readonly clockRates: readonly number[];
   private readonly timer: (() => number) | undefined;
+  private readonly beforePoll: ((player: number, nowMs: number) => void) | undefined;
 
   constructor(options: SimulatedMatchOptions) {
+    this.clock = options.clock ?? new VirtualClock();
+    this.beforePoll = options.beforePoll;
     const { players, seed } = options;
     const fps = options.fps ?? 60;
     const inputSize = options.inputSize ?? 2;
@@ -104,12 +120,13 @@ export class SimulatedMatch {
     for (let p = 0; p < players; p++) {
       const game = new TestGame(players);
       const checksums = new Map<number, number>();
+      const endpoint = this.network.endpoint(addresses[p]!);
       const session = new P2PSession<Uint8Array, Int32Array>({
         ...options.session,
         fps,
         players: addresses.map((address, h) => (h === p ? { kind: 'local' as const } : { kind: 'remote' as const, address })),
         game,
-        transport: this.timedTransport(this.network.endpoint(addresses[p]!)),
+        transport: this.timedTransport(options.transport?.(p, endpoint) ?? endpoint),
         input: bytesInputCodec(inputSize),
         seed: rng.nextU32(),
         onChecksum: (frame, checksum) => checksums.set(frame, checksum),
@@ -190,6 +207,7 @@ export class SimulatedMatch {
     const t0 = this.timer?.() ?? 0;
     const network0 = this.networkMs;
     const session = peer.session;
+    this.beforePoll?.(p, now);
     session.poll(now);
     if (session.state === SessionState.Running) {
       if (peer.runningAtMs < 0) peer.runningAtMs = now;

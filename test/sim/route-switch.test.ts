@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { RoutedMatch, randomSwitches, relayProfile } from '../helpers/routed-match.ts';
+import type { ScheduledSwitch } from '../helpers/routed-match.ts';
+import { loadNetworkProfiles } from '../../sdk/src/sim/load-network-profiles.ts';
+import { getProfile } from '../../sdk/src/sim/network-profile.ts';
+import type { NetworkProfile } from '../../sdk/src/sim/network-profile.ts';
+import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
+import type { RouteId } from '../../sdk/src/transport/routed-transport.ts';
+
+/**
+ * Issue 9, direct links: a pair's route changes in the middle of a match (relay → direct, direct →
+ * relay), below the `Transport`, with the peer keeping its address. Every peer talks through a
+ * `RoutedTransport` over two simulated networks: the relay (twice the one-way delay) and direct
+ * links (the profile's). Each pair switches 6 times at random moments, the two sides of a pair up
+ * to one relay one-way delay apart, different pairs at different times; the game loop tells the
+ * session (`applyRouteChanges`).
+ *
+ * Asserted against the same seed without switches, on the relay and on direct links: no desync,
+ * no drop, and no stall or hitch that the switches cause. A switch cannot make inputs arrive later
+ * than the slower route does all along (packets on the old route still arrive; the new one
+ * carries the next), so at every moment a switching pair behaves like one of the two baselines:
+ * its stall frames may not exceed the worse baseline's beyond seed-to-seed noise (15% + 4 per
+ * player: the two baselines differ by up to 12% on their own), and its pace may not fall below the
+ * slower baseline's. Where neither route ever stalls (no jitter, no loss), the bound is exact: 0.
+ */
+const profiles = loadNetworkProfiles();
+const MATCH_MS = 22_000;
+/** Switches fall in [SWITCHES_FROM_MS, MATCH_MS - 1000), after the start has settled. */
+const SWITCHES_FROM_MS = 3000;
+const SEEDS: Record<number, number[]> = { 2: [1, 2, 3], 4: [1, 2], 8: [1] };
+
+interface Outcome {
+  stalls: number;
+  /** Lowest share of the frames real time allowed that any peer advanced. */
+  pace: number;
+  desyncs: number;
+  mismatched: readonly number[];
+  compared: number;
+  confirmed: number;
+  disconnects: number;
+  packetsDropped: number;
+  routeChanges: number;
+}
+
+function play(options: { players: number; seed: number; profile: NetworkProfile; relay?: NetworkProfile; startRoute?: RouteId; switches?: readonly ScheduledSwitch[] }): Outcome {
+  const routed = new RoutedMatch({ ...options, session: { checksumIntervalFrames: 10 } });
+  const { match } = routed;
+  expect(match.runFrames(1, 10_000)).toBe(true);
+  // Stalls from here on: at the start, the first peers to finish the handshake run ahead and wait
+  // for the last until time sync levels them (about 2 s), with or without switches.
+  match.runUntil(SWITCHES_FROM_MS);
+  const stallsBefore = match.peers.reduce((sum, peer) => sum + peer.session.stats().stallFrames, 0);
+  match.runUntil(MATCH_MS);
+  const comparison = match.compareChecksums();
+  let routeChanges = 0;
+  for (let p = 0; p < options.players; p++) {
+    for (let q = 0; q < options.players; q++) if (q !== p) routeChanges += routed.transports[p]!.peerStats(`peer-${q}`).changes;
+  }
+  return {
+    stalls: match.peers.reduce((sum, peer) => sum + peer.session.stats().stallFrames, 0) - stallsBefore,
+    pace: Math.min(...match.peers.map((peer) => peer.session.currentFrame / match.framesAllowed(peer))),
+    desyncs: match.peers.reduce((sum, peer) => sum + peer.events.filter((e) => e.type === 'desync').length, 0),
+    mismatched: comparison.mismatchedFrames,
+    compared: comparison.framesCompared,
+    confirmed: Math.min(...match.peers.map((peer) => peer.session.confirmedFrame)),
+    disconnects: match.peers.reduce((sum, peer) => sum + peer.events.filter((e) => e.type === 'disconnected' || e.type === 'ended').length, 0),
+    packetsDropped: match.peers.reduce((sum, peer) => sum + Object.values(peer.session.stats().dropped).reduce((a, b) => a + b, 0), 0),
+    routeChanges,
+  };
+}
+
+function expectClean(outcome: Outcome, context: string): void {
+  expect(outcome.desyncs, context).toBe(0);
+  expect(outcome.mismatched, context).toEqual([]);
+  expect(outcome.compared, context).toBeGreaterThanOrEqual(Math.floor(outcome.confirmed / 10));
+  expect(outcome.disconnects, context).toBe(0);
+  expect(outcome.packetsDropped, context).toBe(0);
+}
+
+describe.each(Object.keys(profiles.profiles))('route switches on %s', (profileName) => {
+  const profile = getProfile(profiles, profileName);
+  const cases = [2, 4, 8].flatMap((players) => SEEDS[players]!.map((seed) => ({ players, seed })));
+  it.each(cases)('$players players, seed $seed: no desync, no drop, no stall from the switches', ({ players, seed }) => {
+    const switches = randomSwitches({ players, seed, perPair: 6, fromMs: SWITCHES_FROM_MS, toMs: MATCH_MS - 1000, skewMs: Math.ceil(relayProfile(profile).rttMs / 2) });
+    const switched = play({ players, seed, profile, switches });
+    const onRelay = play({ players, seed, profile });
+    const onDirect = play({ players, seed, profile, startRoute: StandardRoute.Direct });
+    const context = `switched ${JSON.stringify(switched)}; relay ${JSON.stringify(onRelay)}; direct ${JSON.stringify(onDirect)}`;
+
+    // Every scheduled switch happened, on both sides of each pair.
+    expect(switched.routeChanges, context).toBe(switches.length);
+    expect(switches.length, context).toBe(6 * players * (players - 1));
+    expectClean(switched, context);
+    expectClean(onRelay, context);
+    expectClean(onDirect, context);
+    const worst = Math.max(onRelay.stalls, onDirect.stalls);
+    expect(switched.stalls, context).toBeLessThanOrEqual(Math.ceil(worst * 1.15) + 4 * players);
+    expect(switched.pace, context).toBeGreaterThanOrEqual(Math.min(onRelay.pace, onDirect.pace) - 0.01);
+  });
+});
+
+describe('route switches where neither route ever stalls', () => {
+  // Direct 20 ms, relay 120 ms round trip (60 ms one way: under 4 frames, well inside input delay 2 +
+  // prediction 8), no jitter or loss: the baselines stall 0 frames, so any stall is the switch's.
+  const direct: NetworkProfile = { rttMs: 20, jitterMs: 0, loss: 0, duplicate: 0, reorder: 0 };
+  const relay: NetworkProfile = { ...direct, rttMs: 120 };
+  it.each([2, 4, 8])('%i players, 10 switches per pair: 0 stall frames, and every peer keeps pace', (players) => {
+    const switches = randomSwitches({ players, seed: players, perPair: 10, fromMs: SWITCHES_FROM_MS, toMs: MATCH_MS - 1000, skewMs: 100 });
+    const switched = play({ players, seed: players, profile: direct, relay, switches });
+    const onRelay = play({ players, seed: players, profile: direct, relay });
+    const onDirect = play({ players, seed: players, profile: direct, relay, startRoute: StandardRoute.Direct });
+    const context = JSON.stringify({ switched, onRelay, onDirect });
+    expect(switched.routeChanges).toBe(switches.length);
+    expectClean(switched, context);
+    expect(onRelay.stalls, context).toBe(0);
+    expect(onDirect.stalls, context).toBe(0);
+    expect(switched.stalls, context).toBe(0);
+    expect(switched.pace, context).toBeGreaterThanOrEqual(Math.min(onRelay.pace, onDirect.pace) - 0.005);
+  });
+});
