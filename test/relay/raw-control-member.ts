@@ -30,8 +30,19 @@ export class RawControlMember {
     return this.member.binding.slot;
   }
 
-  /** Queues one message, as bytes (unchecked), and sends what is due. False if its window is full. */
+  /**
+   * Queues one message, as bytes (unchecked), and sends what is due. False if its window is full.
+   * A message too long for one member frame cannot go in a segment the host accepts: it goes
+   * alone, in a Control frame over the size limit (dropped by the host), and false is returned.
+   */
   send(bytes: Uint8Array): boolean {
+    if (bytes.length > this.channel.maxSendMessageBytes) {
+      const frame = new Uint8Array(bytes.length + 49);
+      frame[0] = RelayFrameKind.Control;
+      frame.set(bytes, 1);
+      this.rig.sendRaw(this.member, frame);
+      return false;
+    }
     const ok = this.channel.send(bytes);
     this.flush();
     return ok;
