@@ -348,3 +348,43 @@ describe('slot addresses', () => {
     expect(addressSlot('slot:100')).toBeUndefined();
   });
 });
+
+describe('RoomClient: signals from an untrusted host', () => {
+  const signal = (from: number, link: number, part: number, parts: number, payload: string): HostControlMessage => ({ type: 'signal', from, kind: 'offer', link, part, parts, payload });
+
+  it('joins the parts of a sender, raises one event, and sends its own as parts of one frame each', () => {
+    const { client, say, heard } = rig();
+    say({ type: 'welcome', slot: 1, code: 'ABCDEF', token: '0123456789abcdef0123456789abcdef', epoch: 7 }, { type: 'room-state', state: room() });
+    client.events();
+    say(signal(0, 5, 0, 2, 'v=0\r\n'), signal(0, 5, 1, 2, 'a=end\r\n'));
+    expect(client.events()).toEqual([{ type: 'signal', from: 0, kind: 'offer', link: 5, payload: 'v=0\r\na=end\r\n' }]);
+    const payload = 'a'.repeat(2500);
+    expect(client.signal(0, 'answer', 5, payload)).toBe(true);
+    const parts = heard();
+    expect(parts.map((m) => m.type === 'signal' && [m.to, m.kind, m.link, m.part, m.parts, m.payload.length])).toEqual([
+      [0, 'answer', 5, 0, 3, 1000],
+      [0, 'answer', 5, 1, 3, 1000],
+      [0, 'answer', 5, 2, 3, 500],
+    ]);
+  });
+
+  it('drops, and counts, signals from its own slot or from a slot not in the room', () => {
+    const { client, say } = rig();
+    say({ type: 'welcome', slot: 1, code: 'ABCDEF', token: '0123456789abcdef0123456789abcdef', epoch: 7 }, { type: 'room-state', state: room() });
+    client.events();
+    say(signal(1, 1, 0, 1, 'from myself?'), signal(5, 1, 0, 1, 'from nobody'));
+    expect(client.events()).toEqual([]);
+    expect(client.stats.signalsDropped).toBe(2);
+  });
+
+  it('forgets a half-received signal when its sender leaves the room, and after the timeout', () => {
+    const { client, say } = rig();
+    say({ type: 'welcome', slot: 1, code: 'ABCDEF', token: '0123456789abcdef0123456789abcdef', epoch: 7 }, { type: 'room-state', state: room({ members: [...room().members, { slot: 2, name: 'cy', role: 'player', ready: false, connected: true, owner: false }] }) });
+    say(signal(0, 1, 0, 3, 'x'.repeat(1000)), signal(2, 1, 0, 3, 'y'.repeat(1000)));
+    expect(client.stats.signalCharsHeld).toBe(2000);
+    say({ type: 'room-state', state: room() }); // slot 2 left
+    expect(client.stats.signalCharsHeld).toBe(1000);
+    client.tick(20_000);
+    expect(client.stats).toMatchObject({ signalCharsHeld: 0, signalsDropped: 2 });
+  });
+});
