@@ -15,7 +15,16 @@ export default tseslint.config(
   },
   {
     // The core is pure: no clocks, no randomness, no timers. Time and transport are passed in.
-    files: ['sdk/src/core/**/*.ts', 'sdk/src/protocol/**/*.ts', 'sdk/src/kit/**/*.ts', 'sdk/src/room/**/*.ts', 'sdk/src/relay/**/*.ts', 'demo-game/src/sim/**/*.ts'],
+    files: [
+      'sdk/src/core/**/*.ts',
+      'sdk/src/protocol/**/*.ts',
+      'sdk/src/kit/**/*.ts',
+      'sdk/src/room/**/*.ts',
+      'sdk/src/relay/**/*.ts',
+      'sdk/src/transport/routed-transport.ts',
+      'sdk/src/transport/route-*.ts',
+      'demo-game/src/sim/**/*.ts',
+    ],
     rules: {
       'no-restricted-globals': ['error', 'Date', 'performance', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'process', 'fetch', 'crypto'],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'The core is deterministic: use the seeded Prng.' }],

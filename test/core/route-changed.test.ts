@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionRig } from '../helpers/session-rig.ts';
 import { decodePacket } from '../../sdk/src/protocol/decode-packet.ts';
 import { MessageType } from '../../sdk/src/protocol/messages.ts';
+import { TimeSync } from '../../sdk/src/core/time-sync.ts';
 
 /** `P2PSession.routeChanged`: a narrow reset of one peer's RTT and time-sync estimates. */
 describe('P2PSession.routeChanged', () => {
@@ -42,5 +43,23 @@ describe('P2PSession.routeChanged', () => {
     session.leave();
     session.routeChanged(1);
     expect(session.peerStats(1).rttMs).toBeGreaterThan(0);
+  });
+});
+
+describe('TimeSync.restart', () => {
+  it('drops both estimates (no correction until new ones exist) but keeps reporting the last local mean', () => {
+    const sync = new TimeSync(4);
+    for (let i = 0; i < 4; i++) sync.addLocalSample(3);
+    sync.setRemoteAdvantage(-1);
+    expect(sync.framesAhead).toBe(2);
+    sync.restart();
+    expect(sync.framesAhead).toBe(0);
+    expect(sync.localAdvantage).toBe(3); // what the next quality report says until new samples exist
+    expect(sync.remoteAdvantage).toBe(0);
+    sync.addLocalSample(1);
+    expect(sync.localAdvantage).toBe(1);
+    expect(sync.framesAhead).toBe(0); // still no remote estimate
+    sync.setRemoteAdvantage(-1);
+    expect(sync.framesAhead).toBe(1);
   });
 });

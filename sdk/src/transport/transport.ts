@@ -17,8 +17,17 @@ export interface Datagram {
  * protocol copes with all of it. Implementations must not throw from `send` for a lost or unknown
  * peer (drop the datagram instead) and must hand out each received datagram once from `receive`.
  *
- * Implementations: `SimulatedNetwork` endpoints (deterministic, virtual time) and the geckos.io
- * client. See docs/transports.md.
+ * Routes: a peer is its address, not the path its packets take. A transport may carry a peer's
+ * packets over several routes (the host's relay, a direct data channel; `RoutedTransport`) and
+ * change route in the middle of a match; the address stays the same. During and after such a
+ * switch, packets sent on the old route still arrive and may land after newer ones sent on the new
+ * route, and the same datagram may arrive twice: that is the reordering and duplication this
+ * contract allows already, and a transport need not hide it (no reordering buffer, no
+ * deduplication). Tell the session of a switch (`P2PSession.routeChanged`), since its round-trip
+ * and time-sync estimates belong to the old route.
+ *
+ * Implementations: `SimulatedNetwork` endpoints (deterministic, virtual time), the geckos.io
+ * client, and `RoutedTransport` over any of them. See docs/transports.md.
  */
 export interface Transport {
   /**
