@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { installNodeWebRTC } from '../../sdk/src/node/node-webrtc.ts';
 import { DirectLink } from '../../sdk/src/direct/direct-link.ts';
-import type { DirectLinkEvent } from '../../sdk/src/direct/direct-link.ts';
+import type { DirectLinkEvent, PeerConnectionConstructor } from '../../sdk/src/direct/direct-link.ts';
 import { MAX_SIGNAL_PAYLOAD } from '../../sdk/src/direct/direct-signal.ts';
 import { SignalPipe, datagram, datagramNumber, tappedPeerConnection, waitFor } from './signal-pipe.ts';
 
@@ -110,6 +110,21 @@ describe('DirectLink over real WebRTC on loopback', () => {
     await exchange(p, 20, 0);
     noFaults(p.a, p.b);
     console.info(`trickled ${trickled('a')} + ${trickled('b')} candidates; ${stripped} candidate lines stripped from the SDPs`);
+  });
+
+  it('candidates that arrive before their description wait for it', async () => {
+    const p = pipe({ seed: 14, descriptionDelayMs: 150 });
+    await waitFor(bothOpen(p), 4000, 'both open');
+    const before = (from: 'a' | 'b') => {
+      const mine = p.sent.filter((r) => r.from === from);
+      return mine.findIndex((r) => r.kind === 'offer' || r.kind === 'answer');
+    };
+    // The offer and answer were sent before (or among) the candidates, yet delivered 150 ms after them.
+    expect(before('a')).toBeGreaterThanOrEqual(0);
+    expect(before('b')).toBeGreaterThanOrEqual(0);
+    expect(p.refused).toEqual([]);
+    await exchange(p, 20, 0);
+    noFaults(p.a, p.b);
   });
 
   it('a closed end is seen by the other as closed at once (close signal), and without the signal within the liveness window', async () => {
@@ -236,6 +251,28 @@ describe('DirectLink over real WebRTC on loopback', () => {
     await exchange(p, 10, 0);
     expect(p.b.stats.faults).toBeGreaterThanOrEqual(3); // answer, candidates, end-of-candidates
     expect(p.a.stats.faults).toBeGreaterThanOrEqual(3); // offer, candidates, end-of-candidates
+  });
+
+  it('fails as unsupported, without a throw, with no usable RTCPeerConnection or a configuration it refuses', () => {
+    const signals: string[] = [];
+    const signal = (kind: string) => void signals.push(kind);
+    class Missing {
+      constructor() {
+        throw new ReferenceError('RTCPeerConnection is not defined');
+      }
+    }
+    const none = new DirectLink({ role: 'offerer', link: 3, signal, peerConnection: Missing as unknown as PeerConnectionConstructor });
+    const badServer = new DirectLink({ role: 'answerer', link: 4, signal, iceServers: [{ urls: 'http://not-a-turn-server' }] });
+    for (const link of [none, badServer]) {
+      expect(link.state).toBe('failed');
+      expect(link.reason).toBe('unsupported');
+      expect(link.events()).toEqual([{ type: 'state', state: 'failed', reason: 'unsupported' }]);
+      link.send(datagram(1));
+      expect(link.handleSignal('offer', 'v=0')).toBe('late');
+      link.close();
+      noFaults(link);
+    }
+    expect(signals).toEqual([]); // nothing was ever negotiated: nothing to tell
   });
 
   it('counts and drops text messages, bad sends, and overflow of the receive queue', async () => {

@@ -17,6 +17,8 @@ export interface PipeOptions {
   readonly a?: Partial<DirectLinkOptions>;
   readonly b?: Partial<DirectLinkOptions>;
   readonly peerConnection?: PeerConnectionConstructor;
+  /** Extra delay of offers and answers (ms), so that every candidate overtakes its description. Default 0. */
+  readonly descriptionDelayMs?: number;
   /** Each signal callback throws after handing its signal over (a buggy control channel). */
   readonly signalThrows?: boolean;
 }
@@ -37,11 +39,13 @@ export class SignalPipe {
   rewrite: ((record: SignalRecord) => string) | undefined;
   private readonly prng: Prng;
   private readonly maxDelayMs: number;
+  private readonly descriptionDelayMs: number;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(options: PipeOptions = {}) {
     this.prng = new Prng(options.seed ?? 1);
     this.maxDelayMs = options.maxDelayMs ?? 30;
+    this.descriptionDelayMs = options.descriptionDelayMs ?? 0;
     const link = options.link ?? 7;
     const pc = options.peerConnection !== undefined ? { peerConnection: options.peerConnection } : {};
     const signal = (from: 'a' | 'b') => (kind: DirectSignalKind, payload: string) => {
@@ -62,7 +66,7 @@ export class SignalPipe {
       const to = from === 'a' ? this.b : this.a;
       const refusal = to.handleSignal(kind, delivered);
       if (refusal !== undefined) this.refused.push(`${kind}: ${refusal}`);
-    }, this.prng.nextInt(this.maxDelayMs + 1));
+    }, this.prng.nextInt(this.maxDelayMs + 1) + (kind === 'offer' || kind === 'answer' ? this.descriptionDelayMs : 0));
     this.timers.add(timer);
   }
 
