@@ -293,7 +293,10 @@ export class RoomClient {
    *
    * Delivery is reliable and in order while both members stay connected to the host; a signal
    * to a member that is not connected, or that the host refuses (limits), is lost without notice:
-   * the WebRTC side times out and retries with a new `link`, or uses the relay.
+   * the WebRTC side times out and retries with a new `link`, or uses the relay. The host forwards
+   * at most 12 of one sender's messages to a member ahead of that member's acknowledgements (a
+   * round trip and 10 ms): send an SDP, then candidates as they come, not several SDPs to one
+   * peer at once.
    */
   signal(to: number, kind: SignalKind, link: number, payload: string): boolean {
     if (!Number.isInteger(to) || to < 0 || to >= PLAYER_SLOTS) throw new RangeError(`RoomClient.signal: 'to' must be a player slot 0..${PLAYER_SLOTS - 1}, got ${to}`);
