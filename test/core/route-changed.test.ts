@@ -8,7 +8,7 @@ import { TimeSync } from '../../sdk/src/core/time-sync.ts';
 describe('P2PSession.routeChanged', () => {
   const profile = { rttMs: 100, jitterMs: 0, loss: 0, duplicate: 0, reorder: 0 };
 
-  it('forgets the RTT at once, sends 4 route probes 100 ms apart, and touches no frame or input', () => {
+  it('forgets the RTT at once, sends 6 route probes 100 ms apart, and touches no frame or input', () => {
     const rig = new SessionRig({ players: 2, profile });
     rig.ticks(180);
     const [a, b] = rig.peers;
@@ -26,8 +26,8 @@ describe('P2PSession.routeChanged', () => {
       const decoded = decodePacket(s.data, { playerCount: 2, inputSize: 2, previousInput: () => undefined });
       return decoded.ok && decoded.packet.message.type === MessageType.QualityReport;
     });
-    // 4 probes (the first at once), then the regular report a second after the last probe.
-    expect(reports).toHaveLength(4);
+    // 6 probes (the first at once), then the regular report a second after the last probe.
+    expect(reports).toHaveLength(6);
     expect(a!.session.peerStats(1).rttMs).toBeGreaterThan(90);
     expect(rig.checksumAgreement().mismatches).toEqual([]);
     for (const peer of [a!, b!]) expect(peer.events.filter((e) => e.type === 'desync' || e.type === 'disconnected')).toEqual([]);

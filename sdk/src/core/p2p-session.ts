@@ -359,9 +359,9 @@ export class P2PSession<I, S> {
   /**
    * The route to `player`'s peer changed below the transport (relay → direct, direct → relay; see
    * `RoutedTransport`). Its round-trip estimate is taken afresh from the new route's samples
-   * instead of drifting from the old route's at gain 1/8 (about 10 s at one report a second): 4
-   * quality reports go out 100 ms apart from the next `poll` on, each answer replacing the
-   * estimate. Its time-sync averages restart. Call it in the same tick as the change, before
+   * instead of drifting from the old route's at gain 1/8 (about 10 s at one report a second): 6
+   * quality reports go out 100 ms apart from the next `poll` on, and the estimate is the median of
+   * the first 6 answers until they are in. Its time-sync averages restart. Call it in the same tick as the change, before
    * `poll` (`applyRouteChanges` does). Inputs, frames, checksums and timeouts are untouched:
    * nothing that determinism or the disconnect agreement depends on. Does nothing for a dropped
    * player or an ended session; throws a `RangeError` for a handle that is not a remote player.

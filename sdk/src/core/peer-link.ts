@@ -5,12 +5,12 @@ import { TimeSync } from './time-sync.ts';
 /** Handshake requests remembered per peer. */
 const SYNC_OUTSTANDING = 8;
 /**
- * Quality reports sent after a route change to measure the new route, and their spacing (ms):
- * the answer to each replaces the round-trip estimate, so that the estimate is the new route's
- * within about 300 ms plus a round trip, even though the peer may switch a little after us (its
- * answers to the first probes may still take the old route).
+ * Quality reports sent after a route change to measure the new route, and their spacing (ms).
+ * Until as many answers have arrived, the round-trip estimate is their median: the new route's
+ * within about 500 ms plus a round trip, even though the peer may switch a moment after us (so
+ * that its first answers still take the old route) and one answer may be reordered or delayed.
  */
-const ROUTE_PROBES = 4;
+const ROUTE_PROBES = 6;
 const ROUTE_PROBE_MS = 100;
 
 export const LinkState = {
@@ -83,10 +83,11 @@ export class PeerLink {
    * the first route probe goes out and sets it to its send time.
    */
   private rttSinceMs = -Infinity;
-  /** When the last route probe went out (ms): replies to probes replace the estimate. */
-  private rttProbeEndMs = -Infinity;
   /** Route probes (quality reports ROUTE_PROBE_MS apart) still to send after a route change. */
   private routeProbesLeft = 0;
+  /** Round trips measured since the route changed (ms): the estimate is their median until full. */
+  private readonly routeSamples = new Float64Array(ROUTE_PROBES);
+  private routeSampleCount = ROUTE_PROBES;
 
   /** The peer's view: last frame it holds of each player's inputs (-1: none). Only grows. */
   readonly remoteLastFrame: Int32Array;
@@ -141,13 +142,10 @@ export class PeerLink {
     return -1;
   }
 
-  /**
-   * Folds a round-trip sample into the estimate (RFC 6298 style smoothing). `replace`: the sample
-   * becomes the estimate, as the first one does.
-   */
-  addRttSample(rttMs: number, replace = false): void {
+  /** Folds a round-trip sample into the estimate (RFC 6298 style smoothing). */
+  addRttSample(rttMs: number): void {
     const sample = Math.max(0, rttMs);
-    if (this.srttMs < 0 || replace) {
+    if (this.srttMs < 0) {
       this.srttMs = sample;
       this.rttVarMs = sample / 2;
     } else {
@@ -161,16 +159,16 @@ export class PeerLink {
    * round-trip estimate goes back to unknown, so that the next sample takes over at once: smoothed
    * at gain 1/8 with one sample per quality report (1 s), the old route's figure would linger about
    * 10 s. Time sync starts over too (its samples used the old round trip). Then ROUTE_PROBES quality
-   * reports go out ROUTE_PROBE_MS apart, the first at once, to measure the new route; replies to
-   * earlier reports no longer count (they measured the old route, or half of each). Nothing here
-   * touches inputs, frames or checksums.
+   * reports go out ROUTE_PROBE_MS apart, the first at once, to measure the new route (see
+   * `onQualityReply`); replies to earlier reports no longer count (they measured the old route, or
+   * half of each). Nothing here touches inputs, frames or checksums.
    */
   resetRoute(): void {
     this.srttMs = -1;
     this.rttVarMs = 0;
     this.rttSinceMs = Infinity;
-    this.rttProbeEndMs = -Infinity;
     this.routeProbesLeft = ROUTE_PROBES;
+    this.routeSampleCount = 0;
     this.timeSync.restart();
   }
 
@@ -186,28 +184,36 @@ export class PeerLink {
     if (this.routeProbesLeft === 0) return;
     this.routeProbesLeft--;
     if (this.rttSinceMs === Infinity) this.rttSinceMs = nowMs;
-    this.rttProbeEndMs = nowMs;
   }
 
   /**
    * A QualityReply echoing `pongMs` (u32 ms, our send time) arrived at `nowMs`: a round-trip
-   * sample, unless it answers a report sent before the route last changed. An answer to a route
-   * probe replaces the estimate, so the last probe's answer stands: the peer may still have been
-   * answering over the old route when the first probes reached it.
+   * sample, unless it answers a report sent before the route last changed. The first ROUTE_PROBES
+   * samples since a change set the estimate to their median (and the deviation to their mean
+   * distance from it) rather than being smoothed in: the peer may still have answered the first
+   * probes over the old route, and one answer may have been reordered, lost or duplicated.
    */
   onQualityReply(pongMs: number, nowMs: number): void {
     const nowU32 = Math.floor(nowMs) >>> 0;
     const sample = (nowU32 - pongMs) >>> 0;
-    if (this.rttSinceMs === -Infinity) {
+    if (this.rttSinceMs === Infinity) return; // no report sent since the route changed
+    if (this.rttSinceMs !== -Infinity) {
+      // Modulo 2^32 (`pingMs` wraps every 49.7 days): sent at or after the first probe?
+      const since = Math.floor(this.rttSinceMs) >>> 0;
+      if ((pongMs - since) >>> 0 > (nowU32 - since) >>> 0) return;
+    }
+    if (this.routeSampleCount >= ROUTE_PROBES) {
       this.addRttSample(sample);
       return;
     }
-    if (this.rttSinceMs === Infinity) return;
-    // Modulo 2^32 (`pingMs` wraps every 49.7 days): how long after the first probe each was sent.
-    const since = Math.floor(this.rttSinceMs) >>> 0;
-    const sentAfter = (pongMs - since) >>> 0;
-    if (sentAfter > ((nowU32 - since) >>> 0)) return; // sent before the route changed
-    this.addRttSample(sample, sentAfter <= ((Math.floor(this.rttProbeEndMs) - since) >>> 0));
+    this.routeSamples[this.routeSampleCount++] = sample;
+    const sorted = this.routeSamples.slice(0, this.routeSampleCount).sort(); // numeric: a typed array
+    const n = sorted.length;
+    const median = n % 2 === 1 ? sorted[n >> 1]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+    let deviation = 0;
+    for (const value of sorted) deviation += Math.abs(value - median);
+    this.srttMs = median;
+    this.rttVarMs = deviation / n;
   }
 
   noteSent(bytes: number, nowMs: number): void {
