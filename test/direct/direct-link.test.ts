@@ -50,6 +50,13 @@ async function exchange(p: SignalPipe, count: number, base: number): Promise<voi
   expect(atA.sort((x, y) => x - y)).toEqual([...Array(count).keys()].map((i) => base + 10_000 + i));
 }
 
+/**
+ * Whether a link's RTT is the median of 5 pongs after the first one, which answered a ping sent
+ * as the channel opened, while SCTP and the other end were still settling.
+ */
+const settled = (link: DirectLink) => link.stats.pongsReceived >= 6;
+const RTT_BOUND_MS = 100;
+
 function noFaults(...links: DirectLink[]): void {
   for (const l of links) expect(l.stats.faults).toBe(0);
 }
@@ -60,10 +67,11 @@ describe('DirectLink over real WebRTC on loopback', () => {
     const ms = await waitFor(bothOpen(p), 4000, 'both open');
     expect(p.a.alive && p.b.alive).toBe(true);
     await exchange(p, 200, 0);
-    await waitFor(() => p.a.rttMs !== undefined && p.b.rttMs !== undefined, 1000, 'a round trip at both ends');
-    // Loopback: a few ms (a ping waits up to one 25 ms tick to go out, but the RTT is measured from then).
-    expect(p.a.rttMs!).toBeLessThan(50);
-    expect(p.b.rttMs!).toBeLessThan(50);
+    await waitFor(() => settled(p.a) && settled(p.b), 2500, 'settled round trips at both ends');
+    // Loopback: about a millisecond. The bound leaves room for a loaded machine's event loop,
+    // which adds its delays to every sample, and is still a tenth of the liveness window.
+    expect(p.a.rttMs!).toBeLessThan(RTT_BOUND_MS);
+    expect(p.b.rttMs!).toBeLessThan(RTT_BOUND_MS);
     expect(p.refused).toEqual([]);
     expect(p.a.events()).toEqual([{ type: 'state', state: 'open' }]);
     expect(p.b.events()).toEqual([{ type: 'state', state: 'open' }]);
@@ -76,9 +84,9 @@ describe('DirectLink over real WebRTC on loopback', () => {
     for (let lo = 0; lo < 4; lo++) for (let hi = lo + 1; hi < 4; hi++) links.push(pipe({ seed: 10 + lo * 4 + hi, link: lo * 16 + hi }));
     await waitFor(() => links.every((p) => bothOpen(p)()), 6000, 'all 6 links open');
     await Promise.all(links.map((p, i) => exchange(p, 100, i * 100_000)));
-    await waitFor(() => links.every((p) => p.a.rttMs !== undefined && p.b.rttMs !== undefined), 1000, 'round trips');
+    await waitFor(() => links.every((p) => settled(p.a) && settled(p.b)), 2500, 'settled round trips');
     const rtts = links.flatMap((p) => [p.a.rttMs!, p.b.rttMs!]);
-    expect(Math.max(...rtts)).toBeLessThan(50);
+    expect(Math.max(...rtts)).toBeLessThan(RTT_BOUND_MS);
     for (const p of links) {
       expect(p.refused).toEqual([]);
       noFaults(p.a, p.b);
