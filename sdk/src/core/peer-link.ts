@@ -155,11 +155,11 @@ export class PeerLink {
   }
 
   /**
-   * The route to this peer changed below the transport (e.g. relay → direct). The
-   * round-trip estimate goes back to unknown, so that the next sample takes over at once: smoothed
-   * at gain 1/8 with one sample per quality report (1 s), the old route's figure would linger about
-   * 10 s. Time sync starts over too (its samples used the old round trip). Then ROUTE_PROBES quality
-   * reports go out ROUTE_PROBE_MS apart, the first at once, to measure the new route (see
+   * The route to this peer changed below the transport (e.g. relay → direct). The round-trip
+   * estimate goes back to unknown, so that the new route's samples take over at once rather than
+   * at gain 1/8: with one sample per quality report (1 s), the old route's figure would linger
+   * about 10 s. Time sync starts over too (its samples used the old round trip). Then ROUTE_PROBES
+   * quality reports go out ROUTE_PROBE_MS apart, the first at once, to measure the new route (see
    * `onQualityReply`); replies to earlier reports no longer count (they measured the old route, or
    * half of each). Nothing here touches inputs, frames or checksums.
    */
