@@ -172,3 +172,52 @@ describe('route switches where neither route ever stalls', () => {
     expect(switched.pace, context).toBeGreaterThanOrEqual(Math.min(onRelay.pace, onDirect.pace) - 0.005);
   });
 });
+
+describe('a direct link that dies, then the relay', () => {
+  // Every pair starts direct; at DIE_MS the link between players 0 and 1 loses everything, and a
+  // second later (a direct link's liveness gives up after 1 s of silence) both sides fall back to
+  // the relay, 30 ms apart. The packets lost meanwhile are ordinary loss: no desync, no drop (the
+  // session waits 2 s before dropping anyone), and the stall lasts about as long as the detection
+  // plus one relay trip, less the input delay and prediction window it can run ahead on.
+  const DIE_MS = 8000;
+  const DETECT_MS = 1000;
+  const SKEW_MS = 30;
+  const cases = ['lan', 'wifi', 'continental'].flatMap((name) => [2, 4].map((players) => ({ name, players })));
+  it.each(cases)('on $name with $players players: no desync, no drop, a stall no longer than the detection', ({ name, players }) => {
+    const profile = getProfile(profiles, name);
+    const relay = relayProfile(profile);
+    const routed = new RoutedMatch({
+      players,
+      seed: players,
+      profile,
+      startRoute: StandardRoute.Direct,
+      switches: [
+        { atMs: DIE_MS + DETECT_MS, player: 0, peer: 1, route: StandardRoute.Relay },
+        { atMs: DIE_MS + DETECT_MS + SKEW_MS, player: 1, peer: 0, route: StandardRoute.Relay },
+      ],
+      session: { checksumIntervalFrames: 10 },
+    });
+    const { match } = routed;
+    match.runUntil(DIE_MS);
+    const before = match.peers.map((peer) => peer.session.stats().stallFrames);
+    const dead: NetworkProfile = { rttMs: profile.rttMs, jitterMs: 0, loss: 1, duplicate: 0, reorder: 0 };
+    match.network.setLinkProfile('peer-0', 'peer-1', dead);
+    match.network.setLinkProfile('peer-1', 'peer-0', dead);
+    match.runUntil(DIE_MS + 6000);
+    const stalls = match.peers.map((peer, p) => peer.session.stats().stallFrames - before[p]!);
+    const behind = match.peers.map((peer) => match.framesAllowed(peer) - peer.session.currentFrame);
+    const context = `stalls ${stalls.join('/')}, frames behind real time ${behind.join('/')}`;
+    expect(match.compareChecksums().mismatchedFrames, context).toEqual([]);
+    for (const peer of match.peers) {
+      expect(peer.session.state, context).toBe('running');
+      expect(peer.events.filter((e) => e.type === 'desync' || e.type === 'disconnected'), context).toEqual([]);
+    }
+    // The pair on the dead link stalls for the detection and a relay trip at most; the others
+    // wait for that pair's inputs, then for it to catch up. The match as a whole loses no more
+    // than that: every peer is behind real time by at most the outage (measured 46 to 54 frames
+    // for a limit of 64 to 74), since nobody runs ahead while the others wait.
+    const limit = Math.ceil((DETECT_MS + SKEW_MS + relay.rttMs) / match.frameMs) + 2;
+    stalls.forEach((s, p) => expect(s, context).toBeLessThanOrEqual(p < 2 ? limit : Math.ceil(1.5 * limit)));
+    for (const b of behind) expect(b, context).toBeLessThanOrEqual(limit);
+  });
+});
