@@ -28,6 +28,7 @@ function pipe(options: ConstructorParameters<typeof SignalPipe>[0] = {}): Signal
 }
 
 const bothOpen = (p: SignalPipe) => () => p.a.state === 'open' && p.b.state === 'open';
+const states = (p: SignalPipe) => `a ${p.a.state}, b ${p.b.state}; signals ${p.sent.map((r) => `${r.from}:${r.kind}`).join(' ')}`;
 
 /** Sends `count` datagrams each way and waits until each end has every one (none expected lost on loopback). */
 async function exchange(p: SignalPipe, count: number, base: number): Promise<void> {
@@ -64,7 +65,7 @@ function noFaults(...links: DirectLink[]): void {
 describe('DirectLink over real WebRTC on loopback', () => {
   it('two ends open with reordered signals, carry datagrams both ways, and measure a small RTT', async () => {
     const p = pipe({ seed: 3 });
-    const ms = await waitFor(bothOpen(p), 4000, 'both open');
+    const ms = await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
     expect(p.a.alive && p.b.alive).toBe(true);
     await exchange(p, 200, 0);
     await waitFor(() => settled(p.a) && settled(p.b), 2500, 'settled round trips at both ends');
@@ -104,7 +105,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
       stripped += lines.length - kept.length;
       return kept.join('\r\n');
     };
-    await waitFor(bothOpen(p), 4000, 'both open');
+    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
     const trickled = (from: 'a' | 'b') => p.sent.filter((r) => r.from === from && r.kind === 'candidate').length;
     expect(trickled('a')).toBeGreaterThanOrEqual(1);
     expect(trickled('b')).toBeGreaterThanOrEqual(1);
@@ -122,7 +123,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
 
   it('candidates that arrive before their description wait for it', async () => {
     const p = pipe({ seed: 14, descriptionDelayMs: 150 });
-    await waitFor(bothOpen(p), 4000, 'both open');
+    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
     const before = (from: 'a' | 'b') => {
       const mine = p.sent.filter((r) => r.from === from);
       return mine.findIndex((r) => r.kind === 'offer' || r.kind === 'answer');
@@ -137,7 +138,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
 
   it('a closed end is seen by the other as closed at once (close signal), and without the signal within the liveness window', async () => {
     const p = pipe({ seed: 6 });
-    await waitFor(bothOpen(p), 4000, 'both open');
+    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
     p.a.close('bye');
     const told = await waitFor(() => p.b.state === 'closed', 1000, 'b closed');
     expect(told).toBeLessThan(200);
@@ -157,26 +158,35 @@ describe('DirectLink over real WebRTC on loopback', () => {
     noFaults(p.a, p.b, q.a, q.b);
   });
 
-  it('a peer that goes silent without closing is declared dead after 1000 ms of silence, and alive again when heard', async () => {
+  it('a link that stops working, without closing, is declared dead at both ends after 1000 ms without a round trip, and alive again after', async () => {
     const { ctor, tap } = tappedPeerConnection();
     const p = pipe({ seed: 8, a: { peerConnection: ctor } });
-    await waitFor(bothOpen(p), 4000, 'both open');
-    await waitFor(() => p.b.rttMs !== undefined, 1000, 'rtt');
+    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
+    await waitFor(() => settled(p.a) && settled(p.b), 2500, 'round trips');
+    p.a.events();
     p.b.events();
-    tap.muted = true; // a sends nothing at all from now: no pings, no pongs
-    const mutedAt = performance.now();
-    const dead = await waitFor(() => !p.b.alive, 1500, 'b declares a silent');
-    // Silence counts from the last thing heard (up to one ping interval, 200 ms, before muting);
-    // the check runs every 25 ms.
-    expect(dead).toBeGreaterThan(750);
-    expect(dead).toBeLessThan(1100);
+    // a's datagrams are lost from now on, b's still arrive: a hears b's pings, but no pong
+    // answers its own, and b hears nothing. Both must stop trusting the link.
+    tap.muted = true;
+    const deadAtB = waitFor(() => !p.b.alive, 1500, 'b declares the link dead');
+    const deadAtA = waitFor(() => !p.a.alive, 1500, 'a declares the link dead');
+    const [b, a] = await Promise.all([deadAtB, deadAtA]);
+    // Silence counts from the last answered ping (pings go every 200 ms, so up to 200 ms before
+    // muting); the check runs every 25 ms.
+    for (const ms of [a, b]) {
+      expect(ms).toBeGreaterThan(750);
+      expect(ms).toBeLessThan(1100);
+    }
+    expect(p.a.state).toBe('open');
     expect(p.b.state).toBe('open');
+    expect(p.a.events()).toEqual([{ type: 'silent' }]);
     expect(p.b.events()).toEqual([{ type: 'silent' }]);
     tap.muted = false;
-    const back = await waitFor(() => p.b.alive, 1000, 'b hears a again');
+    const back = await waitFor(() => p.a.alive && p.b.alive, 1000, 'both alive again');
+    expect(p.a.events()).toEqual([{ type: 'heard' }]);
     expect(p.b.events()).toEqual([{ type: 'heard' }]);
     await exchange(p, 10, 0);
-    console.info(`silent peer declared dead ${dead.toFixed(0)} ms after it went quiet (${(performance.now() - mutedAt).toFixed(0)} ms ago now), heard again ${back.toFixed(0)} ms after unmuting`);
+    console.info(`one-way failure declared dead after ${a.toFixed(0)} ms at the end whose datagrams are lost, ${b.toFixed(0)} ms at the other; alive again ${back.toFixed(0)} ms after it healed`);
     noFaults(p.a, p.b);
   });
 
@@ -241,7 +251,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
     noFaults(answerer, offerer);
 
     const p = pipe({ seed: 11 });
-    await waitFor(bothOpen(p), 4000, 'both open');
+    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
     // Candidates the stack refuses once the link is open: taken (their form is right), refused by
     // the stack (installNodeWebRTC's peer connection swallows that rejection; a browser's is
     // counted in badCandidates), and the link goes on.
@@ -255,7 +265,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
 
   it('an exception thrown by the signal callback is caught and counted, never thrown into WebRTC', async () => {
     const p = pipe({ seed: 13, signalThrows: true });
-    await waitFor(bothOpen(p), 4000, 'both open');
+    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
     await exchange(p, 10, 0);
     expect(p.b.stats.faults).toBeGreaterThanOrEqual(3); // answer, candidates, end-of-candidates
     expect(p.a.stats.faults).toBeGreaterThanOrEqual(3); // offer, candidates, end-of-candidates
@@ -289,7 +299,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
     const early = datagram(1);
     p.a.send(early); // not open yet
     expect(p.a.stats.sendDropped.notOpen).toBe(1);
-    await waitFor(bothOpen(p), 4000, 'both open');
+    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
     const channel = tap.channels[0]!;
     channel.send('hello');
     channel.send('{"type":"chat"}');

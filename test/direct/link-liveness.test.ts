@@ -20,26 +20,36 @@ describe('LinkLiveness', () => {
     ]);
   });
 
-  it('is alive until 1000 ms of silence, counted from the start or from the last thing heard', () => {
+  it('is alive until 1000 ms without an answered ping, counted from the start or from the last pong', () => {
     const l = new LinkLiveness(100);
     expect(l.alive(100)).toBe(true);
     expect(l.alive(1099)).toBe(true);
     expect(l.alive(1100)).toBe(false);
-    l.heard(1500); // heard again: alive again
+    const id = l.pingDue(1400)!;
+    expect(l.alive(1450)).toBe(false); // a ping sent proves nothing
+    expect(l.pong(id, 1500)).toBe(true); // answered: alive again
     expect(l.alive(1500)).toBe(true);
     expect(l.silentForMs(2000)).toBe(500);
     expect(l.alive(2499)).toBe(true);
     expect(l.alive(2500)).toBe(false);
-    l.heard(1200); // out of order: never moves the last heard time back
-    expect(l.silentForMs(2500)).toBe(1000);
+  });
+
+  it('counts silence from the answer, not from the ping, and never moves back', () => {
+    const l = new LinkLiveness(0);
+    const late = l.pingDue(0)!;
+    const early = l.pingDue(200)!;
+    expect(l.pong(early, 900)).toBe(true);
+    expect(l.pong(late, 850)).toBe(true); // a pong processed with an older time stamp
+    expect(l.silentForMs(1000)).toBe(100);
   });
 
   it('gives up after 15 s of silence by default', () => {
     const l = new LinkLiveness(0);
     expect(l.gaveUp(14_999)).toBe(false);
     expect(l.gaveUp(15_000)).toBe(true);
-    l.heard(15_000);
-    expect(l.gaveUp(15_000)).toBe(false);
+    const id = l.pingDue(15_000)!;
+    l.pong(id, 15_001);
+    expect(l.gaveUp(15_001)).toBe(false);
   });
 
   it('reports the median of the last 5 round trips', () => {

@@ -79,10 +79,10 @@ export class SignalPipe {
 }
 
 /** Resolves once `condition` holds (checked every 5 ms), or rejects after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<number> {
+export async function waitFor(condition: () => boolean, timeoutMs: number, what: string, detail?: () => string): Promise<number> {
   const start = performance.now();
   while (!condition()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail !== undefined ? ` (${detail()})` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return performance.now() - start;

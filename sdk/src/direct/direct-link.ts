@@ -38,7 +38,10 @@ export const DirectLinkReason = {
 } as const;
 export type DirectLinkReason = (typeof DirectLinkReason)[keyof typeof DirectLinkReason];
 
-/** What `events()` drains: state changes, and the link going silent or being heard again while open. */
+/**
+ * What `events()` drains: state changes, and, while open, the link going silent (no ping answered
+ * for the silence window) or being heard again (a ping answered after that).
+ */
 export type DirectLinkEvent =
   | { readonly type: 'state'; readonly state: DirectLinkState; readonly reason?: DirectLinkReason }
   | { readonly type: 'silent' | 'heard' };
@@ -249,7 +252,10 @@ export class DirectLink {
     return this.remoteReasonValue;
   }
 
-  /** Whether the link is open and something was heard from the other end within the liveness silence window. */
+  /**
+   * Whether the link is open and one of its pings was answered within the liveness silence window
+   * (1000 ms by default): it works both ways. A routed transport sends on it only while this holds.
+   */
   get alive(): boolean {
     return this.stateValue === 'open' && this.aliveValue;
   }
@@ -440,9 +446,11 @@ export class DirectLink {
         this.stats.receiveDropped.malformed++;
         return;
       }
-      this.heard(now);
       if (first === DirectFrameKind.Ping) this.transmit(encodeLinkPing(DirectFrameKind.Pong, id));
-      else if (this.liveness.pong(id, now)) this.stats.pongsReceived++;
+      else if (this.liveness.pong(id, now)) {
+        this.stats.pongsReceived++;
+        this.answered();
+      }
       return;
     }
     if (bytes.length === 0) {
@@ -453,7 +461,6 @@ export class DirectLink {
       this.stats.receiveDropped.oversized++;
       return;
     }
-    this.heard(now);
     this.stats.received++;
     if (this.inbox.length >= this.queueLimit) {
       this.inbox.shift();
@@ -462,8 +469,8 @@ export class DirectLink {
     this.inbox.push(bytes);
   }
 
-  private heard(now: number): void {
-    this.liveness?.heard(now);
+  /** A ping was answered: the link works both ways (again). */
+  private answered(): void {
     if (!this.aliveValue && this.stateValue === 'open') {
       this.aliveValue = true;
       this.pendingEvents.push({ type: 'heard' });

@@ -7,13 +7,17 @@
  * session itself notices anything. The session drops a silent peer after 2000 ms
  * (`disconnectTimeoutMs`), a hosted match after 5000 ms; so the link declares itself silent after
  * 1000 ms by default, leaving a routed transport a second to fall back to the relay, and pings
- * every 200 ms so that silence is 5 unanswered pings (and 5 unheard pings of the other side's),
- * not a single lost one. Anything heard counts, not only pongs: during a match the session's own
- * packets, 60 a second, prove the link far more often than pings do.
+ * every 200 ms so that silence is 5 unanswered pings in a row, not a single lost one (at 5 % loss
+ * each way, 5 lost round trips in a row happen about once in 100 000 windows).
  *
- * Silence is not final: a link that is heard again is alive again (a Wi-Fi hiccup of 1.5 s should
- * not cost a peer connection, of which Chromium allows a tab only 500 in its lifetime). Only after
- * `giveUpMs` of silence does the owner treat the link as failed.
+ * Silence is counted from the last answered ping, not from the last datagram heard: a pong proves
+ * the path works both ways, while hearing the other end proves only the way in. A link that works
+ * one way only (our datagrams lost, theirs arriving) would otherwise look alive to us while every
+ * datagram we send on it is lost, and the routed transport would keep sending on it.
+ *
+ * Silence is not final: a link whose pings are answered again is alive again (a Wi-Fi hiccup of
+ * 1.5 s should not cost a peer connection, of which Chromium allows a tab only 500 in its
+ * lifetime). Only after `giveUpMs` of silence does the owner treat the link as failed.
  */
 export interface LinkLivenessOptions {
   /** Interval between pings (ms). Default 200. */
@@ -33,7 +37,8 @@ export class LinkLiveness {
   readonly pingIntervalMs: number;
   readonly silenceMs: number;
   readonly giveUpMs: number;
-  private lastHeardMs: number;
+  /** When the last ping was answered (or the link opened), ms. */
+  private lastAnsweredMs: number;
   private lastPingMs = -Infinity;
   private pingId = 0;
   /** When each recent ping went out (ms), at `id % PING_WINDOW`; NaN once answered or never sent. */
@@ -43,7 +48,7 @@ export class LinkLiveness {
   /** Pongs that matched no ping awaiting an answer (repeated, too late, or never sent). */
   stalePongs = 0;
 
-  /** `startMs`: when the link opened; silence is counted from then until something is heard. */
+  /** `startMs`: when the link opened; silence is counted from then until the first pong. */
   constructor(startMs: number, options: LinkLivenessOptions = {}) {
     this.pingIntervalMs = options.pingIntervalMs ?? 200;
     this.silenceMs = options.silenceMs ?? 1000;
@@ -53,12 +58,7 @@ export class LinkLiveness {
       throw new RangeError('need 0 < pingIntervalMs < silenceMs <= giveUpMs');
     }
     if (!Number.isInteger(this.rttSamples) || this.rttSamples < 1) throw new RangeError('rttSamples must be a positive integer');
-    this.lastHeardMs = startMs;
-  }
-
-  /** Anything valid arrived from the other end at `nowMs`. */
-  heard(nowMs: number): void {
-    if (nowMs > this.lastHeardMs) this.lastHeardMs = nowMs;
+    this.lastAnsweredMs = startMs;
   }
 
   /** The id of a ping to send now, if one is due (its send time is remembered); else undefined. */
@@ -83,6 +83,7 @@ export class LinkLiveness {
       return false;
     }
     this.pingSentMs[slot] = NaN;
+    if (nowMs > this.lastAnsweredMs) this.lastAnsweredMs = nowMs;
     this.rtts.push(Math.max(0, nowMs - sent));
     if (this.rtts.length > this.rttSamples) this.rtts.shift();
     return true;
@@ -97,12 +98,12 @@ export class LinkLiveness {
     return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   }
 
-  /** Time since anything was heard (or since the start), in ms. */
+  /** Time since the last answered ping (or since the start), in ms. */
   silentForMs(nowMs: number): number {
-    return Math.max(0, nowMs - this.lastHeardMs);
+    return Math.max(0, nowMs - this.lastAnsweredMs);
   }
 
-  /** Whether something was heard within `silenceMs` of `nowMs`. */
+  /** Whether a ping was answered within `silenceMs` of `nowMs`. */
   alive(nowMs: number): boolean {
     return this.silentForMs(nowMs) < this.silenceMs;
   }
