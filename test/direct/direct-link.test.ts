@@ -65,7 +65,7 @@ function noFaults(...links: DirectLink[]): void {
 describe('DirectLink over real WebRTC on loopback', () => {
   it('two ends open with reordered signals, carry datagrams both ways, and measure a small RTT', async () => {
     const p = pipe({ seed: 3 });
-    const ms = await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
+    const ms = await waitFor(bothOpen(p), 5500, 'both open', () => states(p));
     expect(p.a.alive && p.b.alive).toBe(true);
     await exchange(p, 200, 0);
     await waitFor(() => settled(p.a) && settled(p.b), 2500, 'settled round trips at both ends');
@@ -83,7 +83,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
   it('a mesh of 4 players (6 links) opens and every pair exchanges datagrams', async () => {
     const links: SignalPipe[] = [];
     for (let lo = 0; lo < 4; lo++) for (let hi = lo + 1; hi < 4; hi++) links.push(pipe({ seed: 10 + lo * 4 + hi, link: lo * 16 + hi }));
-    await waitFor(() => links.every((p) => bothOpen(p)()), 6000, 'all 6 links open');
+    await waitFor(() => links.every((p) => bothOpen(p)()), 6000, 'all 6 links open', () => links.map(states).join(' | '));
     await Promise.all(links.map((p, i) => exchange(p, 100, i * 100_000)));
     await waitFor(() => links.every((p) => settled(p.a) && settled(p.b)), 2500, 'settled round trips');
     const rtts = links.flatMap((p) => [p.a.rttMs!, p.b.rttMs!]);
@@ -105,7 +105,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
       stripped += lines.length - kept.length;
       return kept.join('\r\n');
     };
-    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
+    await waitFor(bothOpen(p), 5500, 'both open', () => states(p));
     const trickled = (from: 'a' | 'b') => p.sent.filter((r) => r.from === from && r.kind === 'candidate').length;
     expect(trickled('a')).toBeGreaterThanOrEqual(1);
     expect(trickled('b')).toBeGreaterThanOrEqual(1);
@@ -123,7 +123,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
 
   it('candidates that arrive before their description wait for it', async () => {
     const p = pipe({ seed: 14, descriptionDelayMs: 150 });
-    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
+    await waitFor(bothOpen(p), 5500, 'both open', () => states(p));
     const before = (from: 'a' | 'b') => {
       const mine = p.sent.filter((r) => r.from === from);
       return mine.findIndex((r) => r.kind === 'offer' || r.kind === 'answer');
@@ -138,7 +138,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
 
   it('a closed end is seen by the other as closed at once (close signal), and without the signal within the liveness window', async () => {
     const p = pipe({ seed: 6 });
-    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
+    await waitFor(bothOpen(p), 5500, 'both open', () => states(p));
     p.a.close('bye');
     const told = await waitFor(() => p.b.state === 'closed', 1000, 'b closed');
     expect(told).toBeLessThan(200);
@@ -149,7 +149,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
     expect(p.b.alive).toBe(false);
 
     const q = pipe({ seed: 7 });
-    await waitFor(bothOpen(q), 4000, 'both open');
+    await waitFor(bothOpen(q), 5500, 'both open', () => states(q));
     q.cut = true; // the close signal is lost: only the data channel or liveness can tell
     q.a.close();
     const seen = await waitFor(() => !q.b.alive, 1200, 'b sees a dead');
@@ -161,7 +161,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
   it('a link that stops working, without closing, is declared dead at both ends after 1000 ms without a round trip, and alive again after', async () => {
     const { ctor, tap } = tappedPeerConnection();
     const p = pipe({ seed: 8, a: { peerConnection: ctor } });
-    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
+    await waitFor(bothOpen(p), 5500, 'both open', () => states(p));
     await waitFor(() => settled(p.a) && settled(p.b), 2500, 'round trips');
     p.a.events();
     p.b.events();
@@ -251,7 +251,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
     noFaults(answerer, offerer);
 
     const p = pipe({ seed: 11 });
-    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
+    await waitFor(bothOpen(p), 5500, 'both open', () => states(p));
     // Candidates the stack refuses once the link is open: taken (their form is right), refused by
     // the stack (installNodeWebRTC's peer connection swallows that rejection; a browser's is
     // counted in badCandidates), and the link goes on.
@@ -265,7 +265,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
 
   it('an exception thrown by the signal callback is caught and counted, never thrown into WebRTC', async () => {
     const p = pipe({ seed: 13, signalThrows: true });
-    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
+    await waitFor(bothOpen(p), 5500, 'both open', () => states(p));
     await exchange(p, 10, 0);
     expect(p.b.stats.faults).toBeGreaterThanOrEqual(3); // answer, candidates, end-of-candidates
     expect(p.a.stats.faults).toBeGreaterThanOrEqual(3); // offer, candidates, end-of-candidates
@@ -299,7 +299,7 @@ describe('DirectLink over real WebRTC on loopback', () => {
     const early = datagram(1);
     p.a.send(early); // not open yet
     expect(p.a.stats.sendDropped.notOpen).toBe(1);
-    await waitFor(bothOpen(p), 4000, 'both open', () => states(p));
+    await waitFor(bothOpen(p), 5500, 'both open', () => states(p));
     const channel = tap.channels[0]!;
     channel.send('hello');
     channel.send('{"type":"chat"}');
