@@ -11,7 +11,7 @@ export type DirectLinkRole = 'offerer' | 'answerer';
 
 /**
  * The link's life. `connecting` until the data channel opens; `open` while it may carry datagrams
- * (whether it is heard right now is `alive`); `failed` and `closed` are final, and the peer
+ * (whether its pings are answered right now is `alive`); `failed` and `closed` are final, and the peer
  * connection is released. A routed transport keeps the pair on the host's relay unless the link is
  * `open` and `alive`.
  */
@@ -75,7 +75,10 @@ export interface DirectLinkOptions {
    * would only keep a hopeless peer connection (of the 500 a Chromium tab may ever make) alive.
    */
   readonly setupTimeoutMs?: number;
-  /** Ping interval, silence and give-up times (see `LinkLiveness`). */
+  /**
+   * Ping interval, silence and give-up times (see `LinkLiveness`): defaults 200, 1000 and 15000 ms.
+   * Inconsistent values throw a RangeError from the constructor (a programming error).
+   */
   readonly liveness?: LinkLivenessOptions;
   /** Received datagrams held for `receive()` (oldest dropped beyond). Default 256: 2 s of one peer at 120 a second. */
   readonly receiveQueue?: number;
@@ -212,7 +215,7 @@ export class DirectLink {
         const state = pc.connectionState;
         if (state === 'failed') this.finish('failed', DirectLinkReason.ConnectionFailed, true);
         else if (state === 'closed') this.finish('closed', DirectLinkReason.ChannelClosed, true);
-        // 'disconnected' may recover by itself; liveness says whether anything is heard meanwhile.
+        // 'disconnected' may recover by itself; liveness says whether pings are answered meanwhile.
       });
     pc.ondatachannel = (event) =>
       this.guard(() => {
