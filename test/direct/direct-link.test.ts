@@ -28,7 +28,7 @@ function pipe(options: ConstructorParameters<typeof SignalPipe>[0] = {}): Signal
 }
 
 const bothOpen = (p: SignalPipe) => () => p.a.state === 'open' && p.b.state === 'open';
-const states = (p: SignalPipe) => `a ${p.a.state}, b ${p.b.state}; signals ${p.sent.map((r) => `${r.from}:${r.kind}`).join(' ')}`;
+const states = (p: SignalPipe) => `a ${p.a.state} (${p.a.reason}, setup ${p.a.setupMs?.toFixed(0)} ms), b ${p.b.state} (${p.b.reason}, setup ${p.b.setupMs?.toFixed(0)} ms), close payloads ${p.sent.filter((r) => r.kind === "close").map((r) => r.payload).join("/")}; signals ${p.sent.map((r) => `${r.from}:${r.kind}`).join(' ')}`;
 
 /** Sends `count` datagrams each way and waits until each end has every one (none expected lost on loopback). */
 async function exchange(p: SignalPipe, count: number, base: number): Promise<void> {
@@ -187,6 +187,24 @@ describe('DirectLink over real WebRTC on loopback', () => {
     expect(p.b.events()).toEqual([{ type: 'heard' }]);
     await exchange(p, 10, 0);
     console.info(`one-way failure declared dead after ${a.toFixed(0)} ms at the end whose datagrams are lost, ${b.toFixed(0)} ms at the other; alive again ${back.toFixed(0)} ms after it healed`);
+    noFaults(p.a, p.b);
+  });
+
+  it('a link silent for the give-up time fails (silent) and tells the other end', async () => {
+    const { ctor, tap } = tappedPeerConnection();
+    const liveness = { pingIntervalMs: 100, silenceMs: 300, giveUpMs: 800 };
+    const p = pipe({ seed: 15, a: { peerConnection: ctor, liveness }, b: { liveness } });
+    await waitFor(bothOpen(p), 5500, 'both open', () => states(p));
+    await waitFor(() => p.a.stats.pongsReceived >= 1 && p.b.stats.pongsReceived >= 1, 1000, 'round trips');
+    tap.muted = true;
+    const failed = await waitFor(() => p.a.state === 'failed' || p.b.state === 'failed', 2000, 'one end gives up');
+    expect(failed).toBeGreaterThan(500);
+    expect(failed).toBeLessThan(950);
+    const first = p.a.state === 'failed' ? p.a : p.b;
+    expect(first.reason).toBe('silent');
+    // The other end is told (the close signal), or gives up by itself at about the same time.
+    await waitFor(() => p.a.state !== 'open' && p.b.state !== 'open', 500, 'both ends done');
+    expect(p.sent.some((r) => r.kind === 'close' && r.payload === 'silent')).toBe(true);
     noFaults(p.a, p.b);
   });
 
