@@ -109,7 +109,10 @@ describe('DirectLink over real WebRTC on loopback', () => {
     const trickled = (from: 'a' | 'b') => p.sent.filter((r) => r.from === from && r.kind === 'candidate').length;
     expect(trickled('a')).toBeGreaterThanOrEqual(1);
     expect(trickled('b')).toBeGreaterThanOrEqual(1);
-    // Each side's end-of-candidates follows all of its candidates.
+    // Each side's end-of-candidates follows all of its candidates. Gathering may finish after the
+    // channel opened (under load it does): wait for it first.
+    const gathered = (from: 'a' | 'b') => p.sent.some((r) => r.from === from && r.kind === 'end-of-candidates');
+    await waitFor(() => gathered('a') && gathered('b'), 3000, 'end-of-candidates from both ends');
     for (const from of ['a', 'b'] as const) {
       const mine = p.sent.filter((r) => r.from === from);
       const end = mine.findIndex((r) => r.kind === 'end-of-candidates');
