@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import type { DirectLinkOptions, DirectLinkState } from '../../sdk/src/direct/direct-link.ts';
+import type { SignalRefusal } from '../../sdk/src/direct/direct-signal.ts';
+import { DirectRoute } from '../../sdk/src/mesh/direct-route.ts';
+import { MeshLinks } from '../../sdk/src/mesh/mesh-links.ts';
+import type { MeshLink, MeshLinksOptions } from '../../sdk/src/mesh/mesh-links.ts';
+import { RoutedTransport, StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
+
+/**
+ * MeshLinks' decisions with stand-in links (no WebRTC, no timers): who offers, which signals
+ * reach which link, when a peer's route changes, retries and their bound, and links kept or
+ * closed across matches. The live test (mesh-links.test.ts) covers real links.
+ */
+class FakeLink implements MeshLink {
+  readonly role: 'offerer' | 'answerer';
+  readonly link: number;
+  state: DirectLinkState = 'connecting';
+  alive = false;
+  rttMs: number | undefined;
+  readonly sent: Uint8Array[] = [];
+  inbox: Uint8Array[] = [];
+  readonly handled: [unknown, unknown][] = [];
+  closedWith: string | undefined;
+  readonly options: DirectLinkOptions;
+
+  constructor(options: DirectLinkOptions) {
+    this.options = options;
+    this.role = options.role;
+    this.link = options.link;
+  }
+  open(): void {
+    this.state = 'open';
+    this.alive = true;
+  }
+  send(data: Uint8Array): void {
+    this.sent.push(data);
+  }
+  receive(): Uint8Array[] {
+    const out = this.inbox;
+    this.inbox = [];
+    return out;
+  }
+  handleSignal(kind: unknown, payload: unknown): SignalRefusal | undefined {
+    this.handled.push([kind, payload]);
+    return kind === 'bad' ? 'malformed' : undefined;
+  }
+  close(reason = 'closed'): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.closedWith = reason;
+    this.state = 'closed';
+    this.alive = false;
+    this.options.signal('close', reason);
+  }
+}
+
+function rig(slot: number, extra: Partial<MeshLinksOptions> = {}) {
+  const links: FakeLink[] = [];
+  const signals: [number, string, number, string][] = [];
+  const route = new DirectRoute();
+  const routed = new RoutedTransport({ routes: { [StandardRoute.Relay]: { send: () => undefined, receive: () => [] }, [StandardRoute.Direct]: route }, defaultRoute: StandardRoute.Relay });
+  let nextId = 100;
+  const mesh = new MeshLinks({
+    slot,
+    transport: routed,
+    route,
+    sendSignal: (to, kind, link, payload) => signals.push([to, kind, link, payload]),
+    createLink: (o) => {
+      const l = new FakeLink(o);
+      links.push(l);
+      return l;
+    },
+    random: () => nextId++,
+    retryDelayMs: 1000,
+    ...extra,
+  });
+  const linkTo = (s: number) => mesh.linkTo(s) as FakeLink | undefined;
+  return { mesh, links, signals, route, routed, linkTo };
+}
+
+describe('MeshLinks decisions', () => {
+  it('offers to higher slots only, answers an offer from a lower one, and routes by link state', () => {
+    const { mesh, links, signals, routed, linkTo } = rig(1);
+    mesh.setPeers([0, 1, 2, 3]);
+    expect(links.map((l) => [l.role, l.link])).toEqual([['offerer', 100], ['offerer', 101]]);
+    expect(mesh.linkTo(0)).toBeUndefined();
+    mesh.handleSignal({ from: 0, kind: 'offer', link: 7, payload: 'sdp' });
+    expect(linkTo(0)!.role).toBe('answerer');
+    expect(linkTo(0)!.handled).toEqual([['offer', 'sdp']]);
+    linkTo(0)!.options.signal('answer', 'a');
+    expect(signals).toEqual([[0, 'answer', 7, 'a']]);
+
+    mesh.tick(0);
+    expect(routed.routeOf('slot:0')).toBe('relay');
+    linkTo(0)!.open();
+    linkTo(2)!.open();
+    mesh.tick(10);
+    expect(['slot:0', 'slot:2', 'slot:3'].map((p) => routed.routeOf(p))).toEqual(['direct', 'direct', 'relay']);
+    linkTo(2)!.alive = false; // open, its pings unanswered
+    mesh.tick(20);
+    expect(routed.routeOf('slot:2')).toBe('relay');
+    expect(routed.drainRouteChanges().map((c) => [c.peer, c.to, c.atMs])).toEqual([['slot:0', 'direct', 10], ['slot:2', 'direct', 10], ['slot:2', 'relay', 20]]);
+    expect(mesh.stats().faults).toBe(0);
+  });
+
+  it('ignores and counts stale and stranger signals; a new offer replaces the answerer link', () => {
+    const { mesh, signals, linkTo } = rig(2);
+    mesh.setPeers([0, 2]);
+    mesh.handleSignal({ from: 0, kind: 'offer', link: 5, payload: 'one' });
+    const first = linkTo(0)!;
+    mesh.handleSignal({ from: 0, kind: 'candidate', link: 4, payload: 'c' }); // an older attempt's
+    mesh.handleSignal({ from: 3, kind: 'offer', link: 9, payload: 'x' }); // not a peer
+    mesh.handleSignal({ from: 0, kind: 'bad', link: 5, payload: '' });
+    expect(first.handled).toEqual([['offer', 'one'], ['bad', '']]);
+    mesh.handleSignal({ from: 0, kind: 'offer', link: 6, payload: 'two' });
+    expect(first.closedWith).toBe('superseded');
+    expect(signals).toContainEqual([0, 'close', 5, 'superseded']);
+    expect(linkTo(0)!.link).toBe(6);
+    mesh.handleSignal({ from: 0, kind: 'offer', link: 5, payload: 'late' }); // the retired id again
+    expect(linkTo(0)!.link).toBe(6);
+    expect(mesh.stats()).toMatchObject({ staleSignals: 2, strangerSignals: 1, refusedSignals: 1, faults: 0 });
+  });
+
+  it('the offerer retries a failed link after the delay with a fresh id, at most 3 times a match', () => {
+    const { mesh, links, routed, linkTo } = rig(0);
+    mesh.setPeers([0, 1]);
+    linkTo(1)!.open();
+    mesh.tick(0);
+    expect(routed.routeOf('slot:1')).toBe('direct');
+    linkTo(1)!.state = 'failed';
+    mesh.tick(100);
+    expect(routed.routeOf('slot:1')).toBe('relay');
+    expect(mesh.linkTo(1)).toBeUndefined();
+    mesh.tick(1099);
+    expect(links).toHaveLength(1);
+    mesh.tick(1100);
+    expect(links.map((l) => l.link)).toEqual([100, 101]);
+    linkTo(1)!.state = 'failed';
+    mesh.tick(1200);
+    mesh.tick(2200);
+    linkTo(1)!.state = 'failed';
+    mesh.tick(2300);
+    mesh.tick(9999);
+    expect(links).toHaveLength(3);
+    expect(mesh.stats().peers).toEqual([{ slot: 1, role: 'offerer', route: 'relay', link: 'none', attempts: 3 }]);
+    // The next match gives the pair its attempts again.
+    mesh.setPeers([0, 1]);
+    expect(links).toHaveLength(4);
+  });
+
+  it('keeps an open link to a peer still playing in the next match, and closes links to players gone', () => {
+    const { mesh, links, routed, linkTo } = rig(0);
+    mesh.setPeers([0, 1, 2]);
+    linkTo(1)!.open();
+    linkTo(2)!.open();
+    mesh.tick(0);
+    const kept = linkTo(1);
+    const gone = linkTo(2)!;
+    mesh.setPeers([0, 1, 3]);
+    expect(linkTo(1)).toBe(kept);
+    expect(gone.closedWith).toBe('peer-left');
+    expect(routed.routeOf('slot:2')).toBe('relay');
+    expect(links).toHaveLength(3); // one new offer, to slot 3
+    mesh.tick(10);
+    expect(routed.routeOf('slot:1')).toBe('direct');
+    mesh.close();
+    expect(kept!.closedWith).toBe('closed');
+    expect(routed.routeOf('slot:1')).toBe('relay');
+    mesh.tick(20);
+    mesh.handleSignal({ from: 1, kind: 'answer', link: 1, payload: '' });
+    expect(mesh.stats().peers).toEqual([]);
+  });
+
+  it('never throws from a throwing sendSignal or link factory: counts faults and stays on the relay', () => {
+    const { mesh, routed } = rig(0, {
+      sendSignal: () => {
+        throw new RangeError('bug');
+      },
+      createLink: () => {
+        throw new Error('no WebRTC');
+      },
+    });
+    expect(() => mesh.setPeers([0, 1])).not.toThrow();
+    mesh.tick(0);
+    expect(routed.routeOf('slot:1')).toBe('relay');
+    expect(mesh.stats().faults).toBe(1);
+
+    const other = rig(1, { sendSignal: () => { throw new RangeError('bug'); } });
+    other.mesh.setPeers([0, 1]);
+    other.mesh.handleSignal({ from: 0, kind: 'offer', link: 3, payload: 's' });
+    expect(() => other.linkTo(0)!.options.signal('answer', 'a')).not.toThrow();
+    expect(other.mesh.stats().faults).toBe(1);
+  });
+});
+
+describe('DirectRoute', () => {
+  it('sends only on an open link, drains every link, and keeps what a deleted link still held', () => {
+    const route = new DirectRoute();
+    const a = new FakeLink({ role: 'offerer', link: 1, signal: () => undefined });
+    const b = new FakeLink({ role: 'answerer', link: 2, signal: () => undefined });
+    route.set('slot:1', a);
+    route.set('slot:2', b);
+    a.open();
+    a.rttMs = 3;
+    route.send('slot:1', Uint8Array.of(1));
+    route.send('slot:2', Uint8Array.of(2));
+    route.send('slot:9', Uint8Array.of(3));
+    expect(a.sent).toEqual([Uint8Array.of(1)]);
+    expect(b.sent).toEqual([]);
+    expect(route.dropped).toBe(2);
+    a.inbox.push(Uint8Array.of(4));
+    b.inbox.push(Uint8Array.of(5));
+    expect(route.receive()).toEqual([{ from: 'slot:1', data: Uint8Array.of(4) }, { from: 'slot:2', data: Uint8Array.of(5) }]);
+    expect(route.receive()).toEqual([]);
+    b.inbox.push(Uint8Array.of(6));
+    route.delete('slot:2');
+    expect(route.receive()).toEqual([{ from: 'slot:2', data: Uint8Array.of(6) }]);
+    expect(route.peerRttMs('slot:1')).toBe(3);
+    expect(route.peerRttMs('slot:2')).toBeUndefined();
+  });
+});
