@@ -1,3 +1,5 @@
+import { MAX_SIGNAL_PAYLOAD_BYTES, SignalKind } from '../room/control-messages.ts';
+
 /**
  * The signals two ends of a direct link exchange over the room's reliable control channel, as
  * `signal(kind, payload)`: the offerer's SDP offer, the answerer's SDP answer, ICE candidates
@@ -7,24 +9,25 @@
  * Payloads are strings: the SDP itself for an offer or answer, a candidate as
  * `{"candidate":"…","sdpMid":"0"}` (JSON), empty for end-of-candidates, and a short reason for a
  * close. They come from another player through the host, so they are untrusted: the link checks
- * each one (`DirectLink.handleSignal`) and refuses what does not fit, without throwing.
+ * each one (`DirectLink.handleSignal`) and refuses what does not fit, without throwing. The kinds
+ * are the room's `SignalKind`s: one vocabulary from the link, over the host, to the other link.
  */
-export const DIRECT_SIGNAL_KINDS = ['offer', 'answer', 'candidate', 'end-of-candidates', 'close'] as const;
-export type DirectSignalKind = (typeof DIRECT_SIGNAL_KINDS)[number];
+export type DirectSignalKind = SignalKind;
+const KINDS: ReadonlySet<unknown> = new Set(Object.values(SignalKind));
 
 /**
- * Largest signal payload accepted (UTF-16 code units). A data-channel-only SDP is about 600
- * characters, or about 2 KB with a dozen candidates inlined (libdatachannel inlines the ones
- * gathered so far); 16 Ki leaves room for any real one and keeps a hostile peer from making the
- * WebRTC stack parse megabytes.
+ * Largest signal payload accepted: what the room's `signal` can carry (`MAX_SIGNAL_PAYLOAD_BYTES`,
+ * 8 KiB). A data-channel-only SDP is about 600 characters, or about 2 KB with a dozen candidates
+ * inlined (libdatachannel inlines the ones gathered so far); a larger one could not have come over
+ * the room, and a hostile peer cannot make the WebRTC stack parse more.
  */
-export const MAX_SIGNAL_PAYLOAD = 16 * 1024;
+export const MAX_SIGNAL_PAYLOAD = MAX_SIGNAL_PAYLOAD_BYTES;
 /** Largest candidate line accepted (characters). Real ones are under 200. */
 export const MAX_CANDIDATE_LENGTH = 1024;
 
 /** Why a signal was refused. */
 export const SignalRefusal = {
-  /** Not one of DIRECT_SIGNAL_KINDS, or a payload that is not a string. */
+  /** Not one of the room's `SignalKind`s, or a payload that is not a string. */
   UnknownKind: 'unknown-kind',
   /** Payload over MAX_SIGNAL_PAYLOAD. */
   Oversized: 'oversized',
@@ -40,7 +43,7 @@ export const SignalRefusal = {
 export type SignalRefusal = (typeof SignalRefusal)[keyof typeof SignalRefusal];
 
 export function isDirectSignalKind(kind: unknown): kind is DirectSignalKind {
-  return typeof kind === 'string' && (DIRECT_SIGNAL_KINDS as readonly string[]).includes(kind);
+  return KINDS.has(kind);
 }
 
 /** A candidate as `RTCPeerConnection.addIceCandidate` takes it. */
