@@ -223,8 +223,7 @@ async function open(options: RoomConnectionOptions, authorization: string): Prom
  * Node connection, including one that fails during its setup.)
  */
 function quietLateCandidates(channel: ClientChannel): void {
-  const internals = channel as unknown as { peerConnection?: { localPeerConnection?: { addIceCandidate(candidate?: unknown): Promise<void> } } };
-  const pc = internals.peerConnection?.localPeerConnection;
+  const pc = internalsOf(channel).peerConnection?.localPeerConnection;
   if (pc === undefined) return;
   const add = pc.addIceCandidate.bind(pc);
   pc.addIceCandidate = (candidate?: unknown) => add(candidate).catch(() => undefined);
@@ -235,9 +234,8 @@ function quietLateCandidates(channel: ClientChannel): void {
  * turn later and logs every failure ("error Error: ... DataChannel is closed"), once per frame,
  * while a closing channel still reads as open; a direct send fails at once, and is just lost.
  */
-function dataChannelOf(channel: ClientChannel): { readonly readyState: string; send(data: Uint8Array): void } | undefined {
-  const internals = channel as unknown as { peerConnection?: { dataChannel?: { readyState: string; send(data: Uint8Array): void } } };
-  return internals.peerConnection?.dataChannel;
+function dataChannelOf(channel: ClientChannel): GeckosDataChannel | undefined {
+  return internalsOf(channel).peerConnection?.dataChannel;
 }
 
 /**
@@ -247,10 +245,31 @@ function dataChannelOf(channel: ClientChannel): { readonly readyState: string; s
  * browser. The host needs no such request: it sees the peer connection close.
  */
 function closeChannel(channel: ClientChannel): void {
-  const internals = channel as unknown as { peerConnection?: { localPeerConnection?: { close(): void } } };
   try {
-    internals.peerConnection?.localPeerConnection?.close();
+    internalsOf(channel).peerConnection?.localPeerConnection?.close();
   } catch {
     // already closed
   }
+}
+
+/** The one data channel of a geckos.io connection, as the browser (or node-datachannel's polyfill) made it. */
+interface GeckosDataChannel {
+  readonly readyState: string;
+  send(data: Uint8Array): void;
+}
+
+/**
+ * What this file uses of a geckos.io `ClientChannel` beyond its public API (private in its types,
+ * stable in @geckos.io/client 3.1.0, pinned in package.json): its peer connection and data channel.
+ * Each is optional: a channel whose connect failed has neither, and every use copes.
+ */
+interface GeckosInternals {
+  readonly peerConnection?: {
+    readonly dataChannel?: GeckosDataChannel;
+    readonly localPeerConnection?: { close(): void; addIceCandidate(candidate?: unknown): Promise<void> };
+  };
+}
+
+function internalsOf(channel: ClientChannel): GeckosInternals {
+  return channel as unknown as GeckosInternals;
 }
