@@ -21,8 +21,8 @@
 import { cpuUsage } from 'node:process';
 import { performance } from 'node:perf_hooks';
 import { installNodeWebRTC } from '../src/node/node-webrtc.ts';
-import { connectToRoom } from '../src/transport/geckos-room-connection.ts';
-import type { RoomConnection } from '../src/transport/geckos-room-connection.ts';
+import { connectToRoom } from '../src/client/geckos-room-connection.ts';
+import type { RoomConnection } from '../src/client/geckos-room-connection.ts';
 import type { Transport } from '../src/transport/transport.ts';
 import { createMatchSession } from '../src/relay/match-session.ts';
 import { addressSlot, slotAddress } from '../src/relay/room-client.ts';

@@ -21,8 +21,6 @@ export { FramePacer } from './core/frame-pacer.ts';
 export type { Datagram, PeerAddress, Transport } from './transport/transport.ts';
 export { RoutedTransport, StandardRoute } from './transport/routed-transport.ts';
 export type { Route, RouteChange, RouteId, RouteTraffic, RoutedPeerStats, RoutedTransportOptions } from './transport/routed-transport.ts';
-export { applyRouteChanges } from './transport/route-changes.ts';
-export type { RouteChangeListener } from './transport/route-changes.ts';
 export { routeRtts } from './transport/route-rtts.ts';
 export type { RouteRtt } from './transport/route-rtts.ts';
 export { MeshLinks } from './mesh/mesh-links.ts';
@@ -44,8 +42,8 @@ export {
   MAX_INPUT_BYTES,
   DropReason,
 } from './protocol/messages.ts';
-export { connectToRoom, RoomJoinError } from './transport/geckos-room-connection.ts';
-export type { RoomConnection, RoomConnectionOptions, RoomConnectionState } from './transport/geckos-room-connection.ts';
+export { connectToRoom, RoomJoinError } from './client/geckos-room-connection.ts';
+export type { RoomConnection, RoomConnectionOptions, RoomConnectionState } from './client/geckos-room-connection.ts';
 export { RoomClient, slotAddress, addressSlot } from './relay/room-client.ts';
 export type { RoomClientEvent, RoomClientOptions } from './relay/room-client.ts';
 export { RelayHost, RelayDropReason } from './relay/relay-host.ts';

@@ -33,6 +33,22 @@ describe('P2PSession.routeChanged', () => {
     for (const peer of [a!, b!]) expect(peer.events.filter((e) => e.type === 'desync' || e.type === 'disconnected')).toEqual([]);
   });
 
+  it('poll takes the route changes the transport reports (a stranger’s and a dropped peer’s are ignored)', () => {
+    const rig = new SessionRig({ players: 3, profile });
+    rig.ticks(180);
+    const [a] = rig.peers;
+    expect(a!.session.peerStats(1).rttMs).toBeGreaterThan(90);
+    expect(a!.session.peerStats(2).rttMs).toBeGreaterThan(90);
+    a!.transport.routeChanges.push('p2', 'stranger', 'p0');
+    a!.session.poll(rig.clock.now());
+    expect(a!.session.peerStats(2).rttMs).toBe(0);
+    expect(a!.session.peerStats(1).rttMs).toBeGreaterThan(90);
+    expect(a!.transport.routeChanges).toEqual([]);
+    rig.ticks(60);
+    expect(a!.session.peerStats(2).rttMs).toBeGreaterThan(90);
+    expect(rig.checksumAgreement().mismatches).toEqual([]);
+  });
+
   it('refuses the local handle and handles that do not exist; does nothing once ended', () => {
     const rig = new SessionRig({ players: 3, profile });
     rig.ticks(60);

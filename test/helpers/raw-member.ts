@@ -7,7 +7,7 @@ import { RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodePingFrame }
 import { encodeConnectRequest, refusalReason } from '../../sdk/src/relay/connect-request.ts';
 import type { ConnectRequest } from '../../sdk/src/relay/connect-request.ts';
 import { MAX_ROOM_STATE_MESSAGE_BYTES } from '../../sdk/src/room/control-messages.ts';
-import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
+import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection.ts';
 import type { Transport } from '../../sdk/src/transport/transport.ts';
 
 /**

@@ -5,7 +5,6 @@ import { VirtualClock } from '../../sdk/src/sim/virtual-clock.ts';
 import type { NetworkProfile } from '../../sdk/src/sim/network-profile.ts';
 import { RoutedTransport, StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
 import type { Route, RouteId } from '../../sdk/src/transport/routed-transport.ts';
-import { applyRouteChanges } from '../../sdk/src/transport/route-changes.ts';
 import type { PeerAddress } from '../../sdk/src/transport/transport.ts';
 import { Prng } from '../../sdk/src/kit/prng.ts';
 
@@ -43,7 +42,10 @@ export interface RoutedMatchOptions {
   /** Every pair starts on this route. Default relay. */
   readonly startRoute?: RouteId;
   readonly switches?: readonly ScheduledSwitch[];
-  /** Whether the game loop tells the session of route changes (`applyRouteChanges`). Default true. */
+  /**
+   * Whether the session hears of route changes (it drains them from its transport in `poll`).
+   * Default true; false hands it a view of the transport without `drainRouteChanges`.
+   */
   readonly notifySession?: boolean;
   readonly inputChangeRate?: number;
   readonly session?: SimulatedSessionOptions;
@@ -69,7 +71,6 @@ export class RoutedMatch {
     this.pending = [...(options.switches ?? [])].sort((a, b) => a.atMs - b.atMs);
     const notify = options.notifySession ?? true;
     const addressOf = (player: number): PeerAddress => `peer-${player}`;
-    const handleOf = (peer: PeerAddress): number => Number(peer.slice('peer-'.length));
     this.match = new SimulatedMatch({
       players: options.players,
       seed: options.seed,
@@ -86,7 +87,8 @@ export class RoutedMatch {
           defaultRoute: options.startRoute ?? StandardRoute.Relay,
         });
         this.transports[player] = transport;
-        return transport;
+        if (notify) return transport;
+        return { send: (to, data) => transport.send(to, data), receive: () => transport.receive() };
       },
       beforePoll: (player, nowMs) => {
         const transport = this.transports[player]!;
@@ -101,8 +103,7 @@ export class RoutedMatch {
           transport.setRoute(addressOf(change.peer), change.route, nowMs);
           this.applied.push([player, change.peer, change.route, nowMs]);
         }
-        if (notify) applyRouteChanges(transport, this.match.peers[player]!.session, handleOf);
-        else transport.drainRouteChanges();
+        if (!notify) transport.drainRouteChanges();
       },
     });
   }

@@ -15,7 +15,12 @@ export class InjectingTransport implements Transport {
   private readonly injected: Datagram[] = [];
   readonly sent: { to: PeerAddress; data: Uint8Array }[] = [];
   recordSends = false;
+  /** Route changes the next `drainRouteChanges` reports, as a routed transport would. */
+  readonly routeChanges: PeerAddress[] = [];
   constructor(private readonly inner: Transport) {}
+  drainRouteChanges(): readonly { readonly peer: PeerAddress }[] {
+    return this.routeChanges.splice(0).map((peer) => ({ peer }));
+  }
   inject(from: PeerAddress, data: Uint8Array): void {
     this.injected.push({ from, data });
   }

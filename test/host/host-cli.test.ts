@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lanAddresses } from '../../sdk/src/host/lan-addresses.ts';
 import { parseHostArgs } from '../../sdk/src/host/host-cli.ts';
 import { installNodeWebRTC } from '../../sdk/src/node/node-webrtc.ts';
-import { connectToRoom } from '../../sdk/src/transport/geckos-room-connection.ts';
-import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
+import { connectToRoom } from '../../sdk/src/client/geckos-room-connection.ts';
+import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection.ts';
 import { captureOutput } from '../helpers/child-output.ts';
 
 /**

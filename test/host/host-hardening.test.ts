@@ -17,8 +17,8 @@ import { captureOutput } from '../helpers/child-output.ts';
 import type { ChildOutput } from '../helpers/child-output.ts';
 import { encodeConnectRequest } from '../../sdk/src/relay/connect-request.ts';
 import type { ConnectRequest } from '../../sdk/src/relay/connect-request.ts';
-import { connectToRoom } from '../../sdk/src/transport/geckos-room-connection.ts';
-import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
+import { connectToRoom } from '../../sdk/src/client/geckos-room-connection.ts';
+import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection.ts';
 import { Prng } from '../../sdk/src/kit/prng.ts';
 
 /**

@@ -102,6 +102,46 @@ describe('MeshLinks decisions', () => {
     expect(mesh.stats().faults).toBe(0);
   });
 
+  it('a link that went silent carries the pair again only after answering for 1 s, then 2 s, 4 s (at most 8 s)', () => {
+    const { mesh, routed, linkTo } = rig(0);
+    mesh.setPeers([0, 1]);
+    const link = linkTo(1)!;
+    link.open();
+    mesh.tick(0);
+    expect(routed.routeOf('slot:1')).toBe('direct'); // a first opening is taken at once
+    const routeAt = (t: number) => {
+      mesh.tick(t);
+      return routed.routeOf('slot:1');
+    };
+    let t = 0;
+    for (const waitMs of [1000, 2000, 4000, 8000, 8000]) {
+      link.alive = false;
+      expect(routeAt((t += 100))).toBe('relay');
+      expect(routeAt((t += 500))).toBe('relay');
+      link.alive = true;
+      const back = (t += 100);
+      expect(routeAt(back)).toBe('relay');
+      expect(routeAt(back + waitMs - 1)).toBe('relay');
+      link.alive = false; // a blip during the wait starts it again, and is no new silence
+      expect(routeAt(back + waitMs)).toBe('relay');
+      link.alive = true;
+      t = back + waitMs + 10;
+      expect(routeAt(t)).toBe('relay');
+      expect(routeAt(t + waitMs - 1)).toBe('relay');
+      expect(routeAt((t += waitMs))).toBe('direct');
+    }
+    expect(mesh.stats().peers[0]!.silences).toBe(5);
+    // 2 route changes per silence, not one per blip
+    expect(routed.drainRouteChanges()).toHaveLength(1 + 2 * 5);
+    // A new link starts over: taken at once.
+    link.close('test');
+    mesh.tick((t += 10));
+    mesh.tick((t += 1000));
+    linkTo(1)!.open();
+    expect(routeAt((t += 10))).toBe('direct');
+    expect(mesh.stats().peers[0]!.silences).toBe(0);
+  });
+
   it('ignores and counts stale and stranger signals; a new offer replaces the answerer link', () => {
     const { mesh, signals, linkTo } = rig(2);
     mesh.setPeers([0, 2]);
@@ -141,7 +181,7 @@ describe('MeshLinks decisions', () => {
     mesh.tick(2300);
     mesh.tick(9999);
     expect(links).toHaveLength(3);
-    expect(mesh.stats().peers).toEqual([{ slot: 1, role: 'offerer', route: 'relay', link: 'none', attempts: 3 }]);
+    expect(mesh.stats().peers).toEqual([{ slot: 1, role: 'offerer', route: 'relay', link: 'none', attempts: 3, silences: 0 }]);
     // The next match gives the pair its attempts again.
     mesh.setPeers([0, 1]);
     expect(links).toHaveLength(4);

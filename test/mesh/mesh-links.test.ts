@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningHost } from '../../sdk/src/host/geckos-host.ts';
-import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
+import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection.ts';
 import { createMatchSession } from '../../sdk/src/relay/match-session.ts';
 import type { MatchSession } from '../../sdk/src/relay/match-session.ts';
-import { addressSlot, slotAddress } from '../../sdk/src/relay/room-client.ts';
+import { slotAddress } from '../../sdk/src/relay/room-client.ts';
 import { FramePacer } from '../../sdk/src/core/frame-pacer.ts';
 import { bytesInputCodec } from '../../sdk/src/core/input-codec.ts';
 import type { SessionEvent } from '../../sdk/src/core/session-events.ts';
@@ -12,7 +12,6 @@ import { TestGame } from '../../sdk/src/testing/test-game.ts';
 import { Prng } from '../../sdk/src/kit/prng.ts';
 import { compareChecksums } from '../../sdk/src/sim/compare-checksums.ts';
 import { RoutedTransport, StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
-import { applyRouteChanges } from '../../sdk/src/transport/route-changes.ts';
 import { DirectRoute } from '../../sdk/src/mesh/direct-route.ts';
 import { MeshLinks } from '../../sdk/src/mesh/mesh-links.ts';
 import { openRoom, sleep, startLoopbackHost, waitFor } from '../helpers/live-room.ts';
@@ -115,7 +114,6 @@ async function drive(all: MeshPlayer[], seed: number): Promise<void> {
       }
       p.mesh.tick(now);
       const session = p.match.session;
-      applyRouteChanges(p.routed, session, (peer) => p.match.handleOf(addressSlot(peer) ?? -1));
       session.poll(now);
       for (const e of session.events()) p.events.push(e);
       if (session.state !== 'running') continue;

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
 import { sleep, startLoopbackHost, waitFor } from '../helpers/live-room.ts';
 import type { RunningHost } from '../../sdk/src/host/geckos-host.ts';
-import { connectToRoom } from '../../sdk/src/transport/geckos-room-connection.ts';
-import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
+import { connectToRoom } from '../../sdk/src/client/geckos-room-connection.ts';
+import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection.ts';
 
 /**
  * Fault 8 of issue 8 over real geckos.io on loopback, through `connectToRoom`'s own reconnect:

@@ -12,8 +12,8 @@ import type { RouteId } from '../../sdk/src/transport/routed-transport.ts';
  * relay), below the `Transport`, with the peer keeping its address. Every peer talks through a
  * `RoutedTransport` over two simulated networks: the relay (twice the one-way delay) and direct
  * links (the profile's). Each pair switches 6 times at random moments, the two sides of a pair up
- * to one relay one-way delay apart, different pairs at different times; the game loop tells the
- * session (`applyRouteChanges`).
+ * to one relay one-way delay apart, different pairs at different times; each session takes
+ * the changes from its transport in `poll`.
  *
  * Asserted against the same seed without switches, on the relay and on direct links: no desync,
  * no drop, and no stall or hitch that the switches cause. A switch cannot make inputs arrive later

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { agreement, openRoom, play, startLoopbackHost, startMatch, waitFor } from '../helpers/live-room.ts';
 import type { LivePlayer } from '../helpers/live-room.ts';
 import type { RunningHost } from '../../sdk/src/host/geckos-host.ts';
-import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
+import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection.ts';
 
 /**
  * Real geckos.io on loopback: a host and Node clients (node-datachannel's WebRTC) play the test

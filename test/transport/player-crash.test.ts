@@ -4,10 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agreement, play, startLoopbackHost, startMatch, waitFor } from '../helpers/live-room.ts';
 import type { RunningHost } from '../../sdk/src/host/geckos-host.ts';
-import { connectToRoom } from '../../sdk/src/transport/geckos-room-connection.ts';
+import { connectToRoom } from '../../sdk/src/client/geckos-room-connection.ts';
 import { HOST_SILENCE_TIMEOUT_MS, MATCH_DISCONNECT_TIMEOUT_MS } from '../../sdk/src/relay/match-session.ts';
 import { DEFAULT_MATCH_RECONNECT_GRACE_MS } from '../../sdk/src/room/room-authority.ts';
-import type { RoomConnection } from '../../sdk/src/transport/geckos-room-connection.ts';
+import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection.ts';
 
 /**
  * Failures on real geckos.io: a player's process is killed mid-match (SIGKILL: no goodbye, no

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RoutedTransport, StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
 import type { Route } from '../../sdk/src/transport/routed-transport.ts';
-import { applyRouteChanges } from '../../sdk/src/transport/route-changes.ts';
 import { routeRtts } from '../../sdk/src/transport/route-rtts.ts';
 import type { Datagram, PeerAddress } from '../../sdk/src/transport/transport.ts';
 
@@ -115,19 +114,6 @@ describe('RoutedTransport', () => {
       { route: 'direct', active: true, rttMs: 15 },
     ]);
     expect(routeRtts(stats, { rttMs: 0 })[1]).toEqual({ route: 'direct', active: true, rttMs: 12 });
-  });
-
-  it('applyRouteChanges tells the session each changed peer’s handle, skipping non-players', () => {
-    const { routed } = setup();
-    routed.setRoute('slot:2', StandardRoute.Direct, 1);
-    routed.setRoute('slot:7', StandardRoute.Direct, 2);
-    routed.setRoute('slot:2', StandardRoute.Relay, 3);
-    const told: number[] = [];
-    const handles: Record<string, number> = { 'slot:2': 1 };
-    const changes = applyRouteChanges(routed, { routeChanged: (player) => told.push(player) }, (peer) => handles[peer] ?? -1);
-    expect(told).toEqual([1, 1]);
-    expect(changes).toHaveLength(3);
-    expect(routed.drainRouteChanges()).toEqual([]);
   });
 
   it('keeps at most 256 undrained changes, the newest', () => {

@@ -305,6 +305,7 @@ export class P2PSession<I, S> {
     // Before reading anything: a session that was not polled for a while (a frozen tab) learns
     // first that it heard no one meanwhile, and treats what waited in its inbox accordingly.
     this.checkIsolation();
+    this.takeRouteChanges();
     for (const datagram of this.transport.receive()) {
       // Once ended (the peers dropped us), the rest is only drained.
       if (!this.hasEnded()) this.handleDatagram(datagram.from, datagram.data);
@@ -361,8 +362,9 @@ export class P2PSession<I, S> {
    * `RoutedTransport`). Its round-trip estimate is taken afresh from the new route's samples
    * instead of drifting from the old route's at gain 1/8 (about 10 s at one report a second): 6
    * quality reports go out 100 ms apart from the next `poll` on, and the estimate is the median of
-   * the first 6 answers until they are in. Its time-sync averages restart. Call it in the same tick as the change, before
-   * `poll` (`applyRouteChanges` does). Inputs, frames, checksums and timeouts are untouched:
+   * the first 6 answers until they are in. Its time-sync averages restart. `poll` calls it for
+   * every change a transport reports through `drainRouteChanges` (`RoutedTransport` does); call
+   * it yourself only for a transport that switches routes without reporting them. Inputs, frames, checksums and timeouts are untouched:
    * nothing that determinism or the disconnect agreement depends on. Does nothing for a dropped
    * player or an ended session; throws a `RangeError` for a handle that is not a remote player.
    */
@@ -371,6 +373,16 @@ export class P2PSession<I, S> {
     if (link === undefined) throw new RangeError(`player ${String(player)} is not a remote player`);
     if (this.hasEnded() || link.state === LinkState.Disconnected) return;
     link.resetRoute();
+  }
+
+  /** Route changes the transport reports (`Transport.drainRouteChanges`): each peer's estimates restart. */
+  private takeRouteChanges(): void {
+    const changes = this.transport.drainRouteChanges?.();
+    if (changes === undefined) return;
+    for (const change of changes) {
+      const link = this.byAddress.get(change.peer);
+      if (link !== undefined) this.routeChanged(link.player);
+    }
   }
 
   /** Leaves the session: tells every peer our inputs end at the last one sent, then goes quiet. */

@@ -51,7 +51,18 @@ export interface MeshLinksOptions {
    * connections (Chromium allows a tab 500 in its lifetime) and plays on the relay.
    */
   readonly maxAttempts?: number;
+  /**
+   * How long a link that went silent must answer its pings again, without a break, before the
+   * pair goes back to it (ms). Default 1000, doubled for each further silence of the same link,
+   * up to 8000: a link that flaps (a Wi-Fi roam, a congested uplink) would otherwise switch the
+   * pair's route every second or two, and each switch restarts the session's estimates for it.
+   * A link's first opening is taken at once.
+   */
+  readonly returnAfterMs?: number;
 }
+
+/** The longest wait before a flapping link is used again (ms): see `returnAfterMs`. */
+const MAX_RETURN_AFTER_MS = 8000;
 
 /** One peer as `stats()` shows it. */
 export interface MeshPeerStats {
@@ -66,6 +77,8 @@ export interface MeshPeerStats {
   /** Links made to this peer in this match (offerer), or offers taken (answerer). */
   readonly attempts: number;
   readonly rttMs?: number;
+  /** Times the current link went silent while open (each one costs a longer wait before it is used again). */
+  readonly silences: number;
 }
 
 export interface MeshStats {
@@ -93,6 +106,10 @@ interface PeerEntry {
   /** When the offerer makes its next link (ms); undefined: not scheduled. */
   retryAtMs: number | undefined;
   readonly retired: number[];
+  /** Times the current link was seen silent after it carried the pair (ms of wait grow with it). */
+  silences: number;
+  /** Since when the current link has been open and alive without a break (ms); undefined: it is not. */
+  aliveSinceMs: number | undefined;
 }
 
 /**
@@ -105,8 +122,10 @@ interface PeerEntry {
  * - `handleSignal(event)` for every `signal` event of the room: to the link with that id. An offer
  *   with a new id from the peer that offers to us replaces our link (its new attempt); signals of
  *   older attempts are ignored and counted.
- * - `tick(nowMs)` once per game-loop turn, before `applyRouteChanges` and `poll`: a peer whose
- *   link is open and alive (its pings answered) goes direct, any other back to the relay. A link
+ * - `tick(nowMs)` once per game-loop turn, before the session's `poll` (which takes the route
+ *   changes): a peer whose link is open and alive (its pings answered) goes direct, any other back
+ *   to the relay; a link that went silent is used again only after answering for a while
+ *   (`returnAfterMs`), so that a flapping link does not flip the route every second. A link
  *   that failed or closed is dropped, and the offerer makes a new one after `retryDelayMs`, with a
  *   fresh id, up to `maxAttempts` per match.
  *
@@ -120,6 +139,7 @@ export class MeshLinks {
   private readonly random: () => number;
   private readonly retryDelayMs: number;
   private readonly maxAttempts: number;
+  private readonly returnAfterMs: number;
   private readonly peers = new Map<number, PeerEntry>();
   private lastNowMs = 0;
   private closed = false;
@@ -135,6 +155,7 @@ export class MeshLinks {
     this.random = options.random ?? (() => globalThis.crypto.getRandomValues(new Uint32Array(1))[0]!);
     this.retryDelayMs = options.retryDelayMs ?? 2000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+    this.returnAfterMs = Math.max(0, options.returnAfterMs ?? 1000);
   }
 
   /**
@@ -154,7 +175,7 @@ export class MeshLinks {
     for (const slot of wanted) {
       let entry = this.peers.get(slot);
       if (entry === undefined) {
-        entry = { slot, address: slotAddress(slot), role: this.slot < slot ? 'offerer' : 'answerer', link: undefined, attempts: 0, retryAtMs: undefined, retired: [] };
+        entry = { slot, address: slotAddress(slot), role: this.slot < slot ? 'offerer' : 'answerer', link: undefined, attempts: 0, retryAtMs: undefined, retired: [], silences: 0, aliveSinceMs: undefined };
         this.peers.set(slot, entry);
       }
       entry.attempts = 0;
@@ -239,6 +260,7 @@ export class MeshLinks {
         ...(link === undefined ? {} : { linkId: link.link }),
         attempts: entry.attempts,
         ...(rttMs === undefined ? {} : { rttMs }),
+        silences: entry.silences,
       });
     }
     return { peers, staleSignals: this.staleSignals, strangerSignals: this.strangerSignals, refusedSignals: this.refusedSignals, faults: this.faults };
@@ -254,8 +276,27 @@ export class MeshLinks {
       entry.retryAtMs = undefined;
       this.offer(entry);
     }
-    const direct = entry.link !== undefined && entry.link.state === 'open' && entry.link.alive;
-    this.setRoute(entry, direct ? StandardRoute.Direct : StandardRoute.Relay, nowMs);
+    this.setRoute(entry, this.usable(entry, nowMs) ? StandardRoute.Direct : StandardRoute.Relay, nowMs);
+  }
+
+  /**
+   * Whether the pair should use its link at `nowMs`: open and alive, and, after the link went
+   * silent `silences` times, alive without a break for `returnAfterMs` × 2^(silences − 1) (at most
+   * MAX_RETURN_AFTER_MS). A silence counts once, when it takes the pair off the link.
+   */
+  private usable(entry: PeerEntry, nowMs: number): boolean {
+    const link = entry.link;
+    if (link === undefined || link.state !== 'open' || !link.alive) {
+      if (link !== undefined && link.state === 'open' && entry.aliveSinceMs !== undefined && this.options.transport.routeOf(entry.address) === StandardRoute.Direct) {
+        entry.silences++;
+      }
+      entry.aliveSinceMs = undefined;
+      return false;
+    }
+    entry.aliveSinceMs ??= nowMs;
+    if (entry.silences === 0) return true;
+    const waitMs = Math.min(this.returnAfterMs * 2 ** (entry.silences - 1), MAX_RETURN_AFTER_MS);
+    return nowMs - entry.aliveSinceMs >= waitMs;
   }
 
   /** Makes our offer to `entry` with a fresh id, if attempts remain. */
@@ -292,6 +333,8 @@ export class MeshLinks {
     const link = entry.link;
     if (link === undefined) return;
     entry.link = undefined;
+    entry.silences = 0;
+    entry.aliveSinceMs = undefined;
     entry.retired.push(link.link);
     if (entry.retired.length > MAX_RETIRED_IDS) entry.retired.shift();
     this.options.route.delete(entry.address);

@@ -113,8 +113,8 @@ class PeerRoutes {
  *   them would be a loss the switch caused. The result is the reordering and duplication that
  *   the `Transport` contract already allows; there is no deduplication here.
  * - `setRoute` switches and records the change with its time; `drainRouteChanges` hands the
- *   changes to the game loop, which tells the session (`applyRouteChanges`) so that it drops the
- *   old route's round-trip and time-sync estimates.
+ *   changes to the session (it drains them in `poll`; see `Transport.drainRouteChanges`), so that
+ *   it drops the old route's round-trip and time-sync estimates.
  *
  * Pure and synchronous: no clock (times are passed in), no timers, no I/O of its own. Deciding
  * when to switch (a data channel opened, its pings stopped) belongs to the layer that owns the

@@ -23,8 +23,9 @@ export interface Datagram {
  * switch, packets sent on the old route still arrive and may land after newer ones sent on the new
  * route, and the same datagram may arrive twice: that is the reordering and duplication this
  * contract allows already, and a transport need not hide it (no reordering buffer, no
- * deduplication). Tell the session of a switch (`P2PSession.routeChanged`), since its round-trip
- * and time-sync estimates belong to the old route.
+ * deduplication). Report a switch through `drainRouteChanges`, which the session reads on every
+ * poll: its round-trip and time-sync estimates for that peer belong to the old route, and it
+ * starts them afresh (`P2PSession.routeChanged`).
  *
  * Implementations: `SimulatedNetwork` endpoints (deterministic, virtual time), the geckos.io
  * client, and `RoutedTransport` over any of them. See docs/transports.md.
@@ -37,4 +38,9 @@ export interface Transport {
   send(to: PeerAddress, data: Uint8Array): void;
   /** Drains every datagram that has arrived since the last call, oldest first. */
   receive(): readonly Datagram[];
+  /**
+   * Optional, for transports with several routes per peer: drains the peers whose route changed
+   * since the last call (`RoutedTransport`). The session calls it at the start of every `poll`.
+   */
+  drainRouteChanges?(): readonly { readonly peer: PeerAddress }[];
 }

@@ -1,7 +1,7 @@
 import { geckos } from '@geckos.io/client';
 import type { ClientChannel } from '@geckos.io/client';
-import type { Transport } from './transport.ts';
-import { rawBytes } from './raw-bytes.ts';
+import type { Transport } from '../transport/transport.ts';
+import { rawBytes } from '../transport/raw-bytes.ts';
 import { RoomClient } from '../relay/room-client.ts';
 import type { RoomClientEvent } from '../relay/room-client.ts';
 import { encodeConnectRequest, refusalReason } from '../relay/connect-request.ts';
