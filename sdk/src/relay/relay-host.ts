@@ -1,8 +1,9 @@
 import type { RoomAuthority } from '../room/room-authority.ts';
 import type { RoomSettings } from '../room/room-settings.ts';
-import type { ClientControlMessage, ControlMessage, SignalFields } from '../room/control-messages.ts';
 import { MAX_PING_MS, MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
 import type { MemberPing } from '../room/control-messages.ts';
+import { AuthorityDropReason, AuthorityService } from './authority-service.ts';
+import type { AuthorityServiceLimits } from './authority-service.ts';
 import { ReliableChannel } from './reliable-channel.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { MAX_RELAY_FRAME_BYTES, RelayFrameKind, encodeControlFrame, encodePingFrame, restampDataFrame } from './relay-frame.ts';
@@ -26,7 +27,8 @@ export interface MemberBinding {
   readonly token: string;
 }
 
-export interface RelayHostOptions {
+/** What the host is made with; the per-member limits on chat, room requests and signals are its `AuthorityService`'s. */
+export interface RelayHostOptions extends AuthorityServiceLimits {
   readonly authority: RoomAuthority;
   /** Ping interval per member (ms). Default 250. */
   readonly heartbeatMs?: number;
@@ -67,56 +69,7 @@ export interface RelayHostOptions {
   readonly roomCreatesPerMinute?: number;
   /** Most remote addresses whose attempts and creates are tracked (oldest forgotten beyond). Default 4096. */
   readonly maxTrackedAddresses?: number;
-  /**
-   * Chat lines a member may send per second, sustained, and in a burst (a token bucket per member,
-   * kept across its reconnects). The host sends every line to every member of the room, so a
-   * room's chat costs each member the sum of everyone's. Lines beyond are dropped (counted as
-   * 'chat-rate-limited'), and the member is told once with an `error` control message (code
-   * 'rate-limited'), not again until it has slowed down enough to fill the burst again (not once
-   * per line). Defaults 2 and 5: faster than anyone types, and a few lines sent at once pass; 8
-   * members at the limit make 16 lines a second for each member, where issue 8 measured 4,000.
-   */
-  readonly chatPerSecond?: number;
-  readonly chatBurst?: number;
-  /**
-   * Other room requests a member may send per second (set-ready, update-settings, start-match,
-   * end-match), sustained, and in a burst; leaving is never limited. Each accepted change makes
-   * the host send the whole room state to every member. Beyond, requests are dropped (counted as
-   * 'request-rate-limited') and the member is told once as for chat. Defaults 10 and 20: more than
-   * any lobby needs (toggling ready, stepping through a setting), far less than a loop sends.
-   */
-  readonly requestsPerSecond?: number;
-  readonly requestBurst?: number;
-  /**
-   * Signal messages (WebRTC offers, answers, candidates, one message per part) a member may send
-   * per second, sustained, and in a burst (a token bucket per member, kept across its reconnects).
-   * Beyond, they are dropped (counted as 'signal-rate-limited') and the member is told once per
-   * flood as for chat. Defaults 20 and 240: a 16-player mesh setting up at once costs each member
-   * 15 peers × (an offer or answer of up to 2 parts, about 8 candidates, an end-of-candidates)
-   * ≈ 165 messages, which the burst takes whole; the rate refills it in 12 s and lets a pair
-   * renegotiate or reconnect about twice a second.
-   */
-  readonly signalsPerSecond?: number;
-  readonly signalBurst?: number;
 }
-
-/**
- * Control messages a member's channel may have unacknowledged before the host stops forwarding
- * signals to it (dropped, counted as 'signal-backlog'): three quarters of the channel's 256. Past
- * 256 the host gives up on the member, so without this, other members' signals (15 senders × a
- * burst of 240) could get an honest member disconnected; the last 64 stay for room states and
- * match decisions.
- */
-const SIGNAL_BACKLOG_LIMIT = 192;
-/**
- * Signal messages from one sender a member's channel may have unacknowledged (beyond, dropped as
- * 'signal-backlog'). Each sender has a share of SIGNAL_BACKLOG_LIMIT that no other can take:
- * 15 senders × 12 = 180, so a flood from some members cannot crowd out another's signals. 12
- * holds a whole 8 KiB SDP (9 parts) and then some; messages leave the backlog when acknowledged,
- * within a round trip and the 10-ms ack delay, so an honest sender trickling candidates never
- * comes near it.
- */
-const SIGNAL_BACKLOG_PER_SENDER = 12;
 
 /** Why the host dropped a frame, counted per reason in `stats().dropped`. */
 export const RelayDropReason = {
@@ -127,23 +80,8 @@ export const RelayDropReason = {
   Spectator: 'spectator-data',
   BadDestination: 'bad-destination',
   BadControl: 'bad-control',
-  NotPermitted: 'not-permitted',
-  /** A chat line over the member's chat rate (`chatPerSecond`). */
-  ChatRateLimited: 'chat-rate-limited',
-  /** A room request over the member's request rate (`requestsPerSecond`). */
-  RequestRateLimited: 'request-rate-limited',
-  /**
-   * A signal that may not go where it says: from a spectator, or to a slot that is not another
-   * player of the sender's room with a live connection.
-   */
-  BadSignal: 'bad-signal',
-  /** A signal over the member's signal rate (`signalsPerSecond`). */
-  SignalRateLimited: 'signal-rate-limited',
-  /**
-   * A signal to a member whose control channel is backed up, or that already has as many of the
-   * sender's signals unacknowledged as one sender may (see SIGNAL_BACKLOG_LIMIT).
-   */
-  SignalBacklog: 'signal-backlog',
+  /** The room authority's control plane's reasons (see `AuthorityDropReason`). */
+  ...AuthorityDropReason,
 } as const;
 export type RelayDropReason = (typeof RelayDropReason)[keyof typeof RelayDropReason];
 
@@ -186,19 +124,6 @@ interface MemberSession {
   readonly token: string;
   /** The member's control messages the host has delivered, over all its connections so far. */
   delivered: number;
-  /** Its chat lines, and its other room requests (see `RelayHostOptions.chatPerSecond`). */
-  readonly chat: RequestLimit;
-  readonly requests: RequestLimit;
-  /** Its signal messages (see `RelayHostOptions.signalsPerSecond`). */
-  readonly signals: RequestLimit;
-}
-
-/** A rate limit on one kind of a member's requests, and whether it was told it is over it. */
-interface RequestLimit {
-  readonly bucket: TokenBucket;
-  readonly burst: number;
-  /** Set when the member is told it is over the limit; cleared once it has slowed down (its bucket is full again). */
-  told: boolean;
 }
 
 interface Connection {
@@ -223,22 +148,20 @@ interface Connection {
   rttNext: number;
   rttCount: number;
   closed: boolean;
-  /**
-   * Per sender slot, the control-channel sequence numbers of the signals forwarded to this
-   * connection that may still be unacknowledged (at most SIGNAL_BACKLOG_PER_SENDER each).
-   */
-  readonly signalSeqs: Map<number, number[]>;
 }
 
 /**
  * The host's logic, free of any networking library: authorizes joins, binds each connection to a
  * room slot, relays session packets between the members of a room (stamping the sender's slot),
- * runs the reliable control path and the room authority, watches liveness with its own
- * heartbeats, and enforces size and rate limits. The geckos.io adapter (`geckos-host.ts`) feeds
- * it; tests can feed it directly. Synchronous; time is passed in.
+ * runs the reliable control path (the room authority's control plane is its `AuthorityService`,
+ * which reaches members only through the host), watches liveness with its own heartbeats, and
+ * enforces size and rate limits. The geckos.io adapter (`geckos-host.ts`) feeds it; tests can feed
+ * it directly. Synchronous; time is passed in.
  */
 export class RelayHost {
   readonly authority: RoomAuthority;
+  /** The control plane: members' room requests, chat and signals, and the authority's decisions. */
+  private readonly service: AuthorityService;
   private readonly heartbeatMs: number;
   private readonly silenceTimeoutMs: number;
   private readonly pingReportMs: number;
@@ -251,12 +174,6 @@ export class RelayHost {
     fBurst: number;
     bps: number;
     bBurst: number;
-    chat: number;
-    chatBurst: number;
-    requests: number;
-    requestBurst: number;
-    signals: number;
-    signalBurst: number;
   };
   /** Per remote address, oldest first: its failed-attempt and room-create buckets. */
   private readonly addresses = new Map<string, AddressLimits>();
@@ -271,7 +188,7 @@ export class RelayHost {
   private readonly connections = new Map<number, Connection>();
   /** Room code → slot → connection. */
   private readonly bySlot = new Map<string, Map<number, Connection>>();
-  /** Room code → slot → the member's session (kept while it reconnects; forgotten with the member). */
+  /** Room code → slot → the member's session (kept while it reconnects; forgotten with the member, see the service's callbacks). */
   private readonly sessions = new Map<string, Map<number, MemberSession>>();
   private resentSkipped = 0;
   private nextId = 1;
@@ -309,22 +226,32 @@ export class RelayHost {
       fBurst: options.frameBurst ?? 500,
       bps: options.bytesPerSecond ?? 256 * 1024,
       bBurst: options.byteBurst ?? 64 * 1024,
-      chat: options.chatPerSecond ?? 2,
-      chatBurst: options.chatBurst ?? 5,
-      requests: options.requestsPerSecond ?? 10,
-      requestBurst: options.requestBurst ?? 20,
-      signals: options.signalsPerSecond ?? 20,
-      signalBurst: options.signalBurst ?? 240,
     };
-    // Checked here rather than at a member's first request (a burst below 1 would refuse everything).
-    const requestLimits = [
-      ['chat', this.limits.chat, this.limits.chatBurst],
-      ['requests', this.limits.requests, this.limits.requestBurst],
-      ['signals', this.limits.signals, this.limits.signalBurst],
-    ] as const;
-    for (const [name, rate, burst] of requestLimits) {
-      if (!(rate > 0) || !(burst >= 1)) throw new RangeError(`RelayHost: the ${name} limit needs a positive rate and a burst of at least 1, got ${rate} and ${burst}`);
-    }
+    this.service = new AuthorityService(options, {
+      sendControl: (code, slot, bytes) => {
+        const c = this.at(code, slot);
+        if (c !== undefined) this.sendControlBytes(c, bytes);
+      },
+      controlBacklog: (code, slot) => this.at(code, slot)?.control,
+      closeMember: (code, slot) => {
+        const c = this.at(code, slot);
+        if (c !== undefined) this.close(c);
+      },
+      memberDropped: (code, slot) => {
+        const c = this.at(code, slot);
+        if (c !== undefined) this.close(c);
+        this.sessions.get(code)?.delete(slot);
+      },
+      roomClosed: (code) => {
+        for (const c of this.bySlot.get(code)?.values() ?? []) this.close(c);
+        this.bySlot.delete(code);
+        this.sessions.delete(code);
+        this.forgetCreator(code);
+      },
+      dropped: (reason) => {
+        this.dropped[reason]++;
+      },
+    });
     this.attemptsPerMinute = options.joinAttemptsPerMinute ?? 10;
     this.roomsPerAddress = options.roomsPerAddress ?? 4;
     if (!(this.roomsPerAddress >= 1)) throw new RangeError(`RelayHost: roomsPerAddress must be at least 1, got ${String(options.roomsPerAddress)}`);
@@ -363,7 +290,7 @@ export class RelayHost {
     // The slot is held only until the channel opens: a member whose WebRTC never comes up is
     // treated like one whose connection dropped, and loses the slot after the reconnect grace.
     this.authority.connectionLost(result.binding.code, result.binding.slot, nowMs);
-    this.drainAuthority();
+    this.service.drain();
     return result;
   }
 
@@ -374,7 +301,7 @@ export class RelayHost {
     // was given up (the grace ran out, the room closed) is closed: the slot may be someone else's.
     const joined = this.authority.join({ code: binding.code, name: '', role: binding.role, reconnectToken: binding.token }, nowMs);
     if (!joined.ok || joined.slot !== binding.slot) {
-      this.drainAuthority();
+      this.service.drain();
       link.close();
       return id;
     }
@@ -404,17 +331,10 @@ export class RelayHost {
       rttNext: 0,
       rttCount: 0,
       closed: false,
-      signalSeqs: new Map(),
     };
     this.connections.set(id, connection);
     slots.set(binding.slot, connection);
-    const room = this.authority.room(binding.code);
-    this.sendControl(connection, { type: 'welcome', slot: binding.slot, code: binding.code, token: binding.token, epoch: room?.epoch ?? 0 });
-    this.drainAuthority();
-    if (room !== undefined) {
-      this.sendControl(connection, { type: 'room-state', state: room });
-      if (room.phase === 'playing' && room.match !== undefined) this.sendControl(connection, { type: 'match-start', match: room.match, epoch: room.epoch });
-    }
+    this.service.memberConnected(binding);
     this.flushControl(connection, nowMs);
     return id;
   }
@@ -461,7 +381,7 @@ export class RelayHost {
     // forgotten must not stay open.
     this.close(c);
     this.authority.connectionLost(c.binding.code, c.binding.slot, nowMs);
-    this.drainAuthority();
+    this.service.drain();
   }
 
   /** Heartbeats, silence timeouts, control resends, and the authority's own timers. Call every ~10 ms. */
@@ -483,8 +403,7 @@ export class RelayHost {
       this.lastPingReportMs = nowMs;
       this.reportPings();
     }
-    this.authority.tick(nowMs);
-    this.drainAuthority();
+    this.service.tick(nowMs);
     for (const c of this.connections.values()) this.flushControl(c, nowMs);
   }
 
@@ -493,8 +412,9 @@ export class RelayHost {
    * (transports may send after the call returns); close them with `closeAll` a little later.
    */
   shutdown(reason: string, nowMs: number): void {
+    const goodbye = encodeControlMessage({ type: 'host-closing', reason });
     for (const c of this.connections.values()) {
-      this.sendControl(c, { type: 'host-closing', reason });
+      this.sendControlBytes(c, goodbye);
       // The last word gets no acknowledgement: send it a few times, as geckos' "reliable" does.
       for (let i = 0; i < 3; i++) for (const segment of c.control.poll(nowMs + i * 1000)) c.link.send(encodeControlFrame(segment));
     }
@@ -529,7 +449,7 @@ export class RelayHost {
    * steady link reads exactly its round trip.
    */
   memberRttMs(code: string, slot: number): number | undefined {
-    const c = this.bySlot.get(code)?.get(slot);
+    const c = this.at(code, slot);
     return c === undefined ? undefined : medianRtt(c);
   }
 
@@ -538,11 +458,11 @@ export class RelayHost {
    * into its slot within the reconnect grace. (Kicking is `authority.drop`.) False if not connected.
    */
   closeMember(code: string, slot: number, nowMs: number): boolean {
-    const c = this.bySlot.get(code)?.get(slot);
+    const c = this.at(code, slot);
     if (c === undefined) return false;
     this.close(c);
     this.authority.connectionLost(code, slot, nowMs);
-    this.drainAuthority();
+    this.service.drain();
     return true;
   }
 
@@ -566,7 +486,7 @@ export class RelayHost {
       // Before the authority's events are drained: they may already say the room closed.
       this.roomCreators.set(created.code, address);
       this.roomsHeld.set(address, (this.roomsHeld.get(address) ?? 0) + 1);
-      this.drainAuthority();
+      this.service.drain();
       return { ok: true, binding: { code: created.code, slot: created.slot, role: 'player', token: created.token } };
     }
     const joined = this.authority.join(
@@ -580,7 +500,7 @@ export class RelayHost {
       nowMs,
     );
     if (!joined.ok) return { ok: false, error: joined.error };
-    this.drainAuthority();
+    this.service.drain();
     return { ok: true, binding: { code: joined.code, slot: joined.slot, role: request.role, token: joined.token } };
   }
 
@@ -593,13 +513,7 @@ export class RelayHost {
     }
     let session = slots.get(binding.slot);
     if (session === undefined || session.token !== binding.token) {
-      session = {
-        token: binding.token,
-        delivered: 0,
-        chat: { bucket: new TokenBucket(this.limits.chat, this.limits.chatBurst), burst: this.limits.chatBurst, told: false },
-        requests: { bucket: new TokenBucket(this.limits.requests, this.limits.requestBurst), burst: this.limits.requestBurst, told: false },
-        signals: { bucket: new TokenBucket(this.limits.signals, this.limits.signalBurst), burst: this.limits.signalBurst, told: false },
-      };
+      session = { token: binding.token, delivered: 0 };
       slots.set(binding.slot, session);
     }
     return session;
@@ -641,7 +555,7 @@ export class RelayHost {
       this.dropped.malformed++;
       return;
     }
-    const to = this.bySlot.get(from.binding.code)?.get(data[1]!);
+    const to = this.at(from.binding.code, data[1]!);
     if (to === undefined || to === from || to.closed || to.binding.role !== 'player') {
       this.dropped['bad-destination']++;
       return;
@@ -714,150 +628,10 @@ export class RelayHost {
         this.dropped['bad-control']++;
         continue;
       }
-      this.onControl(c, decoded.message, nowMs);
+      this.service.onControl(c.binding, decoded.message, nowMs);
     }
-    this.drainAuthority();
+    this.service.drain();
     this.flushControl(c, nowMs);
-  }
-
-  private onControl(c: Connection, message: ClientControlMessage, nowMs: number): void {
-    const { code, slot } = c.binding;
-    const refuse = (what: string, result: { ok: boolean; error?: string } | undefined) => {
-      if (result !== undefined && !result.ok) {
-        this.dropped['not-permitted']++;
-        this.sendControl(c, { type: 'error', code: result.error ?? 'refused', message: `${what} refused: ${result.error ?? 'not permitted'}` });
-      }
-    };
-    switch (message.type) {
-      case 'set-ready':
-      case 'update-settings':
-      case 'start-match':
-      case 'end-match':
-        if (!this.withinLimit(c, c.session.requests, 'request-rate-limited', 'requests', nowMs)) return;
-        break;
-      case 'chat':
-        if (!this.withinLimit(c, c.session.chat, 'chat-rate-limited', 'chat lines', nowMs)) return;
-        break;
-      case 'signal':
-        // A spectator's are refused before they cost it anything: it can never have a direct link.
-        if (c.binding.role !== 'player') {
-          this.dropped['bad-signal']++;
-          return;
-        }
-        if (!this.withinLimit(c, c.session.signals, 'signal-rate-limited', 'signals', nowMs)) return;
-        break;
-    }
-    switch (message.type) {
-      case 'hello':
-        return; // the connection was bound when it was authorized
-      case 'set-ready':
-        refuse('set-ready', this.authority.setReady(code, slot, message.ready));
-        return;
-      case 'update-settings':
-        refuse('update-settings', this.authority.updateSettings(code, slot, message.settings));
-        return;
-      case 'start-match':
-        refuse('start-match', this.authority.start(code, slot, nowMs));
-        return;
-      case 'end-match':
-        refuse('end-match', this.authority.endMatch(code, slot));
-        return;
-      case 'leave':
-        this.authority.leave(code, slot);
-        this.close(c);
-        return;
-      case 'chat':
-        for (const other of this.bySlot.get(code)?.values() ?? []) this.sendControl(other, { type: 'chat', slot, text: message.text });
-        return;
-      case 'signal':
-        this.forwardSignal(c, message.to, message);
-        return;
-    }
-  }
-
-  /**
-   * Forwards one signal message to another player of the sender's room, stamped with the
-   * sender's slot (the member's message has no sender field to trust: the host writes it). The
-   * destination is looked up in the sender's own room, so a slot number that exists in another
-   * room reaches nobody there. Not forwarded, and counted: to the sender itself, to a slot of no
-   * member or of a spectator, to a member not connected now (a reconnect starts a new channel;
-   * the WebRTC side retries), or past the destination's backlog limits (SIGNAL_BACKLOG_LIMIT,
-   * and SIGNAL_BACKLOG_PER_SENDER, which keeps one sender's flood from crowding out the others).
-   */
-  private forwardSignal(c: Connection, toSlot: number, signal: SignalFields): void {
-    const to = this.bySlot.get(c.binding.code)?.get(toSlot);
-    if (to === undefined || to === c || to.closed || to.binding.role !== 'player') {
-      this.dropped['bad-signal']++;
-      return;
-    }
-    const acked = to.control.acknowledged;
-    let seqs = to.signalSeqs.get(c.binding.slot);
-    if (seqs === undefined) {
-      seqs = [];
-      to.signalSeqs.set(c.binding.slot, seqs);
-    }
-    // Those acknowledged since are no longer in the backlog (sequence numbers wrap: serial arithmetic).
-    while (seqs.length > 0 && ((seqs[0]! - acked) | 0) < 0) seqs.shift();
-    if (to.control.inFlight >= SIGNAL_BACKLOG_LIMIT || seqs.length >= SIGNAL_BACKLOG_PER_SENDER) {
-      this.dropped['signal-backlog']++;
-      return;
-    }
-    seqs.push((acked + to.control.inFlight) >>> 0); // the sequence number the message gets
-    const { kind, link, part, parts, payload } = signal;
-    this.sendControl(to, { type: 'signal', from: c.binding.slot, kind, link, part, parts, payload });
-  }
-
-  /**
-   * Takes one request from a member's limit. Over it: counted, and the member told once per
-   * flood, not once per line: not again until it has slowed down long enough to fill its bucket
-   * (2.5 s for chat by default), since a flood at the sustained rate lets a line through now and
-   * then.
-   */
-  private withinLimit(c: Connection, limit: RequestLimit, reason: RelayDropReason, what: string, nowMs: number): boolean {
-    if (limit.told && limit.bucket.available(nowMs, limit.burst)) limit.told = false;
-    if (limit.bucket.take(nowMs)) return true;
-    this.dropped[reason]++;
-    if (!limit.told) {
-      limit.told = true;
-      this.sendControl(c, { type: 'error', code: 'rate-limited', message: `too many ${what}: dropped until you slow down` });
-    }
-    return false;
-  }
-
-  /** Turns the authority's decisions into control messages to the members concerned. */
-  private drainAuthority(): void {
-    for (const event of this.authority.events()) {
-      const members = this.bySlot.get(event.code);
-      switch (event.type) {
-        case 'room-changed':
-        case 'match-ended':
-        case 'owner-changed': {
-          const state = this.authority.room(event.code);
-          if (state !== undefined && members !== undefined) for (const m of members.values()) this.sendControl(m, { type: 'room-state', state });
-          break;
-        }
-        case 'match-started':
-          if (members !== undefined) for (const m of members.values()) this.sendControl(m, { type: 'match-start', match: event.match, epoch: event.match.epoch });
-          break;
-        case 'member-dropped': {
-          if (members !== undefined) for (const m of members.values()) this.sendControl(m, { type: 'member-dropped', slot: event.slot, reason: event.reason, epoch: event.epoch });
-          const gone = members?.get(event.slot);
-          if (gone !== undefined) this.close(gone);
-          this.sessions.get(event.code)?.delete(event.slot);
-          break;
-        }
-        case 'room-closed':
-          for (const m of members?.values() ?? []) this.close(m);
-          this.bySlot.delete(event.code);
-          this.sessions.delete(event.code);
-          this.forgetCreator(event.code);
-          break;
-      }
-    }
-  }
-
-  private sendControl(c: Connection, message: ControlMessage): void {
-    this.sendControlBytes(c, encodeControlMessage(message));
   }
 
   /** Sends an encoded control message (the same bytes may go to several members). */
@@ -887,7 +661,15 @@ export class RelayHost {
     c.closed = true;
     this.connections.delete(c.id);
     const slots = this.bySlot.get(c.binding.code);
-    if (slots?.get(c.binding.slot) === c) slots.delete(c.binding.slot);
+    if (slots?.get(c.binding.slot) === c) {
+      slots.delete(c.binding.slot);
+      this.service.memberDisconnected(c.binding.code, c.binding.slot);
+    }
+  }
+
+  /** The live connection of a room's slot. */
+  private at(code: string, slot: number): Connection | undefined {
+    return this.bySlot.get(code)?.get(slot);
   }
 }
 
