@@ -44,6 +44,8 @@ export {
 } from './protocol/messages.ts';
 export { connectToRoom, RoomJoinError } from './client/geckos-room-connection.ts';
 export type { RoomConnection, RoomConnectionOptions, RoomConnectionState } from './client/geckos-room-connection.ts';
+export { RoomRoutes } from './client/room-routes.ts';
+export type { DirectLinksOptions, PeerRoute, RoomRoutesMember } from './client/room-routes.ts';
 export { RoomClient, slotAddress, addressSlot } from './relay/room-client.ts';
 export type { RoomClientEvent, RoomClientOptions } from './relay/room-client.ts';
 export { RelayHost, RelayDropReason } from './relay/relay-host.ts';

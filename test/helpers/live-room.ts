@@ -3,7 +3,7 @@ import { startHost } from '../../sdk/src/host/geckos-host.ts';
 import type { HostOptions, RunningHost } from '../../sdk/src/host/geckos-host.ts';
 import { installNodeWebRTC } from '../../sdk/src/node/node-webrtc.ts';
 import { connectToRoom } from '../../sdk/src/client/geckos-room-connection.ts';
-import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection.ts';
+import type { RoomConnection, RoomConnectionOptions } from '../../sdk/src/client/geckos-room-connection.ts';
 import type { Transport } from '../../sdk/src/transport/transport.ts';
 import type { MatchDecision } from '../../sdk/src/room/control-messages.ts';
 import type { RoomSettings } from '../../sdk/src/room/room-settings.ts';
@@ -43,6 +43,7 @@ export function lossy(inner: Transport, loss: number, seed: number): Transport &
       inner.send(to, data);
     },
     receive: () => inner.receive(),
+    ...(inner.drainRouteChanges === undefined ? {} : { drainRouteChanges: inner.drainRouteChanges.bind(inner) }),
   };
   return wrapped;
 }
@@ -51,12 +52,20 @@ export async function startLoopbackHost(options: HostOptions = {}): Promise<Runn
   return startHost({ port: 0, bindAddress: '127.0.0.1', ...options });
 }
 
-/** Opens a room on `host` with `players` members (the first creates it); all ready. */
-export async function openRoom(host: Pick<RunningHost, 'port'>, players: number, settings: Partial<RoomSettings> = {}): Promise<RoomConnection[]> {
-  const owner = await connectToRoom({ url: 'http://127.0.0.1', port: host.port, request: { action: 'create', name: 'p0', settings: settings as Record<string, number> } });
+/**
+ * Opens a room on `host` with `players` members (the first creates it); all ready. `options(i)`
+ * adds connection options for member i, e.g. `{ direct: false }` to keep it on the relay.
+ */
+export async function openRoom(
+  host: Pick<RunningHost, 'port'>,
+  players: number,
+  settings: Partial<RoomSettings> = {},
+  options: (member: number) => Pick<RoomConnectionOptions, 'direct'> = () => ({}),
+): Promise<RoomConnection[]> {
+  const owner = await connectToRoom({ url: 'http://127.0.0.1', port: host.port, request: { action: 'create', name: 'p0', settings: settings as Record<string, number> }, ...options(0) });
   const others = await Promise.all(
     Array.from({ length: players - 1 }, (_, i) =>
-      connectToRoom({ url: 'http://127.0.0.1', port: host.port, request: { action: 'join', code: owner.code, name: `p${i + 1}`, role: 'player' } }),
+      connectToRoom({ url: 'http://127.0.0.1', port: host.port, request: { action: 'join', code: owner.code, name: `p${i + 1}`, role: 'player' }, ...options(i + 1) }),
     ),
   );
   const all = [owner, ...others];

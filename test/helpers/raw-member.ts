@@ -8,6 +8,7 @@ import { encodeConnectRequest, refusalReason } from '../../sdk/src/relay/connect
 import type { ConnectRequest } from '../../sdk/src/relay/connect-request.ts';
 import { MAX_ROOM_STATE_MESSAGE_BYTES } from '../../sdk/src/room/control-messages.ts';
 import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection.ts';
+import { RoomRoutes } from '../../sdk/src/client/room-routes.ts';
 import type { Transport } from '../../sdk/src/transport/transport.ts';
 
 /**
@@ -103,9 +104,12 @@ export async function joinWithClient(port: number, request: ConnectRequest, wrap
     clearInterval(timer);
     base.channel.close();
   };
+  // Relay only: this member is about the relay's handling of a raw channel.
+  const routes = new RoomRoutes({ slot: base.slot, relay: transport, signal: () => undefined }, false);
   const connection: RoomConnection = {
     client,
-    transport,
+    transport: routes.transport,
+    routes,
     code: base.code,
     slot: base.slot,
     role: base.role,

@@ -160,6 +160,24 @@ describe('MeshLinks decisions', () => {
     expect(mesh.stats()).toMatchObject({ staleSignals: 2, strangerSignals: 1, refusedSignals: 1, faults: 0 });
   });
 
+  it('directWith: no offer to a declined player, its offers refused; the pair stays on the relay', () => {
+    const low = rig(0, { directWith: (slot) => slot !== 2 });
+    low.mesh.setPeers([0, 1, 2]);
+    expect(low.links.map((l) => l.link)).toEqual([100]); // to slot 1 only
+    const high = rig(3, { directWith: (slot) => slot !== 1 });
+    high.mesh.setPeers([1, 2, 3]);
+    high.mesh.handleSignal({ from: 1, kind: 'offer', link: 5, payload: 'sdp' });
+    high.mesh.handleSignal({ from: 2, kind: 'offer', link: 6, payload: 'sdp' });
+    expect(high.links.map((l) => [l.link, l.role])).toEqual([[6, 'answerer']]);
+    high.mesh.tick(10);
+    expect(high.routed.routeOf('slot:1')).toBe('relay');
+    expect(high.mesh.stats()).toMatchObject({ refusedSignals: 1, faults: 0 });
+    const throwing = rig(0, { directWith: () => { throw new Error('bug'); } });
+    throwing.mesh.setPeers([0, 1]);
+    expect(throwing.links).toEqual([]);
+    expect(throwing.mesh.stats().faults).toBe(1);
+  });
+
   it('the offerer retries a failed link after the delay with a fresh id, at most 3 times a match', () => {
     const { mesh, links, routed, linkTo } = rig(0);
     mesh.setPeers([0, 1]);
@@ -181,7 +199,7 @@ describe('MeshLinks decisions', () => {
     mesh.tick(2300);
     mesh.tick(9999);
     expect(links).toHaveLength(3);
-    expect(mesh.stats().peers).toEqual([{ slot: 1, role: 'offerer', route: 'relay', link: 'none', attempts: 3, silences: 0 }]);
+    expect(mesh.stats().peers).toEqual([{ slot: 1, role: 'offerer', route: 'relay', link: 'none', attempts: 3, silences: 0, lastEnd: 'failed' }]);
     // The next match gives the pair its attempts again.
     mesh.setPeers([0, 1]);
     expect(links).toHaveLength(4);

@@ -6,7 +6,8 @@ import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection
 
 /**
  * Real geckos.io on loopback: a host and Node clients (node-datachannel's WebRTC) play the test
- * game for thousands of frames through the host's relay, with loss injected on the clients' side
+ * game for thousands of frames through the host's relay (direct links turned off; the mesh tests
+ * cover those), with loss injected on the clients' side
  * of the real channel. Every confirmed checksum must agree. Also the round trips the host reports
  * to every member (what a lobby list shows; test/relay/member-pings.test.ts checks the figures
  * themselves in virtual time).
@@ -27,7 +28,7 @@ describe('a match over real geckos.io on loopback', () => {
     [4, 0.1],
   ])('%i players with %f loss on each client play 2000 frames in agreement', async (count, loss) => {
     host = await startLoopbackHost();
-    members = await openRoom(host, count, { fps: 200 });
+    members = await openRoom(host, count, { fps: 200 }, () => ({ direct: false })); // through the relay: that is what this proves
     const { match, players } = await startMatch(members, { loss });
     expect(match.players).toHaveLength(count);
     await play(players, () => players.every((p) => p.session.currentFrame >= 2000), 60_000);

@@ -31,6 +31,11 @@ export interface DebugHooks {
   overlay: boolean;
   /** Phaser's renderer: 'webgl' or 'canvas' (see render/pick-renderer.ts). */
   renderer: string;
+  /**
+   * Online: the route to each other player of the match (refreshed 4 times a second): its name,
+   * `'direct'` or `'relay'`, the direct link's state, and the round trip (ms) of the active route.
+   */
+  routes: readonly { readonly name: string; readonly route: string; readonly link: string; readonly rttMs: number | undefined }[];
 }
 
 declare global {
@@ -57,6 +62,7 @@ export const debugHooks: DebugHooks = {
   renderer: '',
   overlay: false,
   local: { x: 0, y: 0, alive: false },
+  routes: [],
 };
 // Guarded so that the match runners can also run in Node (test/demo).
 if (typeof window !== 'undefined') window.backspin = debugHooks;
@@ -70,6 +76,7 @@ export function resetMatchHooks(mode: string): void {
   debugHooks.desyncs = [];
   debugHooks.drops = [];
   debugHooks.finished = false;
+  debugHooks.routes = [];
 }
 
 /** Records a confirmed checksum, forgetting the oldest beyond {@link MAX_CHECKSUMS}. */

@@ -28,6 +28,15 @@ export interface PeerLine {
   /** Share of this peer's packets lost on the way to us (%). */
   readonly lossPercent: number;
   readonly connected: boolean;
+  /** Online only: the route our packets to this peer take (`'direct'`, `'relay'`) and the other routes' round trips. */
+  readonly route?: PeerRouteLine;
+}
+
+/** Which way a peer's packets go, for the overlay. */
+export interface PeerRouteLine {
+  readonly active: string;
+  /** The routes not in use now, with their own round trip (ms) where they measure one. */
+  readonly others: readonly { readonly route: string; readonly rttMs: number | undefined }[];
 }
 
 /** Something the player should be told about, shown as a banner. */

@@ -2,17 +2,22 @@ import { FramePacer, createMatchSession } from 'backspin';
 import type { MatchDecision, MatchSession, RoomConnection } from 'backspin';
 import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
-import { recordChecksum } from '../app/debug-hooks.ts';
+import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
 import { driveSession } from './drive-session.ts';
-import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
+import type { MatchRunner, PeerLine, PeerRouteLine, RunnerNotice } from './match-runner.ts';
 import { CHECKSUM_INTERVAL_FRAMES, MatchMode } from './match-runner.ts';
 import { MatchOverWatch } from './match-over-watch.ts';
 import { SessionObserver } from './session-observer.ts';
 
+/** How often the debug hooks' routes are refreshed (ms). */
+const ROUTES_REFRESH_MS = 250;
+
 /**
  * A match over the host's room: one rollback (or lockstep) session per player, configured from
- * the host's match decision, packets relayed by the host. The room connection stays open after
- * the match (back to the lobby); this runner never closes it.
+ * the host's match decision. Packets go over a direct WebRTC link to each other player while one
+ * is open (the connection's routes set that up at match start), through the host's relay
+ * otherwise. The room connection stays open after the match (back to the lobby); this runner
+ * never closes it.
  */
 export class OnlineRunner implements MatchRunner {
   readonly mode = MatchMode.Online;
@@ -24,6 +29,7 @@ export class OnlineRunner implements MatchRunner {
   private readonly over = new MatchOverWatch();
   private readonly pacer: FramePacer;
   private hostGone = false;
+  private routesAtMs = -Infinity;
 
   constructor(
     private readonly connection: RoomConnection,
@@ -64,6 +70,10 @@ export class OnlineRunner implements MatchRunner {
     }
     driveSession(this.match.session, this.pacer, nowMs, sample);
     this.observer.observe();
+    if (nowMs - this.routesAtMs >= ROUTES_REFRESH_MS) {
+      this.routesAtMs = nowMs;
+      debugHooks.routes = this.routeLines().map(({ name, route, link, rttMs }) => ({ name, route, link, rttMs }));
+    }
     this.over.update(this.game);
   }
 
@@ -84,7 +94,28 @@ export class OnlineRunner implements MatchRunner {
   }
 
   peerLines(nowMs: number): readonly PeerLine[] {
-    return this.observer.peerLines(nowMs);
+    const routes = new Map(this.routeLines().map((r) => [r.handle, r.line]));
+    // The observer lists the remote players in handle order.
+    const remote = this.decision.players.map((_, handle) => handle).filter((h) => h !== this.localPlayer);
+    return this.observer.peerLines(nowMs).map((line, i) => {
+      const route = routes.get(remote[i]!);
+      return route === undefined ? line : { ...line, route };
+    });
+  }
+
+  /** Every other player's route, from the connection's routes and the session's round trips. */
+  private routeLines() {
+    const session = this.match.session;
+    const rttOf = (slot: number) => {
+      const handle = this.match.handleOf(slot);
+      return handle < 0 || handle === this.localPlayer ? undefined : session.peerStats(handle).rttMs;
+    };
+    return this.connection.routes.peers(rttOf).map((peer) => {
+      const handle = this.match.handleOf(peer.slot);
+      const active = peer.routes.find((r) => r.active);
+      const line: PeerRouteLine = { active: peer.route, others: peer.routes.filter((r) => !r.active).map((r) => ({ route: r.route, rttMs: r.rttMs })) };
+      return { handle, name: this.names[handle] ?? `Slot ${peer.slot}`, route: peer.route, link: peer.link, rttMs: active?.rttMs, line };
+    });
   }
 
   summary() {

@@ -1,13 +1,14 @@
 import type Phaser from 'phaser';
 import { debugHooks } from '../app/debug-hooks.ts';
-import type { MatchRunner } from '../match/match-runner.ts';
+import type { MatchRunner, PeerLine } from '../match/match-runner.ts';
 
 /** How often the overlay's text is rebuilt (ms): figures that change every frame are unreadable. */
 const REFRESH_MS = 250;
 
 /**
- * The F3 network overlay: per peer ping, rollback frames per second, frame advantage, kB/s and
- * packet loss, plus the session's frame, confirmed frame, delay and prediction window.
+ * The F3 network overlay: per peer ping, rollback frames per second, frame advantage, kB/s,
+ * packet loss and route (direct link or the host's relay, with the other route's round trip),
+ * plus the session's frame, confirmed frame, delay and prediction window.
  */
 export class NetOverlay {
   private readonly text: Phaser.GameObjects.Text;
@@ -60,15 +61,22 @@ export class NetOverlay {
       `${this.runner.mode}  ·  ${mode}  ·  delay ${s.inputDelay}f  ·  ${renderFps.toFixed(0)} fps`,
       `frame ${s.frame}  confirmed ${s.confirmedFrame}  max rollback ${s.maxRollbackFrames}f`,
       '',
-      `${'peer'.padEnd(12)} ${'ping'.padStart(6)} ${'rb f/s'.padStart(7)} ${'adv'.padStart(5)} ${'kB/s'.padStart(6)} ${'loss'.padStart(6)}`,
+      `${'peer'.padEnd(12)} ${'ping'.padStart(6)} ${'rb f/s'.padStart(7)} ${'adv'.padStart(5)} ${'kB/s'.padStart(6)} ${'loss'.padStart(6)}  route`,
     ];
     const peers = this.runner.peerLines(nowMs);
     if (peers.length === 0) lines.push('(offline: no peers)');
     for (const p of peers) {
       lines.push(
-        `${p.name.slice(0, 12).padEnd(12)} ${p.connected ? `${p.pingMs.toFixed(0)}ms`.padStart(6) : '  gone'} ${p.rollbackFramesPerSecond.toFixed(1).padStart(7)} ${p.frameAdvantage.toFixed(1).padStart(5)} ${p.kilobytesPerSecond.toFixed(1).padStart(6)} ${`${p.lossPercent.toFixed(1)}%`.padStart(6)}`,
+        `${p.name.slice(0, 12).padEnd(12)} ${p.connected ? `${p.pingMs.toFixed(0)}ms`.padStart(6) : '  gone'} ${p.rollbackFramesPerSecond.toFixed(1).padStart(7)} ${p.frameAdvantage.toFixed(1).padStart(5)} ${p.kilobytesPerSecond.toFixed(1).padStart(6)} ${`${p.lossPercent.toFixed(1)}%`.padStart(6)}  ${routeText(p)}`,
       );
     }
     this.text.setText(lines);
   }
+}
+
+/** The route column: the active route, then the others with their own round trip, e.g. `direct  relay 4ms`. */
+function routeText(p: PeerLine): string {
+  if (p.route === undefined) return '';
+  const others = p.route.others.map((o) => `${o.route}${o.rttMs === undefined ? '' : ` ${o.rttMs.toFixed(0)}ms`}`);
+  return [p.route.active, ...others].join('  ');
 }

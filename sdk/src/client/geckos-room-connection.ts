@@ -6,6 +6,8 @@ import { RoomClient } from '../relay/room-client.ts';
 import type { RoomClientEvent } from '../relay/room-client.ts';
 import { encodeConnectRequest, refusalReason } from '../relay/connect-request.ts';
 import type { ConnectRequest } from '../relay/connect-request.ts';
+import { RoomRoutes } from './room-routes.ts';
+import type { DirectLinksOptions } from './room-routes.ts';
 
 export interface RoomConnectionOptions {
   /** The host's address, e.g. `http://192.168.1.20` (no port). In a page served by the host: `location.origin` without its port. */
@@ -23,6 +25,12 @@ export interface RoomConnectionOptions {
   readonly tickMs?: number;
   /** Clock in ms. Default `performance.now`. */
   readonly now?: () => number;
+  /**
+   * Direct WebRTC links between the players of a match, with the host's relay as each pair's
+   * fallback (see `RoomRoutes`). Default `{}`: on, with no STUN or TURN server (a LAN). Pass
+   * `iceServers` for players beyond one LAN, or `false` to keep every packet on the relay.
+   */
+  readonly direct?: DirectLinksOptions | false;
 }
 
 /** The connection's life: connected, reconnecting after a drop, or closed for good. */
@@ -31,13 +39,21 @@ export type RoomConnectionState = 'connected' | 'reconnecting' | 'closed';
 /** A member's live connection to a host's room. */
 export interface RoomConnection {
   readonly client: RoomClient;
-  /** The session transport: other members are `slot:N`. */
+  /**
+   * The session transport: other members are `slot:N`, reached over a direct link while one is
+   * open and alive, over the host's relay otherwise (`routes.transport`).
+   */
   readonly transport: Transport;
+  /** The routes to the other players: which one each uses, and their round trips. */
+  readonly routes: RoomRoutes;
   readonly code: string;
   readonly slot: number;
   readonly role: 'player' | 'spectator';
   readonly state: RoomConnectionState;
-  /** Drains room events (see {@link RoomClientEvent}) plus `connection` state changes. */
+  /**
+   * Drains room events (see {@link RoomClientEvent}) plus `connection` state changes. Signals for
+   * direct links are handled by `routes` and not returned.
+   */
   events(): (RoomClientEvent | { readonly type: 'connection'; readonly state: RoomConnectionState })[];
   /** Leaves the room on purpose and closes the channel. */
   close(): void;
@@ -85,6 +101,13 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   let channel: ClientChannel | undefined = first.channel;
   let state: RoomConnectionState = 'connected';
   let closing = false;
+  const routes = new RoomRoutes({ slot: binding.slot, relay: client.transport, signal: (to, kind, link, payload) => client.signal(to, kind, link, payload) }, options.direct ?? {});
+  /** Room events taken from the client (signals went to `routes`), until `events()` drains them. */
+  const inbox: RoomClientEvent[] = [];
+  /** Moves the client's events to `routes` and the inbox: signals reach their links at once, not when the game asks. */
+  const takeEvents = () => {
+    for (const e of client.events()) if (routes.take(e)) inbox.push(e);
+  };
 
   const setState = (next: RoomConnectionState) => {
     if (next === state) return;
@@ -155,6 +178,8 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   const timer = setInterval(() => {
     const t = now();
     client.tick(t);
+    takeEvents();
+    routes.tick(t);
     if (channel !== undefined && client.silentForMs(t) > silenceMs) {
       const dead = channel;
       channel = undefined;
@@ -167,7 +192,8 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
 
   return {
     client,
-    transport: client.transport,
+    transport: routes.transport,
+    routes,
     code: binding.code,
     slot: binding.slot,
     role: binding.role,
@@ -175,13 +201,16 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       return state;
     },
     events() {
-      const out = [...client.events(), ...extra];
+      takeEvents();
+      const out = [...inbox, ...extra];
+      inbox.length = 0;
       extra.length = 0;
       return out;
     },
     close() {
       if (closing) return;
       closing = true;
+      routes.close();
       client.leave();
       client.tick(now());
       clearInterval(timer);

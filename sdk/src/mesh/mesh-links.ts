@@ -8,7 +8,10 @@ import type { PeerAddress } from '../transport/transport.ts';
 import type { DirectRoute } from './direct-route.ts';
 
 /** What `MeshLinks` uses of a link: `DirectLink`, or a stand-in in tests. */
-export type MeshLink = Pick<DirectLink, 'role' | 'link' | 'state' | 'alive' | 'rttMs' | 'send' | 'receive' | 'handleSignal' | 'close'>;
+export type MeshLink = Pick<DirectLink, 'role' | 'link' | 'state' | 'alive' | 'rttMs' | 'send' | 'receive' | 'handleSignal' | 'close'> & {
+  /** Why the link failed or closed (`DirectLink.reason`), for stats. */
+  readonly reason?: string | undefined;
+};
 
 /** Makes one link (default `new DirectLink(options)`). */
 export type MeshLinkFactory = (options: DirectLinkOptions) => MeshLink;
@@ -59,6 +62,13 @@ export interface MeshLinksOptions {
    * A link's first opening is taken at once.
    */
   readonly returnAfterMs?: number;
+  /**
+   * Whether to have a direct link with the player in `slot` (default: with every player). A pair
+   * that either end declines plays over the relay: no offer is made to it, and its offers are
+   * refused (counted in `refusedSignals`). For a game that keeps some pairs on the relay, and for
+   * tests of a pair whose network lets no link open.
+   */
+  readonly directWith?: (slot: number) => boolean;
 }
 
 /** The longest wait before a flapping link is used again (ms): see `returnAfterMs`. */
@@ -79,6 +89,8 @@ export interface MeshPeerStats {
   readonly rttMs?: number;
   /** Times the current link went silent while open (each one costs a longer wait before it is used again). */
   readonly silences: number;
+  /** Why the last link to this peer that ended failed or closed (e.g. `'setup-timeout'`), if one did. */
+  readonly lastEnd?: string;
 }
 
 export interface MeshStats {
@@ -110,6 +122,7 @@ interface PeerEntry {
   silences: number;
   /** Since when the current link has been open and alive without a break (ms); undefined: it is not. */
   aliveSinceMs: number | undefined;
+  lastEnd: string | undefined;
 }
 
 /**
@@ -175,7 +188,7 @@ export class MeshLinks {
     for (const slot of wanted) {
       let entry = this.peers.get(slot);
       if (entry === undefined) {
-        entry = { slot, address: slotAddress(slot), role: this.slot < slot ? 'offerer' : 'answerer', link: undefined, attempts: 0, retryAtMs: undefined, retired: [], silences: 0, aliveSinceMs: undefined };
+        entry = { slot, address: slotAddress(slot), role: this.slot < slot ? 'offerer' : 'answerer', link: undefined, attempts: 0, retryAtMs: undefined, retired: [], silences: 0, aliveSinceMs: undefined, lastEnd: undefined };
         this.peers.set(slot, entry);
       }
       entry.attempts = 0;
@@ -191,6 +204,10 @@ export class MeshLinks {
       const entry = this.peers.get(event.from);
       if (entry === undefined) {
         this.strangerSignals++;
+        return;
+      }
+      if (!this.wants(entry.slot)) {
+        this.refusedSignals++;
         return;
       }
       const id = event.link >>> 0;
@@ -261,6 +278,7 @@ export class MeshLinks {
         attempts: entry.attempts,
         ...(rttMs === undefined ? {} : { rttMs }),
         silences: entry.silences,
+        ...(entry.lastEnd === undefined ? {} : { lastEnd: entry.lastEnd }),
       });
     }
     return { peers, staleSignals: this.staleSignals, strangerSignals: this.strangerSignals, refusedSignals: this.refusedSignals, faults: this.faults };
@@ -269,6 +287,7 @@ export class MeshLinks {
   private tickPeer(entry: PeerEntry, nowMs: number): void {
     const link = entry.link;
     if (link !== undefined && (link.state === 'failed' || link.state === 'closed')) {
+      entry.lastEnd = `${link.state} ${link.reason ?? ''}`.trim();
       this.retire(entry, 'ended');
       if (entry.role === 'offerer' && entry.attempts < this.maxAttempts) entry.retryAtMs = nowMs + this.retryDelayMs;
     }
@@ -299,9 +318,21 @@ export class MeshLinks {
     return nowMs - entry.aliveSinceMs >= waitMs;
   }
 
+  /** Whether we have a link with `slot` at all (`directWith`); a throwing callback means no. */
+  private wants(slot: number): boolean {
+    const directWith = this.options.directWith;
+    if (directWith === undefined) return true;
+    try {
+      return directWith(slot) === true;
+    } catch {
+      this.faults++;
+      return false;
+    }
+  }
+
   /** Makes our offer to `entry` with a fresh id, if attempts remain. */
   private offer(entry: PeerEntry): void {
-    if (entry.attempts >= this.maxAttempts) return;
+    if (entry.attempts >= this.maxAttempts || !this.wants(entry.slot)) return;
     let id = this.random() >>> 0;
     for (let i = 0; i < 4 && entry.retired.includes(id); i++) id = this.random() >>> 0;
     if (this.makeLink(entry, 'offerer', id) !== undefined) entry.attempts++;

@@ -1,0 +1,173 @@
+import type { DirectLinkState } from '../direct/direct-link.ts';
+import type { DirectSignalKind } from '../direct/direct-signal.ts';
+import { DirectRoute } from '../mesh/direct-route.ts';
+import { MeshLinks } from '../mesh/mesh-links.ts';
+import type { MeshLink, MeshLinkFactory, MeshLinksOptions, MeshStats } from '../mesh/mesh-links.ts';
+import { slotAddress } from '../relay/room-client.ts';
+import type { RoomClientEvent } from '../relay/room-client.ts';
+import { RoutedTransport, StandardRoute } from '../transport/routed-transport.ts';
+import type { RouteId } from '../transport/routed-transport.ts';
+import { routeRtts } from '../transport/route-rtts.ts';
+import type { RouteRtt } from '../transport/route-rtts.ts';
+import type { Transport } from '../transport/transport.ts';
+
+/**
+ * How a member makes direct links to the other players (`connectToRoom`'s `direct` option).
+ * Every field is optional: `{}` is a LAN (host candidates only, no outside server).
+ */
+export interface DirectLinksOptions {
+  /**
+   * STUN and TURN servers, passed to every link. Default `[]`: on one LAN the players' host
+   * candidates reach each other and nothing outside is contacted. Players behind different NATs
+   * need STUN, and TURN (e.g. coturn) when a NAT is symmetric; see docs/transports.md.
+   */
+  readonly iceServers?: readonly RTCIceServer[];
+  /** `'relay'` sends every link through TURN (for privacy, or to test TURN). Default `'all'`. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Setup timeout and liveness of each link (see `DirectLinkOptions`). */
+  readonly link?: NonNullable<MeshLinksOptions['link']>;
+  /** See `MeshLinksOptions`: retry delay, attempts per match, the wait before a flapping link is used again. */
+  readonly retryDelayMs?: number;
+  readonly maxAttempts?: number;
+  readonly returnAfterMs?: number;
+  /** Whether to have a direct link with the player in `slot` (default every player; see `MeshLinksOptions`). */
+  readonly directWith?: (slot: number) => boolean;
+  /** Makes links (default `new DirectLink(options)`): a seam for tests. */
+  readonly createLink?: MeshLinkFactory;
+}
+
+/** What a member needs of its room for routes: its slot, the relay, and signals through the host. */
+export interface RoomRoutesMember {
+  readonly slot: number;
+  /** The host's relay (`RoomClient.transport`): always there, and every pair's fallback. */
+  readonly relay: Transport;
+  /** Sends a signal to another player through the host (`RoomClient.signal`). May throw; guarded. */
+  readonly signal: (to: number, kind: DirectSignalKind, link: number, payload: string) => unknown;
+}
+
+/** One other player of the current match as an overlay shows it. */
+export interface PeerRoute {
+  readonly slot: number;
+  /** The route our packets to this player take now. */
+  readonly route: RouteId;
+  /** The direct link's state: `'none'` while there is none (waiting for an offer or a retry), `'off'` with direct links turned off. */
+  readonly link: DirectLinkState | 'none' | 'off';
+  /** The round trip of each route (ms), the active one's from the session when it is given. */
+  readonly routes: readonly RouteRtt[];
+}
+
+/**
+ * A member's routes to the other players of its room: the host's relay for every pair, and a
+ * direct WebRTC link for each pair of players in a match (`MeshLinks`), with one `RoutedTransport`
+ * over both as the session's transport. A peer keeps its `slot:N` address on every route, and the
+ * session takes the route changes itself (`Transport.drainRouteChanges`), so a match session
+ * neither knows nor cares which way a packet went.
+ *
+ * It lives as long as the member's room connection, so that an open link is kept from one match
+ * to the next (one peer connection per pair for the life of the room where possible). Feed it
+ * every room event (`take`) and call `tick` every few ms; `connectToRoom` does both.
+ *
+ * Pure apart from the links themselves, which run WebRTC and their own timers.
+ */
+export class RoomRoutes {
+  /** The session's transport: relay and direct routes, addresses `slot:N`. */
+  readonly transport: RoutedTransport;
+  readonly slot: number;
+  private readonly mesh: MeshLinks | undefined;
+  private readonly direct: DirectRoute | undefined;
+  /** The other players of the current match, while we play in it. */
+  private players: readonly number[] = [];
+
+  constructor(member: RoomRoutesMember, options: DirectLinksOptions | false = {}) {
+    this.slot = member.slot;
+    if (options === false) {
+      this.transport = new RoutedTransport({ routes: { [StandardRoute.Relay]: member.relay }, defaultRoute: StandardRoute.Relay });
+      return;
+    }
+    const direct = new DirectRoute();
+    this.direct = direct;
+    this.transport = new RoutedTransport({ routes: { [StandardRoute.Relay]: member.relay, [StandardRoute.Direct]: direct }, defaultRoute: StandardRoute.Relay });
+    this.mesh = new MeshLinks({
+      slot: member.slot,
+      transport: this.transport,
+      route: direct,
+      sendSignal: member.signal,
+      ...options,
+    });
+  }
+
+  /**
+   * Takes one room event. A `signal` goes to its link and is consumed (false: not for the game);
+   * a `match-start` this member plays in sets up the links to its other players (keeping those
+   * already open); one it does not play in closes them; a `room-state` closes the links of
+   * players who left the room. Returns true for every event the game should see.
+   */
+  take(event: RoomClientEvent): boolean {
+    switch (event.type) {
+      case 'signal':
+        this.mesh?.handleSignal(event);
+        return false;
+      case 'match-start': {
+        const playing = event.match.players.includes(this.slot);
+        this.players = playing ? event.match.players.filter((s) => s !== this.slot) : [];
+        this.mesh?.setPeers(this.players);
+        return true;
+      }
+      case 'room-state': {
+        const members = new Set(event.state.members.map((m) => m.slot));
+        const staying = this.players.filter((s) => members.has(s));
+        if (staying.length !== this.players.length) {
+          this.players = staying;
+          this.mesh?.setPeers(staying);
+        }
+        return true;
+      }
+      default:
+        return true;
+    }
+  }
+
+  /** Checks the links and sets each pair's route (ms, the caller's monotonic clock). Never throws. */
+  tick(nowMs: number): void {
+    this.mesh?.tick(nowMs);
+  }
+
+  /**
+   * The other players of the current match: route, link state and the round trip of each route.
+   * `sessionRttMs(slot)` gives the session's round trip to that player (`PeerStats.rttMs`), which
+   * measures the active route; without it each route's own figure is shown.
+   */
+  peers(sessionRttMs?: (slot: number) => number | undefined): readonly PeerRoute[] {
+    const links = new Map((this.mesh?.stats().peers ?? []).map((p) => [p.slot, p.link] as const));
+    return this.players.map((slot) => {
+      const stats = this.transport.peerStats(slotAddress(slot));
+      return {
+        slot,
+        route: stats.active,
+        link: this.mesh === undefined ? 'off' : (links.get(slot) ?? 'none'),
+        routes: routeRtts(stats, { rttMs: sessionRttMs?.(slot) ?? 0 }),
+      };
+    });
+  }
+
+  /** The mesh's counters (undefined with direct links off). */
+  meshStats(): MeshStats | undefined {
+    return this.mesh?.stats();
+  }
+
+  /** The current direct link to `slot`, if any: for a test that cuts it. */
+  linkTo(slot: number): MeshLink | undefined {
+    return this.mesh?.linkTo(slot);
+  }
+
+  /** Datagrams the direct route dropped because the peer's link was not open. */
+  get directDropped(): number {
+    return this.direct?.dropped ?? 0;
+  }
+
+  /** Closes every direct link (telling the other ends); the relay stays. Idempotent. */
+  close(): void {
+    this.mesh?.close();
+    this.players = [];
+  }
+}
