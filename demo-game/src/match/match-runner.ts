@@ -35,8 +35,13 @@ export interface PeerLine {
 /** Which way a peer's packets go, for the overlay. */
 export interface PeerRouteLine {
   readonly active: string;
-  /** The routes not in use now, with their own round trip (ms) where they measure one. */
-  readonly others: readonly { readonly route: string; readonly rttMs: number | undefined }[];
+  /**
+   * Every route, the active one first, with the round trip the route itself measures (ms; a direct
+   * link's pings, the host's pings for the relay), undefined where none is known. These are
+   * network figures, answered at once; the ping column is the session's, which also waits for
+   * each side's next game tick.
+   */
+  readonly routes: readonly { readonly route: string; readonly rttMs: number | undefined }[];
 }
 
 /** Something the player should be told about, shown as a banner. */

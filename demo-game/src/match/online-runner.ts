@@ -1,4 +1,4 @@
-import { FramePacer, createMatchSession } from 'backspin';
+import { FramePacer, createMatchSession, slotAddress } from 'backspin';
 import type { MatchDecision, MatchSession, RoomConnection } from 'backspin';
 import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
@@ -113,7 +113,9 @@ export class OnlineRunner implements MatchRunner {
     return this.connection.routes.peers(rttOf).map((peer) => {
       const handle = this.match.handleOf(peer.slot);
       const active = peer.routes.find((r) => r.active);
-      const line: PeerRouteLine = { active: peer.route, others: peer.routes.filter((r) => !r.active).map((r) => ({ route: r.route, rttMs: r.rttMs })) };
+      const own = this.connection.routes.transport.peerStats(slotAddress(peer.slot)).routes;
+      const ordered = [...own].sort((x, y) => Number(y.route === peer.route) - Number(x.route === peer.route));
+      const line: PeerRouteLine = { active: peer.route, routes: ordered.map((r) => ({ route: r.route, rttMs: r.rttMs })) };
       return { handle, name: this.names[handle] ?? `Slot ${peer.slot}`, route: peer.route, link: peer.link, rttMs: active?.rttMs, line };
     });
   }

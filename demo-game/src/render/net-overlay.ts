@@ -74,9 +74,11 @@ export class NetOverlay {
   }
 }
 
-/** The route column: the active route, then the others with their own round trip, e.g. `direct  relay 4ms`. */
+/**
+ * The route column: the active route, then the others, each with the round trip it measures
+ * itself where known, e.g. `direct 1ms · relay 4ms`.
+ */
 function routeText(p: PeerLine): string {
   if (p.route === undefined) return '';
-  const others = p.route.others.map((o) => `${o.route}${o.rttMs === undefined ? '' : ` ${o.rttMs.toFixed(0)}ms`}`);
-  return [p.route.active, ...others].join('  ');
+  return p.route.routes.map((r) => (r.rttMs === undefined ? r.route : `${r.route} ${r.rttMs.toFixed(0)}ms`)).join(' · ');
 }

@@ -101,7 +101,10 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   let channel: ClientChannel | undefined = first.channel;
   let state: RoomConnectionState = 'connected';
   let closing = false;
-  const routes = new RoomRoutes({ slot: binding.slot, relay: client.transport, signal: (to, kind, link, payload) => client.signal(to, kind, link, payload) }, options.direct ?? {});
+  const routes = new RoomRoutes(
+    { slot: binding.slot, relay: client.transport, signal: (to, kind, link, payload) => client.signal(to, kind, link, payload), hostRtts: () => client.pings },
+    options.direct ?? {},
+  );
   /** Room events taken from the client (signals went to `routes`), until `events()` drains them. */
   const inbox: RoomClientEvent[] = [];
   /** Moves the client's events to `routes` and the inbox: signals reach their links at once, not when the game asks. */

@@ -3,10 +3,10 @@ import type { DirectSignalKind } from '../direct/direct-signal.ts';
 import { DirectRoute } from '../mesh/direct-route.ts';
 import { MeshLinks } from '../mesh/mesh-links.ts';
 import type { MeshLink, MeshLinkFactory, MeshLinksOptions, MeshStats } from '../mesh/mesh-links.ts';
-import { slotAddress } from '../relay/room-client.ts';
+import { addressSlot, slotAddress } from '../relay/room-client.ts';
 import type { RoomClientEvent } from '../relay/room-client.ts';
 import { RoutedTransport, StandardRoute } from '../transport/routed-transport.ts';
-import type { RouteId } from '../transport/routed-transport.ts';
+import type { Route, RouteId } from '../transport/routed-transport.ts';
 import { routeRtts } from '../transport/route-rtts.ts';
 import type { RouteRtt } from '../transport/route-rtts.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -43,6 +43,12 @@ export interface RoomRoutesMember {
   readonly relay: Transport;
   /** Sends a signal to another player through the host (`RoomClient.signal`). May throw; guarded. */
   readonly signal: (to: number, kind: DirectSignalKind, link: number, payload: string) => unknown;
+  /**
+   * Each member's round trip to the host (slot → ms; `RoomClient.pings`), if known: the relay's
+   * round trip to a player is estimated as ours plus theirs, for an overlay while the pair is
+   * direct and the session measures only the link.
+   */
+  readonly hostRtts?: () => ReadonlyMap<number, number>;
 }
 
 /** One other player of the current match as an overlay shows it. */
@@ -54,6 +60,23 @@ export interface PeerRoute {
   readonly link: DirectLinkState | 'none' | 'off';
   /** The round trip of each route (ms), the active one's from the session when it is given. */
   readonly routes: readonly RouteRtt[];
+}
+
+/** The relay as a route: the member's relay transport, with the relay's round trip to a peer estimated from the host's pings. */
+function relayRoute(member: RoomRoutesMember): Route {
+  const { relay, hostRtts, slot } = member;
+  if (hostRtts === undefined) return relay;
+  return {
+    send: (to, data) => relay.send(to, data),
+    receive: () => relay.receive(),
+    peerRttMs: (peer) => {
+      const other = addressSlot(peer);
+      const pings = hostRtts();
+      const ours = pings.get(slot);
+      const theirs = other === undefined ? undefined : pings.get(other);
+      return ours === undefined || theirs === undefined ? undefined : ours + theirs;
+    },
+  };
 }
 
 /**
@@ -80,13 +103,14 @@ export class RoomRoutes {
 
   constructor(member: RoomRoutesMember, options: DirectLinksOptions | false = {}) {
     this.slot = member.slot;
+    const relay = relayRoute(member);
     if (options === false) {
-      this.transport = new RoutedTransport({ routes: { [StandardRoute.Relay]: member.relay }, defaultRoute: StandardRoute.Relay });
+      this.transport = new RoutedTransport({ routes: { [StandardRoute.Relay]: relay }, defaultRoute: StandardRoute.Relay });
       return;
     }
     const direct = new DirectRoute();
     this.direct = direct;
-    this.transport = new RoutedTransport({ routes: { [StandardRoute.Relay]: member.relay, [StandardRoute.Direct]: direct }, defaultRoute: StandardRoute.Relay });
+    this.transport = new RoutedTransport({ routes: { [StandardRoute.Relay]: relay, [StandardRoute.Direct]: direct }, defaultRoute: StandardRoute.Relay });
     this.mesh = new MeshLinks({
       slot: member.slot,
       transport: this.transport,
