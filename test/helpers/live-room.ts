@@ -91,9 +91,9 @@ export interface LivePlayer {
   stopped: boolean;
 }
 
-/** Starts the match on the owner's word and builds every member's session from the decision. */
-export async function startMatch(members: RoomConnection[], options: { loss?: number; session?: Record<string, unknown> } = {}): Promise<{ match: MatchDecision; players: LivePlayer[] }> {
-  members[0]!.client.startMatch();
+/** Starts the match on the owner's word (unless `started`: already decided) and builds every member's session from the decision. */
+export async function startMatch(members: RoomConnection[], options: { loss?: number; session?: Record<string, unknown>; started?: boolean } = {}): Promise<{ match: MatchDecision; players: LivePlayer[] }> {
+  if (options.started !== true) members[0]!.client.startMatch();
   await waitFor(() => members.every((c) => c.client.match !== undefined), 5000, 'match-start at every member');
   const match = members[0]!.client.match!;
   const players = members.map((connection, i): LivePlayer => {

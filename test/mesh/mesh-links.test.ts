@@ -174,4 +174,32 @@ describe('connectToRoom: a 4-player match over direct links, the relay as fallba
     for (const p of players) expect(p.connection.routes.meshStats()!.peers.every((s) => s.link === 'open')).toBe(true); // the same links, never closed
     console.info(`silent links: the others fell back ${fallbackMs.toFixed(0)} ms after the mute, direct again ${returnMs.toFixed(0)} ms after it ended; ${compared} checksummed frames agree`);
   });
+  it('the next match in the room reuses the open links: no new peer connection, direct from its first frame', async () => {
+    await start();
+    await waitUntil(allDirect(), 8000, 'every pair direct', routesText);
+    const linkIds = () => players.map((p) => others(p).map((s) => p.connection.routes.linkTo(s)?.link));
+    const first = linkIds();
+    const firstPlayers = players;
+    await sleep(500);
+    running = false;
+    await loop;
+    for (const p of firstPlayers) p.session.leave();
+    members[0]!.client.endMatch();
+    await waitFor(() => members.every((c) => c.client.room?.phase === 'lobby'), 5000, 'back in the lobby');
+    for (const c of members) c.client.setReady(true);
+    await waitFor(() => members[0]!.client.room?.members.every((m) => m.ready) === true, 5000, 'everyone ready again');
+    const previous = members[0]!.client.match?.matchId;
+    members[0]!.client.startMatch();
+    await waitFor(() => members.every((c) => c.client.match !== undefined && c.client.match.matchId !== previous), 5000, 'the second match at every member');
+    players = (await startMatch(members, { started: true })).players;
+    // Every pair is already direct when the second match's sessions start.
+    expect(allDirect()()).toBe(true);
+    running = true;
+    loop = play(players, () => !running, 120_000, 8);
+    await sleep(3000);
+    expect(linkIds()).toEqual(first);
+    for (const p of players) expect(p.connection.routes.meshStats()!.peers.every((s) => s.attempts <= 1)).toBe(true);
+    const { compared } = checkHealthy(5);
+    console.info(`second match on the same ${first.flat().length / 2} links; ${compared} checksummed frames agree`);
+  });
 });
