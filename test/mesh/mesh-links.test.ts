@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningHost } from '../../sdk/src/host/geckos-host.ts';
 import type { RoomConnection, RoomConnectionOptions } from '../../sdk/src/client/geckos-room-connection.ts';
 import { slotAddress } from '../../sdk/src/relay/room-client.ts';
+import { Prng } from '../../sdk/src/kit/prng.ts';
+import { SignalKind } from '../../sdk/src/room/control-messages.ts';
 import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
 import { agreement, openRoom, play, sleep, startLoopbackHost, startMatch, waitFor } from '../helpers/live-room.ts';
 import type { LivePlayer } from '../helpers/live-room.ts';
@@ -201,5 +203,56 @@ describe('connectToRoom: a 4-player match over direct links, the relay as fallba
     for (const p of players) expect(p.connection.routes.meshStats()!.peers.every((s) => s.attempts <= 1)).toBe(true);
     const { compared } = checkHealthy(5);
     console.info(`second match on the same ${first.flat().length / 2} links; ${compared} checksummed frames agree`);
+  });
+  it('a player that floods its peers with forged signals hurts none of the other pairs, and the match agrees', async () => {
+    await start();
+    await waitUntil(allDirect(), 8000, 'every pair direct', routesText);
+    const hostile = bySlot(3);
+    const rng = new Prng(0xbad5);
+    const kinds = Object.values(SignalKind);
+    const garbage = () => {
+      switch (rng.nextInt(5)) {
+        case 0:
+          return 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\n'.padEnd(rng.nextInt(8000), 'a');
+        case 1:
+          return JSON.stringify({ candidate: 'candidate:1 1 udp 2122260223 10.9.9.9 9 typ host', sdpMid: '0' });
+        case 2:
+          return '';
+        case 3:
+          return 'x'.repeat(rng.nextInt(300));
+        default:
+          return '{"candidate":';
+      }
+    };
+    // The real link ids of the victims' pairs with slot 3, so some forgeries hit a live link.
+    const ids = [0, 1, 2].map((s) => hostile.connection.routes.linkTo(s)?.link ?? 0);
+    let sent = 0;
+    let offDirect = 0;
+    const deadline = performance.now() + 5000;
+    while (performance.now() < deadline) {
+      for (let i = 0; i < 20; i++) {
+        const to = rng.nextInt(3);
+        const link = rng.nextInt(3) === 0 ? ids[to]! : rng.nextU32();
+        try {
+          if (hostile.connection.client.signal(to, kinds[rng.nextInt(kinds.length)]!, link, garbage())) sent++;
+        } catch {
+          // a payload the client refuses to send: fine, it is the host and peers we are testing
+        }
+      }
+      // The pairs without slot 3 never leave their links.
+      for (const p of players.filter((q) => q !== hostile)) for (const s of others(p).filter((t) => t !== 3)) if (routeOf(p, s) !== StandardRoute.Direct) offDirect++;
+      await sleep(100);
+    }
+    expect(sent).toBeGreaterThan(100);
+    expect(offDirect).toBe(0);
+    const victims = players.filter((q) => q !== hostile);
+    const refused = victims.map((p) => p.connection.routes.meshStats()!).map((m) => m.staleSignals + m.refusedSignals);
+    expect(refused.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // The host limited the flood and kept every member; the match is whole and agrees.
+    expect(host!.relay.stats().dropped['signal-rate-limited']).toBeGreaterThan(0);
+    await waitUntil(allDirect(), 15_000, 'every pair direct again after the flood', routesText); // the hostile pairs may have been reset
+    await sleep(1000);
+    const { compared } = checkHealthy(10);
+    console.info(`forged signals: ${sent} sent, host dropped ${host!.relay.stats().dropped['signal-rate-limited']} over the rate; victims ignored ${refused.join('/')}; other pairs never left their links; ${compared} checksummed frames agree`);
   });
 });
