@@ -1,102 +1,29 @@
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installNodeWebRTC } from '../../sdk/src/node/node-webrtc.ts';
+import { coturnOrSkip, startCoturn } from '../helpers/coturn.ts';
+import type { Coturn } from '../helpers/coturn.ts';
 import { SignalPipe, datagram, datagramNumber, tappedPeerConnection, waitFor } from './signal-pipe.ts';
 
 /**
  * Two DirectLinks that may only talk through TURN (`iceTransportPolicy: 'relay'`), through a
- * coturn server this test starts on loopback (Debian's `coturn` package: `apt-get install
- * coturn`), on free ports, with a temporary config, killed afterwards. Without `turnserver` the
- * test is skipped with a loud notice, except under CI=true, where a missing coturn fails the run.
+ * coturn server this test starts on loopback (test/helpers/coturn.ts: Debian's `coturn` package,
+ * free ports, a temporary config, killed afterwards). Without `turnserver` the test is skipped
+ * with a loud notice, except under CI=true, where a missing coturn fails the run.
  */
-const TURNSERVER = '/usr/bin/turnserver';
-const hasCoturn = spawnSync(TURNSERVER, ['--version'], { encoding: 'utf8' }).error === undefined;
-if (!hasCoturn) {
-  const notice = `\n!!! ${TURNSERVER} not found: the TURN test of direct links is SKIPPED. Install Debian's coturn (apt-get install coturn) to run it.\n`;
-  if (process.env['CI'] === 'true') throw new Error(notice);
-  console.warn(notice);
-}
+const hasCoturn = coturnOrSkip('the TURN test of direct links');
 
-/** A port free for both UDP and TCP on 127.0.0.1 (coturn listens on both). */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const socket = createSocket('udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-}
-
-let coturn: ChildProcess | undefined;
-let dir: string | undefined;
+let coturn: Coturn | undefined;
 let port = 0;
-const log: string[] = [];
-const USER = 'backspin';
-const PASSWORD = 'loopback-only';
 
 beforeAll(async () => {
   if (!hasCoturn) return;
   installNodeWebRTC();
-  port = await freePort();
-  // Relay ports: a block of 100 above the listening port's neighbourhood; coturn skips busy ones.
-  const minPort = 20_000 + Math.floor(Math.random() * 400) * 100;
-  dir = mkdtempSync(join(tmpdir(), 'backspin-coturn-'));
-  const config = join(dir, 'turnserver.conf');
-  writeFileSync(
-    config,
-    [
-      'listening-ip=127.0.0.1',
-      `listening-port=${port}`,
-      'relay-ip=127.0.0.1',
-      `min-port=${minPort}`,
-      `max-port=${minPort + 99}`,
-      'allow-loopback-peers', // the peers' relayed addresses are on loopback too
-      'lt-cred-mech',
-      'fingerprint',
-      `user=${USER}:${PASSWORD}`,
-      'realm=backspin.test',
-      'no-tls',
-      'no-dtls',
-      'no-cli',
-      'no-multicast-peers',
-      'simple-log',
-      'log-file=stdout',
-      `pidfile=${join(dir, 'turnserver.pid')}`,
-      `userdb=${join(dir, 'turndb')}`,
-      '',
-    ].join('\n'),
-  );
-  coturn = spawn(TURNSERVER, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  coturn.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-  coturn.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-  await waitFor(() => /Total General servers|DB connection success/i.test(log.join('')) || coturn?.exitCode !== null, 5000, 'coturn listening');
-  if (coturn.exitCode !== null) throw new Error(`coturn exited ${coturn.exitCode}:\n${log.join('')}`);
+  coturn = await startCoturn();
+  port = coturn.port;
 });
 
 afterAll(async () => {
-  if (coturn !== undefined && coturn.exitCode === null) {
-    const exited = new Promise((resolve) => coturn?.once('exit', resolve));
-    coturn.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
-    if (coturn.exitCode === null) coturn.kill('SIGKILL');
-  }
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await coturn?.stop();
 });
 
 type SelectedPair = { local: { type: string }; remote: { type: string } } | null;
@@ -114,7 +41,7 @@ function selectedPairs(connections: readonly RTCPeerConnection[]): string[] {
 
 describe.skipIf(!hasCoturn)('DirectLink through TURN (coturn on loopback)', () => {
   it("two ends with iceTransportPolicy 'relay' connect through coturn and carry datagrams both ways", async () => {
-    const iceServers = [{ urls: `turn:127.0.0.1:${port}?transport=udp`, username: USER, credential: PASSWORD }];
+    const iceServers = [coturn!.iceServer()];
     // libjuice (under node-datachannel) applies the 'relay' policy to the candidates it gathers,
     // not to peer-reflexive ones it learns from incoming checks. On loopback every socket can
     // reach every other, and now and then (seen only under load, always on a slow link, ~1.1 s to
