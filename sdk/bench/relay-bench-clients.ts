@@ -25,8 +25,8 @@ import { connectToRoom } from '../src/client/geckos-room-connection.ts';
 import type { RoomConnection } from '../src/client/geckos-room-connection.ts';
 import type { Transport } from '../src/transport/transport.ts';
 import { createMatchSession } from '../src/relay/match-session.ts';
-import { addressSlot, slotAddress } from '../src/relay/room-client.ts';
-import { MAX_SLOT, RelayFrameKind } from '../src/relay/relay-frame.ts';
+import { addressSlot, slotAddress } from '../src/relay/relay-route.ts';
+import { MAX_SLOT } from '../src/relay/relay-frame.ts';
 import { FramePacer } from '../src/core/frame-pacer.ts';
 import { bytesInputCodec } from '../src/core/input-codec.ts';
 import type { P2PSession } from '../src/core/p2p-session.ts';
@@ -102,21 +102,19 @@ async function connect(request: Parameters<typeof connectToRoom>[0]['request']):
     },
     receive: () => inner.receive(),
   };
-  // The adapter calls `client.receive(frame, now)` as each frame comes off the channel: look at it first.
-  const client = connection.client;
-  const original = client.receive.bind(client);
-  client.receive = (frame: Uint8Array, nowMs: number) => {
-    if (frame[0] === RelayFrameKind.Data && frame.length >= 3) {
-      receivedFrom[frame[1]! & MAX_SLOT]!++;
-      if (frame[2] === PROBE_MARKER) {
-        if (measuring && frame.length >= 2 + PROBE_BYTES) {
-          const sentAt = new DataView(frame.buffer, frame.byteOffset + 2 + PROBE_TIME_OFFSET, 8).getFloat64(0, true);
-          probeSamples.push(performance.now() - sentAt);
-        }
-        return; // never a session packet
+  // The adapter hands each Data frame's (slot, packet) to `relay.deliver` as it comes off the channel: look at it first.
+  const relay = connection.relay;
+  const original = relay.deliver.bind(relay);
+  relay.deliver = (slot: number, payload: Uint8Array) => {
+    receivedFrom[slot & MAX_SLOT]!++;
+    if (payload[0] === PROBE_MARKER) {
+      if (measuring && payload.length >= PROBE_BYTES) {
+        const sentAt = new DataView(payload.buffer, payload.byteOffset + PROBE_TIME_OFFSET, 8).getFloat64(0, true);
+        probeSamples.push(performance.now() - sentAt);
       }
+      return; // never a session packet
     }
-    original(frame, nowMs);
+    original(slot, payload);
   };
   return { connection, transport, sentTo, receivedFrom, sentAtBegin: sentTo.slice(), receivedAtBegin: receivedFrom.slice() };
 }

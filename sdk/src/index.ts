@@ -46,8 +46,12 @@ export { connectToRoom, RoomJoinError } from './client/geckos-room-connection.ts
 export type { RoomConnection, RoomConnectionOptions, RoomConnectionState } from './client/geckos-room-connection.ts';
 export { RoomRoutes } from './client/room-routes.ts';
 export type { DirectLinksOptions, PeerRoute, RoomRoutesMember } from './client/room-routes.ts';
-export { RoomClient, slotAddress, addressSlot } from './relay/room-client.ts';
+export { RoomClient } from './relay/room-client.ts';
 export type { RoomClientEvent, RoomClientOptions } from './relay/room-client.ts';
+export { RelayRoute, slotAddress, addressSlot } from './relay/relay-route.ts';
+export type { RelayRouteOptions, RelayRouteStats } from './relay/relay-route.ts';
+export { demuxHostFrame } from './relay/host-frame-demux.ts';
+export type { MemberPlanes } from './relay/host-frame-demux.ts';
 export { RelayHost, RelayDropReason } from './relay/relay-host.ts';
 export type { HostConnection, MemberBinding, RelayHostOptions, RelayHostStats } from './relay/relay-host.ts';
 export { ReliableChannel } from './relay/reliable-channel.ts';

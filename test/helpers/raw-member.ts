@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { geckos } from '@geckos.io/client';
 import type { ClientChannel, RawMessage } from '@geckos.io/client';
 import { RoomClient } from '../../sdk/src/relay/room-client.ts';
+import { RelayRoute } from '../../sdk/src/relay/relay-route.ts';
+import { demuxHostFrame } from '../../sdk/src/relay/host-frame-demux.ts';
 import { ReliableChannel } from '../../sdk/src/relay/reliable-channel.ts';
 import { RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodePingFrame } from '../../sdk/src/relay/relay-frame.ts';
 import { encodeConnectRequest, refusalReason } from '../../sdk/src/relay/connect-request.ts';
@@ -29,9 +31,10 @@ export interface RawMember {
   close(): void;
 }
 
-/** A raw member with a RoomClient on the channel: it stays alive (pongs, acks) and can play. */
+/** A raw member with a RoomClient and a RelayRoute on the channel: it stays alive (pongs, acks) and can play. */
 export interface RawRoomMember extends RawMember {
   readonly client: RoomClient;
+  readonly relay: RelayRoute;
   /** The member as `startMatch`/`play` from live-room.ts expect it, with `transport` as its session transport. */
   readonly connection: RoomConnection;
 }
@@ -88,18 +91,21 @@ async function open(port: number, request: ConnectRequest | string): Promise<Omi
   };
 }
 
-/** A member whose room side is the SDK's RoomClient, on a channel the test also writes to. */
+/** A member whose room side is the SDK's RoomClient and RelayRoute, on a channel the test also writes to. */
 export async function joinWithClient(port: number, request: ConnectRequest, wrap: (t: Transport) => Transport = (t) => t): Promise<RawRoomMember> {
   const base = await open(port, request);
   const client = new RoomClient();
+  const relay = new RelayRoute();
   const now = () => performance.now();
-  client.attach((frame) => base.emit(frame), now());
+  const send = (frame: Uint8Array) => base.emit(frame);
+  client.attach(send, now());
+  relay.attach(send);
   base.channel.onRaw((raw: unknown) => {
     const bytes = asBytes(raw);
-    if (bytes !== undefined) client.receive(bytes, now());
+    if (bytes !== undefined) demuxHostFrame(bytes, now(), { control: client, data: relay });
   });
   const timer = setInterval(() => client.tick(now()), 10);
-  const transport = wrap(client.transport);
+  const transport = wrap(relay);
   const close = () => {
     clearInterval(timer);
     base.channel.close();
@@ -108,6 +114,7 @@ export async function joinWithClient(port: number, request: ConnectRequest, wrap
   const routes = new RoomRoutes({ slot: base.slot, relay: transport, signal: () => undefined }, false);
   const connection: RoomConnection = {
     client,
+    relay,
     transport: routes.transport,
     routes,
     code: base.code,
@@ -117,7 +124,7 @@ export async function joinWithClient(port: number, request: ConnectRequest, wrap
     events: () => client.events(),
     close,
   };
-  return Object.assign(base, { client, connection, close });
+  return Object.assign(base, { client, relay, connection, close });
 }
 
 /** A member that answers pings and acknowledges the host's control messages with its own channel. */

@@ -5,6 +5,9 @@ import { RelayHost } from '../../sdk/src/relay/relay-host.ts';
 import type { HostConnection, MemberBinding, RelayHostOptions } from '../../sdk/src/relay/relay-host.ts';
 import { RoomClient } from '../../sdk/src/relay/room-client.ts';
 import type { RoomClientEvent, RoomClientOptions } from '../../sdk/src/relay/room-client.ts';
+import { RelayRoute } from '../../sdk/src/relay/relay-route.ts';
+import type { RelayRouteOptions } from '../../sdk/src/relay/relay-route.ts';
+import { demuxHostFrame } from '../../sdk/src/relay/host-frame-demux.ts';
 import { encodeConnectRequest } from '../../sdk/src/relay/connect-request.ts';
 import type { ConnectRequest } from '../../sdk/src/relay/connect-request.ts';
 
@@ -42,13 +45,15 @@ export class FakeLink implements HostConnection {
   }
 }
 
-/** One member as the rig wires it: a host connection and, unless raw, a RoomClient at the other end. */
+/** One member as the rig wires it: a host connection and, unless raw, a RoomClient and a RelayRoute at the other end. */
 export interface RigMember {
   readonly binding: MemberBinding;
   readonly id: number;
   readonly link: FakeLink;
   /** Undefined for a raw member: the test reads `link.sent` and writes with `rig.sendRaw` itself. */
   readonly client: RoomClient | undefined;
+  /** The member's session transport through the host (undefined for a raw member). */
+  readonly route: RelayRoute | undefined;
   /** Frames from the member not yet handed to the host. */
   outbox: Uint8Array[];
   /** While true, nothing moves either way (a dead network). */
@@ -61,6 +66,7 @@ export interface RelayRigOptions {
   readonly relay?: Omit<RelayHostOptions, 'authority'>;
   readonly authority?: Omit<RoomAuthorityOptions, 'random'>;
   readonly client?: RoomClientOptions;
+  readonly route?: RelayRouteOptions;
   readonly seed?: number;
 }
 
@@ -74,12 +80,14 @@ export class RelayRig {
   readonly host: RelayHost;
   readonly members: RigMember[] = [];
   private readonly clientOptions: RoomClientOptions;
+  private readonly routeOptions: RelayRouteOptions;
 
   constructor(options: RelayRigOptions = {}) {
     const rng = new Prng(options.seed ?? 1);
     this.authority = new RoomAuthority({ ...options.authority, random: () => rng.nextU32() });
     this.host = new RelayHost({ ...options.relay, authority: this.authority });
     this.clientOptions = options.client ?? {};
+    this.routeOptions = options.route ?? {};
   }
 
   /** The host's decision on a connection attempt (the request as the network would carry it). */
@@ -87,13 +95,16 @@ export class RelayRig {
     return this.host.authorize(typeof request === 'string' ? request : encodeConnectRequest(request), address, this.nowMs);
   }
 
-  /** The member's channel opens: connects it to the host, with a RoomClient unless `raw`. */
+  /** The member's channel opens: connects it to the host, with a RoomClient and a RelayRoute unless `raw`. */
   open(binding: MemberBinding, raw = false): RigMember {
     const link = new FakeLink();
     const client = raw ? undefined : new RoomClient(this.clientOptions);
+    const route = raw ? undefined : new RelayRoute(this.routeOptions);
     const id = this.host.connect(binding, link, this.nowMs);
-    const member: RigMember = { binding, id, link, client, outbox: [], cut: false, events: [] };
-    client?.attach((frame) => member.outbox.push(frame), this.nowMs);
+    const member: RigMember = { binding, id, link, client, route, outbox: [], cut: false, events: [] };
+    const send = (frame: Uint8Array) => member.outbox.push(frame);
+    client?.attach(send, this.nowMs);
+    route?.attach(send);
     this.members.push(member);
     this.pump();
     return member;
@@ -135,7 +146,7 @@ export class RelayRig {
         if (m.link.pending.length > 0) {
           const frames = m.link.pending;
           m.link.pending = [];
-          if (m.client !== undefined) for (const f of frames) m.client.receive(f, this.nowMs);
+          if (m.client !== undefined && m.route !== undefined) for (const f of frames) demuxHostFrame(f, this.nowMs, { control: m.client, data: m.route });
           moved = true;
         }
         if (m.client !== undefined) m.events.push(...m.client.events());

@@ -32,7 +32,7 @@ function started(rig: RelayRig, players: number): RigMember[] {
 
 /** Session packets the member's transport has received, as [from, first byte]. */
 function received(member: RigMember): [string, number][] {
-  return member.client!.transport.receive().map((d) => [d.from, d.data[0]!]);
+  return member.route!.receive().map((d) => [d.from, d.data[0]!]);
 }
 
 /** Drop counters that changed since `before`, and by how much. */
@@ -170,7 +170,7 @@ describe('RelayHost: relaying session packets', () => {
     rig.advance(1000);
     const before = rig.host.stats();
     // Through the transport: a0 to slot 1.
-    a0!.client!.transport.send(slotAddress(1), bytes(0xb5, 1, 2, 3));
+    a0!.route!.send(slotAddress(1), bytes(0xb5, 1, 2, 3));
     rig.pump();
     expect(received(a1!)).toEqual([['slot:0', 0xb5]]);
     // Raw: a2 writes every slot number there is.
@@ -197,9 +197,9 @@ describe('RelayHost: relaying session packets', () => {
     // a1 tries to make a0 believe a packet came from a0 itself, or from a slot that does not exist.
     rig.sendRaw(a1!, encodeDataFrame(0, bytes(7)));
     rig.pump();
-    const [datagram] = a0!.client!.transport.receive();
+    const [datagram] = a0!.route!.receive();
     expect(datagram?.from).toBe('slot:1');
-    a0!.client!.transport.send(datagram!.from, bytes(8));
+    a0!.route!.send(datagram!.from, bytes(8));
     rig.pump();
     expect(received(a1!)).toEqual([['slot:0', 8]]);
   });
@@ -230,7 +230,7 @@ describe('RelayHost: relaying session packets', () => {
     rig.sendRaw(a0!, bytes(0));
     rig.sendRaw(a0!, bytes(0xff, 1, 2));
     rig.pump();
-    expect(a1!.client!.transport.receive().map((d) => d.data.length)).toEqual([MAX_RELAY_FRAME_BYTES - 2]);
+    expect(a1!.route!.receive().map((d) => d.data.length)).toEqual([MAX_RELAY_FRAME_BYTES - 2]);
     for (const m of [a0!, a2!, spectator]) expect(m.link.framesOfKind(RelayFrameKind.Data)).toEqual([]);
     expect(droppedSince(before, rig.host.stats())).toEqual({
       'spectator-data': 2,
@@ -414,7 +414,7 @@ describe('RelayHost: liveness', () => {
     expect(back.client!.slot).toBe(1);
     expect(back.client!.match?.matchId).toBe(a0!.client!.match!.matchId);
     expect(a0!.client!.room?.members.every((m) => m.connected)).toBe(true);
-    a0!.client!.transport.send('slot:1', bytes(5));
+    a0!.route!.send('slot:1', bytes(5));
     rig.pump();
     expect(received(back)).toEqual([['slot:0', 5]]);
     expect(events(a0!, 'member-dropped')).toEqual([]);
@@ -445,7 +445,7 @@ describe('RelayHost: liveness', () => {
     const back = rig.open(again.binding);
     expect(a1!.link.closed).toBe(true);
     expect(back.link.closed).toBe(false);
-    a0!.client!.transport.send('slot:1', bytes(5));
+    a0!.route!.send('slot:1', bytes(5));
     rig.pump();
     expect(received(back)).toEqual([['slot:0', 5]]);
     expect(rig.host.stats().connections).toBe(2);
@@ -476,7 +476,7 @@ describe('RelayHost: liveness', () => {
     expect(late.link.closed).toBe(true);
     expect(next.link.closed).toBe(false);
     expect(events(late, 'welcome')).toEqual([]);
-    a0!.client!.transport.send('slot:1', bytes(9));
+    a0!.route!.send('slot:1', bytes(9));
     rig.sendRaw(late, encodeDataFrame(0, bytes(6)));
     rig.pump();
     expect(received(next)).toEqual([['slot:0', 9]]);

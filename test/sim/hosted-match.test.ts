@@ -57,7 +57,7 @@ class HostedMatch {
     this.players = members.map((member, i) => {
       const checksums = new Map<number, number>();
       const match = createMatchSession({
-        transport: member.client!.transport,
+        transport: member.route!,
         slot: member.client!.slot,
         match: this.decision,
         game: new TestGame(count),
@@ -139,13 +139,16 @@ class HostedMatch {
       p.member.cut = false;
       return true;
     }
-    const { binding, client } = p.member;
+    const { binding, client, route } = p.member;
     const again = this.rig.authorize({ action: 'join', code: binding.code, name: '', role: 'player', token: binding.token });
     if (!again.ok) return false;
     const link = new FakeLink();
     const id = this.rig.host.connect(again.binding, link, this.now);
-    const member: RigMember = { binding: again.binding, id, link, client, outbox: [], cut: false, events: [] };
-    client!.attach((frame) => member.outbox.push(frame), this.now);
+    const member: RigMember = { binding: again.binding, id, link, client, route, outbox: [], cut: false, events: [] };
+    // A reconnect re-points both planes at the new channel; the session keeps its transport (the same route).
+    const send = (frame: Uint8Array) => member.outbox.push(frame);
+    client!.attach(send, this.now);
+    route!.attach(send);
     this.rig.members.push(member);
     p.member = member;
     p.seen = 0;

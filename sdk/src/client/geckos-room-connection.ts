@@ -4,6 +4,8 @@ import type { Transport } from '../transport/transport.ts';
 import { rawBytes } from '../transport/raw-bytes.ts';
 import { RoomClient } from '../relay/room-client.ts';
 import type { RoomClientEvent } from '../relay/room-client.ts';
+import { RelayRoute } from '../relay/relay-route.ts';
+import { demuxHostFrame } from '../relay/host-frame-demux.ts';
 import { encodeConnectRequest, refusalReason } from '../relay/connect-request.ts';
 import type { ConnectRequest } from '../relay/connect-request.ts';
 import { RoomRoutes } from './room-routes.ts';
@@ -38,7 +40,13 @@ export type RoomConnectionState = 'connected' | 'reconnecting' | 'closed';
 
 /** A member's live connection to a host's room. */
 export interface RoomConnection {
+  /** The control plane: room state, match, requests, signals, liveness of the channel to the host. */
   readonly client: RoomClient;
+  /**
+   * The data plane through the host: session packets in Data frames, the `'relay'` route of
+   * `transport` (every pair's fallback). Its `stats` count the packets it dropped.
+   */
+  readonly relay: RelayRoute;
   /**
    * The session transport: other members are `slot:N`, reached over a direct link while one is
    * open and alive, over the host's relay otherwise (`routes.transport`).
@@ -91,6 +99,9 @@ interface Binding {
 export async function connectToRoom(options: RoomConnectionOptions): Promise<RoomConnection> {
   const now = options.now ?? (() => performance.now());
   const client = new RoomClient();
+  const relay = new RelayRoute();
+  /** Both planes, for every frame from the host. */
+  const planes = { control: client, data: relay };
   const extra: { type: 'connection'; state: RoomConnectionState }[] = [];
   const silenceMs = options.silenceTimeoutMs ?? 1500;
   const attempts = options.reconnectAttempts ?? 8;
@@ -102,7 +113,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   let state: RoomConnectionState = 'connected';
   let closing = false;
   const routes = new RoomRoutes(
-    { slot: binding.slot, relay: client.transport, signal: (to, kind, link, payload) => client.signal(to, kind, link, payload), hostRtts: () => client.pings },
+    { slot: binding.slot, relay, signal: (to, kind, link, payload) => client.signal(to, kind, link, payload), hostRtts: () => client.pings },
     options.direct ?? {},
   );
   /** Room events taken from the client (signals went to `routes`), until `events()` drains them. */
@@ -118,25 +129,34 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
     extra.push({ type: 'connection', state: next });
   };
 
+  /** Both planes lose the channel to the host (until `adopt` gives them the next). */
+  const detach = () => {
+    client.detach();
+    relay.detach();
+  };
+
   const adopt = (ch: ClientChannel) => {
     channel = ch;
     const dc = dataChannelOf(ch);
-    client.attach((frame) => {
+    const send = (frame: Uint8Array) => {
       try {
         if (dc === undefined) ch.raw.emit(frame);
         else if (dc.readyState === 'open') dc.send(frame);
       } catch {
         // the channel is closing: lost, as a datagram may be
       }
-    }, now());
+    };
+    // Both planes share the one channel: a reconnect re-points them together.
+    client.attach(send, now());
+    relay.attach(send);
     ch.onRaw((raw: unknown) => {
       const bytes = rawBytes(raw);
-      if (bytes !== undefined) client.receive(bytes, now());
+      if (bytes !== undefined) demuxHostFrame(bytes, now(), planes);
     });
     ch.onDisconnect(() => {
       if (channel !== ch) return;
       channel = undefined;
-      client.detach();
+      detach();
       if (client.hostClosing !== undefined) {
         closing = true; // the host said goodbye: nothing to come back to
         clearInterval(timer);
@@ -186,7 +206,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
     if (channel !== undefined && client.silentForMs(t) > silenceMs) {
       const dead = channel;
       channel = undefined;
-      client.detach();
+      detach();
       closeChannel(dead);
       void reconnect();
     }
@@ -195,6 +215,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
 
   return {
     client,
+    relay,
     transport: routes.transport,
     routes,
     code: binding.code,

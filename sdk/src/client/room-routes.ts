@@ -3,7 +3,7 @@ import type { DirectSignalKind } from '../direct/direct-signal.ts';
 import { DirectRoute } from '../mesh/direct-route.ts';
 import { MeshLinks } from '../mesh/mesh-links.ts';
 import type { MeshLink, MeshLinkFactory, MeshLinksOptions, MeshStats } from '../mesh/mesh-links.ts';
-import { addressSlot, slotAddress } from '../relay/room-client.ts';
+import { addressSlot, slotAddress } from '../relay/relay-route.ts';
 import type { RoomClientEvent } from '../relay/room-client.ts';
 import { RoutedTransport, StandardRoute } from '../transport/routed-transport.ts';
 import type { Route, RouteId } from '../transport/routed-transport.ts';
@@ -39,7 +39,7 @@ export interface DirectLinksOptions {
 /** What a member needs of its room for routes: its slot, the relay, and signals through the host. */
 export interface RoomRoutesMember {
   readonly slot: number;
-  /** The host's relay (`RoomClient.transport`): always there, and every pair's fallback. */
+  /** The host's relay (a `RelayRoute`): always there, and every pair's fallback. */
   readonly relay: Transport;
   /** Sends a signal to another player through the host (`RoomClient.signal`). May throw; guarded. */
   readonly signal: (to: number, kind: DirectSignalKind, link: number, payload: string) => unknown;

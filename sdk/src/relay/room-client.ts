@@ -1,26 +1,15 @@
-import type { Datagram, PeerAddress, Transport } from '../transport/transport.ts';
 import type { ClientControlMessage, HostControlMessage, MatchDecision, RoomState, SignalKind } from '../room/control-messages.ts';
 import { MAX_ROOM_STATE_MESSAGE_BYTES, MAX_SIGNAL_PARTS, MAX_SIGNAL_PAYLOAD_BYTES, SignalKind as SignalKinds, decodeControlMessage, isSignalText, encodeControlMessage } from '../room/control-messages.ts';
 import { PLAYER_SLOTS } from '../room/room-state.ts';
 import { SignalAssembler, splitSignalPayload } from '../room/signal-parts.ts';
 import type { RoomSettings } from '../room/room-settings.ts';
 import { ReliableChannel } from './reliable-channel.ts';
-import { MAX_RELAY_FRAME_BYTES, MAX_SLOT, RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodeDataFrame, encodePingFrame } from './relay-frame.ts';
+import { MAX_RELAY_FRAME_BYTES, RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodePingFrame } from './relay-frame.ts';
 import type { ReliableChannelOptions } from './reliable-channel.ts';
 import { encodeResumeMarker } from './resume-marker.ts';
 
-const NOTHING: readonly Datagram[] = Object.freeze([]);
-
-/** The transport address of a room slot, as sessions over the relay know their peers. */
-export function slotAddress(slot: number): PeerAddress {
-  return `slot:${slot}`;
-}
-
-/** The slot of a `slot:N` address, or undefined. */
-export function addressSlot(address: PeerAddress): number | undefined {
-  const match = /^slot:(0|[1-9]\d?)$/.exec(address); // one spelling per slot: no leading zeros
-  return match === null ? undefined : Number(match[1]);
-}
+// Slot addresses are the data plane's (relay-route.ts); re-exported for the modules that import them from here.
+export { addressSlot, slotAddress } from './relay-route.ts';
 
 /** What happened in the room, drained with `events()`. */
 export type RoomClientEvent =
@@ -40,8 +29,6 @@ export type RoomClientEvent =
 const SIGNAL_KINDS: readonly unknown[] = Object.values(SignalKinds);
 
 export interface RoomClientOptions {
-  /** Session packets held for `transport.receive()` at most; the oldest go beyond (counted). Default 4096. */
-  readonly maxQueuedPackets?: number;
   /**
    * Largest Control frame this member sends to the host (bytes, kind byte included). Default
    * MAX_RELAY_FRAME_BYTES (1202), the most the host accepts: it drops any larger frame. Control
@@ -53,16 +40,15 @@ export interface RoomClientOptions {
 }
 
 /**
- * A member's side of a hosted room, free of any networking library: the room state and match
- * decisions from the host's reliable control messages, the member's requests (ready, settings,
- * start, chat, leave), liveness answers, and a {@link Transport} over which a session reaches the
- * other members as `slot:N` addresses (the host relays and stamps every packet). The geckos.io
- * adapter (`geckos-room-connection.ts`) moves the frames; a reconnect calls `attach` again and
- * the session goes on unaware.
+ * A member's control plane in a hosted room, free of any networking library: the room state and
+ * match decisions from the host's reliable control messages, the member's requests (ready,
+ * settings, start, chat, leave, signals), liveness of the channel to the host and answers to its
+ * pings. Session packets are not its business: they go through the member's `RelayRoute` (the data
+ * plane), attached to the same channel; `demuxHostFrame` hands each incoming frame to both. The
+ * geckos.io adapter (`geckos-room-connection.ts`) moves the frames; a reconnect calls `attach`
+ * again (on both planes) and the session goes on unaware.
  */
 export class RoomClient {
-  /** The session's transport: packets to and from the other members, through the host. */
-  readonly transport: Transport;
   private send: ((frame: Uint8Array) => void) | undefined;
   /**
    * The control channel's options: it receives the host's messages up to a `room-state` (8 KB,
@@ -76,8 +62,6 @@ export class RoomClient {
   private deliveredBefore = 0;
   /** Whether the current channel's first message is a resume marker (not a request). */
   private markerSent = false;
-  private readonly inbox: Datagram[] = [];
-  private readonly maxQueued: number;
   private pending: RoomClientEvent[] = [];
   private slotValue = -1;
   private codeValue = '';
@@ -87,7 +71,6 @@ export class RoomClient {
   private matchValue: MatchDecision | undefined;
   private heardMs = -Infinity;
   private nowMs = 0;
-  private overflow = 0;
   private closingReason: string | undefined;
   private malformed = 0;
   /** Joins the parts of incoming signals (bounded; see signal-parts.ts). */
@@ -96,18 +79,12 @@ export class RoomClient {
   private signalsRefused = 0;
 
   constructor(options: RoomClientOptions = {}) {
-    this.maxQueued = options.maxQueuedPackets ?? 4096;
     const maxFrameBytes = options.maxFrameBytes ?? MAX_RELAY_FRAME_BYTES;
     if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 128 || maxFrameBytes > MAX_RELAY_FRAME_BYTES) {
       throw new RangeError(`RoomClient: maxFrameBytes must be an integer in 128..${MAX_RELAY_FRAME_BYTES}, got ${maxFrameBytes}`);
     }
     this.channelOptions = { maxMessageBytes: MAX_ROOM_STATE_MESSAGE_BYTES, maxSegmentBytes: maxFrameBytes - 1 };
     this.control = new ReliableChannel(this.channelOptions);
-    this.transport = {
-      send: (to, data) => this.sendPacket(to, data),
-      // Called every frame: nothing new costs no allocation.
-      receive: () => (this.inbox.length === 0 ? NOTHING : this.inbox.splice(0, this.inbox.length)),
-    };
   }
 
   /**
@@ -146,7 +123,11 @@ export class RoomClient {
     this.send = undefined;
   }
 
-  /** One frame from the host. */
+  /**
+   * One frame from the host, of any kind: every well-formed one counts as hearing from the host
+   * (`silentForMs`), Data frames included, whose packet is the relay route's (`demuxHostFrame`
+   * hands it there) and ignored here.
+   */
   receive(frame: Uint8Array, nowMs: number): void {
     this.nowMs = Math.max(this.nowMs, nowMs);
     const decoded = decodeRelayFrame(frame);
@@ -158,12 +139,7 @@ export class RoomClient {
     const f = decoded.frame;
     switch (f.kind) {
       case RelayFrameKind.Data:
-        if (this.inbox.length >= this.maxQueued) {
-          this.inbox.shift();
-          this.overflow++;
-        }
-        this.inbox.push({ from: slotAddress(f.slot), data: f.payload.slice() });
-        return;
+        return; // heard: that is all the control plane takes from a session packet
       case RelayFrameKind.Control:
         for (const bytes of this.control.receive(f.segment, this.nowMs)) {
           const message = decodeControlMessage(bytes, 'host');
@@ -187,7 +163,7 @@ export class RoomClient {
     this.flush();
   }
 
-  /** Milliseconds since anything arrived from the host (to detect a dead channel). */
+  /** Milliseconds since any well-formed frame arrived from the host, session packets included (to detect a dead channel). */
   silentForMs(nowMs: number): number {
     return nowMs - this.heardMs;
   }
@@ -237,15 +213,15 @@ export class RoomClient {
   }
 
   /**
-   * Counters: session packets dropped because nobody drained them, malformed frames or control
-   * messages from the host (a malformed `signal` included), and signals dropped here (parts that
-   * do not continue a signal, incomplete ones abandoned, expired or over 8 KiB, and signals
-   * claiming to come from this member or from a slot not in the room), and the characters of
-   * incomplete signals held now (at most 16 × 8 KiB).
+   * Counters: malformed frames (of any kind, Data included) or control messages from the host
+   * (a malformed `signal` included), and signals dropped here (parts that do not continue a
+   * signal, incomplete ones abandoned, expired or over 8 KiB, and signals claiming to come from
+   * this member or from a slot not in the room), and the characters of incomplete signals held
+   * now (at most 16 × 8 KiB). Session packets dropped are counted by the relay route
+   * (`RelayRoute.stats`).
    */
-  get stats(): { readonly inboxOverflow: number; readonly malformed: number; readonly controlRttMs: number; readonly signalsDropped: number; readonly signalCharsHeld: number } {
+  get stats(): { readonly malformed: number; readonly controlRttMs: number; readonly signalsDropped: number; readonly signalCharsHeld: number } {
     return {
-      inboxOverflow: this.overflow,
       malformed: this.malformed,
       controlRttMs: this.control.rttMs,
       signalsDropped: this.signalsRefused + this.signals.dropped,
@@ -338,13 +314,6 @@ export class RoomClient {
     const send = this.send;
     if (send === undefined) return;
     for (const segment of this.control.poll(this.nowMs)) send(encodeControlFrame(segment));
-  }
-
-  private sendPacket(to: PeerAddress, data: Uint8Array): void {
-    const slot = addressSlot(to);
-    // Lost, as a datagram may be: a transport never throws for a peer it cannot reach.
-    if (slot === undefined || slot > MAX_SLOT || this.send === undefined) return;
-    this.send(encodeDataFrame(slot, data));
   }
 
   private onControl(message: HostControlMessage): void {
