@@ -33,7 +33,7 @@ export const MATCH_DROP_MARGIN_MS = 1000;
 export const MATCH_DISCONNECT_TIMEOUT_MS = HOST_SILENCE_TIMEOUT_MS + DEFAULT_MATCH_RECONNECT_GRACE_MS + MATCH_DROP_MARGIN_MS;
 
 export interface MatchSessionOptions<I, S> {
-  /** The member's transport to the others (`RoomConnection.transport` or `RoomClient.transport`). */
+  /** The member's transport to the others (`RoomConnection.transport`: direct links and the relay; or a bare `RelayRoute`). */
   readonly transport: Transport;
   /** The member's own room slot. */
   readonly slot: number;
