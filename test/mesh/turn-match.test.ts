@@ -1,13 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningHost } from '../../sdk/src/host/geckos-host.ts';
-import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection.ts';
 import type { DirectLinksOptions } from '../../sdk/src/client/room-routes.ts';
 import { DirectLink } from '../../sdk/src/direct/direct-link.ts';
 import type { PeerConnectionConstructor } from '../../sdk/src/direct/direct-link.ts';
-import { slotAddress } from '../../sdk/src/relay/room-client.ts';
 import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
-import { agreement, openRoom, play, sleep, startLoopbackHost, startMatch, waitFor } from '../helpers/live-room.ts';
+import { sleep } from '../helpers/live-room.ts';
+import { LiveMesh } from '../helpers/live-mesh.ts';
 import type { LivePlayer } from '../helpers/live-room.ts';
 import { coturnOrSkip, startCoturn } from '../helpers/coturn.ts';
 import type { Coturn } from '../helpers/coturn.ts';
@@ -25,16 +23,12 @@ const hasCoturn = coturnOrSkip('the TURN match test');
 
 const PLAYERS = 4;
 let coturn: Coturn | undefined;
-let host: RunningHost | undefined;
-let members: RoomConnection[] = [];
-let players: LivePlayer[] = [];
-let running = false;
-let loop: Promise<void> | undefined;
+const mesh = new LiveMesh();
 
 beforeAll(async () => {
-  // Relayed addresses on 127.0.0.2, not the players' 127.0.0.1: libjuice (under node-datachannel)
+  // Relayed addresses on 127.0.0.2, not the mesh.players' 127.0.0.1: libjuice (under node-datachannel)
   // applies 'relay' to the candidates it offers, not to the pairs it checks, and with coturn's
-  // permissions (per IP) covering the players' own address an end's socket can reach the other's
+  // permissions (per IP) covering the mesh.players' own address an end's socket can reach the other's
   // allocation directly; the pair then moves off TURN (srflx->prflx, seen mid-match). A browser
   // never sends from a non-relayed candidate under 'relay'.
   if (hasCoturn) coturn = await startCoturn({ relayIp: '127.0.0.2' });
@@ -44,16 +38,7 @@ afterAll(async () => {
   await coturn?.stop();
 });
 
-afterEach(async () => {
-  running = false;
-  await loop;
-  loop = undefined;
-  players = [];
-  for (const m of members) m.close();
-  members = [];
-  await host?.close();
-  host = undefined;
-});
+afterEach(() => mesh.stop());
 
 /** Every peer connection member `i`'s links made, by link id (the ids are the pair's, so one map per member). */
 let connections: Map<number, RTCPeerConnection>[] = [];
@@ -80,28 +65,17 @@ function capturing(i: number, options: DirectLinksOptions): DirectLinksOptions {
 /** A room of PLAYERS on a new loopback host with `direct` options, its match started, every game loop running. */
 async function start(direct: DirectLinksOptions): Promise<void> {
   connections = [];
-  host = await startLoopbackHost();
-  members = await openRoom(host, PLAYERS, {}, (i) => ({ direct: capturing(i, direct) }));
-  players = (await startMatch(members)).players;
-  running = true;
-  loop = play(players, () => !running, 120_000, 11);
+  await mesh.start(PLAYERS, (i) => ({ direct: capturing(i, direct) }), 11);
 }
 
-const routeOf = (p: LivePlayer, slot: number) => p.connection.routes.transport.routeOf(slotAddress(slot));
-const others = (p: LivePlayer) => players.filter((q) => q !== p).map((q) => q.connection.slot);
-const everyRoute = (route: string) => () => players.every((p) => others(p).every((s) => routeOf(p, s) === route));
-const routesText = () =>
-  players.map((p) => `${p.connection.slot}: ${(p.connection.routes.meshStats()?.peers ?? []).map((s) => `${s.slot} ${s.route}/${s.link}#${s.attempts}${s.lastEnd === undefined ? '' : ` (${s.lastEnd})`}`).join(', ')}`).join(' | ');
-const framesRelayed = () => host!.relay.stats().framesRelayed;
-
-/** `waitFor`, with the routes (and coturn's log tail) added to the error at the timeout. */
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  try {
-    await waitFor(condition, timeoutMs, what);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}: ${routesText()}\ncoturn log (tail):\n${coturn?.log().slice(-3000) ?? ''}`);
-  }
-}
+const others = (p: LivePlayer) => mesh.others(p);
+const routeOf = (p: LivePlayer, slot: number) => mesh.routeOf(p, slot);
+const everyRoute = (route: string) => mesh.everyRoute(route);
+const routesText = () => mesh.routesText();
+const framesRelayed = () => mesh.framesRelayed();
+const checkHealthy = (minCompared: number) => mesh.checkHealthy(minCompared);
+/** `waitFor`, with the routes and coturn's log tail added to the error at the timeout. */
+const waitUntil = (condition: () => boolean, timeoutMs: number, what: string) => mesh.waitUntil(condition, timeoutMs, what, () => `\ncoturn log (tail):\n${coturn?.log().slice(-3000) ?? ''}`);
 
 interface SelectedPair {
   readonly local: string;
@@ -129,7 +103,7 @@ async function selectedPair(pc: RTCPeerConnection): Promise<SelectedPair | undef
 /** Each pair "a-b", with what each end's current link selected ("local->remote"), from a's and b's peer connections. */
 async function pairsBySlots(): Promise<Map<string, { ends: (SelectedPair | undefined)[] }>> {
   const out = new Map<string, { ends: (SelectedPair | undefined)[] }>();
-  for (const [i, p] of players.entries()) {
+  for (const [i, p] of mesh.players.entries()) {
     for (const s of others(p)) {
       const key = [p.connection.slot, s].sort((x, y) => x - y).join('-');
       const link = p.connection.routes.linkTo(s);
@@ -145,19 +119,6 @@ async function pairsBySlots(): Promise<Map<string, { ends: (SelectedPair | undef
 
 const pairText = (s: SelectedPair | undefined) => (s === undefined ? 'none' : `${s.local}->${s.remote}`);
 
-/** No mismatch, desync, drop or fault; at least `minCompared` frames checksummed by two players or more. */
-function checkHealthy(minCompared: number): { compared: number } {
-  const { compared, mismatches } = agreement(players);
-  expect(mismatches).toEqual([]);
-  expect(compared).toBeGreaterThanOrEqual(minCompared);
-  for (const p of players) {
-    expect(p.events.filter((e) => e.type === 'desync' || e.type === 'disconnected' || e.type === 'ended')).toEqual([]);
-    expect(p.session.state).toBe('running');
-    expect(p.connection.routes.meshStats()?.faults).toBe(0);
-  }
-  return { compared };
-}
-
 describe.skipIf(!hasCoturn)('connectToRoom: a 4-player match whose direct links may only use TURN (coturn on loopback)', () => {
   it('every pair goes direct through coturn (relay->relay), the host relays no session packets, and every checksum agrees', async () => {
     const t0 = performance.now();
@@ -167,7 +128,7 @@ describe.skipIf(!hasCoturn)('connectToRoom: a 4-player match whose direct links 
     const directMs = performance.now() - matchAt;
 
     const pairs = await pairsBySlots();
-    const linkIds = () => players.map((p) => others(p).map((s) => p.connection.routes.linkTo(s)?.link));
+    const linkIds = () => mesh.players.map((p) => others(p).map((s) => p.connection.routes.linkTo(s)?.link));
     const firstLinks = linkIds();
 
     // Proof that the packets went through coturn: both ends of every pair's link selected its own
@@ -185,11 +146,11 @@ describe.skipIf(!hasCoturn)('connectToRoom: a 4-player match whose direct links 
 
     await sleep(300); // packets already on the relay when the last pair switched
     const before = framesRelayed();
-    const sessionBefore = players.map((p) => p.session.currentFrame);
+    const sessionBefore = mesh.players.map((p) => p.session.currentFrame);
     await sleep(8000);
     const relayed = framesRelayed() - before;
-    const frames = players.map((p, i) => p.session.currentFrame - sessionBefore[i]!);
-    for (const p of players) for (const s of others(p)) expect(routeOf(p, s)).toBe(StandardRoute.Direct);
+    const frames = mesh.players.map((p, i) => p.session.currentFrame - sessionBefore[i]!);
+    for (const p of mesh.players) for (const s of others(p)) expect(routeOf(p, s)).toBe(StandardRoute.Direct);
     expect(relayed).toBeLessThanOrEqual(5);
     for (const f of frames) expect(f).toBeGreaterThan(350); // 8 s at 60 fps is 480
     const { compared } = checkHealthy(20);
@@ -199,9 +160,9 @@ describe.skipIf(!hasCoturn)('connectToRoom: a 4-player match whose direct links 
     for (const [key, { ends }] of after) expect(ends.map(pairText), `pair ${key}`).toEqual(['relay->relay', 'relay->relay']);
     console.info(
       `TURN match: all ${pairs.size} pairs direct through coturn ${directMs.toFixed(0)} ms after the match started (${(matchAt - t0).toFixed(0)} ms to open the room); ` +
-        `host relayed ${relayed} frames in 8 s; frames ${frames.join('/')} (total ${players.map((p) => p.session.currentFrame).join('/')}); ${compared} checksummed frames agree; ` +
+        `host relayed ${relayed} frames in 8 s; frames ${frames.join('/')} (total ${mesh.players.map((p) => p.session.currentFrame).join('/')}); ${compared} checksummed frames agree; ` +
         `candidate pairs ${[...pairs].map(([k, { ends }]) => `${k} ${ends.map(pairText).join(',')}`).join('; ')}; coturn allocations ${coturn!.allocations()}; ` +
-        `rtt ${players.map((p) => (p.connection.routes.meshStats()?.peers ?? []).map((s) => s.rttMs?.toFixed(1)).join('/')).join(' ')}`,
+        `rtt ${mesh.players.map((p) => (p.connection.routes.meshStats()?.peers ?? []).map((s) => s.rttMs?.toFixed(1)).join('/')).join(' ')}`,
     );
   }, 30_000);
 
@@ -210,19 +171,19 @@ describe.skipIf(!hasCoturn)('connectToRoom: a 4-player match whose direct links 
     const refusedBefore = coturn!.log().match(/credentials are incorrect/g)?.length ?? 0;
     const matchAt = performance.now();
     await start({ iceServers: [coturn!.iceServer('wrong-password')], iceTransportPolicy: 'relay', retryDelayMs: 300, link: { setupTimeoutMs: 1500 } });
-    const exhausted = () => players.every((p) => (p.connection.routes.meshStats()?.peers ?? []).every((s) => s.attempts === 3 && s.link === 'none'));
+    const exhausted = () => mesh.players.every((p) => (p.connection.routes.meshStats()?.peers ?? []).every((s) => s.attempts === 3 && s.link === 'none'));
     await waitUntil(exhausted, 15_000, 'every pair out of attempts');
     const exhaustedMs = performance.now() - matchAt;
     expect(everyRoute(StandardRoute.Relay)()).toBe(true);
-    for (const p of players) for (const s of p.connection.routes.meshStats()!.peers) expect(s.lastEnd).toMatch(/^(failed|closed)/);
+    for (const p of mesh.players) for (const s of p.connection.routes.meshStats()!.peers) expect(s.lastEnd).toMatch(/^(failed|closed)/);
     // coturn refused the credential (its log), and granted nothing.
     expect(coturn!.log().match(/credentials are incorrect/g)?.length ?? 0).toBeGreaterThan(refusedBefore);
     expect(coturn!.allocations()).toBe(allocationsBefore);
     const before = framesRelayed();
-    const sessionBefore = players.map((p) => p.session.currentFrame);
+    const sessionBefore = mesh.players.map((p) => p.session.currentFrame);
     await sleep(4000);
     const relayed = framesRelayed() - before;
-    const frames = players.map((p, i) => p.session.currentFrame - sessionBefore[i]!);
+    const frames = mesh.players.map((p, i) => p.session.currentFrame - sessionBefore[i]!);
     expect(everyRoute(StandardRoute.Relay)()).toBe(true);
     for (const f of frames) expect(f).toBeGreaterThan(170); // 4 s at 60 fps is 240
     expect(relayed).toBeGreaterThan(1000); // 12 directions of session packets, all through the host
