@@ -1,0 +1,452 @@
+/**
+ * `npm run bench:mesh`: direct links (the default of `connectToRoom`) against the relay
+ * (`direct: false`), on loopback, with a real host (`relay-bench-host.ts`, alone in its process)
+ * and real WebRTC on both sides (node-datachannel). Three measurements, in this order:
+ *
+ * 1. **Mesh setup** for 4 and for 8 players (`--reps` fresh rooms each): from the owner's
+ *    `startMatch` until every pair's route is 'direct' at both ends (ms). A fresh room each time,
+ *    since a room keeps its open links from one match to the next.
+ * 2. **Input latency**, 4 players, direct then relay: the one-way time of session packets from a
+ *    member's `transport.send` to the other member's `transport.receive()` (`LatencyTap`: all
+ *    members in this process, one clock), p50 / p99 (ms); and the sessions' own round trip
+ *    (`peerStats(h).rttMs`), median of samples every 100 ms (ms).
+ * 3. **Host CPU**, 32 players (4 rooms × 8, 60 fps), relay then direct, `--seconds` each: host CPU
+ *    ms per second (every thread), frames it relayed, and the ratio direct / relay. The players
+ *    live in `--workers` client processes (`mesh-bench-clients.ts`), whole rooms in each.
+ *
+ *   npm run bench:mesh                      tables, then one JSON line (≈ 2 min)
+ *   npm run bench:mesh -- --seconds 5 --reps 3
+ *
+ * Parts 1 and 2 run their members in this process (the host is a child), after a warm-up match per mode
+ * (so the JIT has compiled both sides); part 3's workers are started only then, so that they do not
+ * take CPU from the parts before. Progress goes to stderr.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { installNodeWebRTC } from '../src/node/node-webrtc.ts';
+import { StandardRoute } from '../src/transport/routed-transport.ts';
+import { BenchRoom, runGameLoop, waitFor } from './bench-room.ts';
+import { ForkedChild, killChildren } from './forked-child.ts';
+import { LatencyTap } from './latency-tap.ts';
+import type { MeshWorkerRequest, MeshWorkerWindow } from './mesh-bench-ipc.ts';
+import type { HostRequest, HostWindow } from './relay-bench-ipc.ts';
+
+installNodeWebRTC();
+
+/** Players in the latency match, and rooms × players of the CPU load: 32 players in rooms of 8 (a room may hold up to MAX_PLAYERS, 16). */
+const LATENCY_PLAYERS = 4;
+const CPU_ROOMS = 4;
+const CPU_ROOM_PLAYERS = 8;
+/** A mesh that is not all direct this long after the match start counts as failed (ms). */
+const DIRECT_TIMEOUT_MS = 20_000;
+/** Play before a window opens, once every session runs (and every pair is direct) (ms): the first route switches and rollbacks settle. */
+const SETTLE_MS = 2000;
+/** Pause after rooms close, so that their channels and links are gone before the next measurement (ms). */
+const QUIET_MS = 1500;
+/** Interval of the round-trip samples during the latency window (ms). */
+const RTT_SAMPLE_MS = 100;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Nearest-rank percentile of unsorted samples (NaN when there are none). */
+function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+const round = (x: number, digits: number) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
+const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+
+/** The CPU model as the kernel names it (`os.cpus()` as a fallback, e.g. off Linux). */
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line !== undefined) return line.slice(line.indexOf(':') + 1).trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model.trim() ?? '?';
+}
+
+/** Busy time of every core since boot (ms): all but idle and iowait. */
+function machineBusyMs(): number {
+  let busy = 0;
+  for (const { times } of cpus()) busy += times.user + times.nice + times.sys + times.irq;
+  return busy;
+}
+
+// ---- this process's members (parts 1 and 2) ----
+
+const rooms = new Set<BenchRoom>();
+let stopped = false;
+
+async function openRoom(port: number, players: number, direct: boolean, seed: number, tap?: LatencyTap): Promise<BenchRoom> {
+  const room = await BenchRoom.open({ port, players, direct, seed, ...(tap === undefined ? {} : { tap }) });
+  rooms.add(room);
+  return room;
+}
+
+async function closeRoom(room: BenchRoom): Promise<void> {
+  rooms.delete(room);
+  room.close();
+  await sleep(QUIET_MS);
+}
+
+/**
+ * A match in a fresh room until every pair is direct: the time from the owner's `startMatch` until
+ * every session ran, and until every pair was direct (ms); undefined on a timeout.
+ */
+async function setupOnce(port: number, players: number, seed: number): Promise<{ runningMs: number; directMs: number } | undefined> {
+  const room = await openRoom(port, players, true, seed);
+  try {
+    room.start();
+    let runningAt: number | undefined;
+    await waitFor(
+      () => {
+        if (runningAt === undefined && room.running) runningAt = performance.now();
+        return room.allDirect;
+      },
+      'every pair direct',
+      DIRECT_TIMEOUT_MS,
+      2,
+    );
+    const directAt = performance.now();
+    if (runningAt === undefined) await waitFor(() => room.running, 'every session running');
+    return { runningMs: (runningAt ?? performance.now()) - room.startedAtMs!, directMs: directAt - room.startedAtMs! };
+  } catch (error) {
+    console.error(`  ${players} players: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  } finally {
+    await closeRoom(room);
+  }
+}
+
+interface SetupResult {
+  readonly players: number;
+  /** Setup time of every run (ms), in order; a run that timed out is left out and counted in `failed`. */
+  readonly runsMs: readonly number[];
+  /** The same runs' time until every session ran (ms): the match decision and the sessions' handshake, over the relay. */
+  readonly runningMs: readonly number[];
+  readonly failed: number;
+  readonly medianMs: number;
+  readonly maxMs: number;
+}
+
+async function measureSetup(port: number, players: number, reps: number): Promise<SetupResult> {
+  const runsMs: number[] = [];
+  const runningMs: number[] = [];
+  let failed = 0;
+  for (let i = 0; i < reps; i++) {
+    const run = await setupOnce(port, players, 100 * players + i);
+    if (run === undefined) failed++;
+    else {
+      runsMs.push(round(run.directMs, 0));
+      runningMs.push(round(run.runningMs, 0));
+    }
+  }
+  console.error(`  setup, ${players} players: all direct ${runsMs.join(', ')} ms (sessions running ${runningMs.join(', ')} ms)${failed > 0 ? `, ${failed} timed out` : ''}`);
+  return { players, runsMs, runningMs, failed, medianMs: percentile(runsMs, 50), maxMs: runsMs.length > 0 ? Math.max(...runsMs) : Number.NaN };
+}
+
+interface LatencyResult {
+  readonly mode: 'direct' | 'relay';
+  readonly samples: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** Median of the sessions' round trips (`PeerStats.rttMs`, every player to every other, every 100 ms) (ms). */
+  readonly rttMedianMs: number;
+  /** The same over the window's last second only (ms): how far the estimate still moved during the window. */
+  readonly rttLastSecondMs: number;
+  /** This process's CPU (the 4 members, every thread) and the host's, ms per second. */
+  readonly membersCpuMsPerSecond: number;
+  readonly hostCpuMsPerSecond: number;
+  /** CPU of everything else on the machine: its busy time less this process's and the host's (ms per s). */
+  readonly otherCpuMsPerSecond: number;
+  /** Pairs not on the mode's route at the end of the window (0 expected). */
+  readonly pairsOffRoute: number;
+  readonly slowestSessionPercent: number;
+}
+
+async function measureLatency(host: ForkedChild<HostRequest>, port: number, direct: boolean, seconds: number): Promise<LatencyResult> {
+  const tap = new LatencyTap();
+  const room = await openRoom(port, LATENCY_PLAYERS, direct, direct ? 11 : 12, tap);
+  try {
+    room.start();
+    await waitFor(() => room.running, 'every session running');
+    if (direct) await waitFor(() => room.allDirect, 'every pair direct', DIRECT_TIMEOUT_MS);
+    await sleep(SETTLE_MS);
+    tap.reset();
+    tap.enabled = true;
+    room.markFrames();
+    await host.call({ type: 'begin' });
+    const cpu0 = process.cpuUsage();
+    const busy0 = machineBusyMs();
+    const t0 = performance.now();
+    const rtts: { atMs: number; rttMs: number }[] = [];
+    while (performance.now() - t0 < seconds * 1000) {
+      await sleep(RTT_SAMPLE_MS);
+      const atMs = performance.now();
+      for (const rttMs of room.rttSamples()) rtts.push({ atMs, rttMs });
+    }
+    tap.enabled = false;
+    const ms = performance.now() - t0;
+    const used = process.cpuUsage(cpu0);
+    const membersMs = (used.user + used.system) / ms;
+    const busy = machineBusyMs() - busy0;
+    const h = await host.call<HostWindow>({ type: 'end' });
+    const samples = tap.samples.slice();
+    const lastSecond = rtts.filter((r) => r.atMs >= t0 + ms - 1000).map((r) => r.rttMs);
+    const mode = direct ? 'direct' : 'relay';
+    const result: LatencyResult = {
+      mode,
+      samples: samples.length,
+      p50Ms: round(percentile(samples, 50), 3),
+      p99Ms: round(percentile(samples, 99), 3),
+      maxMs: round(samples.length > 0 ? Math.max(...samples) : Number.NaN, 2),
+      rttMedianMs: round(percentile(rtts.map((r) => r.rttMs), 50), 2),
+      rttLastSecondMs: round(percentile(lastSecond, 50), 2),
+      membersCpuMsPerSecond: round(membersMs, 1),
+      hostCpuMsPerSecond: round(h.cpuPercent * 10, 1),
+      otherCpuMsPerSecond: round(Math.max(0, (busy / ms) * 1000 - membersMs - h.cpuPercent * 10), 1),
+      pairsOffRoute: room.pairsOff(direct ? StandardRoute.Direct : StandardRoute.Relay),
+      slowestSessionPercent: round(room.slowestRate(ms) * 100, 1),
+    };
+    console.error(`  latency, ${mode}: ${result.samples} packets, one-way p50/p99 ${result.p50Ms}/${result.p99Ms} ms, session RTT median ${result.rttMedianMs} ms (last second ${result.rttLastSecondMs}), others' CPU ${result.otherCpuMsPerSecond} ms/s`);
+    return result;
+  } finally {
+    await closeRoom(room);
+  }
+}
+
+// ---- part 3: the host's CPU, members in client workers ----
+
+interface CpuResult {
+  readonly mode: 'idle' | 'relay' | 'direct';
+  readonly players: number;
+  readonly seconds: number;
+  /** Host process CPU, every thread (ms per s). */
+  readonly hostCpuMsPerSecond: number;
+  readonly framesRelayed: number;
+  readonly framesRelayedPerSecond: number;
+  readonly relayDropped: number;
+  /** Every client worker's CPU together (ms per s). */
+  readonly clientsCpuMsPerSecond: number;
+  /** CPU of everything else on the machine: its busy time less the host's and the workers' (ms per s). */
+  readonly otherCpuMsPerSecond: number;
+  readonly slowestSessionPercent: number;
+  /** Pairs not on the mode's route at the window's end (0 expected). */
+  readonly pairsOffRoute: number;
+}
+
+async function cpuWindow(
+  host: ForkedChild<HostRequest>,
+  workers: readonly ForkedChild<MeshWorkerRequest>[],
+  mode: CpuResult['mode'],
+  seconds: number,
+): Promise<CpuResult> {
+  await Promise.all([host.call({ type: 'begin' }), ...workers.map((w) => w.call({ type: 'begin' }))]);
+  const busyBefore = machineBusyMs();
+  await sleep(seconds * 1000);
+  const busy = machineBusyMs() - busyBefore;
+  const [h, ...ws] = await Promise.all([host.call<HostWindow>({ type: 'end' }), ...workers.map((w) => w.call<MeshWorkerWindow>({ type: 'end' }))]);
+  const hostMs = h!.cpuPercent * 10;
+  const clientsMs = ws.reduce((a, w) => a + w.cpuMsPerSecond, 0);
+  const result: CpuResult = {
+    mode,
+    players: ws.reduce((a, w) => a + w.sessions, 0),
+    seconds: round(h!.seconds, 2),
+    hostCpuMsPerSecond: round(hostMs, 1),
+    framesRelayed: h!.framesRelayed,
+    framesRelayedPerSecond: Math.round(h!.framesRelayed / h!.seconds),
+    relayDropped: h!.dropped,
+    clientsCpuMsPerSecond: round(clientsMs, 1),
+    otherCpuMsPerSecond: round(Math.max(0, busy / h!.seconds - hostMs - clientsMs), 1),
+    slowestSessionPercent: round(Math.min(...ws.map((w) => w.slowestSessionRate)) * 100, 1),
+    pairsOffRoute: mode === 'idle' ? 0 : ws.reduce((a, w) => a + (mode === 'direct' ? w.pairsNotDirect : w.pairsNotRelay), 0),
+  };
+  const health = ws.map((w) => `worker ${w.worker}: desyncs ${w.desyncs}, disconnects ${w.disconnects}, reconnects ${w.reconnects}, mesh faults ${w.meshFaults}`).join('; ');
+  console.error(
+    `  host CPU, ${mode}: ${result.hostCpuMsPerSecond} ms/s, relayed ${result.framesRelayedPerSecond} frames/s, clients ${result.clientsCpuMsPerSecond} ms/s, ` +
+      `others ${result.otherCpuMsPerSecond} ms/s, slowest session ${result.slowestSessionPercent}%, pairs off route ${result.pairsOffRoute} (${health})`,
+  );
+  return result;
+}
+
+async function measureCpu(host: ForkedChild<HostRequest>, port: number, workerCount: number, seconds: number, warmupMs: number): Promise<CpuResult[]> {
+  const workers = Array.from({ length: workerCount }, (_, i) => new ForkedChild<MeshWorkerRequest>(`client worker ${i + 1}`, './mesh-bench-clients.ts', import.meta.url));
+  try {
+    await Promise.all(workers.map((w) => w.ready));
+    await Promise.all(workers.map((w, i) => w.call({ type: 'init', port, worker: i + 1, seed: 0x5eed + 1000 * i })));
+    await sleep(QUIET_MS);
+    const results = [await cpuWindow(host, workers, 'idle', Math.min(seconds, 5))];
+    for (const direct of [false, true]) {
+      // Whole rooms per worker, spread evenly.
+      const share = workers.map((_, i) => Math.floor(CPU_ROOMS / workerCount) + (i < CPU_ROOMS % workerCount ? 1 : 0));
+      await Promise.all(workers.map((w, i) => (share[i]! > 0 ? w.call({ type: 'add-rooms', rooms: share[i]!, players: CPU_ROOM_PLAYERS, direct }) : null)));
+      if (direct) await Promise.all(workers.map((w) => w.call({ type: 'wait-direct', timeoutMs: DIRECT_TIMEOUT_MS })));
+      await sleep(warmupMs);
+      results.push(await cpuWindow(host, workers, direct ? 'direct' : 'relay', seconds));
+      await Promise.all(workers.map((w) => w.call({ type: 'drop-rooms' })));
+      await sleep(QUIET_MS);
+    }
+    return results;
+  } finally {
+    await Promise.all(workers.map((w) => w.close(3000)));
+  }
+}
+
+// ---- output ----
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '10' },
+      'latency-seconds': { type: 'string', default: '10' },
+      reps: { type: 'string', default: '5' },
+      workers: { type: 'string', default: '2' },
+      warmup: { type: 'string', default: '3' },
+    },
+  });
+  const seconds = Number(values.seconds);
+  const latencySeconds = Number(values['latency-seconds']);
+  const reps = Number(values.reps);
+  const workerCount = Number(values.workers);
+  const warmupMs = Number(values.warmup) * 1000;
+  if (!(seconds > 0) || !(latencySeconds > 0) || !(warmupMs >= 0)) throw new Error('--seconds and --latency-seconds must be > 0, --warmup >= 0');
+  if (!Number.isInteger(reps) || reps < 1) throw new Error('--reps must be a positive integer');
+  if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > CPU_ROOMS) throw new Error(`--workers must be an integer in 1..${CPU_ROOMS}`);
+
+  const startedAt = new Date();
+  const machine = { cores: cpus().length, cpu: cpuModel(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage1m: round(loadavg()[0]!, 2) };
+  console.log(`Backspin mesh bench, ${startedAt.toISOString()}: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, node ${machine.node}, load average ${machine.loadAverage1m}`);
+  console.log(`host alone in its process (relay-bench-host.ts); loopback; direct links = connectToRoom's default, relay = direct: false`);
+
+  const host = new ForkedChild<HostRequest>('host', './relay-bench-host.ts', import.meta.url);
+  const { port } = await host.ready;
+  if (port === undefined) throw new Error('the host did not say its port');
+  const loop = runGameLoop(() => rooms, () => stopped);
+  const began = performance.now();
+
+  try {
+    // Warm-up: a direct match and a relayed one, played and ended, so that both sides' code is compiled.
+    console.error('warm-up');
+    for (const direct of [true, false]) {
+      const room = await openRoom(port, LATENCY_PLAYERS, direct, direct ? 1 : 2);
+      room.start();
+      await waitFor(() => room.running && (!direct || room.allDirect), 'the warm-up match', DIRECT_TIMEOUT_MS);
+      await sleep(warmupMs);
+      await closeRoom(room);
+    }
+
+    console.error('mesh setup');
+    const setup = [await measureSetup(port, 4, reps), await measureSetup(port, 8, reps)];
+    console.error('input latency');
+    const latency = [await measureLatency(host, port, true, latencySeconds), await measureLatency(host, port, false, latencySeconds)];
+    stopped = true;
+    await loop;
+    console.error(`host CPU, ${CPU_ROOMS * CPU_ROOM_PLAYERS} players in ${workerCount} client workers`);
+    const cpu = await measureCpu(host, port, workerCount, seconds, warmupMs);
+
+    const [direct, relay] = latency as [LatencyResult, LatencyResult];
+    const cpuDirect = cpu.find((c) => c.mode === 'direct')!;
+    const cpuRelay = cpu.find((c) => c.mode === 'relay')!;
+    const ratios = {
+      latencyP50: round(direct.p50Ms / relay.p50Ms, 3),
+      latencyP99: round(direct.p99Ms / relay.p99Ms, 3),
+      rttMedian: round(direct.rttMedianMs / relay.rttMedianMs, 3),
+      hostCpu: round(cpuDirect.hostCpuMsPerSecond / cpuRelay.hostCpuMsPerSecond, 3),
+      clientsCpu: round(cpuDirect.clientsCpuMsPerSecond / cpuRelay.clientsCpuMsPerSecond, 3),
+    };
+
+    console.log('');
+    console.log(`Input latency, ${LATENCY_PLAYERS} players, ${latencySeconds} s each: one-way send -> receive() of session packets (ms)`);
+    console.log(
+      table(
+        ['route', 'packets', 'p50 ms', 'p99 ms', 'max ms', 'session RTT median ms', 'RTT last 1 s ms', 'sessions min %', 'pairs off route', 'members CPU ms/s', 'host CPU ms/s', 'others CPU ms/s'],
+        [
+          ...latency.map((l) => [
+            l.mode,
+            String(l.samples),
+            fixed(l.p50Ms, 3),
+            fixed(l.p99Ms, 3),
+            fixed(l.maxMs, 2),
+            fixed(l.rttMedianMs, 2),
+            fixed(l.rttLastSecondMs, 2),
+            fixed(l.slowestSessionPercent, 1),
+            String(l.pairsOffRoute),
+            fixed(l.membersCpuMsPerSecond, 1),
+            fixed(l.hostCpuMsPerSecond, 1),
+            fixed(l.otherCpuMsPerSecond, 1),
+          ]),
+          ['direct/relay', '', `×${fixed(ratios.latencyP50, 2)}`, `×${fixed(ratios.latencyP99, 2)}`, '', `×${fixed(ratios.rttMedian, 2)}`, '', '', '', '', '', ''],
+        ],
+      ),
+    );
+    console.log('');
+    console.log(`Host CPU, ${CPU_ROOMS} rooms × ${CPU_ROOM_PLAYERS} players at 60 fps, ${seconds} s each (idle: no room); ${workerCount} client workers`);
+    console.log(
+      table(
+        ['route', 'players', 'host CPU ms/s', 'relayed frames/s', 'relayed frames', 'clients CPU ms/s', 'others ms/s', 'sessions min %', 'pairs off route'],
+        [
+          ...cpu.map((c) => [
+            c.mode,
+            String(c.players),
+            fixed(c.hostCpuMsPerSecond, 1),
+            String(c.framesRelayedPerSecond),
+            String(c.framesRelayed),
+            fixed(c.clientsCpuMsPerSecond, 1),
+            fixed(c.otherCpuMsPerSecond, 1),
+            c.mode === 'idle' ? '-' : fixed(c.slowestSessionPercent, 1),
+            c.mode === 'idle' ? '-' : String(c.pairsOffRoute),
+          ]),
+          ['direct/relay', '', `×${fixed(ratios.hostCpu, 2)}`, '', '', `×${fixed(ratios.clientsCpu, 2)}`, '', '', ''],
+        ],
+      ),
+    );
+    console.log('');
+    console.log(`Mesh setup: owner's startMatch -> every pair direct at both ends, ${reps} fresh rooms each (ms)`);
+    console.log(
+      table(
+        ['players', 'median ms', 'max ms', 'timed out', 'runs ms', 'sessions running, median ms'],
+        setup.map((s) => [String(s.players), fixed(s.medianMs, 0), fixed(s.maxMs, 0), String(s.failed), s.runsMs.join(', '), fixed(percentile(s.runningMs, 50), 0)]),
+      ),
+    );
+    console.log('');
+    console.log(`whole bench ${((performance.now() - began) / 1000).toFixed(0)} s; load average at the end ${loadavg()[0]!.toFixed(2)}`);
+    console.log(JSON.stringify({ bench: 'mesh', date: startedAt.toISOString(), machine, latency, cpu, setup, ratios }));
+  } finally {
+    stopped = true;
+    for (const room of rooms) room.close();
+    rooms.clear();
+    await host.close(3000);
+  }
+}
+
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killChildren();
+    process.exit(130);
+  });
+}
+
+main().then(
+  () => process.exit(),
+  (error: unknown) => {
+    console.error(`bench:mesh: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    killChildren();
+    process.exit(1);
+  },
+);
