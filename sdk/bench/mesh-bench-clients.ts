@@ -12,7 +12,8 @@ import { installNodeWebRTC } from '../src/node/node-webrtc.ts';
 import { StandardRoute } from '../src/transport/routed-transport.ts';
 import { BenchRoom, runGameLoop, waitFor } from './bench-room.ts';
 import type { MeshWorkerRequest, MeshWorkerWindow } from './mesh-bench-ipc.ts';
-import type { ReadyMessage, Reply } from './relay-bench-ipc.ts';
+import type { ReadyMessage } from './relay-bench-ipc.ts';
+import { answerParent } from './answer-parent.ts';
 
 installNodeWebRTC();
 
@@ -97,27 +98,7 @@ async function handle(request: MeshWorkerRequest): Promise<unknown> {
   }
 }
 
-process.on('message', (raw: unknown) => {
-  const request = raw as MeshWorkerRequest;
-  handle(request).then(
-    (result) => {
-      const reply: Reply<unknown> = { id: request.id, ok: true, result };
-      process.send?.(reply, () => {
-        if (request.type === 'close') process.exit(0);
-      });
-    },
-    (error: unknown) => {
-      const reply: Reply<unknown> = { id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-      process.send?.(reply);
-    },
-  );
-});
-// The parent is gone (crashed or killed): never outlive it.
-process.on('disconnect', () => process.exit(0));
-process.on('unhandledRejection', (reason: unknown) => {
-  console.error(`mesh client worker ${worker}: ${reason instanceof Error ? reason.message : String(reason)}`);
-  process.exit(1);
-});
+answerParent<MeshWorkerRequest>(() => `mesh client worker ${worker}`, handle);
 
 const ready: ReadyMessage = { type: 'ready' };
 process.send?.(ready);

@@ -32,7 +32,8 @@ import { bytesInputCodec } from '../src/core/input-codec.ts';
 import type { P2PSession } from '../src/core/p2p-session.ts';
 import { TestGame } from '../src/testing/test-game.ts';
 import { Prng } from '../src/kit/prng.ts';
-import type { ReadyMessage, Reply, WorkerRequest, WorkerWindow } from './relay-bench-ipc.ts';
+import type { ReadyMessage, WorkerRequest, WorkerWindow } from './relay-bench-ipc.ts';
+import { answerParent } from './answer-parent.ts';
 
 installNodeWebRTC();
 
@@ -90,7 +91,8 @@ let stopped = false;
 
 /** Connects a client and wraps it: counting transport, probe interception on arrival. */
 async function connect(request: Parameters<typeof connectToRoom>[0]['request']): Promise<Member> {
-  const connection = await connectToRoom({ url: 'http://127.0.0.1', port, request });
+  // Every packet through the relay: its cost is what this bench measures (bench:mesh compares direct links).
+  const connection = await connectToRoom({ url: 'http://127.0.0.1', port, request, direct: false });
   const sentTo = new Float64Array(MAX_SLOT + 1);
   const receivedFrom = new Float64Array(MAX_SLOT + 1);
   const inner = connection.transport;
@@ -285,28 +287,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   }
 }
 
-process.on('message', (raw: unknown) => {
-  const request = raw as WorkerRequest;
-  handle(request).then(
-    (result) => {
-      const reply: Reply<unknown> = { id: request.id, ok: true, result };
-      process.send?.(reply, () => {
-        if (request.type === 'close') process.exit(0);
-      });
-    },
-    (error: unknown) => {
-      const reply: Reply<unknown> = { id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-      process.send?.(reply);
-    },
-  );
-});
-// The parent is gone (crashed or killed): never outlive it.
-process.on('disconnect', () => process.exit(0));
-// The host is gone (the geckos client's reconnects then fail in the background): say so in one line, and stop.
-process.on('unhandledRejection', (reason: unknown) => {
-  console.error(`client worker ${workerId}: ${reason instanceof Error ? reason.message : String(reason)}`);
-  process.exit(1);
-});
+answerParent<WorkerRequest>(() => `client worker ${workerId}`, handle);
 
 const ready: ReadyMessage = { type: 'ready' };
 process.send?.(ready);

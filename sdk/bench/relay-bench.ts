@@ -29,19 +29,15 @@
  * fewer than 90% of the window's frame periods. Progress goes to stderr; the table (or the JSON
  * lines) comes at the end, once the baseline is known.
  */
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { HostRequest, HostWindow, ReadyMessage, Reply, WorkerRequest, WorkerWindow } from './relay-bench-ipc.ts';
+import type { HostRequest, HostWindow, WorkerRequest, WorkerWindow } from './relay-bench-ipc.ts';
+import { ForkedChild, killChildren } from './forked-child.ts';
 
 const PLAYERS_PER_ROOM = 4;
 /** Stop criteria: loss inside the relay (fraction), and the slowest session's pace against real time. */
 const MAX_LOSS = 0.02;
 const MIN_SESSION_RATE = 0.9;
-/** A child that does not answer in this long is taken as hung (ms). Room setup can be slow under load. */
-const REQUEST_TIMEOUT_MS = 120_000;
 
 /**
  * One step's figures. The two idle steps (probing pairs only, no match) come before the loads and
@@ -94,98 +90,7 @@ export interface RelayBenchStep {
   readonly reconnects: number;
 }
 
-/** A request before its id is given (distributes over the union, which plain `Omit` would collapse). */
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-
-/** A forked child answering requests by id. */
-class Child<Request extends { id: number; type: string }> {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
-  readonly ready: Promise<ReadyMessage>;
-  exited = false;
-
-  constructor(
-    readonly name: string,
-    readonly proc: ChildProcess,
-  ) {
-    let onReady: (m: ReadyMessage) => void = () => undefined;
-    let onFail: (e: Error) => void = () => undefined;
-    this.ready = new Promise<ReadyMessage>((resolve, reject) => {
-      onReady = resolve;
-      onFail = reject;
-    });
-    proc.on('message', (raw: unknown) => {
-      const message = raw as ReadyMessage | Reply<unknown>;
-      if ('type' in message && message.type === 'ready') {
-        onReady(message);
-        return;
-      }
-      const reply = message as Reply<unknown>;
-      const waiter = this.pending.get(reply.id);
-      if (waiter === undefined) return;
-      this.pending.delete(reply.id);
-      clearTimeout(waiter.timer);
-      if (reply.ok) waiter.resolve(reply.result);
-      else waiter.reject(new Error(`${name}: ${reply.error}`));
-    });
-    // A send racing the child's death: the 'exit' handler below rejects what was pending.
-    proc.on('error', () => undefined);
-    proc.on('exit', (code, signal) => {
-      this.exited = true;
-      const error = new Error(`${name} exited (${signal ?? code})`);
-      onFail(error);
-      for (const waiter of this.pending.values()) {
-        clearTimeout(waiter.timer);
-        waiter.reject(error);
-      }
-      this.pending.clear();
-    });
-  }
-
-  call<T>(request: WithoutId<Request>): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      if (this.exited || !this.proc.connected) {
-        reject(new Error(`${this.name} is gone; cannot ask '${request.type}'`));
-        return;
-      }
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`${this.name}: no answer to '${request.type}' in ${REQUEST_TIMEOUT_MS} ms`));
-      }, REQUEST_TIMEOUT_MS);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      this.proc.send({ ...request, id });
-    });
-  }
-
-  /** Asks the child to close, and kills it if it has not exited within `graceMs`. */
-  async close(graceMs: number): Promise<void> {
-    if (this.exited) return;
-    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
-    this.call({ type: 'close' } as WithoutId<Request>).catch(() => undefined);
-    const timer = setTimeout(() => this.kill(), graceMs);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  kill(): void {
-    if (!this.exited) this.proc.kill('SIGKILL');
-  }
-}
-
-const children: Child<{ id: number; type: string }>[] = [];
-
-function spawnChild<R extends { id: number; type: string }>(name: string, file: string): Child<R> {
-  const path = fileURLToPath(new URL(file, import.meta.url));
-  const proc = fork(path, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const child = new Child<R>(name, proc);
-  children.push(child as unknown as Child<{ id: number; type: string }>);
-  return child;
-}
-
-function killAll(): void {
-  for (const child of children) child.kill();
-}
+const spawnChild = <R extends { id: number; type: string }>(name: string, file: string) => new ForkedChild<R>(name, file, import.meta.url);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -231,9 +136,9 @@ function progress(s: MeasuredStep): string {
 }
 
 async function measure(
-  host: Child<HostRequest>,
-  quiet: Child<WorkerRequest>,
-  workers: readonly Child<WorkerRequest>[],
+  host: ForkedChild<HostRequest>,
+  quiet: ForkedChild<WorkerRequest>,
+  workers: readonly ForkedChild<WorkerRequest>[],
   phase: RelayBenchStep['phase'],
   players: number,
   seconds: number,
@@ -403,10 +308,10 @@ async function main(): Promise<void> {
   await host.close(3000);
 }
 
-process.on('exit', killAll);
+process.on('exit', killChildren);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    killAll();
+    killChildren();
     process.exit(130);
   });
 }
@@ -415,7 +320,7 @@ main().then(
   () => process.exit(),
   (error: unknown) => {
     console.error(`bench:relay: ${error instanceof Error ? error.message : String(error)}`);
-    killAll();
+    killChildren();
     process.exit(1);
   },
 );
