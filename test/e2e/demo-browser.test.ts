@@ -24,7 +24,7 @@ const SHOTS = join(REPO, 'test-results', 'e2e');
 /** The first `npm start` after a source change builds the demo with Vite (~20 s alone; more on a busy 2-core machine). */
 const START_TIMEOUT_MS = 90_000;
 /** Both players play this long (ms). */
-const PLAY_MS = 20_000;
+const PLAY_MS = 14_000;
 const NAME_A = 'Ada';
 const NAME_B = 'Brook';
 
@@ -192,7 +192,7 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
     }
   }, 60_000);
 
-  it('two players create and join a room through the menus, play 20 s with the keyboard, and agree on every checksum', async () => {
+  it('two players create and join a room through the menus, play 14 s with the keyboard, and agree on every checksum', async () => {
     contextA = await chromiumBrowser().newContext();
     contextB = await chromiumBrowser().newContext();
     pageA = await contextA.newPage();
@@ -267,10 +267,10 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       expect(h.scene).toBe('match');
       expect(h.desyncs).toEqual([]);
       // 1200 frames at full speed; wide slack for a busy machine.
-      expect(h.frame - startFrames[i]!).toBeGreaterThan(600);
+      expect(h.frame - startFrames[i]!).toBeGreaterThan(420);
     }
     const shared = Object.keys(hooksA.checksums).filter((frame) => frame in hooksB.checksums);
-    expect(shared.length, `checksum frames: A ${Object.keys(hooksA.checksums).join(',')}; B ${Object.keys(hooksB.checksums).join(',')}`).toBeGreaterThanOrEqual(15);
+    expect(shared.length, `checksum frames: A ${Object.keys(hooksA.checksums).join(',')}; B ${Object.keys(hooksB.checksums).join(',')}`).toBeGreaterThanOrEqual(10);
     const differing = shared.filter((frame) => hooksA.checksums[frame] !== hooksB.checksums[frame]);
     expect(differing, 'frames where the two pages computed different states').toEqual([]);
     expect(watchA.problems, watchA.console.join('\n')).toEqual([]);
@@ -495,4 +495,87 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       await Promise.all(contexts.map((c) => c.close()));
     }
   }, 90_000);
+  /**
+   * Three pages in a match over direct links through a host of their own (a second `npm start`),
+   * then that host goes away mid-match: `how` is SIGKILL (it vanishes) or SIGINT (Ctrl+C: it says
+   * goodbye). The pages must play on: every page advances, no page ends the match or declares a
+   * winner, and every shared confirmed checksum agrees, before and after.
+   */
+  async function hostLeavesMidMatch(how: 'SIGKILL' | 'SIGINT'): Promise<void> {
+    const own = await startDemoServer(['--port', '0', '--bind', '127.0.0.1'], START_TIMEOUT_MS);
+    const contexts = await Promise.all([0, 1, 2].map(() => chromiumBrowser().newContext()));
+    try {
+      const pages = await Promise.all(contexts.map((c) => c.newPage()));
+      const watches = pages.map((page, i) => watchPage(page, `host-loss${i}`));
+      const [a, b, c] = pages as [Page, Page, Page];
+      const at = (path: string) => `http://127.0.0.1:${own.port}${path}`;
+      await a.goto(at('/'));
+      await a.fill('#player-name', 'Ada');
+      await a.click('#play-online');
+      await a.click('#create-room', { timeout: 10_000 });
+      const code = (await a.locator('#room-code').textContent({ timeout: 15_000 })) ?? '';
+      for (const [page, name] of [[b, 'Brook'], [c, 'Cy']] as const) {
+        await page.goto(at(`/?room=${code}`));
+        await page.waitForSelector('#lobby-name', { timeout: 20_000 });
+        await page.fill('#lobby-name', name);
+        await page.click('#join-room');
+      }
+      for (const page of pages) await until(page, 'document.querySelectorAll("#members li[data-slot]").length === 3', 15_000);
+      for (const page of pages) await page.click('#ready');
+      for (const page of pages) await until(page, 'document.querySelectorAll(\'#members li[data-ready="true"]\').length === 3', 10_000);
+      await a.click('#start-match', { timeout: 10_000 });
+      for (const page of pages) await until(page, 'window.backspin.scene === "match"', 15_000);
+      for (const page of pages) await until(page, 'window.backspin.routes.length === 2 && window.backspin.routes.every((r) => r.route === "direct")', 15_000);
+      await sleep(1000);
+
+      // The host goes.
+      if (how === 'SIGKILL') own.kill();
+      else expect(await own.interrupt(10_000)).toEqual({ code: 0, signal: null });
+      const lostAt = await Promise.all(pages.map((page) => hook<number>(page, 'window.backspin.frame')));
+      // Every page plays on, sampled every 500 ms for 5 s: at least 10 of the 30 frames of each
+      // half second (the machine runs 3 pages; a stall of the match would show as 0).
+      const slowest: number[] = [0, 0, 0];
+      let previous = lostAt;
+      const keys = Promise.all([playKeyPattern(a, WASD_KEYS, 0xc0de_1, 5000), playKeyPattern(b, ARROW_KEYS, 0xc0de_2, 5000), playKeyPattern(c, WASD_KEYS, 0xc0de_3, 5000)]);
+      for (let t = 0; t < 10; t++) {
+        await sleep(500);
+        // What the player sees just after: the notice over a match that goes on.
+        if (t === 2) await a.screenshot({ path: join(SHOTS, `host-${how === 'SIGKILL' ? 'killed' : 'stopped'}-match.png`) });
+        const now = await Promise.all(pages.map((page) => hook<number>(page, 'window.backspin.frame')));
+        now.forEach((f, i) => {
+          const gained = f - previous[i]!;
+          slowest[i] = t === 0 ? gained : Math.min(slowest[i]!, gained);
+        });
+        previous = now;
+      }
+      await keys;
+      for (const page of pages) {
+        expect(await hook(page, 'window.backspin.scene'), 'the match goes on without the host').toBe('match');
+        expect(await hook(page, 'window.backspin.finished')).toBe(false);
+        expect(await hook(page, 'window.backspin.desyncs')).toEqual([]);
+        expect(await hook(page, 'window.backspin.drops')).toEqual([]);
+        const notices = await hook<string[]>(page, 'window.backspin.notices');
+        expect(notices.some((n) => n.includes('The match plays on')), notices.join(' | ')).toBe(true);
+      }
+      for (const s of slowest) expect(s, `frames per half second after the host left: ${slowest.join('/')}`).toBeGreaterThanOrEqual(10);
+      const sums = await Promise.all(pages.map((page) => hook<Record<string, number>>(page, '({ ...window.backspin.checksums })')));
+      const [sa, sb, sc] = sums as [Record<string, number>, Record<string, number>, Record<string, number>];
+      const after = Object.keys(sa).filter((f) => Number(f) > Math.max(...lostAt) && f in sb && f in sc);
+      expect(after.length, 'checksummed frames after the host left, on every page').toBeGreaterThanOrEqual(4);
+      for (const f of Object.keys(sa).filter((k) => k in sb && k in sc)) expect([sb[f], sc[f]], `frame ${f}`).toEqual([sa[f], sa[f]]);
+      // Once the host is gone, the connection's reconnect attempts fail as requests to a closed
+      // port do (the browser logs each; geckos.io's client logs "Failed to fetch"). Issue 14 takes
+      // the attempts' number down; anything else is a problem.
+      const expected = (line: string) => /ERR_CONNECTION_REFUSED|console\.error: Failed to fetch$|request failed: (GET|POST) .*\/\.wrtc\//.test(line);
+      for (const w of watches) expect(w.problems.filter((line) => !expected(line)), w.console.join('\n')).toEqual([]);
+      console.info(`host ${how}: pages played on, slowest half-seconds ${slowest.join('/')} frames; ${after.length} checksummed frames after it agree`);
+    } finally {
+      await Promise.all(contexts.map((context) => context.close()));
+      own.kill();
+    }
+  }
+
+  it('the host process killed (SIGKILL) mid-match: the three pages play on over their direct links and agree', () => hostLeavesMidMatch('SIGKILL'), 120_000);
+
+  it('the host stopped with Ctrl+C mid-match: the three pages play on over their direct links and agree', () => hostLeavesMidMatch('SIGINT'), 120_000);
 });

@@ -21,7 +21,12 @@ export class LiveMesh {
   /** A room of `count` on a new loopback host (member i's options from `options(i)`), its match started, every game loop running. */
   async start(count: number, options: (member: number) => Pick<RoomConnectionOptions, 'direct'> = () => ({}), seed = 7): Promise<void> {
     this.host = await startLoopbackHost();
-    this.members = await openRoom(this.host, count, {}, options);
+    await this.startOn(this.host.port, count, options, seed);
+  }
+
+  /** The same on a host that runs elsewhere (e.g. a host process a test may kill), on 127.0.0.1:`port`. */
+  async startOn(port: number, count: number, options: (member: number) => Pick<RoomConnectionOptions, 'direct'> = () => ({}), seed = 7): Promise<void> {
+    this.members = await openRoom({ port }, count, {}, options);
     this.players = (await startMatch(this.members)).players;
     this.resume(seed);
   }

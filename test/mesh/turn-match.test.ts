@@ -147,20 +147,20 @@ describe.skipIf(!hasCoturn)('connectToRoom: a 4-player match whose direct links 
     await sleep(300); // packets already on the relay when the last pair switched
     const before = framesRelayed();
     const sessionBefore = mesh.players.map((p) => p.session.currentFrame);
-    await sleep(8000);
+    await sleep(5000);
     const relayed = framesRelayed() - before;
     const frames = mesh.players.map((p, i) => p.session.currentFrame - sessionBefore[i]!);
     for (const p of mesh.players) for (const s of others(p)) expect(routeOf(p, s)).toBe(StandardRoute.Direct);
     expect(relayed).toBeLessThanOrEqual(5);
-    for (const f of frames) expect(f).toBeGreaterThan(350); // 8 s at 60 fps is 480
-    const { compared } = checkHealthy(20);
+    for (const f of frames) expect(f).toBeGreaterThan(200); // 5 s at 60 fps is 300
+    const { compared } = checkHealthy(12);
     // Still the same links, still through coturn.
     expect(linkIds()).toEqual(firstLinks);
     const after = await pairsBySlots();
     for (const [key, { ends }] of after) expect(ends.map(pairText), `pair ${key}`).toEqual(['relay->relay', 'relay->relay']);
     console.info(
       `TURN match: all ${pairs.size} pairs direct through coturn ${directMs.toFixed(0)} ms after the match started (${(matchAt - t0).toFixed(0)} ms to open the room); ` +
-        `host relayed ${relayed} frames in 8 s; frames ${frames.join('/')} (total ${mesh.players.map((p) => p.session.currentFrame).join('/')}); ${compared} checksummed frames agree; ` +
+        `host relayed ${relayed} frames in 5 s; frames ${frames.join('/')} (total ${mesh.players.map((p) => p.session.currentFrame).join('/')}); ${compared} checksummed frames agree; ` +
         `candidate pairs ${[...pairs].map(([k, { ends }]) => `${k} ${ends.map(pairText).join(',')}`).join('; ')}; coturn allocations ${coturn!.allocations()}; ` +
         `rtt ${mesh.players.map((p) => (p.connection.routes.meshStats()?.peers ?? []).map((s) => s.rttMs?.toFixed(1)).join('/')).join(' ')}`,
     );

@@ -57,13 +57,9 @@ export class OnlineRunner implements MatchRunner {
       if (e.type === 'connection') {
         if (e.state === 'reconnecting') this.observer.push({ kind: 'info', text: 'Connection to the host lost; reconnecting…' });
         else if (e.state === 'connected') this.observer.push({ kind: 'info', text: 'Reconnected to the host' });
-        else if (!this.hostGone) {
-          this.hostGone = true;
-          this.observer.push({ kind: 'error', text: 'The connection to the host is closed' });
-        }
+        else this.loseHost('The host is gone.');
       } else if (e.type === 'host-closing') {
-        this.hostGone = true;
-        this.observer.push({ kind: 'error', text: `The host is shutting down: ${e.reason}` });
+        this.loseHost('The host has shut down.');
       } else {
         this.match.applyRoomEvent(e);
       }
@@ -129,7 +125,7 @@ export class OnlineRunner implements MatchRunner {
   }
 
   get status(): string | undefined {
-    return this.hostGone ? 'Disconnected from the host' : this.observer.status;
+    return this.observer.status;
   }
 
   /** Over once the simulation says so in confirmed frames: the result can no longer be rolled back. */
@@ -137,9 +133,21 @@ export class OnlineRunner implements MatchRunner {
     return this.over.decided(this.match.session.confirmedFrame);
   }
 
+  /**
+   * Only the session ends a match early: not the host's departure. The players' sessions reach
+   * each other over direct links and agree on drops among themselves, so the match goes on without
+   * the host, with the same result on every page; a player its peers can no longer hear is dropped
+   * by all of them at one frame, and a page that hears no one ends ('isolated').
+   */
   get endedEarly(): string | undefined {
-    // The session's own word first: "the others dropped you" says more than "the host is gone".
-    return this.observer.endedEarly ?? (this.hostGone ? 'The connection to the host was lost, so the match ended early.' : undefined);
+    return this.observer.endedEarly;
+  }
+
+  /** Says once that the host is gone and that the match goes on without it. */
+  private loseHost(why: string): void {
+    if (this.hostGone) return;
+    this.hostGone = true;
+    this.observer.push({ kind: 'info', text: `${why} The match plays on; the room closes after it.` });
   }
 
   dispose(): void {

@@ -35,7 +35,11 @@ export interface RoomConnectionOptions {
   readonly direct?: DirectLinksOptions | false;
 }
 
-/** The connection's life: connected, reconnecting after a drop, or closed for good. */
+/**
+ * The connection to the host: connected, reconnecting after a drop, or closed for good (the host
+ * said goodbye or could not be reached again, or `close()` was called). Until `close()`, a closed
+ * connection's direct links stay up: a match can play on over them without the host.
+ */
 export type RoomConnectionState = 'connected' | 'reconnecting' | 'closed';
 
 /** A member's live connection to a host's room. */
@@ -63,7 +67,7 @@ export interface RoomConnection {
    * direct links are handled by `routes` and not returned.
    */
   events(): (RoomClientEvent | { readonly type: 'connection'; readonly state: RoomConnectionState })[];
-  /** Leaves the room on purpose and closes the channel. */
+  /** Leaves the room on purpose and closes the channel and every direct link. Call it also after the host is gone, once the match is over. */
   close(): void;
 }
 
@@ -111,7 +115,10 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   const binding = first.binding;
   let channel: ClientChannel | undefined = first.channel;
   let state: RoomConnectionState = 'connected';
+  /** No more reconnects: the member left, or the host said goodbye. */
   let closing = false;
+  /** `close()` was called: the routes and the timer are stopped too. */
+  let closed = false;
   const routes = new RoomRoutes(
     { slot: binding.slot, relay, signal: (to, kind, link, payload) => client.signal(to, kind, link, payload), hostRtts: () => client.pings },
     options.direct ?? {},
@@ -158,8 +165,9 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       channel = undefined;
       detach();
       if (client.hostClosing !== undefined) {
-        closing = true; // the host said goodbye: nothing to come back to
-        clearInterval(timer);
+        // The host said goodbye: nothing to come back to. The timer goes on: it keeps the direct
+        // links' routes up to date, and the match may play on over them.
+        closing = true;
         setState('closed');
       } else if (!closing) {
         void reconnect();
@@ -168,6 +176,11 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   };
 
   const reconnect = async () => {
+    if (client.hostClosing !== undefined) {
+      closing = true; // a goodbye heard meanwhile: nothing to come back to
+      setState('closed');
+      return;
+    }
     setState('reconnecting');
     const again = encodeConnectRequest({
       action: 'join',
@@ -203,7 +216,15 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
     client.tick(t);
     takeEvents();
     routes.tick(t);
-    if (channel !== undefined && client.silentForMs(t) > silenceMs) {
+    if (channel !== undefined && client.hostClosing !== undefined && client.silentForMs(t) > silenceMs) {
+      // The host said goodbye and went quiet without closing the channel: over, not a drop.
+      const gone = channel;
+      channel = undefined;
+      detach();
+      closeChannel(gone);
+      closing = true;
+      setState('closed');
+    } else if (channel !== undefined && client.silentForMs(t) > silenceMs) {
       const dead = channel;
       channel = undefined;
       detach();
@@ -232,11 +253,14 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       return out;
     },
     close() {
-      if (closing) return;
-      closing = true;
+      if (closed) return;
+      closed = true;
       routes.close();
-      client.leave();
-      client.tick(now());
+      if (!closing) {
+        client.leave();
+        client.tick(now());
+      }
+      closing = true;
       clearInterval(timer);
       const ch = channel;
       channel = undefined;
