@@ -33,10 +33,7 @@ export class ResultsScene extends Phaser.Scene {
         this.scene.start(SceneKey.Match, next);
         return;
       }
-      if (e.type === 'host-closing' || (e.type === 'connection' && e.state === 'closed')) {
-        const status = document.getElementById('results-status');
-        if (status !== null) status.textContent = e.type === 'host-closing' ? `The host closed: ${e.reason}` : 'Lost the connection to the host.';
-      }
+      if (e.type === 'host-closing' || (e.type === 'connection' && e.state === 'closed')) this.roomClosed();
     }
   }
 
@@ -65,7 +62,7 @@ export class ResultsScene extends Phaser.Scene {
     const title = r.winner < 0 ? 'No winner' : r.winner === r.localPlayer ? 'You win!' : `${r.names[r.winner]} wins`;
     const buttons = h('div', { className: 'row' });
     if (request.mode === 'online') {
-      const back = h('button', { id: 'back-to-lobby', className: 'primary', textContent: 'Back to the room' });
+      const back = h('button', { id: 'back-to-lobby', className: 'primary', textContent: 'Back to the room', disabled: request.connection.state === 'closed' });
       back.addEventListener('click', () => this.scene.start(SceneKey.Lobby, { connection: request.connection }));
       buttons.append(back);
     } else {
@@ -90,5 +87,15 @@ export class ResultsScene extends Phaser.Scene {
         h('div', { id: 'results-status', className: 'status error' }),
       ),
     );
+    // The host left during the match, which played on without it: there is no room to go back to.
+    if (request.mode === 'online' && request.connection.state === 'closed') this.roomClosed();
+  }
+
+  /** The host is gone, and the room with it: say so, and leave only the way to the title screen. */
+  private roomClosed(): void {
+    const status = document.getElementById('results-status');
+    if (status !== null) status.textContent = 'The host has left, so the room is closed. Start a new room from the title screen.';
+    const back = document.getElementById('back-to-lobby');
+    if (back instanceof HTMLButtonElement) back.disabled = true;
   }
 }
