@@ -21,6 +21,7 @@ export default tseslint.config(
       'sdk/src/kit/**/*.ts',
       'sdk/src/room/**/*.ts',
       'sdk/src/relay/**/*.ts',
+      'sdk/src/migration/**/*.ts',
       'sdk/src/transport/routed-transport.ts',
       'sdk/src/transport/route-*.ts',
       'demo-game/src/sim/**/*.ts',

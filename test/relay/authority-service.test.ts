@@ -27,9 +27,9 @@ class ServiceRig {
   /** Messages sent to a member with no channel (the service should send none). */
   strays = 0;
 
-  constructor(limits: AuthorityServiceLimits = {}) {
-    const prng = new Prng(11);
-    this.authority = new RoomAuthority({ random: () => prng.nextU32() });
+  constructor(limits: AuthorityServiceLimits = {}, epoch = 1) {
+    const prng = new Prng(10 + epoch);
+    this.authority = new RoomAuthority({ random: () => prng.nextU32(), epoch });
     this.service = new AuthorityService(
       { authority: this.authority, ...limits },
       {
@@ -70,8 +70,8 @@ class ServiceRig {
     return this.connect({ code: created.code, slot: created.slot, role: 'player', token: created.token });
   }
 
-  join(code: string, name: string, role: MemberRole = 'player'): AuthorityMember {
-    const joined = this.authority.join({ code, name, role }, 0);
+  join(code: string, name: string, role: MemberRole = 'player', password?: string): AuthorityMember {
+    const joined = this.authority.join({ code, name, role, ...(password !== undefined ? { password } : {}) }, 0);
     if (!joined.ok) throw new Error(joined.error);
     this.service.drain();
     return this.connect({ code: joined.code, slot: joined.slot, role, token: joined.token });
@@ -130,11 +130,12 @@ describe('AuthorityService', () => {
   it('greets a member with its slot and the room; readiness and a started match reach every member of the room, and only the owner may start', () => {
     const rig = new ServiceRig();
     const ann = rig.create('Ann');
-    expect(rig.take(ann).map((m) => m.type)).toEqual(['welcome', 'room-state']);
+    // The first two players in the line of succession also get the room's secrets (see below).
+    expect(rig.take(ann).map((m) => m.type)).toEqual(['welcome', 'room-state', 'handover']);
     const bo = rig.join(ann.code, 'Bo');
     const [welcome, ...rest] = rig.take(bo);
     expect(welcome).toEqual({ type: 'welcome', slot: 1, code: ann.code, token: bo.token, epoch: 1 });
-    expect(rest.map((m) => m.type)).toEqual(['room-state']);
+    expect(rest.map((m) => m.type)).toEqual(['room-state', 'handover']);
     expect(rig.take(ann, 'room-state').at(-1)!.state.members.map((m) => m.name)).toEqual(['Ann', 'Bo']);
 
     rig.send(ann, 10, { type: 'set-ready', ready: true });
@@ -154,7 +155,7 @@ describe('AuthorityService', () => {
     // A member whose channel comes back mid-match is told the running match again.
     rig.disconnect(bo.code, bo.slot);
     rig.connect(bo);
-    expect(rig.take(bo).map((m) => m.type)).toEqual(['welcome', 'room-state', 'match-start']);
+    expect(rig.take(bo).map((m) => m.type)).toEqual(['welcome', 'room-state', 'match-start', 'handover']);
     expect(rig.strays).toBe(0);
   });
 
@@ -252,5 +253,105 @@ describe('AuthorityService', () => {
     expect(rig.authority.room(ann.code)).toBeUndefined();
     expect(rig.connected.size).toBe(0);
     expect(rig.strays).toBe(0);
+  });
+
+  it('hands the room with its secrets to the first two players in line of succession, and again only when it changed', () => {
+    const rig = new ServiceRig();
+    const created = rig.authority.createRoom({ name: 'Ann', password: 'hunter2', settings: { maxPlayers: 4 } }, 0);
+    if (!created.ok) throw new Error(created.error);
+    rig.service.drain();
+    const ann = rig.connect({ code: created.code, slot: 0, role: 'player', token: created.token });
+    const handovers = (m: AuthorityMember) => rig.take(m, 'handover').map((h) => h.handover);
+    const first = handovers(ann);
+    expect(first).toHaveLength(1);
+    expect(first[0]).toEqual({ state: rig.authority.room(ann.code), password: 'hunter2', tokens: [[0, ann.token]] });
+
+    // A spectator is never in line; the one in line hears of its token.
+    const sy = rig.join(ann.code, 'Sy', 'spectator', 'hunter2');
+    expect(handovers(sy)).toEqual([]);
+    expect(handovers(ann).map((h) => h.tokens)).toEqual([[[0, ann.token], [16, sy.token]]]);
+    // The successor gets a new one when a member joins; so does the one after it, and nobody else.
+    const bo = rig.join(ann.code, 'Bo', 'player', 'hunter2');
+    const cy = rig.join(ann.code, 'Cy', 'player', 'hunter2');
+    expect(handovers(ann).map((h) => h.tokens.length)).toEqual([3, 4]);
+    expect(handovers(bo).map((h) => h.tokens.length)).toEqual([3, 4]);
+    expect(handovers(cy)).toEqual([]);
+    expect(handovers(sy)).toEqual([]);
+    const latest = rig.authority.exportRoom(ann.code)!;
+    expect(latest.tokens).toEqual([[0, ann.token], [1, bo.token], [2, cy.token], [16, sy.token]]);
+
+    // A room change that changes nothing in the end, a chat line, a drain with nothing new: no handover.
+    rig.authority.setReady(ann.code, cy.slot, true);
+    rig.authority.setReady(ann.code, cy.slot, false);
+    rig.send(cy, 0, { type: 'chat', text: 'hi' });
+    rig.service.drain();
+    for (const m of [ann, bo, cy, sy]) expect(handovers(m)).toEqual([]);
+    // A real change: the two in line hear of it.
+    rig.send(cy, 0, { type: 'set-ready', ready: true });
+    expect(handovers(ann)).toHaveLength(1);
+    expect(handovers(bo)).toHaveLength(1);
+    expect(handovers(cy)).toEqual([]);
+
+    // A new channel counts as never handed anything: the successor gets the same handover again.
+    rig.disconnect(ann.code, ann.slot);
+    rig.connect(ann);
+    expect(handovers(ann)).toEqual([rig.authority.exportRoom(ann.code)]);
+    expect(handovers(bo)).toEqual([]);
+    // So does one that replaces a half-open channel (no disconnect heard in between).
+    rig.connect(ann);
+    expect(handovers(ann)).toEqual([rig.authority.exportRoom(ann.code)]);
+
+    // Ann's connection is lost: the line is now Bo, Cy; Cy gets the secrets, Ann no more.
+    rig.authority.connectionLost(ann.code, ann.slot, 100);
+    rig.service.drain();
+    expect(handovers(ann)).toEqual([]);
+    expect(handovers(bo)).toHaveLength(1);
+    const cys = handovers(cy);
+    expect(cys).toEqual([rig.authority.exportRoom(ann.code)]);
+    expect(cys[0]!.state.members.find((m) => m.slot === 0)!.connected).toBe(false);
+    expect(handovers(sy)).toEqual([]);
+    expect(rig.strays).toBe(0);
+  });
+
+  it('sends no handover to a member in line with no channel now, and gives it one when it connects', () => {
+    const rig = new ServiceRig();
+    const ann = rig.create('Ann');
+    const joined = rig.authority.join({ code: ann.code, name: 'Bo', role: 'player' }, 0);
+    if (!joined.ok) throw new Error(joined.error);
+    rig.service.drain(); // Bo is in line (slot 1) but has no channel yet
+    expect(rig.take(ann, 'handover')).toHaveLength(2);
+    expect(rig.strays).toBe(0);
+    const bo = rig.connect({ code: ann.code, slot: joined.slot, role: 'player', token: joined.token });
+    expect(rig.take(bo).map((m) => m.type)).toEqual(['welcome', 'room-state', 'handover']);
+    expect(rig.take(ann, 'handover')).toEqual([]);
+  });
+
+  it('serves a room restored by a successor mid-match: the new epoch, the old host’s match, drops under the new epoch', () => {
+    const old = new ServiceRig();
+    const ann = old.create('Ann');
+    const bo = old.join(ann.code, 'Bo');
+    const cy = old.join(ann.code, 'Cy');
+    for (const m of [ann, bo, cy]) old.send(m, 0, { type: 'set-ready', ready: true });
+    old.send(ann, 0, { type: 'start-match' });
+    const handover = old.take(bo, 'handover').at(-1)!.handover; // Bo, second in line, holds the secrets
+    const match = old.authority.room(ann.code)!.match!;
+
+    const next = new ServiceRig({}, 2);
+    expect(next.authority.restoreRoom(handover, 1000)).toEqual({ ok: true });
+    next.service.drain();
+    for (const m of [ann, bo, cy]) {
+      expect(next.authority.join({ code: m.code, name: '', role: 'player', reconnectToken: m.token }, 1000)).toMatchObject({ ok: true, slot: m.slot });
+      next.connect(m);
+    }
+    next.service.drain();
+    const [welcome, state, start] = next.take(cy);
+    expect(welcome).toEqual({ type: 'welcome', slot: 2, code: ann.code, token: cy.token, epoch: 2 });
+    expect(state).toEqual({ type: 'room-state', state: { ...old.authority.room(ann.code)!, epoch: 2 } });
+    expect(start).toEqual({ type: 'match-start', match, epoch: 1 }); // the match as the old host decided it
+    expect(next.take(ann, 'handover')).toHaveLength(1);
+    expect(next.take(bo, 'handover')).toHaveLength(1);
+    next.send(cy, 1100, { type: 'leave' });
+    expect(next.take(ann, 'member-dropped')).toEqual([{ type: 'member-dropped', slot: 2, reason: 'left', epoch: 2 }]);
+    expect(next.strays).toBe(0);
   });
 });

@@ -34,7 +34,7 @@ describe('createMatchSession', () => {
     expect(() => createMatchSession({ transport, slot: 16, match, game: new TestGame(3), input: bytesInputCodec(2), seed: 1 })).toThrow(/does not play/);
   });
 
-  it("applies the host's drop of a playing member of this match's epoch, once", () => {
+  it("applies the host's drop of a playing member of this match's epoch, once; a stale epoch's not at all", () => {
     const m = createMatchSession({ transport, slot: 0, match, game: new TestGame(3), input: bytesInputCodec(2), seed: 1 });
     expect(m.applyRoomEvent({ type: 'member-dropped', slot: 5, reason: 'left', epoch: 2 })).toBe(false); // stale epoch
     expect(m.applyRoomEvent({ type: 'chat', slot: 5, text: 'bye' })).toBe(false);
@@ -42,5 +42,18 @@ describe('createMatchSession', () => {
     expect(m.applyRoomEvent({ type: 'member-dropped', slot: 5, reason: 'left', epoch: 3 })).toBe(true);
     expect(m.session.peerStats(2).connected).toBe(false);
     expect(m.applyRoomEvent({ type: 'member-dropped', slot: 5, reason: 'left', epoch: 3 })).toBe(false);
+  });
+
+  it("applies a successor authority's drop (a higher epoch) of the match the old host started", () => {
+    const m = createMatchSession({ transport, slot: 0, match, game: new TestGame(3), input: bytesInputCodec(2), seed: 1 });
+    expect(m.applyRoomEvent({ type: 'member-dropped', slot: 2, reason: 'connection-lost', epoch: 2 })).toBe(false); // older than the match
+    expect(m.session.peerStats(1).connected).toBe(true);
+    expect(m.applyRoomEvent({ type: 'member-dropped', slot: 2, reason: 'connection-lost', epoch: 4 })).toBe(true);
+    expect(m.session.peerStats(1).connected).toBe(false);
+    expect(m.applyRoomEvent({ type: 'member-dropped', slot: 5, reason: 'timeout', epoch: 0xffffffff })).toBe(true);
+    expect(m.session.peerStats(2).connected).toBe(false);
+    // And one of this member's own slot by a successor ends its session.
+    expect(m.applyRoomEvent({ type: 'member-dropped', slot: 0, reason: 'kicked', epoch: 4 })).toBe(true);
+    expect(m.session.endReason).toBe('removed');
   });
 });

@@ -4,6 +4,8 @@ import type { ClientControlMessage, ControlMessage, ControlMessageSource, HostCo
 import { generateJoinCode } from '../../sdk/src/room/join-code.ts';
 import type { MatchDecision } from '../../sdk/src/room/match-decision.ts';
 import { generateReconnectToken } from '../../sdk/src/room/reconnect-token.ts';
+import { RoomAuthority } from '../../sdk/src/room/room-authority.ts';
+import type { RoomHandover } from '../../sdk/src/room/room-handover.ts';
 import { MemberDropReason } from '../../sdk/src/room/room-events.ts';
 import type { RoomSettings } from '../../sdk/src/room/room-settings.ts';
 import type { RoomMember, RoomPhase, RoomState } from '../../sdk/src/room/room-state.ts';
@@ -94,8 +96,45 @@ export function randomRoomState(r: FixtureRandom): RoomState {
     settings: settings(r),
     hasPassword: r.chance(0.5),
     members,
-    ...(phase === 'playing' ? { match: match(r, epoch) } : {}),
+    // A match of this authority, or now and then of an earlier one (continued by a successor).
+    ...(phase === 'playing' ? { match: match(r, r.chance(0.3) ? r.u32() % (epoch + 1) : epoch) } : {}),
   };
+}
+
+/** Pieces passwords are made of: any UTF-16 units, those JSON escapes (control, lone surrogate) included. */
+const PASSWORD_PIECES = ['a', 'Z', '7', ' ', 'é', '漢', '😀', '"', '\\', '\u0000', '\u0001', '\n', '\ud800', '\udfff', '\u202e'];
+
+/** A password of 1..128 UTF-16 units (128 now and then). */
+export function randomPassword(r: FixtureRandom): string {
+  const n = r.chance(0.1) ? 128 : r.between(1, 128);
+  let out = '';
+  while (out.length < n) {
+    const piece = r.pick(PASSWORD_PIECES);
+    out += out.length + piece.length <= n ? piece : 'x';
+  }
+  return out;
+}
+
+/**
+ * The handover of a room a real authority holds (so it is consistent the way an authority's rooms
+ * are): random members, readiness, password and epoch; a match or not; some connections lost, the
+ * owner gone now and then.
+ */
+export function randomRoomHandover(r: FixtureRandom): RoomHandover {
+  const authority = new RoomAuthority({ random: r.u32, epoch: r.chance(0.2) ? 0xffffffff : r.u32() });
+  const password = r.chance(0.5) ? randomPassword(r) : undefined;
+  const pw = password === undefined ? {} : { password };
+  const created = authority.createRoom({ name: r.text(24), ...pw, settings: settings(r) }, 0);
+  if (!created.ok) throw new Error(`createRoom: ${created.error}`);
+  const { code } = created;
+  const joins = r.below(30);
+  for (let i = 0; i < joins; i++) authority.join({ code, name: r.text(24), role: r.chance(0.7) ? 'player' : 'spectator', ...pw }, 0);
+  const playing = r.chance(0.5);
+  for (let s = 0; s < 16; s++) if (playing || r.chance(0.5)) authority.setReady(code, s, true);
+  if (playing) authority.start(code, 0, 0);
+  for (let s = 0; s < 24; s++) if (r.chance(0.15)) authority.connectionLost(code, s, 0);
+  if (r.chance(0.2) && authority.room(code)!.members.length > 1) authority.leave(code, authority.room(code)!.ownerSlot);
+  return authority.exportRoom(code)!;
 }
 
 /** Pieces signal payloads are made of: SDP-like text, the characters JSON escapes, line ends. */
@@ -162,7 +201,9 @@ function memberPings(r: FixtureRandom): [number, number][] {
 }
 
 export function randomHostMessage(r: FixtureRandom): HostControlMessage {
-  switch (r.below(9)) {
+  switch (r.below(10)) {
+    case 9:
+      return { type: 'handover', handover: randomRoomHandover(r) };
     case 8:
       return { type: 'signal', from: r.below(16), ...randomSignalFields(r) };
     case 0:

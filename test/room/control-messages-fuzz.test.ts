@@ -19,8 +19,8 @@ const REASONS = new Set<string>(Object.values(ControlDecodeError));
 /** Keys that no message or nested object has. */
 const UNKNOWN_KEYS = ['extra', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'Type', 'valueOf'];
 /** Keys the fields of messages are made of, for random JSON that comes close. */
-const KEYS = ['type', 'token', 'ready', 'settings', 'text', 'slot', 'code', 'epoch', 'state', 'match', 'reason', 'message', 'maxPlayers', 'fps', 'members', 'players', 'name', 'pings', 'to', 'from', 'kind', 'link', 'part', 'parts', 'payload', '__proto__'];
-const TYPES = ['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'chat', 'welcome', 'room-state', 'match-start', 'member-dropped', 'host-closing', 'error', 'pings', 'signal'];
+const KEYS = ['type', 'token', 'ready', 'settings', 'text', 'slot', 'code', 'epoch', 'state', 'match', 'reason', 'message', 'maxPlayers', 'fps', 'members', 'players', 'name', 'pings', 'to', 'from', 'kind', 'link', 'part', 'parts', 'payload', 'handover', 'tokens', 'password', '__proto__'];
+const TYPES = ['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'chat', 'welcome', 'room-state', 'match-start', 'member-dropped', 'host-closing', 'error', 'pings', 'signal', 'handover'];
 
 interface Tally {
   accepted: number;
@@ -160,8 +160,12 @@ function breakMessage(r: FixtureRandom, message: Record<string, unknown>): strin
         const strings = places.filter((p) => typeof (p.parent as Record<string, unknown>)[p.key as string] === 'string');
         if (strings.length === 0) continue;
         const place = r.pick(strings);
-        // Invalid in any string field: a signal payload may be 1000 bytes long and hold line breaks.
-        const bad = place.key === 'payload' ? ['a\u0000b', 'x'.repeat(1001), '\ud800', 'tab\there', '\u202e', 'é'] : ['a\u0000b', 'x'.repeat(300), '\ud800', 'line\nbreak', '\u202e'];
+        // Invalid in any string field: a signal payload may be 1000 bytes long and hold line breaks;
+        // a password (a handover's) may hold anything, up to 128 UTF-16 units.
+        const bad =
+          place.key === 'payload' ? ['a\u0000b', 'x'.repeat(1001), '\ud800', 'tab\there', '\u202e', 'é']
+          : place.key === 'password' ? ['', 'x'.repeat(129), '😀'.repeat(65)]
+          : ['a\u0000b', 'x'.repeat(300), '\ud800', 'line\nbreak', '\u202e'];
         set(place, r.pick(bad));
         return `bad string ${String(place.key)}`;
       }

@@ -55,7 +55,7 @@ describe('control messages: round trips', () => {
       expect(untyped.message).toEqual(message);
       expect(encodeControlMessage(typed.message)).toEqual(bytes);
     }
-    expect(seen.size).toBe(17);
+    expect(seen.size).toBe(18);
   });
 
   it('room states of a real authority round trip: lobby, playing, closed', () => {
@@ -152,7 +152,7 @@ describe('control messages: strict decoding', () => {
     expect(reason('{"type":"host-closing","reason":""}')).toBe('bad-field');
   });
 
-  it('checks a room state for consistency: roles by slot, one owner, ascending slots, a match exactly while playing', () => {
+  it('checks a room state for consistency: roles by slot, one owner, ascending slots, a match exactly while playing, of no later epoch', () => {
     const base = randomRoomState(new FixtureRandom(11));
     const state: RoomState = {
       ...base,
@@ -178,7 +178,12 @@ describe('control messages: strict decoding', () => {
     const match = { matchId: 1, epoch: state.epoch, seed: 2, players: [1, 3], settings: state.settings, startFrame: 0 };
     expect(check({ ...state, settings: { ...state.settings, maxPlayers: 4 }, phase: 'playing', match: { ...match, settings: { ...state.settings, maxPlayers: 4 } } })).toBe('ok');
     expect(check({ ...state, phase: 'lobby', match })).toBe('bad-field');
-    expect(check({ ...state, phase: 'playing', match: { ...match, epoch: (state.epoch + 1) % 2 ** 32 } })).toBe('bad-field');
+    // Decided by this room's authority, or by an earlier one (a successor goes on with the old host's match); never a later one.
+    expect(check({ ...state, epoch: 7, phase: 'playing', match: { ...match, epoch: 7 } })).toBe('ok');
+    expect(check({ ...state, epoch: 7, phase: 'playing', match: { ...match, epoch: 6 } })).toBe('ok');
+    expect(check({ ...state, epoch: 7, phase: 'playing', match: { ...match, epoch: 0 } })).toBe('ok');
+    expect(check({ ...state, epoch: 7, phase: 'playing', match: { ...match, epoch: 8 } })).toBe('bad-field');
+    expect(check({ ...state, epoch: 0, phase: 'playing', match: { ...match, epoch: 0xffffffff } })).toBe('bad-field');
     expect(check({ ...state, phase: 'playing', match: { ...match, players: [3, 1] } })).toBe('bad-field');
     expect(check({ ...state, phase: 'playing', match: { ...match, players: [1] } })).toBe('bad-field');
     expect(check({ ...state, phase: 'playing', match: { ...match, players: [1, 16] } })).toBe('bad-field');

@@ -2,6 +2,7 @@ import type { RoomAuthority } from '../room/room-authority.ts';
 import type { ClientControlMessage, ControlMessage, SignalFields } from '../room/control-messages.ts';
 import { encodeControlMessage } from '../room/control-messages.ts';
 import type { MemberRole } from '../room/room-state.ts';
+import { successionLine } from '../migration/succession.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 /**
@@ -21,6 +22,13 @@ const SIGNAL_BACKLOG_LIMIT = 192;
  * comes near it.
  */
 const SIGNAL_BACKLOG_PER_SENDER = 12;
+/**
+ * Members of a room, first in its line of succession, that hold its secrets (a `handover`): two,
+ * so that if the successor dies with the host, or right after taking over, the next one in line
+ * can still restore the room. More would hand every member's token to more players for little:
+ * losing three machines at once is rare. A handover is sent to each only when it changed.
+ */
+const HANDOVER_HOLDERS = 2;
 
 /** Why the service dropped a member's control message (the relay counts them with its own, see `RelayDropReason`). */
 export const AuthorityDropReason = {
@@ -184,6 +192,11 @@ export class AuthorityService {
   private readonly reachable = new Map<string, Map<number, Reachable>>();
   /** Room code → slot → the member's limits (kept while it reconnects; forgotten with the member). */
   private readonly limits = new Map<string, Map<number, MemberLimits>>();
+  /**
+   * Room code → slot → the encoded `handover` last sent to that member on its current channel,
+   * for the first HANDOVER_HOLDERS of the room's line of succession only (at most 2 per room).
+   */
+  private readonly handedOver = new Map<string, Map<number, Uint8Array>>();
 
   constructor(options: AuthorityServiceOptions, callbacks: AuthorityServiceCallbacks) {
     this.authority = options.authority;
@@ -195,8 +208,9 @@ export class AuthorityService {
 
   /**
    * A member has a (new) channel: greets it with its slot, token and the authority's epoch, then
-   * the room as it is, and the running match if there is one. Signals forwarded on an earlier
-   * channel no longer count against the new one's backlog.
+   * the room as it is, the running match if there is one, and the room's `handover` if it is one
+   * of the first two in the line of succession. Signals forwarded on an earlier channel no longer
+   * count against the new one's backlog, and a handover sent on it counts as never sent.
    */
   memberConnected(member: AuthorityMember): void {
     const { code, slot } = member;
@@ -207,19 +221,22 @@ export class AuthorityService {
     }
     slots.delete(slot); // a new channel goes last, as a new connection would
     slots.set(slot, { role: member.role, signalSeqs: new Map() });
+    this.handedOver.get(code)?.delete(slot);
     this.limitsOf(member);
     const room = this.authority.room(code);
     this.send(code, slot, { type: 'welcome', slot, code, token: member.token, epoch: room?.epoch ?? 0 });
     this.drain();
     if (room !== undefined) {
       this.send(code, slot, { type: 'room-state', state: room });
-      if (room.phase === 'playing' && room.match !== undefined) this.send(code, slot, { type: 'match-start', match: room.match, epoch: room.epoch });
+      if (room.phase === 'playing' && room.match !== undefined) this.send(code, slot, { type: 'match-start', match: room.match, epoch: room.match.epoch });
+      this.sendHandovers(code);
     }
   }
 
   /** A member's channel is gone (it may come back with another): nothing more is sent to it. */
   memberDisconnected(code: string, slot: number): void {
     this.reachable.get(code)?.delete(slot);
+    this.handedOver.get(code)?.delete(slot);
   }
 
   /**
@@ -287,9 +304,15 @@ export class AuthorityService {
     this.drain();
   }
 
-  /** Turns the authority's decisions into control messages to the members concerned. */
+  /**
+   * Turns the authority's decisions into control messages to the members concerned; then, for
+   * each room that changed, its `handover` to the first two of its line of succession that do not
+   * have this one yet.
+   */
   drain(): void {
+    const changed = new Set<string>();
     for (const event of this.authority.events()) {
+      if (event.type !== 'room-closed') changed.add(event.code);
       switch (event.type) {
         case 'room-changed':
         case 'match-ended':
@@ -310,12 +333,47 @@ export class AuthorityService {
           this.callbacks.roomClosed(event.code);
           this.reachable.delete(event.code);
           this.limits.delete(event.code);
+          this.handedOver.delete(event.code);
+          changed.delete(event.code);
           break;
       }
     }
+    for (const code of changed) this.sendHandovers(code);
   }
 
   // ---- internals ----------------------------------------------------------------------------
+
+  /**
+   * Sends the room's handover to each of the first HANDOVER_HOLDERS of its line of succession
+   * (computed from the state the members were sent, as they compute it) that has a channel now
+   * and was not sent this very handover on it; forgets what was sent to members no longer among
+   * them.
+   */
+  private sendHandovers(code: string): void {
+    const state = this.authority.room(code);
+    const sent = this.handedOver.get(code);
+    if (state === undefined) {
+      this.handedOver.delete(code);
+      return;
+    }
+    const holders = successionLine(state).slice(0, HANDOVER_HOLDERS);
+    if (sent !== undefined) for (const slot of [...sent.keys()]) if (!holders.includes(slot)) sent.delete(slot);
+    const reachable = this.reachable.get(code);
+    let bytes: Uint8Array | undefined;
+    for (const slot of holders) {
+      if (reachable?.has(slot) !== true) continue;
+      bytes ??= encodeControlMessage({ type: 'handover', handover: this.authority.exportRoom(code)! }); // open: room() found it
+      const last = sent?.get(slot);
+      if (last !== undefined && sameBytes(last, bytes)) continue;
+      let slots = this.handedOver.get(code);
+      if (slots === undefined) {
+        slots = new Map();
+        this.handedOver.set(code, slots);
+      }
+      slots.set(slot, bytes);
+      this.callbacks.sendControl(code, slot, bytes);
+    }
+  }
 
   /** The limits of a member: its own if it had them, else new ones (a new member in the slot starts afresh). */
   private limitsOf(member: AuthorityMember): MemberLimits {
@@ -393,6 +451,12 @@ export class AuthorityService {
   private send(code: string, slot: number, message: ControlMessage): void {
     this.callbacks.sendControl(code, slot, encodeControlMessage(message));
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Checked when the service is made rather than at a member's first request (a burst below 1 would refuse everything). */

@@ -58,7 +58,9 @@ export interface MatchSession<I, S> {
    * Applies the host's decisions to the session: a `member-dropped` of a playing slot drops that
    * player at once (the survivors still agree on its last frame among themselves), instead of
    * waiting for the session's own timeout; one of this member's own slot ends the session with
-   * reason 'removed'. Only decisions of this match's epoch count; other events are ignored.
+   * reason 'removed'. Decisions of this match's epoch count, and those of a later one: after a
+   * host migration the successor authority (a higher epoch) decides the drops of the match the old
+   * host started. A lower epoch is a stale authority's and is ignored, as are other events.
    * Returns whether it acted.
    */
   applyRoomEvent(event: RoomClientEvent): boolean;
@@ -94,7 +96,7 @@ export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): Ma
     session,
     handleOf: (s) => match.players.indexOf(s),
     applyRoomEvent: (event) => {
-      if (event.type !== 'member-dropped' || event.epoch !== match.epoch) return false;
+      if (event.type !== 'member-dropped' || event.epoch < match.epoch) return false;
       const handle = match.players.indexOf(event.slot);
       if (handle === me) {
         // The room dropped us: the others drop us too, so there is no match left to play.

@@ -4,6 +4,8 @@ import type { MatchDecision } from './match-decision.ts';
 import { MAX_MEMBER_NAME_LENGTH } from './member-name.ts';
 import { isReconnectToken } from './reconnect-token.ts';
 import { MemberDropReason } from './room-events.ts';
+import { parseRoomHandover } from './room-handover.ts';
+import type { RoomHandover } from './room-handover.ts';
 import { ROOM_SETTING_KEYS, isRoomSettingValue } from './room-settings.ts';
 import type { RoomSettings } from './room-settings.ts';
 import { NO_OWNER, PLAYER_SLOTS, ROOM_SLOTS, slotRole } from './room-state.ts';
@@ -11,6 +13,7 @@ import type { RoomMember, RoomPhase, RoomState } from './room-state.ts';
 
 export type { MatchDecision } from './match-decision.ts';
 export type { RoomState } from './room-state.ts';
+export type { RoomHandover } from './room-handover.ts';
 
 /**
  * The control messages between the host and the members of its rooms, sent over the reliable
@@ -23,13 +26,21 @@ export type { RoomState } from './room-state.ts';
 export const MAX_CHAT_LENGTH = 200;
 /** Longest `host-closing` reason and `error` message (code points). */
 export const MAX_NOTICE_LENGTH = 200;
-/** Largest encoded message (bytes), except `room-state`. */
+/** Largest encoded message (bytes), except `room-state` and `handover`. */
 export const MAX_CONTROL_MESSAGE_BYTES = 4096;
 /**
  * Largest encoded `room-state` (bytes). Its worst case, 24 members with 24-character names of
  * 4-byte characters during a 16-player match, is about 4.6 KB; every other message fits in 4096.
  */
 export const MAX_ROOM_STATE_MESSAGE_BYTES = 8192;
+/**
+ * Largest encoded `handover` (bytes): a room state's limit plus its secrets, with room to spare:
+ * 24 `[slot, "token"]` pairs take at most 24 × 41 = 984 bytes, a password of 128 UTF-16 units at
+ * most 128 × 6 = 768 (JSON writes a control character or a lone surrogate as `\uXXXX`), and the
+ * field names about 50; 2048 covers the three. A real room's handover stays far below it (its state
+ * is at most about 4.6 KB, see MAX_ROOM_STATE_MESSAGE_BYTES), in fact below 8192.
+ */
+export const MAX_HANDOVER_MESSAGE_BYTES = MAX_ROOM_STATE_MESSAGE_BYTES + 2048;
 /**
  * Largest round trip a `pings` message may carry (ms). A member silent for far less than this is
  * already counted as lost (1.5 s by default), so a larger value can only be a bug or a forgery;
@@ -103,6 +114,12 @@ export type HostControlMessage =
   | { readonly type: 'welcome'; readonly slot: number; readonly code: string; readonly token: string; readonly epoch: number }
   /** The room as it is now (after every change). */
   | { readonly type: 'room-state'; readonly state: RoomState }
+  /**
+   * The room with its secrets (password, every member's reconnect token), sent only to the next
+   * members in the line of succession, so that one of them can restore the room if the host dies
+   * (see room-handover.ts and migration/succession.ts).
+   */
+  | { readonly type: 'handover'; readonly handover: RoomHandover }
   | { readonly type: 'match-start'; readonly match: MatchDecision; readonly epoch: number }
   /** A member is gone from the running match, by decision of the authority of `epoch`. */
   | { readonly type: 'member-dropped'; readonly slot: number; readonly reason: MemberDropReason; readonly epoch: number }
@@ -171,7 +188,7 @@ export type ControlDecodeResult<M extends ControlMessage = ControlMessage> =
   | { readonly ok: false; readonly reason: ControlDecodeError };
 
 const CLIENT_TYPES: ReadonlySet<string> = new Set(['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'chat', 'signal']);
-const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'match-start', 'member-dropped', 'chat', 'host-closing', 'error', 'pings', 'signal']);
+const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'handover', 'match-start', 'member-dropped', 'chat', 'host-closing', 'error', 'pings', 'signal']);
 const SIGNAL_KINDS: readonly unknown[] = Object.values(SignalKind);
 /** Printable ASCII, CR and LF: what SDP and candidate lines are made of (RFC 8866 is ASCII-safe). */
 const SIGNAL_PAYLOAD = /^[\x20-\x7e\r\n]*$/;
@@ -217,7 +234,7 @@ export function decodeControlMessage(bytes: Uint8Array, from?: ControlMessageSou
 export function decodeControlMessage(bytes: Uint8Array, from?: ControlMessageSource): ControlDecodeResult {
   try {
     if (!(bytes instanceof Uint8Array)) return fail(ControlDecodeError.NotBytes);
-    if (bytes.length > MAX_ROOM_STATE_MESSAGE_BYTES) return fail(ControlDecodeError.TooLarge);
+    if (bytes.length > MAX_HANDOVER_MESSAGE_BYTES) return fail(ControlDecodeError.TooLarge); // the largest of any type
     let text: string;
     try {
       text = utf8Decoder.decode(bytes);
@@ -251,6 +268,7 @@ function fail(reason: ControlDecodeError): { ok: false; reason: ControlDecodeErr
 }
 
 function sizeLimit(type: ControlMessageType): number {
+  if (type === 'handover') return MAX_HANDOVER_MESSAGE_BYTES;
   return type === 'room-state' ? MAX_ROOM_STATE_MESSAGE_BYTES : MAX_CONTROL_MESSAGE_BYTES;
 }
 
@@ -314,6 +332,11 @@ function message(value: unknown, from: ControlMessageSource | undefined): Contro
     }
     case 'room-state':
       return { type, state: roomState(fields(obj, ['type', 'state'])['state']) };
+    case 'handover': {
+      const checked = parseRoomHandover(fields(obj, ['type', 'handover'])['handover']);
+      if (!checked.ok) throw new Invalid(checked.reason === ControlDecodeError.NotObject ? ControlDecodeError.BadField : checked.reason);
+      return { type, handover: checked.handover };
+    }
     case 'match-start': {
       const f = fields(obj, ['type', 'match', 'epoch']);
       const match = matchDecision(f['match']);
@@ -488,6 +511,19 @@ function memberPings(value: unknown): readonly MemberPing[] {
   return Object.freeze(out);
 }
 
+/**
+ * Checks a room state from the network by the rules of a `room-state` message (see `roomState`)
+ * and builds a fresh one of the checked values. Never throws. For the messages that carry a state
+ * inside something else (a `RoomHandover`).
+ */
+export function parseRoomState(value: unknown): { readonly ok: true; readonly state: RoomState } | { readonly ok: false; readonly reason: ControlDecodeError } {
+  try {
+    return { ok: true, state: roomState(value) };
+  } catch (e) {
+    return fail(e instanceof Invalid ? e.reason : ControlDecodeError.BadField);
+  }
+}
+
 function roomState(value: unknown): RoomState {
   const f = fields(object(value), ['code', 'phase', 'epoch', 'ownerSlot', 'settings', 'hasPassword', 'members'], ['match']);
   const phase = f['phase'];
@@ -506,11 +542,13 @@ function roomState(value: unknown): RoomState {
   }
   // An owner is one of the members; only a room with nobody in it has none.
   if (members.length === 0 ? ownerSlot !== NO_OWNER : !ownerFound) throw new Invalid(ControlDecodeError.BadField);
-  // A match is there exactly while one is being played, and decided by this room's authority.
+  // A match is there exactly while one is being played, decided by this room's authority or an
+  // earlier one: a successor (host migration, a higher epoch) goes on with the old host's match.
+  // Never by a later authority than the one that sends the state.
   let match: MatchDecision | undefined;
   if (Object.hasOwn(f, 'match')) {
     match = matchDecision(f['match']);
-    if (phase !== 'playing' || match.epoch !== epoch) throw new Invalid(ControlDecodeError.BadField);
+    if (phase !== 'playing' || match.epoch > epoch) throw new Invalid(ControlDecodeError.BadField);
   } else if (phase === 'playing') {
     throw new Invalid(ControlDecodeError.MissingField);
   }

@@ -48,6 +48,7 @@ export {
   MAX_NOTICE_LENGTH,
   MAX_CONTROL_MESSAGE_BYTES,
   MAX_ROOM_STATE_MESSAGE_BYTES,
+  MAX_HANDOVER_MESSAGE_BYTES,
   MAX_SIGNAL_PART_BYTES,
   MAX_SIGNAL_PARTS,
   MAX_SIGNAL_PAYLOAD_BYTES,
@@ -55,7 +56,10 @@ export {
   ControlDecodeError,
   encodeControlMessage,
   decodeControlMessage,
+  parseRoomState,
 } from './control-messages.ts';
+export { parseRoomHandover } from './room-handover.ts';
+export type { MemberToken, RoomHandover, RoomHandoverResult } from './room-handover.ts';
 export type {
   ClientControlMessage,
   HostControlMessage,

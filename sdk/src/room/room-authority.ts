@@ -3,6 +3,8 @@ import { generateJoinCode, normalizeJoinCode } from './join-code.ts';
 import type { MatchDecision } from './match-decision.ts';
 import { normalizeMemberName, uniqueMemberName } from './member-name.ts';
 import { generateReconnectToken, isReconnectToken } from './reconnect-token.ts';
+import { parseRoomHandover } from './room-handover.ts';
+import type { MemberToken, RoomHandover } from './room-handover.ts';
 import { RoomError } from './room-errors.ts';
 import { MemberDropReason, RoomCloseReason } from './room-events.ts';
 import type { RoomEvent } from './room-events.ts';
@@ -399,6 +401,63 @@ export class RoomAuthority {
     const room = this.lookup(code);
     if (room === undefined) return this.fail(RoomError.NoSuchRoom);
     this.close(room, RoomCloseReason.Closed);
+    return OK;
+  }
+
+  /**
+   * An open room with its secrets (password, every member's token), for the next members in the
+   * line of succession to hold, or undefined. Never send it to anyone else: a token lets its holder
+   * take that member's slot.
+   */
+  exportRoom(code: string): RoomHandover | undefined {
+    const room = this.lookup(code);
+    if (room === undefined) return undefined;
+    const tokens: MemberToken[] = [];
+    for (const m of room.members) if (m !== undefined) tokens.push(Object.freeze([m.slot, m.token] as const));
+    const handover: RoomHandover = {
+      state: snapshot(room, this.epoch, room.phase),
+      ...(room.password !== undefined ? { password: room.password } : {}),
+      tokens: Object.freeze(tokens),
+    };
+    return Object.freeze(handover);
+  }
+
+  /**
+   * Brings back a room another authority held (host migration): the same code, members (slots,
+   * names, roles, ready, connected), owner, settings, password, tokens, phase and match decision,
+   * under this authority's epoch, which must be higher than the handover's (a successor is made
+   * with a higher `epoch`). The match goes on with its decision as it was, old epoch included: it
+   * is the old host's match that the players are playing. A member shown not connected keeps its
+   * slot for its reconnect grace from `nowMs` (the successor cannot know how long it has been
+   * away); a member shown connected stays so until its connection is found lost. Its members come
+   * back with `join` and the token they hold. Queues a 'room-changed' (the members should hear the
+   * new epoch), nothing else. Refused with 'bad-handover' (checked as `parseRoomHandover` does,
+   * whatever its type says), 'stale-epoch', 'code-in-use' or 'too-many-rooms'.
+   */
+  restoreRoom(handover: RoomHandover, nowMs: number): RoomResult {
+    checkTime(nowMs);
+    const parsed = parseRoomHandover(handover);
+    if (!parsed.ok) return this.fail(RoomError.BadHandover);
+    const { state, password, tokens } = parsed.handover;
+    // The match's epoch is at most the state's (parseRoomHandover), so it is older too.
+    if (state.epoch >= this.epoch) return this.fail(RoomError.StaleEpoch);
+    if (this.rooms.has(state.code)) return this.fail(RoomError.CodeInUse);
+    if (this.rooms.size >= this.maxRooms) return this.fail(RoomError.TooManyRooms);
+    const room: Room = {
+      code: state.code,
+      password,
+      phase: state.phase === 'playing' ? 'playing' : 'lobby',
+      settings: state.settings,
+      ownerSlot: state.ownerSlot,
+      members: new Array<Member | undefined>(ROOM_SLOTS).fill(undefined),
+      memberCount: state.members.length,
+      match: state.match,
+    };
+    state.members.forEach((m, i) => {
+      room.members[m.slot] = { slot: m.slot, name: m.name, role: m.role, token: tokens[i]![1], ready: m.ready, connected: m.connected, lostAtMs: nowMs };
+    });
+    this.rooms.set(room.code, room);
+    this.roomChanged(room.code);
     return OK;
   }
 

@@ -41,5 +41,14 @@ export const RoomError = {
   NotConnected: 'not-connected',
   /** `maxPlayers` cannot go below the number of players already in the room. */
   MaxBelowPlayers: 'max-below-players',
+  /** A handover to restore is malformed or inconsistent (see `parseRoomHandover`). */
+  BadHandover: 'bad-handover',
+  /** This authority already holds a room with the handover's code. */
+  CodeInUse: 'code-in-use',
+  /**
+   * The handover comes from an authority of this one's epoch or a later one: a successor must take
+   * a higher epoch than the host it follows, or its decisions could not be told from stale ones.
+   */
+  StaleEpoch: 'stale-epoch',
 } as const;
 export type RoomError = (typeof RoomError)[keyof typeof RoomError];
