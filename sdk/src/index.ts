@@ -27,6 +27,8 @@ export { MeshLinks } from './mesh/mesh-links.ts';
 export type { MeshLink, MeshLinkFactory, MeshLinksOptions, MeshPeerStats, MeshSignal, MeshStats } from './mesh/mesh-links.ts';
 export { DirectRoute } from './mesh/direct-route.ts';
 export type { DirectRouteLink } from './mesh/direct-route.ts';
+export { PEER_RELAY_ROUTE, PeerRelayRoute } from './mesh/peer-relay-route.ts';
+export type { PeerRelayLink, PeerRelayOptions, PeerRelayStats } from './mesh/peer-relay-route.ts';
 export * from './kit/index.ts';
 export * from './sim/index.ts';
 export { SimulatedMatch } from './sim/simulated-match.ts';

@@ -22,9 +22,17 @@ class StandIn implements MeshLink {
     this.role = options.role;
     this.link = options.link;
   }
+  readonly framesSent: Uint8Array[] = [];
+  frames: Uint8Array[] = [];
   send(): void {}
   receive(): Uint8Array[] {
     return [];
+  }
+  sendFrame(frame: Uint8Array): void {
+    this.framesSent.push(frame);
+  }
+  receiveFrames(): Uint8Array[] {
+    return this.frames.splice(0);
   }
   handleSignal(kind: string, payload: string) {
     this.signals.push([kind, payload]);
@@ -35,12 +43,13 @@ class StandIn implements MeshLink {
   }
 }
 
-function rig(slot: number, pings = new Map<number, number>()) {
+function rig(slot: number, pings = new Map<number, number>(), directWith?: (slot: number) => boolean) {
   const links: StandIn[] = [];
   const sent: [number, string, number][] = [];
   const routes = new RoomRoutes(
     { slot, relay: { send: () => undefined, receive: () => [] }, signal: (to, kind, link) => sent.push([to, kind, link]), hostRtts: () => pings },
     {
+      ...(directWith === undefined ? {} : { directWith }),
       createLink: (o) => {
         const l = new StandIn(o);
         links.push(l);
@@ -77,9 +86,42 @@ describe('RoomRoutes', () => {
     expect(routes.transport.routeOf('slot:2')).toBe('relay');
     const view = routes.peers((slot) => (slot === 1 ? 2.5 : undefined));
     expect(view).toEqual([
-      { slot: 1, route: 'direct', link: 'open', routes: [{ route: 'relay', active: false, rttMs: 10 }, { route: 'direct', active: true, rttMs: 2.5 }] },
-      { slot: 2, route: 'relay', link: 'connecting', routes: [{ route: 'relay', active: true, rttMs: undefined }, { route: 'direct', active: false, rttMs: 3 }] },
+      { slot: 1, route: 'direct', link: 'open', routes: [{ route: 'relay', active: false, rttMs: 10 }, { route: 'direct', active: true, rttMs: 2.5 }, { route: 'peer-relay', active: false, rttMs: undefined }] },
+      { slot: 2, route: 'relay', link: 'connecting', routes: [{ route: 'relay', active: true, rttMs: undefined }, { route: 'direct', active: false, rttMs: 3 }, { route: 'peer-relay', active: false, rttMs: undefined }] },
     ]);
+  });
+
+  it('hostReachable(false): a pair without a link goes through a player linked to both (peer-relay), and back to the relay with the host', () => {
+    const { routes, links } = rig(0, new Map(), (s) => s !== 1);
+    routes.take(match([0, 1, 2]));
+    expect(links).toHaveLength(1); // to slot 2 only: slot 1 declined
+    const viaTwo = links[0]!;
+    viaTwo.state = 'open';
+    viaTwo.alive = true;
+    viaTwo.frames.push(Uint8Array.of(0xd4, 0b011, 0)); // slot 2 reaches 0 and 1
+    routes.tick(100);
+    expect(routes.transport.routeOf('slot:1')).toBe('relay'); // the host is up: as before
+    expect(routes.transport.routeOf('slot:2')).toBe('direct');
+    routes.hostReachable(false);
+    routes.tick(110);
+    expect(routes.transport.routeOf('slot:1')).toBe('peer-relay');
+    expect(routes.transport.routeOf('slot:2')).toBe('direct');
+
+    const packet = Uint8Array.of(0xb5, 1, 2, 3);
+    routes.transport.send('slot:1', packet);
+    expect([...viaTwo.framesSent.at(-1)!]).toEqual([0xd2, 1, 0xb5, 1, 2, 3]);
+    viaTwo.frames.push(Uint8Array.of(0xd3, 1, 0xb5, 9), Uint8Array.of(0xd3, 2, 0xb5, 9), Uint8Array.of(0xd3, 0, 0xb5, 9));
+    expect(routes.transport.receive().map((d) => [d.from, [...d.data]])).toEqual([['slot:1', [0xb5, 9]]]); // from 2 (the relay) or 0 (us): refused
+    expect(routes.peerRelayStats()!.dropped.notInMatch).toBe(2);
+
+    routes.hostReachable(true);
+    routes.tick(120);
+    expect(routes.transport.routeOf('slot:1')).toBe('relay');
+    routes.hostReachable(false);
+    viaTwo.alive = false; // the only relay peer's link silent: nowhere else to go
+    routes.tick(130);
+    expect(routes.transport.routeOf('slot:1')).toBe('relay');
+    expect(routes.transport.routeOf('slot:2')).toBe('relay');
   });
 
   it('closes the links of players who left the room, and all links for a match it sits out', () => {

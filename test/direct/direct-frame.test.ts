@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DirectFrameKind, SESSION_PACKET_FIRST_BYTE, encodeLinkPing, isLinkFrameKind, linkPingId } from '../../sdk/src/direct/direct-frame.ts';
+import { DirectFrameKind, MAX_PEER_RELAY_FRAME_BYTES, SESSION_PACKET_FIRST_BYTE, decodePeerRelayFrame, encodeLinkPing, encodeReach, encodeRelayed, isLinkFrameKind, isPeerRelayFrameKind, linkPingId, reachHas } from '../../sdk/src/direct/direct-frame.ts';
+import { Prng } from '../../sdk/src/kit/prng.ts';
 import { decodeCandidate, encodeCandidate, isDirectSignalKind } from '../../sdk/src/direct/direct-signal.ts';
 import { RelayFrameKind } from '../../sdk/src/relay/relay-frame.ts';
 import { encodePacket } from '../../sdk/src/protocol/encode-packet.ts';
@@ -28,6 +29,56 @@ describe('direct link frames', () => {
     expect(linkPingId(encodeLinkPing(DirectFrameKind.Pong, 0xffff_ffff))).toBe(0xffff_ffff);
     expect(linkPingId(Uint8Array.of(0xd0, 1, 2))).toBeUndefined();
     expect(linkPingId(Uint8Array.of(0xd0, 1, 2, 3, 4, 5))).toBeUndefined();
+  });
+});
+
+describe('peer relay frames', () => {
+  it('round-trip Forward, Forwarded and Reach, and keep to the link range', () => {
+    const packet = Uint8Array.of(0xb5, 1, 2, 3);
+    const forward = encodeRelayed(DirectFrameKind.Forward, 3, packet)!;
+    expect([...forward]).toEqual([0xd2, 3, 0xb5, 1, 2, 3]);
+    expect(decodePeerRelayFrame(forward)).toEqual({ kind: DirectFrameKind.Forward, to: 3, packet });
+    expect(decodePeerRelayFrame(encodeRelayed(DirectFrameKind.Forwarded, 15, packet)!)).toEqual({ kind: DirectFrameKind.Forwarded, from: 15, packet });
+    const reach = encodeReach([0, 3, 15, 16, -1, 2.5]);
+    expect([...reach]).toEqual([0xd4, 0b1001, 0x80]);
+    const decoded = decodePeerRelayFrame(reach);
+    expect(decoded).toEqual({ kind: DirectFrameKind.Reach, mask: 0x8009 });
+    expect([0, 1, 3, 15, 16].map((s) => reachHas(0x8009, s))).toEqual([true, false, true, true, false]);
+    for (const kind of [DirectFrameKind.Forward, DirectFrameKind.Forwarded, DirectFrameKind.Reach]) {
+      expect(isPeerRelayFrameKind(kind)).toBe(true);
+      expect(isLinkFrameKind(kind)).toBe(true);
+    }
+    expect([0xd0, 0xd1, 0xd5, 0xdf, 0xb5, 0xe0, undefined].map(isPeerRelayFrameKind)).toEqual([false, false, false, false, false, false, false]);
+    expect([0xcf, 0xd5, 0xdf, 0xe0].map(isLinkFrameKind)).toEqual([false, true, true, false]);
+    // A full session packet fits, one byte more does not; nor does a non-session packet or a bad slot.
+    expect(encodeRelayed(DirectFrameKind.Forward, 1, new Uint8Array(1200).fill(0xb5))!.length).toBe(MAX_PEER_RELAY_FRAME_BYTES);
+    expect(encodeRelayed(DirectFrameKind.Forward, 1, new Uint8Array(1201).fill(0xb5))).toBeUndefined();
+    expect(encodeRelayed(DirectFrameKind.Forward, 1, Uint8Array.of(0xd0, 1))).toBeUndefined();
+    expect(encodeRelayed(DirectFrameKind.Forward, 1, new Uint8Array(0))).toBeUndefined();
+    for (const slot of [-1, 256, 1.5, Number.NaN]) expect(encodeRelayed(DirectFrameKind.Forward, slot, packet)).toBeUndefined();
+  });
+
+  it('fuzz: truncated, oversized, non-session and unknown frames decode to undefined, never throw', () => {
+    for (const bad of [[], [0xd2], [0xd2, 1], [0xd2, 1, 0x01], [0xd3, 1, 0xd3, 1, 0xb5], [0xd4], [0xd4, 1], [0xd4, 1, 2, 3], [0xd0, 1, 2, 3, 4], [0xd9, 1, 0xb5], [0xb5, 1, 0xb5]]) {
+      expect(decodePeerRelayFrame(Uint8Array.from(bad))).toBeUndefined();
+    }
+    expect(decodePeerRelayFrame(Uint8Array.of(0xd2, 1, ...new Uint8Array(1201).fill(0xb5)))).toBeUndefined();
+    const rng = new Prng(9);
+    for (let i = 0; i < 20_000; i++) {
+      const length = rng.nextInt(6) === 0 ? 1195 + rng.nextInt(12) : rng.nextInt(8);
+      const data = new Uint8Array(length);
+      for (let j = 0; j < length; j++) data[j] = rng.nextU32() & 0xff;
+      if (length > 0) data[0] = 0xd0 + rng.nextInt(8);
+      if (length > 2 && rng.nextBool()) data[2] = 0xb5;
+      const frame = decodePeerRelayFrame(data);
+      if (frame === undefined) continue;
+      if (frame.kind === DirectFrameKind.Reach) expect(data.length).toBe(3);
+      else {
+        expect(frame.packet[0]).toBe(0xb5);
+        expect(frame.packet.length).toBe(data.length - 2);
+        expect(data.length).toBeLessThanOrEqual(MAX_PEER_RELAY_FRAME_BYTES);
+      }
+    }
   });
 });
 

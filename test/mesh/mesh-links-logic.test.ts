@@ -3,6 +3,7 @@ import type { DirectLinkOptions, DirectLinkState } from '../../sdk/src/direct/di
 import type { SignalRefusal } from '../../sdk/src/direct/direct-signal.ts';
 import { DirectRoute } from '../../sdk/src/mesh/direct-route.ts';
 import { MeshLinks } from '../../sdk/src/mesh/mesh-links.ts';
+import { PeerRelayRoute } from '../../sdk/src/mesh/peer-relay-route.ts';
 import type { MeshLink, MeshLinksOptions } from '../../sdk/src/mesh/mesh-links.ts';
 import { RoutedTransport, StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
 
@@ -19,6 +20,9 @@ class FakeLink implements MeshLink {
   rttMs: number | undefined;
   readonly sent: Uint8Array[] = [];
   inbox: Uint8Array[] = [];
+  /** Peer-relay frames received, for `receiveFrames`. */
+  frames: Uint8Array[] = [];
+  readonly framesSent: Uint8Array[] = [];
   readonly handled: [unknown, unknown][] = [];
   closedWith: string | undefined;
   readonly options: DirectLinkOptions;
@@ -40,6 +44,12 @@ class FakeLink implements MeshLink {
     this.inbox = [];
     return out;
   }
+  sendFrame(frame: Uint8Array): void {
+    this.framesSent.push(frame);
+  }
+  receiveFrames(): Uint8Array[] {
+    return this.frames.splice(0);
+  }
   handleSignal(kind: unknown, payload: unknown): SignalRefusal | undefined {
     this.handled.push([kind, payload]);
     return kind === 'bad' ? 'malformed' : undefined;
@@ -57,7 +67,8 @@ function rig(slot: number, extra: Partial<MeshLinksOptions> = {}) {
   const links: FakeLink[] = [];
   const signals: [number, string, number, string][] = [];
   const route = new DirectRoute();
-  const routed = new RoutedTransport({ routes: { [StandardRoute.Relay]: { send: () => undefined, receive: () => [] }, [StandardRoute.Direct]: route }, defaultRoute: StandardRoute.Relay });
+  const peerRelay = new PeerRelayRoute({ slot });
+  const routed = new RoutedTransport({ routes: { [StandardRoute.Relay]: { send: () => undefined, receive: () => [] }, [StandardRoute.Direct]: route, 'peer-relay': peerRelay }, defaultRoute: StandardRoute.Relay });
   let nextId = 100;
   const mesh = new MeshLinks({
     slot,
@@ -71,10 +82,11 @@ function rig(slot: number, extra: Partial<MeshLinksOptions> = {}) {
     },
     random: () => nextId++,
     retryDelayMs: 1000,
+    peerRelay,
     ...extra,
   });
   const linkTo = (s: number) => mesh.linkTo(s) as FakeLink | undefined;
-  return { mesh, links, signals, route, routed, linkTo };
+  return { mesh, links, signals, route, routed, linkTo, peerRelay };
 }
 
 describe('MeshLinks decisions', () => {
@@ -176,6 +188,38 @@ describe('MeshLinks decisions', () => {
     throwing.mesh.setPeers([0, 1]);
     expect(throwing.links).toEqual([]);
     expect(throwing.mesh.stats().faults).toBe(1);
+  });
+
+  it('without the host, a pair with no usable link goes through a player linked to both (peer-relay); with the host, the relay as before', () => {
+    const { mesh, routed, linkTo, peerRelay } = rig(0, { directWith: (slot) => slot !== 1 });
+    mesh.setPeers([0, 1, 2, 3]);
+    expect(linkTo(1)).toBeUndefined();
+    linkTo(2)!.open();
+    linkTo(3)!.open();
+    linkTo(3)!.frames.push(Uint8Array.of(0xd4, 0b0101, 0)); // 3 reaches 0 and 2
+    linkTo(2)!.frames.push(Uint8Array.of(0xd4, 0b1011, 0)); // 2 reaches 0, 1 and 3
+    const routes = () => ['slot:1', 'slot:2', 'slot:3'].map((p) => routed.routeOf(p));
+    mesh.tick(0);
+    expect(routes()).toEqual(['relay', 'direct', 'direct']); // the host is up: as ever
+    expect(linkTo(2)!.framesSent.map((f) => [...f])).toEqual([[0xd4, 0b1100, 0]]); // we announce 2 and 3
+    mesh.hostReachable(false);
+    mesh.tick(10);
+    expect(routes()).toEqual(['peer-relay', 'direct', 'direct']);
+    expect(peerRelay.relayFor(1)).toBe(2);
+    // 3's link goes silent: 2 reaches it, so it goes through 2 too; 2's own link stays direct.
+    linkTo(3)!.alive = false;
+    mesh.tick(20);
+    expect(routes()).toEqual(['peer-relay', 'direct', 'peer-relay']);
+    // 2's link ends: no one else reaches 1, and the relay is all that is left (lost, but a route).
+    linkTo(2)!.state = 'failed';
+    mesh.tick(30);
+    expect(routes()).toEqual(['relay', 'relay', 'relay']);
+    // The host back: the relay for every pair without a usable link, peer relay or not.
+    mesh.hostReachable(true);
+    linkTo(3)!.alive = true;
+    mesh.tick(40);
+    expect(routes()).toEqual(['relay', 'relay', 'relay']); // 3 waits returnAfterMs after its silence
+    expect(mesh.stats().faults).toBe(0);
   });
 
   it('the offerer retries a failed link after the delay with a fresh id, at most 3 times a match', () => {

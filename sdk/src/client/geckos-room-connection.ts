@@ -133,6 +133,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   const setState = (next: RoomConnectionState) => {
     if (next === state) return;
     state = next;
+    routes.hostReachable(next === 'connected');
     extra.push({ type: 'connection', state: next });
   };
 

@@ -2,6 +2,8 @@ import type { DirectLinkState } from '../direct/direct-link.ts';
 import type { DirectSignalKind } from '../direct/direct-signal.ts';
 import { DirectRoute } from '../mesh/direct-route.ts';
 import { MeshLinks } from '../mesh/mesh-links.ts';
+import { PEER_RELAY_ROUTE, PeerRelayRoute } from '../mesh/peer-relay-route.ts';
+import type { PeerRelayStats } from '../mesh/peer-relay-route.ts';
 import type { MeshLink, MeshLinkFactory, MeshLinksOptions, MeshStats } from '../mesh/mesh-links.ts';
 import { addressSlot, slotAddress } from '../relay/relay-route.ts';
 import type { RoomClientEvent } from '../relay/room-client.ts';
@@ -98,6 +100,7 @@ export class RoomRoutes {
   readonly slot: number;
   private readonly mesh: MeshLinks | undefined;
   private readonly direct: DirectRoute | undefined;
+  private readonly peerRelay: PeerRelayRoute | undefined;
   /** The other players of the current match, while we play in it. */
   private players: readonly number[] = [];
 
@@ -110,11 +113,17 @@ export class RoomRoutes {
     }
     const direct = new DirectRoute();
     this.direct = direct;
-    this.transport = new RoutedTransport({ routes: { [StandardRoute.Relay]: relay, [StandardRoute.Direct]: direct }, defaultRoute: StandardRoute.Relay });
+    const peerRelay = new PeerRelayRoute({ slot: member.slot });
+    this.peerRelay = peerRelay;
+    this.transport = new RoutedTransport({
+      routes: { [StandardRoute.Relay]: relay, [StandardRoute.Direct]: direct, [PEER_RELAY_ROUTE]: peerRelay },
+      defaultRoute: StandardRoute.Relay,
+    });
     this.mesh = new MeshLinks({
       slot: member.slot,
       transport: this.transport,
       route: direct,
+      peerRelay,
       sendSignal: member.signal,
       ...options,
     });
@@ -149,6 +158,20 @@ export class RoomRoutes {
       default:
         return true;
     }
+  }
+
+  /**
+   * Whether the host's relay reaches the other players: `connectToRoom` says so at each change of
+   * its connection (true while `connected`). Without the host, a pair with no usable direct link
+   * goes through a third player linked to both (`'peer-relay'`) from the next `tick`.
+   */
+  hostReachable(yes: boolean): void {
+    this.mesh?.hostReachable(yes);
+  }
+
+  /** The peer relay's counters (undefined with direct links off). */
+  peerRelayStats(): PeerRelayStats | undefined {
+    return this.peerRelay?.stats;
   }
 
   /** Checks the links and sets each pair's route (ms, the caller's monotonic clock). Never throws. */

@@ -1,6 +1,6 @@
 import { MAX_PACKET_BYTES } from '../protocol/messages.ts';
 import { rawBytes } from '../transport/raw-bytes.ts';
-import { DirectFrameKind, encodeLinkPing, isLinkFrameKind, linkPingId } from './direct-frame.ts';
+import { DirectFrameKind, MAX_PEER_RELAY_FRAME_BYTES, encodeLinkPing, isLinkFrameKind, isPeerRelayFrameKind, linkPingId } from './direct-frame.ts';
 import { MAX_SIGNAL_PAYLOAD, SignalRefusal, decodeCandidate, encodeCandidate, isDirectSignalKind } from './direct-signal.ts';
 import type { CandidateSignal, DirectSignalKind } from './direct-signal.ts';
 import { LinkLiveness } from './link-liveness.ts';
@@ -96,9 +96,12 @@ export interface DirectLinkStats {
   received: number;
   pingsSent: number;
   pongsReceived: number;
+  /** Peer-relay frames (Forward, Forwarded, Reach) sent and received: see `sendFrame`. */
+  framesSent: number;
+  framesReceived: number;
   /** Datagrams not sent: the channel not open, congested, empty, over MAX_PACKET_BYTES, or starting with a link kind. */
   readonly sendDropped: { notOpen: number; congested: number; oversized: number; reserved: number; failed: number };
-  /** Datagrams received and dropped: text messages, oversized, malformed pings, or pushed out of a full queue. */
+  /** Datagrams received and dropped: text messages, oversized, malformed pings or unknown link kinds, or pushed out of a full queue. */
   readonly receiveDropped: { text: number; oversized: number; malformed: number; queueFull: number };
   /** Signals refused, by reason. */
   readonly signalsRefused: Record<SignalRefusal, number>;
@@ -140,6 +143,8 @@ export class DirectLink {
     received: 0,
     pingsSent: 0,
     pongsReceived: 0,
+    framesSent: 0,
+    framesReceived: 0,
     sendDropped: { notOpen: 0, congested: 0, oversized: 0, reserved: 0, failed: 0 },
     receiveDropped: { text: 0, oversized: 0, malformed: 0, queueFull: 0 },
     signalsRefused: { 'unknown-kind': 0, oversized: 0, unexpected: 0, malformed: 0, 'too-many-candidates': 0, late: 0 },
@@ -159,6 +164,8 @@ export class DirectLink {
   private liveness: LinkLiveness | undefined;
   private aliveValue = false;
   private inbox: Uint8Array[] = [];
+  /** Peer-relay frames received, for `receiveFrames` (never handed to `receive`). */
+  private frames: Uint8Array[] = [];
   private readonly pendingEvents: DirectLinkEvent[] = [];
   /** Whether the other end's offer (answerer) or answer (offerer) has arrived. */
   private described = false;
@@ -293,6 +300,31 @@ export class DirectLink {
       return;
     }
     if (this.transmit(data)) this.stats.sent++;
+  }
+
+  /**
+   * Sends one peer-relay frame (Forward, Forwarded or Reach, at most MAX_PEER_RELAY_FRAME_BYTES:
+   * see direct-frame.ts). Never throws; anything else is refused and counted (`reserved`,
+   * `oversized`), and a closed or congested channel drops it, as for `send`.
+   */
+  sendFrame(frame: Uint8Array): void {
+    if (!isPeerRelayFrameKind(frame[0])) {
+      this.stats.sendDropped.reserved++;
+      return;
+    }
+    if (frame.length > MAX_PEER_RELAY_FRAME_BYTES) {
+      this.stats.sendDropped.oversized++;
+      return;
+    }
+    if (this.transmit(frame)) this.stats.framesSent++;
+  }
+
+  /** Drains the peer-relay frames received since the last call, oldest first: the peer relay's, never the session's. */
+  receiveFrames(): Uint8Array[] {
+    if (this.frames.length === 0) return [];
+    const out = this.frames;
+    this.frames = [];
+    return out;
   }
 
   /** Drains the datagrams received since the last call, oldest first (fresh arrays the caller may keep). */
@@ -456,7 +488,21 @@ export class DirectLink {
       }
       return;
     }
-    if (bytes.length === 0) {
+    if (isPeerRelayFrameKind(first)) {
+      if (bytes.length > MAX_PEER_RELAY_FRAME_BYTES) {
+        this.stats.receiveDropped.oversized++;
+        return;
+      }
+      this.stats.framesReceived++;
+      if (this.frames.length >= this.queueLimit) {
+        this.frames.shift();
+        this.stats.receiveDropped.queueFull++;
+      }
+      this.frames.push(bytes);
+      return;
+    }
+    if (bytes.length === 0 || isLinkFrameKind(first)) {
+      // Empty, or a link kind this version does not know: never a session packet.
       this.stats.receiveDropped.malformed++;
       return;
     }

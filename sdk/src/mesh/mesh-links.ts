@@ -6,12 +6,14 @@ import { StandardRoute } from '../transport/routed-transport.ts';
 import type { RouteId, RoutedTransport } from '../transport/routed-transport.ts';
 import type { PeerAddress } from '../transport/transport.ts';
 import type { DirectRoute } from './direct-route.ts';
+import { PEER_RELAY_ROUTE } from './peer-relay-route.ts';
+import type { PeerRelayRoute } from './peer-relay-route.ts';
 
 /** What `MeshLinks` uses of a link: `DirectLink`, or a stand-in in tests. */
 export type MeshLink = Pick<DirectLink, 'role' | 'link' | 'state' | 'alive' | 'rttMs' | 'send' | 'receive' | 'handleSignal' | 'close'> & {
   /** Why the link failed or closed (`DirectLink.reason`), for stats. */
   readonly reason?: string | undefined;
-};
+} & Partial<Pick<DirectLink, 'sendFrame' | 'receiveFrames'>>;
 
 /** Makes one link (default `new DirectLink(options)`). */
 export type MeshLinkFactory = (options: DirectLinkOptions) => MeshLink;
@@ -33,6 +35,12 @@ export interface MeshLinksOptions {
   readonly transport: Pick<RoutedTransport, 'setRoute' | 'routeOf'>;
   /** The `'direct'` route of `transport`: `MeshLinks` puts each peer's current link in it. */
   readonly route: DirectRoute;
+  /**
+   * The `'peer-relay'` route of `transport`, if it has one: `MeshLinks` gives it the links and the
+   * players, ticks it, and sends a pair there when it has no usable link and the host is
+   * unreachable (`hostReachable(false)`).
+   */
+  readonly peerRelay?: PeerRelayRoute;
   /** Makes links. Default `new DirectLink(options)`. */
   readonly createLink?: MeshLinkFactory;
   /** Passed to every link (default none: a LAN needs no outside server). */
@@ -156,6 +164,8 @@ export class MeshLinks {
   private readonly peers = new Map<number, PeerEntry>();
   private lastNowMs = 0;
   private closed = false;
+  /** Whether the host's relay is up (see `hostReachable`). */
+  private hostUp = true;
   private staleSignals = 0;
   private strangerSignals = 0;
   private refusedSignals = 0;
@@ -195,6 +205,17 @@ export class MeshLinks {
       if (entry.role === 'offerer' && entry.link === undefined) this.offer(entry);
       else if (entry.link !== undefined && entry.role === 'offerer') entry.attempts = 1;
     }
+    this.options.peerRelay?.setPlayers([...wanted]);
+  }
+
+  /**
+   * Whether the host's relay reaches the other players now (the room connection is up). While it
+   * does, a pair without a usable link plays over it as always; while it does not, over a third
+   * player linked to both (`'peer-relay'`) where one is, so that a match that outlived its host
+   * keeps every pair in touch. Takes effect at the next `tick`.
+   */
+  hostReachable(yes: boolean): void {
+    this.hostUp = yes;
   }
 
   /** Takes a `signal` event from the room. Never throws. */
@@ -233,12 +254,18 @@ export class MeshLinks {
 
   /**
    * Checks every link at `nowMs` (ms, the game loop's clock) and sets each peer's route: direct
-   * while its link is open and alive, the relay otherwise. Drops links that failed or closed and,
+   * while its link is open and alive; otherwise the relay while the host is reachable, else the
+   * peer relay if some player linked to us reaches the peer, else the relay. Drops links that failed or closed and,
    * where we offer, makes a new one once `retryDelayMs` has passed. Never throws.
    */
   tick(nowMs: number): void {
     if (this.closed) return;
     this.lastNowMs = nowMs;
+    try {
+      this.options.peerRelay?.tick(nowMs); // announcements first: the decisions below read them
+    } catch {
+      this.faults++;
+    }
     for (const entry of this.peers.values()) {
       try {
         this.tickPeer(entry, nowMs);
@@ -261,6 +288,7 @@ export class MeshLinks {
       this.setRoute(entry, StandardRoute.Relay, this.lastNowMs);
     }
     this.peers.clear();
+    this.options.peerRelay?.setPlayers([]);
     this.closed = true;
   }
 
@@ -295,7 +323,15 @@ export class MeshLinks {
       entry.retryAtMs = undefined;
       this.offer(entry);
     }
-    this.setRoute(entry, this.usable(entry, nowMs) ? StandardRoute.Direct : StandardRoute.Relay, nowMs);
+    this.setRoute(entry, this.routeFor(entry, nowMs), nowMs);
+  }
+
+  /** Direct if the link is usable; else the relay while the host is up; else the peer relay if it reaches the peer; else the relay. */
+  private routeFor(entry: PeerEntry, nowMs: number): RouteId {
+    if (this.usable(entry, nowMs)) return StandardRoute.Direct;
+    const peerRelay = this.options.peerRelay;
+    if (this.hostUp || peerRelay === undefined) return StandardRoute.Relay;
+    return peerRelay.canReach(entry.slot) ? PEER_RELAY_ROUTE : StandardRoute.Relay;
   }
 
   /**
@@ -356,6 +392,7 @@ export class MeshLinks {
     }
     entry.link = link;
     this.options.route.set(entry.address, link);
+    this.options.peerRelay?.setLink(entry.slot, link);
     return link;
   }
 
@@ -369,6 +406,7 @@ export class MeshLinks {
     entry.retired.push(link.link);
     if (entry.retired.length > MAX_RETIRED_IDS) entry.retired.shift();
     this.options.route.delete(entry.address);
+    this.options.peerRelay?.deleteLink(entry.slot);
     try {
       link.close(reason);
     } catch {
