@@ -14,7 +14,8 @@ import type { LivePlayer } from '../helpers/live-room.ts';
 import { joinWithOwnControl } from '../helpers/raw-member.ts';
 import type { RawControlMember } from '../helpers/raw-member.ts';
 import { captureOutput } from '../helpers/child-output.ts';
-import type { ChildOutput } from '../helpers/child-output.ts';
+import { spawnHostProcess } from '../helpers/host-process.ts';
+import type { HostProcess } from '../helpers/host-process.ts';
 import { encodeConnectRequest } from '../../sdk/src/relay/connect-request.ts';
 import type { ConnectRequest } from '../../sdk/src/relay/connect-request.ts';
 import { connectToRoom } from '../../sdk/src/client/geckos-room-connection.ts';
@@ -38,21 +39,8 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const ROOMS_PER_ADDRESS = 8;
 const MiB = 1024 * 1024;
 
-interface HostProcess {
-  readonly child: ChildProcess;
-  readonly output: ChildOutput;
-  readonly port: number;
-}
-
-async function spawnHost(args: readonly string[]): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sdk/src/host/host-cli.ts', '--port', '0', '--bind', '127.0.0.1', ...args], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = captureOutput(child);
-  const match = await output.waitForOutput(/listening on port (\d+)/, 15_000, 'the host');
-  return { child, output, port: Number(match[1]) };
-}
+/** A host on the command line: the same process a LAN host runs. */
+const spawnHost = spawnHostProcess;
 
 /** The host process's resident memory (bytes), from /proc. */
 function rssOf(child: ChildProcess): number {

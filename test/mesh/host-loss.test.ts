@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
-import { captureOutput } from '../helpers/child-output.ts';
+import { spawnHostProcess } from '../helpers/host-process.ts';
 import { agreement, sleep, waitFor } from '../helpers/live-room.ts';
 import { LiveMesh } from '../helpers/live-mesh.ts';
 
@@ -13,7 +11,6 @@ import { LiveMesh } from '../helpers/live-mesh.ts';
  * over the links, the sessions still agree on a drop among themselves, and every checksum agrees.
  * The room itself is gone with the host (a successor taking it over is the rest of issue 10).
  */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const mesh = new LiveMesh();
 let hostProcess: ChildProcess | undefined;
 
@@ -24,10 +21,9 @@ afterEach(async () => {
 });
 
 async function spawnHost(): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sdk/src/host/host-cli.ts', '--port', '0', '--bind', '127.0.0.1'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  hostProcess = child;
-  const match = await captureOutput(child).waitForOutput(/listening on port (\d+)/, 15_000, 'the host');
-  return Number(match[1]);
+  const host = await spawnHostProcess();
+  hostProcess = host.child;
+  return host.port;
 }
 
 describe('the host process goes away mid-match', () => {

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PEER_RELAY_ROUTE } from '../../sdk/src/mesh/peer-relay-route.ts';
 import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
-import { captureOutput } from '../helpers/child-output.ts';
+import { spawnHostProcess } from '../helpers/host-process.ts';
 import { sleep } from '../helpers/live-room.ts';
 import { LiveMesh } from '../helpers/live-mesh.ts';
 
@@ -14,7 +12,6 @@ import { LiveMesh } from '../helpers/live-mesh.ts';
  * pair goes through a third player linked to both (`'peer-relay'`) within about 2 s, nobody is
  * dropped, and every checksum agrees.
  */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const mesh = new LiveMesh();
 let hostProcess: ChildProcess | undefined;
 
@@ -25,10 +22,9 @@ afterEach(async () => {
 });
 
 async function spawnHost(): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sdk/src/host/host-cli.ts', '--port', '0', '--bind', '127.0.0.1'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  hostProcess = child;
-  const match = await captureOutput(child).waitForOutput(/listening on port (\d+)/, 15_000, 'the host');
-  return Number(match[1]);
+  const host = await spawnHostProcess();
+  hostProcess = host.child;
+  return host.port;
 }
 
 const isPair = (a: number, b: number) => (a === 0 && b === 1) || (a === 1 && b === 0);
