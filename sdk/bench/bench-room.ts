@@ -9,7 +9,10 @@ import { FramePacer } from '../src/core/frame-pacer.ts';
 import { bytesInputCodec } from '../src/core/input-codec.ts';
 import { TestGame } from '../src/testing/test-game.ts';
 import { Prng } from '../src/kit/prng.ts';
-import type { LatencyTap } from './latency-tap.ts';
+import { compareChecksums } from '../src/sim/compare-checksums.ts';
+import type { ChecksumComparison } from '../src/sim/compare-checksums.ts';
+import type { RouteId } from '../src/transport/routed-transport.ts';
+import type { PeerAddress, Transport } from '../src/transport/transport.ts';
 
 /** Longest wait for members to connect, fill the room, get ready or receive the match (ms). */
 const SETUP_TIMEOUT_MS = 30_000;
@@ -25,6 +28,12 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
   }
 }
 
+/** Wraps each member's session transport to watch its packets (`LatencyTap`, `ArrivalTap`). */
+export interface TransportTap {
+  /** `self` is the member's own address as the others know it (`slot:N`). */
+  wrap(inner: Transport, self: PeerAddress): Transport;
+}
+
 /** One member of a bench room, and its session once the match has reached it. */
 interface BenchMember {
   readonly connection: RoomConnection;
@@ -32,6 +41,16 @@ interface BenchMember {
   pacer: FramePacer | undefined;
   input: Uint8Array;
   frameAtBegin: number;
+  /** Its session's confirmed checksums (frame → checksum), for `agreement`. */
+  readonly checksums: Map<number, number>;
+}
+
+/** A member's session figures at one moment, by room slot (`BenchRoom.sessionFigures`). */
+export interface SessionFigures {
+  readonly slot: number;
+  readonly frame: number;
+  /** `stats().stallFrames`: advance attempts refused so far (one per game-loop turn that had a frame due). */
+  readonly stalls: number;
 }
 
 /** Counters over every session of a room since it started. */
@@ -57,25 +76,33 @@ export class BenchRoom {
 
   private constructor(
     private readonly members: readonly BenchMember[],
-    private readonly tap: LatencyTap | undefined,
+    private readonly tap: TransportTap | undefined,
     seed: number,
   ) {
     this.rng = new Prng(seed);
   }
 
-  /** Opens a room of `players` members on the loopback host at `port` (the first creates it), all ready. */
-  static async open(options: { port: number; players: number; direct: boolean; seed: number; tap?: LatencyTap }): Promise<BenchRoom> {
-    const { port, players } = options;
-    const direct = options.direct ? {} : (false as const);
-    const owner = await connectToRoom({ url: 'http://127.0.0.1', port, request: { action: 'create', name: 'p0', settings: { maxPlayers: players } }, direct });
+  /**
+   * Opens a room of `players` members on the loopback host at `port` (the first creates it), all
+   * ready. With `declined`, those two slots decline a direct link with each other (`directWith`),
+   * so that the pair plays over the host's relay, and through a third player once the host is gone.
+   */
+  static async open(options: { port: number; players: number; direct: boolean; seed: number; tap?: TransportTap; declined?: readonly [number, number] }): Promise<BenchRoom> {
+    const { port, players, declined } = options;
+    // A joiner learns its slot only once connected; `directWith` is first asked at the match start, after that.
+    const direct = (slotOf: () => number | undefined) =>
+      !options.direct ? (false as const) : declined === undefined ? {} : { directWith: (s: number) => slotOf() !== undefined && !isPair(declined, slotOf()!, s) };
+    const owner = await connectToRoom({ url: 'http://127.0.0.1', port, request: { action: 'create', name: 'p0', settings: { maxPlayers: players } }, direct: direct(() => 0) });
     const others = await Promise.all(
-      Array.from({ length: players - 1 }, (_, i) =>
-        connectToRoom({ url: 'http://127.0.0.1', port, request: { action: 'join', code: owner.code, name: `p${i + 1}`, role: 'player' }, direct }),
-      ),
+      Array.from({ length: players - 1 }, (_, i) => {
+        let joined: RoomConnection | undefined;
+        const request = { action: 'join', code: owner.code, name: `p${i + 1}`, role: 'player' } as const;
+        return connectToRoom({ url: 'http://127.0.0.1', port, request, direct: direct(() => joined?.slot) }).then((c) => (joined = c));
+      }),
     );
     const all = [owner, ...others];
     const room = new BenchRoom(
-      all.map((connection) => ({ connection, match: undefined, pacer: undefined, input: new Uint8Array(2), frameAtBegin: 0 })),
+      all.map((connection) => ({ connection, match: undefined, pacer: undefined, input: new Uint8Array(2), frameAtBegin: 0, checksums: new Map<number, number>() })),
       options.tap,
       options.seed,
     );
@@ -124,6 +151,7 @@ export class BenchRoom {
           game: new TestGame(decision.players.length),
           input: bytesInputCodec(2),
           seed: this.rng.nextU32(),
+          session: { onChecksum: (frame, checksum) => m.checksums.set(frame, checksum) },
         });
         m.pacer = new FramePacer(decision.settings.fps);
       }
@@ -142,17 +170,45 @@ export class BenchRoom {
     }
   }
 
-  /** Pairs (counted once) whose route is not `route` at either end: every pair goes through the relay, or through its link. */
-  pairsOff(route: (typeof StandardRoute)[keyof typeof StandardRoute]): number {
+  /**
+   * Pairs (counted once) whose route is not `route` at either end: every pair goes through the
+   * relay, or through its link. The pair `except.pair`, if given, is held to `except.route` instead.
+   */
+  pairsOff(route: RouteId, except?: { readonly pair: readonly [number, number]; readonly route: RouteId }): number {
     let off = 0;
     for (const a of this.members)
       for (const b of this.members) {
         if (a.connection.slot >= b.connection.slot) continue;
-        const ab = a.connection.routes.transport.routeOf(slotAddress(b.connection.slot));
-        const ba = b.connection.routes.transport.routeOf(slotAddress(a.connection.slot));
-        if (ab !== route || ba !== route) off++;
+        const expected = except !== undefined && isPair(except.pair, a.connection.slot, b.connection.slot) ? except.route : route;
+        if (this.routeOf(a.connection.slot, b.connection.slot) !== expected || this.routeOf(b.connection.slot, a.connection.slot) !== expected) off++;
       }
     return off;
+  }
+
+  /** The route the member in slot `from` uses to reach slot `to`. */
+  routeOf(from: number, to: number): RouteId {
+    return this.bySlot(from).connection.routes.transport.routeOf(slotAddress(to));
+  }
+
+  /** The room's slots, in member order (the owner's, 0, first). */
+  get slots(): number[] {
+    return this.members.map((m) => m.connection.slot);
+  }
+
+  /** Every member's frame and stall count now. */
+  sessionFigures(): SessionFigures[] {
+    return this.members.map((m) => ({ slot: m.connection.slot, frame: m.match?.session.currentFrame ?? 0, stalls: m.match?.session.stats().stallFrames ?? 0 }));
+  }
+
+  /** Every session's confirmed checksums compared with the others' (`compareChecksums`): the check beside the sessions' own desync events. */
+  agreement(): ChecksumComparison {
+    return compareChecksums(this.members.map((m) => m.checksums));
+  }
+
+  private bySlot(slot: number): BenchMember {
+    const found = this.members.find((m) => m.connection.slot === slot);
+    if (found === undefined) throw new Error(`no member in slot ${slot}`);
+    return found;
   }
 
   /** Every pair's route is 'direct', both ways. */
@@ -199,6 +255,11 @@ export class BenchRoom {
   close(): void {
     for (const m of this.members) m.connection.close();
   }
+}
+
+/** Whether slots `a` and `b` are the two of `pair`, either way round. */
+function isPair(pair: readonly [number, number], a: number, b: number): boolean {
+  return (a === pair[0] && b === pair[1]) || (a === pair[1] && b === pair[0]);
 }
 
 /**

@@ -10,25 +10,36 @@
  *    member's `transport.send` to the other member's `transport.receive()` (`LatencyTap`: all
  *    members in this process, one clock), p50 / p99 (ms); and the sessions' own round trip
  *    (`peerStats(h).rttMs`), median of samples every 100 ms (ms).
- * 3. **Host CPU**, 32 players (4 rooms × 8, 60 fps), relay then direct, `--seconds` each: host CPU
+ * 3. **Host loss**, 4 players, `--host-loss-reps` rooms, each on a host process of its own: the pair
+ *    of slots 0 and 1 declines a direct link (it plays over the host's relay), every other pair is
+ *    direct; once they are and the match runs, the host is SIGKILLed. Over the 3 s after the kill:
+ *    the direct pairs' longest silence (ms) and the sessions' frames advanced against those due
+ *    (and `stallFrames`); the time until the relayed pair is on 'peer-relay' at both ends and until
+ *    each end hears the other again (ms); checksums and `disconnected` events.
+ * 4. **Host CPU**, 32 players (4 rooms × 8, 60 fps), relay then direct, `--seconds` each: host CPU
  *    ms per second (every thread), frames it relayed, and the ratio direct / relay. The players
  *    live in `--workers` client processes (`mesh-bench-clients.ts`), whole rooms in each.
  *
- *   npm run bench:mesh                      tables, then one JSON line (≈ 2 min)
+ *   npm run bench:mesh                      tables, then one JSON line (≈ 3 min)
  *   npm run bench:mesh -- --seconds 5 --reps 3
+ *   npm run bench:mesh -- --host-loss-only  the warm-up and part 3 only (≈ 45 s)
  *
- * Parts 1 and 2 run their members in this process (the host is a child), after a warm-up match per mode
- * (so the JIT has compiled both sides); part 3's workers are started only then, so that they do not
- * take CPU from the parts before. Progress goes to stderr.
+ * Parts 1 to 3 run their members in this process (the hosts are children), after a warm-up match per
+ * mode (so the JIT has compiled both sides); part 4's workers are started only then, so that they do
+ * not take CPU from the parts before. Progress goes to stderr.
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { installNodeWebRTC } from '../src/node/node-webrtc.ts';
+import { PEER_RELAY_ROUTE } from '../src/mesh/peer-relay-route.ts';
+import { slotAddress } from '../src/relay/room-client.ts';
 import { StandardRoute } from '../src/transport/routed-transport.ts';
 import { BenchRoom, runGameLoop, waitFor } from './bench-room.ts';
+import type { SessionFigures, TransportTap } from './bench-room.ts';
 import { ForkedChild, killChildren } from './forked-child.ts';
+import { ArrivalTap } from './host-loss-arrivals.ts';
 import { LatencyTap } from './latency-tap.ts';
 import type { MeshWorkerRequest, MeshWorkerWindow } from './mesh-bench-ipc.ts';
 import type { HostRequest, HostWindow } from './relay-bench-ipc.ts';
@@ -47,6 +58,18 @@ const SETTLE_MS = 2000;
 const QUIET_MS = 1500;
 /** Interval of the round-trip samples during the latency window (ms). */
 const RTT_SAMPLE_MS = 100;
+/** Players of a host-loss room, and the pair of slots in it that declines a direct link (it plays over the host's relay until the host dies). */
+const HOST_LOSS_PLAYERS = 4;
+const RELAYED_PAIR = [0, 1] as const;
+/** Play before the kill once every other pair is direct (ms): long enough for the second before the kill to be steady play. */
+const HOST_LOSS_SETTLE_MS = 1500;
+/** The windows before and after the kill (ms): the second before gives the steady packet interval; the 3 s after hold the relayed pair's ~1.5 s silence check and its catch-up. */
+const BEFORE_KILL_MS = 1000;
+const AFTER_KILL_MS = 3000;
+/** Longest wait for the relayed pair to reach 'peer-relay' after the kill before the run counts it as never (ms). */
+const PEER_RELAY_TIMEOUT_MS = 8000;
+/** Route polling interval after the kill (ms): the switch time's resolution. */
+const ROUTE_POLL_MS = 2;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -85,8 +108,8 @@ function machineBusyMs(): number {
 const rooms = new Set<BenchRoom>();
 let stopped = false;
 
-async function openRoom(port: number, players: number, direct: boolean, seed: number, tap?: LatencyTap): Promise<BenchRoom> {
-  const room = await BenchRoom.open({ port, players, direct, seed, ...(tap === undefined ? {} : { tap }) });
+async function openRoom(port: number, players: number, direct: boolean, seed: number, tap?: TransportTap, declined?: readonly [number, number]): Promise<BenchRoom> {
+  const room = await BenchRoom.open({ port, players, direct, seed, ...(tap === undefined ? {} : { tap }), ...(declined === undefined ? {} : { declined }) });
   rooms.add(room);
   return room;
 }
@@ -224,7 +247,177 @@ async function measureLatency(host: ForkedChild<HostRequest>, port: number, dire
   }
 }
 
-// ---- part 3: the host's CPU, members in client workers ----
+// ---- part 3: the host dies mid-match ----
+
+/** One host-loss run: a 4-player room whose host process is SIGKILLed mid-match. */
+interface HostLossRun {
+  /** The longest silence of any direct pair, either end, in the second before the kill (ms): the steady packet interval. */
+  readonly directGapBeforeMs: number;
+  /** The same from the kill to 3 s after (ms): what the kill cost the direct pairs (issue 10: no stall). */
+  readonly directGapAfterMs: number;
+  /** From the kill until the relayed pair's route is 'peer-relay' at both ends (ms; NaN: never within 8 s). */
+  readonly peerRelayMs: number;
+  /**
+   * From the kill until both ends of the relayed pair have heard the other again (ms; NaN: not
+   * within 3 s) (issue 10: within 2.5 s): the end of each end's longest silence after the kill, so
+   * a pair that never went silent reads as the end of some short gap.
+   */
+  readonly relayedHeardMs: number;
+  /** Frames each session advanced over the 3 s after the kill, and stalled advance attempts (`stallFrames`) there, by slot. */
+  readonly frames: readonly number[];
+  readonly stalls: readonly number[];
+  /** Frames due over those 3 s at 60 fps (the same for every session). */
+  readonly framesDue: number;
+  /** Confirmed frames checksummed by two sessions or more over the whole match (one in 60), and those that disagree. */
+  readonly checksums: { readonly compared: number; readonly mismatched: number };
+  readonly desyncs: number;
+  readonly disconnects: number;
+}
+
+/** A figure over the runs: median, worst (the largest; the smallest for frame rates), and every value (per run, or per run and member). */
+interface Spread {
+  readonly p50: number;
+  readonly worst: number;
+  readonly values: readonly number[];
+}
+
+interface HostLossResult {
+  readonly players: number;
+  readonly relayedPair: readonly [number, number];
+  readonly afterKillMs: number;
+  readonly runs: readonly HostLossRun[];
+  readonly failed: number;
+  readonly directGapBeforeMs: Spread;
+  readonly directGapAfterMs: Spread;
+  /** Frames advanced over due (%) of the members whose every pair is direct (slots 2 and 3), and of the relayed pair's; p50 and worst (lowest). */
+  readonly directMembersFramesPercent: Spread;
+  readonly relayedMembersFramesPercent: Spread;
+  readonly directMembersStalls: Spread;
+  readonly relayedMembersStalls: Spread;
+  readonly peerRelayMs: Spread;
+  readonly relayedHeardMs: Spread;
+  readonly checksumsMismatched: number;
+  readonly desyncs: number;
+  readonly disconnects: number;
+}
+
+const inRelayedPair = (slot: number) => slot === RELAYED_PAIR[0] || slot === RELAYED_PAIR[1];
+
+/** The longest silence over every direct pair of `room`, both ends, between `fromMs` and `toMs` (ms). */
+function directGap(arrivals: ArrivalTap, slots: readonly number[], fromMs: number, toMs: number): number {
+  let worst = 0;
+  for (const a of slots)
+    for (const b of slots) {
+      if (a === b || (inRelayedPair(a) && inRelayedPair(b))) continue;
+      worst = Math.max(worst, arrivals.longestGap(slotAddress(a), slotAddress(b), fromMs, toMs).gapMs);
+    }
+  return worst;
+}
+
+async function hostLossOnce(seed: number): Promise<HostLossRun> {
+  const host = new ForkedChild<HostRequest>('host-loss host', './relay-bench-host.ts', import.meta.url);
+  try {
+    const { port } = await host.ready;
+    if (port === undefined) throw new Error('the host did not say its port');
+    const arrivals = new ArrivalTap();
+    const room = await openRoom(port, HOST_LOSS_PLAYERS, true, seed, arrivals, RELAYED_PAIR);
+    try {
+      arrivals.enabled = true;
+      room.start();
+      const ready = { pair: RELAYED_PAIR, route: StandardRoute.Relay };
+      await waitFor(() => room.running && room.pairsOff(StandardRoute.Direct, ready) === 0, 'every other pair direct, the pair on the relay', DIRECT_TIMEOUT_MS);
+      await sleep(HOST_LOSS_SETTLE_MS);
+      const atKill = room.sessionFigures();
+      const killedAt = performance.now();
+      host.kill();
+      const [x, y] = RELAYED_PAIR;
+      let peerRelayAt = Number.NaN;
+      let afterKill: readonly SessionFigures[] | undefined;
+      let windowMs = 0;
+      for (let now = killedAt; now - killedAt < AFTER_KILL_MS || (Number.isNaN(peerRelayAt) && now - killedAt < PEER_RELAY_TIMEOUT_MS); now = performance.now()) {
+        if (Number.isNaN(peerRelayAt) && room.routeOf(x, y) === PEER_RELAY_ROUTE && room.routeOf(y, x) === PEER_RELAY_ROUTE) peerRelayAt = now;
+        if (afterKill === undefined && now - killedAt >= AFTER_KILL_MS) {
+          afterKill = room.sessionFigures();
+          windowMs = now - killedAt;
+        }
+        await sleep(ROUTE_POLL_MS);
+      }
+      if (afterKill === undefined) {
+        afterKill = room.sessionFigures();
+        windowMs = performance.now() - killedAt;
+      }
+      const slots = room.slots.sort((a, b) => a - b); // 0..3: a slot is its index in `frames` and `stalls`
+      const heard = [arrivals.longestGap(slotAddress(x), slotAddress(y), killedAt, killedAt + AFTER_KILL_MS), arrivals.longestGap(slotAddress(y), slotAddress(x), killedAt, killedAt + AFTER_KILL_MS)];
+      const { framesCompared, mismatchedFrames } = room.agreement();
+      const bySlot = (figures: readonly SessionFigures[], pick: (f: SessionFigures) => number) => slots.map((s) => pick(figures.find((f) => f.slot === s)!));
+      const run: HostLossRun = {
+        directGapBeforeMs: round(directGap(arrivals, slots, killedAt - BEFORE_KILL_MS, killedAt), 1),
+        directGapAfterMs: round(directGap(arrivals, slots, killedAt, killedAt + AFTER_KILL_MS), 1),
+        peerRelayMs: round(peerRelayAt - killedAt, 0),
+        relayedHeardMs: round(heard.some((h) => h.endedAtMs === undefined) ? Number.NaN : Math.max(...heard.map((h) => h.endedAtMs! - killedAt)), 0),
+        frames: bySlot(afterKill, (f) => f.frame).map((f, i) => f - bySlot(atKill, (a) => a.frame)[i]!),
+        stalls: bySlot(afterKill, (f) => f.stalls).map((f, i) => f - bySlot(atKill, (a) => a.stalls)[i]!),
+        framesDue: Math.floor((windowMs / 1000) * 60),
+        checksums: { compared: framesCompared, mismatched: mismatchedFrames.length },
+        desyncs: room.counts.desyncs,
+        disconnects: room.counts.disconnects,
+      };
+      console.error(
+        `  host loss, seed ${seed}: direct pairs' longest silence ${run.directGapBeforeMs} ms before, ${run.directGapAfterMs} ms after the kill; ` +
+          `pair ${x}-${y} on peer-relay after ${run.peerRelayMs} ms, heard again after ${run.relayedHeardMs} ms; frames in ${AFTER_KILL_MS} ms (slots ${slots.join('/')}) ${run.frames.join('/')} of ${run.framesDue} due, ` +
+          `stalls ${run.stalls.join('/')}; ${run.checksums.compared} checksummed frames, ${run.checksums.mismatched} mismatched, ${run.desyncs} desyncs, ${run.disconnects} disconnected`,
+      );
+      return run;
+    } finally {
+      await closeRoom(room);
+    }
+  } finally {
+    host.kill();
+  }
+}
+
+/** Median and worst of `values`; `worst` picks the worst (the largest, or for frame rates the smallest). */
+function spread(values: readonly number[], digits: number, worst: 'max' | 'min' = 'max'): Spread {
+  const defined = values.filter((v) => Number.isFinite(v));
+  const extreme = defined.length < values.length ? Number.NaN : defined.length === 0 ? Number.NaN : worst === 'max' ? Math.max(...defined) : Math.min(...defined);
+  return { p50: round(percentile(defined, 50), digits), worst: round(extreme, digits), values: values.map((v) => round(v, digits)) };
+}
+
+async function measureHostLoss(reps: number): Promise<HostLossResult> {
+  const runs: HostLossRun[] = [];
+  let failed = 0;
+  for (let i = 0; i < reps; i++) {
+    try {
+      runs.push(await hostLossOnce(500 + i));
+    } catch (error) {
+      failed++;
+      console.error(`  host loss, run ${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  // Frames as a share of those due, per member group: slots whose every pair is direct, and the relayed pair's.
+  const percentOf = (run: HostLossRun, relayed: boolean) => run.frames.filter((_, i) => inRelayedPair(i) === relayed).map((f) => (100 * f) / run.framesDue);
+  const stallsOf = (run: HostLossRun, relayed: boolean) => run.stalls.filter((_, i) => inRelayedPair(i) === relayed);
+  return {
+    players: HOST_LOSS_PLAYERS,
+    relayedPair: RELAYED_PAIR,
+    afterKillMs: AFTER_KILL_MS,
+    runs,
+    failed,
+    directGapBeforeMs: spread(runs.map((r) => r.directGapBeforeMs), 1),
+    directGapAfterMs: spread(runs.map((r) => r.directGapAfterMs), 1),
+    directMembersFramesPercent: spread(runs.flatMap((r) => percentOf(r, false)), 1, 'min'),
+    relayedMembersFramesPercent: spread(runs.flatMap((r) => percentOf(r, true)), 1, 'min'),
+    directMembersStalls: spread(runs.flatMap((r) => stallsOf(r, false)), 0),
+    relayedMembersStalls: spread(runs.flatMap((r) => stallsOf(r, true)), 0),
+    peerRelayMs: spread(runs.map((r) => r.peerRelayMs), 0),
+    relayedHeardMs: spread(runs.map((r) => r.relayedHeardMs), 0),
+    checksumsMismatched: runs.reduce((a, r) => a + r.checksums.mismatched, 0),
+    desyncs: runs.reduce((a, r) => a + r.desyncs, 0),
+    disconnects: runs.reduce((a, r) => a + r.disconnects, 0),
+  };
+}
+
+// ---- part 4: the host's CPU, members in client workers ----
 
 interface CpuResult {
   readonly mode: 'idle' | 'relay' | 'direct';
@@ -309,6 +502,31 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
+function printHostLoss(h: HostLossResult): void {
+  const row = (what: string, s: Spread, digits: number) => [what, fixed(s.p50, digits), fixed(s.worst, digits), s.values.map((v) => fixed(v, digits)).join(', ')];
+  console.log('');
+  console.log(
+    `Host loss, ${h.players} players, ${h.runs.length} runs (${h.failed} failed): pair ${h.relayedPair.join('-')} on the relay, every other pair direct, the host SIGKILLed; ` +
+      `the ${h.afterKillMs / 1000} s after the kill (worst: the largest, the smallest for frames)`,
+  );
+  console.log(
+    table(
+      ['figure', 'p50', 'worst', 'runs (members of a run together)'],
+      [
+        row("direct pairs' longest silence, 1 s before the kill, ms", h.directGapBeforeMs, 1),
+        row("direct pairs' longest silence, 3 s after the kill, ms", h.directGapAfterMs, 1),
+        row('slots 2, 3 (all pairs direct): frames advanced / due, %', h.directMembersFramesPercent, 1),
+        row('slots 2, 3: stalled advance attempts (stallFrames)', h.directMembersStalls, 0),
+        row('pair 0-1: kill -> peer-relay at both ends, ms', h.peerRelayMs, 0),
+        row('pair 0-1: kill -> both ends hear the other again, ms', h.relayedHeardMs, 0),
+        row('slots 0, 1: frames advanced / due, %', h.relayedMembersFramesPercent, 1),
+        row('slots 0, 1: stalled advance attempts (stallFrames)', h.relayedMembersStalls, 0),
+      ],
+    ),
+  );
+  console.log(`checksummed frames compared ${h.runs.map((r) => r.checksums.compared).join(', ')}: ${h.checksumsMismatched} mismatched; ${h.desyncs} desyncs; ${h.disconnects} disconnected events`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -317,8 +535,12 @@ async function main(): Promise<void> {
       reps: { type: 'string', default: '5' },
       workers: { type: 'string', default: '2' },
       warmup: { type: 'string', default: '3' },
+      'host-loss-reps': { type: 'string', default: '5' },
+      'host-loss-only': { type: 'boolean', default: false },
     },
   });
+  const hostLossReps = Number(values['host-loss-reps']);
+  const hostLossOnly = values['host-loss-only'];
   const seconds = Number(values.seconds);
   const latencySeconds = Number(values['latency-seconds']);
   const reps = Number(values.reps);
@@ -326,6 +548,7 @@ async function main(): Promise<void> {
   const warmupMs = Number(values.warmup) * 1000;
   if (!(seconds > 0) || !(latencySeconds > 0) || !(warmupMs >= 0)) throw new Error('--seconds and --latency-seconds must be > 0, --warmup >= 0');
   if (!Number.isInteger(reps) || reps < 1) throw new Error('--reps must be a positive integer');
+  if (!Number.isInteger(hostLossReps) || hostLossReps < 1) throw new Error('--host-loss-reps must be a positive integer');
   if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > CPU_ROOMS) throw new Error(`--workers must be an integer in 1..${CPU_ROOMS}`);
 
   const startedAt = new Date();
@@ -350,10 +573,21 @@ async function main(): Promise<void> {
       await closeRoom(room);
     }
 
+    if (hostLossOnly) {
+      console.error('host loss');
+      const hostLoss = await measureHostLoss(hostLossReps);
+      printHostLoss(hostLoss);
+      console.log('');
+      console.log(`whole bench ${((performance.now() - began) / 1000).toFixed(0)} s; load average at the end ${loadavg()[0]!.toFixed(2)}`);
+      console.log(JSON.stringify({ bench: 'mesh', date: startedAt.toISOString(), machine, hostLoss }));
+      return;
+    }
     console.error('mesh setup');
     const setup = [await measureSetup(port, 4, reps), await measureSetup(port, 8, reps)];
     console.error('input latency');
     const latency = [await measureLatency(host, port, true, latencySeconds), await measureLatency(host, port, false, latencySeconds)];
+    console.error('host loss');
+    const hostLoss = await measureHostLoss(hostLossReps);
     stopped = true;
     await loop;
     console.error(`host CPU, ${CPU_ROOMS * CPU_ROOM_PLAYERS} players in ${workerCount} client workers`);
@@ -423,9 +657,10 @@ async function main(): Promise<void> {
         setup.map((s) => [String(s.players), fixed(s.medianMs, 0), fixed(s.maxMs, 0), String(s.failed), s.runsMs.join(', '), fixed(percentile(s.runningMs, 50), 0)]),
       ),
     );
+    printHostLoss(hostLoss);
     console.log('');
     console.log(`whole bench ${((performance.now() - began) / 1000).toFixed(0)} s; load average at the end ${loadavg()[0]!.toFixed(2)}`);
-    console.log(JSON.stringify({ bench: 'mesh', date: startedAt.toISOString(), machine, latency, cpu, setup, ratios }));
+    console.log(JSON.stringify({ bench: 'mesh', date: startedAt.toISOString(), machine, latency, cpu, setup, ratios, hostLoss }));
   } finally {
     stopped = true;
     for (const room of rooms) room.close();
