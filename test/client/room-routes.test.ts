@@ -98,7 +98,7 @@ describe('RoomRoutes', () => {
     const viaTwo = links[0]!;
     viaTwo.state = 'open';
     viaTwo.alive = true;
-    viaTwo.frames.push(Uint8Array.of(0xd4, 0b011, 0)); // slot 2 reaches 0 and 1
+    viaTwo.frames.push(Uint8Array.of(0xd4, 0b011, 0, 0)); // slot 2 reaches 0 and 1
     routes.tick(100);
     expect(routes.transport.routeOf('slot:1')).toBe('relay'); // the host is up: as before
     expect(routes.transport.routeOf('slot:2')).toBe('direct');

@@ -40,9 +40,12 @@ describe('peer relay frames', () => {
     expect(decodePeerRelayFrame(forward)).toEqual({ kind: DirectFrameKind.Forward, to: 3, packet });
     expect(decodePeerRelayFrame(encodeRelayed(DirectFrameKind.Forwarded, 15, packet)!)).toEqual({ kind: DirectFrameKind.Forwarded, from: 15, packet });
     const reach = encodeReach([0, 3, 15, 16, -1, 2.5]);
-    expect([...reach]).toEqual([0xd4, 0b1001, 0x80]);
+    expect([...reach]).toEqual([0xd4, 0b1001, 0x80, 0]);
     const decoded = decodePeerRelayFrame(reach);
-    expect(decoded).toEqual({ kind: DirectFrameKind.Reach, mask: 0x8009 });
+    expect(decoded).toEqual({ kind: DirectFrameKind.Reach, mask: 0x8009, hearsHost: false });
+    expect([...encodeReach([1], true)]).toEqual([0xd4, 0b10, 0, 1]);
+    expect(decodePeerRelayFrame(encodeReach([1], true))).toEqual({ kind: DirectFrameKind.Reach, mask: 2, hearsHost: true });
+    expect(decodePeerRelayFrame(Uint8Array.of(0xd4, 2, 0, 0xfe))).toEqual({ kind: DirectFrameKind.Reach, mask: 2, hearsHost: false }); // other flag bits: room for later
     expect([0, 1, 3, 15, 16].map((s) => reachHas(0x8009, s))).toEqual([true, false, true, true, false]);
     for (const kind of [DirectFrameKind.Forward, DirectFrameKind.Forwarded, DirectFrameKind.Reach]) {
       expect(isPeerRelayFrameKind(kind)).toBe(true);
@@ -59,7 +62,7 @@ describe('peer relay frames', () => {
   });
 
   it('fuzz: truncated, oversized, non-session and unknown frames decode to undefined, never throw', () => {
-    for (const bad of [[], [0xd2], [0xd2, 1], [0xd2, 1, 0x01], [0xd3, 1, 0xd3, 1, 0xb5], [0xd4], [0xd4, 1], [0xd4, 1, 2, 3], [0xd0, 1, 2, 3, 4], [0xd9, 1, 0xb5], [0xb5, 1, 0xb5]]) {
+    for (const bad of [[], [0xd2], [0xd2, 1], [0xd2, 1, 0x01], [0xd3, 1, 0xd3, 1, 0xb5], [0xd4], [0xd4, 1], [0xd4, 1, 2], [0xd4, 1, 2, 3, 4], [0xd0, 1, 2, 3, 4], [0xd9, 1, 0xb5], [0xb5, 1, 0xb5]]) {
       expect(decodePeerRelayFrame(Uint8Array.from(bad))).toBeUndefined();
     }
     expect(decodePeerRelayFrame(Uint8Array.of(0xd2, 1, ...new Uint8Array(1201).fill(0xb5)))).toBeUndefined();
@@ -72,7 +75,7 @@ describe('peer relay frames', () => {
       if (length > 2 && rng.nextBool()) data[2] = 0xb5;
       const frame = decodePeerRelayFrame(data);
       if (frame === undefined) continue;
-      if (frame.kind === DirectFrameKind.Reach) expect(data.length).toBe(3);
+      if (frame.kind === DirectFrameKind.Reach) expect(data.length).toBe(4);
       else {
         expect(frame.packet[0]).toBe(0xb5);
         expect(frame.packet.length).toBe(data.length - 2);

@@ -19,13 +19,13 @@ export class LiveMesh {
   private loop: Promise<void> | undefined;
 
   /** A room of `count` on a new loopback host (member i's options from `options(i)`), its match started, every game loop running. */
-  async start(count: number, options: (member: number) => Pick<RoomConnectionOptions, 'direct'> = () => ({}), seed = 7): Promise<void> {
+  async start(count: number, options: (member: number) => Pick<RoomConnectionOptions, 'direct' | 'reconnectAttempts'> = () => ({}), seed = 7): Promise<void> {
     this.host = await startLoopbackHost();
     await this.startOn(this.host.port, count, options, seed);
   }
 
   /** The same on a host that runs elsewhere (e.g. a host process a test may kill), on 127.0.0.1:`port`. */
-  async startOn(port: number, count: number, options: (member: number) => Pick<RoomConnectionOptions, 'direct'> = () => ({}), seed = 7): Promise<void> {
+  async startOn(port: number, count: number, options: (member: number) => Pick<RoomConnectionOptions, 'direct' | 'reconnectAttempts'> = () => ({}), seed = 7): Promise<void> {
     this.members = await openRoom({ port }, count, {}, options);
     this.players = (await startMatch(this.members)).players;
     this.resume(seed);

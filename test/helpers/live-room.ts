@@ -60,7 +60,7 @@ export async function openRoom(
   host: Pick<RunningHost, 'port'>,
   players: number,
   settings: Partial<RoomSettings> = {},
-  options: (member: number) => Pick<RoomConnectionOptions, 'direct'> = () => ({}),
+  options: (member: number) => Pick<RoomConnectionOptions, 'direct' | 'reconnectAttempts'> = () => ({}),
 ): Promise<RoomConnection[]> {
   const owner = await connectToRoom({ url: 'http://127.0.0.1', port: host.port, request: { action: 'create', name: 'p0', settings: settings as Record<string, number> }, ...options(0) });
   const others = await Promise.all(

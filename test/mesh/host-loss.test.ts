@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
 import { spawnHostProcess } from '../helpers/host-process.ts';
@@ -60,4 +61,36 @@ describe('the host process goes away mid-match', () => {
     const dropped = agreed[0]?.type === 'disconnected' ? agreed[0].frame : -1;
     console.info(`host ${signal}: frames gained in 3 s ${gained.join('/')}; the leaver's agreed last frame ${dropped} at all 3; ${compared} checksummed frames agree among them`);
   }, 60_000);
+});
+
+describe('a member that lost only its own path to the host', () => {
+  const local = new LiveMesh();
+  afterEach(() => local.stop());
+
+  it('keeps reconnecting past its attempts while the other players say they still hear the host, and is back in its slot', async () => {
+    // Member 3 gives up at once on its own (no attempts of its own): only its peers' word keeps it trying.
+    await local.start(4, (i) => (i === 3 ? { reconnectAttempts: 0 } : {}));
+    await local.waitUntil(local.everyRoute(StandardRoute.Direct), 8000, 'every pair direct');
+    const member = local.members[3]!;
+    const player = local.bySlot(member.slot);
+    const seen: string[] = [];
+    const watch = setInterval(() => {
+      if (seen.at(-1) !== member.state) seen.push(member.state);
+    }, 5);
+    // Its peers tell it, in their Reach frames, that they hear the host.
+    await waitFor(() => member.routes.peersHearingHost().length === 3, 3000, 'the other three vouching for the host');
+    try {
+      expect(local.host!.relay.closeMember(member.code, member.slot, performance.now())).toBe(true);
+      await waitFor(() => player.roomEvents.some((e) => e.type === 'connection'), 5000, 'member 3 reconnecting');
+      await waitFor(() => member.state === 'connected', 10_000, 'member 3 back');
+    } finally {
+      clearInterval(watch);
+    }
+    expect(player.roomEvents.filter((e) => e.type === 'connection').map((e) => (e.type === 'connection' ? e.state : ''))).toEqual(['reconnecting', 'connected']);
+    expect(seen).not.toContain('closed');
+    expect(member.slot).toBe(3);
+    await sleep(1500);
+    local.checkHealthy(5);
+    console.info(`own path lost: member 3 went ${seen.join(' -> ')} with its peers vouching for the host (${member.routes.peersHearingHost().join(', ')} hear it)`);
+  }, 40_000);
 });

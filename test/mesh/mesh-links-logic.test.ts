@@ -196,12 +196,12 @@ describe('MeshLinks decisions', () => {
     expect(linkTo(1)).toBeUndefined();
     linkTo(2)!.open();
     linkTo(3)!.open();
-    linkTo(3)!.frames.push(Uint8Array.of(0xd4, 0b0101, 0)); // 3 reaches 0 and 2
-    linkTo(2)!.frames.push(Uint8Array.of(0xd4, 0b1011, 0)); // 2 reaches 0, 1 and 3
+    linkTo(3)!.frames.push(Uint8Array.of(0xd4, 0b0101, 0, 0)); // 3 reaches 0 and 2
+    linkTo(2)!.frames.push(Uint8Array.of(0xd4, 0b1011, 0, 0)); // 2 reaches 0, 1 and 3
     const routes = () => ['slot:1', 'slot:2', 'slot:3'].map((p) => routed.routeOf(p));
     mesh.tick(0);
     expect(routes()).toEqual(['relay', 'direct', 'direct']); // the host is up: as ever
-    expect(linkTo(2)!.framesSent.map((f) => [...f])).toEqual([[0xd4, 0b1100, 0]]); // we announce 2 and 3
+    expect(linkTo(2)!.framesSent.map((f) => [...f])).toEqual([[0xd4, 0b1100, 0, 0]]); // we announce 2 and 3
     mesh.hostReachable(false);
     mesh.tick(10);
     expect(routes()).toEqual(['peer-relay', 'direct', 'direct']);

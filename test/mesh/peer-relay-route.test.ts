@@ -154,10 +154,34 @@ describe('PeerRelayRoute', () => {
     // A link of someone outside the match: nothing it sends counts.
     const stranger = new FakeLink();
     b.setLink(7, stranger);
-    stranger.frames.push(Uint8Array.of(0xd3, 0, 0xb5, 1), Uint8Array.of(0xd4, 0xff, 0xff));
+    stranger.frames.push(Uint8Array.of(0xd3, 0, 0xb5, 1), Uint8Array.of(0xd4, 0xff, 0xff, 1));
     expect(b.receive()).toEqual([]);
     expect(b.stats.dropped.notInMatch).toBe(5);
     expect(b.canReach(0)).toBe(false);
+  });
+
+  it('tells its peers whether it hears the host, and knows which of them still hear it (fresh for 1 s, match players only)', () => {
+    const r = new PeerRelayRoute({ slot: 0 });
+    const [one, two, stranger] = [new FakeLink(), new FakeLink(), new FakeLink()];
+    r.setPlayers([0, 1, 2]);
+    r.setLink(1, one);
+    r.setLink(2, two);
+    r.setLink(7, stranger);
+    r.hearsHost = true;
+    r.tick(0);
+    expect([...one.sent[0]!]).toEqual([0xd4, 0b110, 0, 1]);
+    one.frames.push(Uint8Array.of(0xd4, 0, 0, 1));
+    two.frames.push(Uint8Array.of(0xd4, 0, 0, 0));
+    stranger.frames.push(Uint8Array.of(0xd4, 0, 0, 1));
+    r.tick(10);
+    expect(r.peersHearingHost()).toEqual([1]);
+    r.tick(1010);
+    expect(r.peersHearingHost()).toEqual([1]);
+    r.tick(1011); // its word is 1001 ms old: stale
+    expect(r.peersHearingHost()).toEqual([]);
+    two.frames.push(Uint8Array.of(0xd4, 0, 0, 1));
+    r.tick(1020);
+    expect(r.peersHearingHost()).toEqual([2]);
   });
 
   it('announces every 250 ms on every open link the peers it has a live link to', () => {
@@ -172,7 +196,7 @@ describe('PeerRelayRoute', () => {
     r.tick(0);
     r.tick(100);
     r.tick(250);
-    expect(one.sent.map((f) => [...f])).toEqual([[0xd4, 0b0010, 0], [0xd4, 0b0010, 0]]);
+    expect(one.sent.map((f) => [...f])).toEqual([[0xd4, 0b0010, 0, 0], [0xd4, 0b0010, 0, 0]]);
     expect(two.sent).toHaveLength(2); // open though silent: it may hear again
     expect(three.sent).toHaveLength(0);
   });
@@ -252,7 +276,7 @@ describe('DirectLink and the peer relay frames', () => {
       route.set('slot:2', link);
       const feed = (...bytes: number[]) => channel.onmessage!({ data: Uint8Array.from(bytes).buffer });
       feed(0xb5, 1); // a session packet
-      feed(0xd4, 3, 0); // Reach
+      feed(0xd4, 3, 0, 0); // Reach
       feed(0xd3, 0, 0xb5, 2); // Forwarded
       feed(0xd2, 1, 0xb5, 3); // Forward
       feed(0xd9, 1, 2); // an unknown link kind

@@ -20,7 +20,11 @@ export interface RoomConnectionOptions {
   readonly request: ConnectRequest;
   /** Silence from the host after which the channel counts as dead and a reconnect starts (ms). Default 1500. */
   readonly silenceTimeoutMs?: number;
-  /** Reconnect attempts after the channel drops, and the pause between them (ms). Defaults 8 and 250. */
+  /**
+   * Reconnect attempts after the channel drops, and the pause between them (ms). Defaults 8 and
+   * 250. Past them, a member goes on trying (once a second) while another player of its match says,
+   * over their direct link, that it still hears the host.
+   */
   readonly reconnectAttempts?: number;
   readonly reconnectDelayMs?: number;
   /** How often control resends and liveness run (ms). Default 10. */
@@ -82,6 +86,22 @@ export class RoomJoinError extends Error {
   }
 }
 
+/**
+ * How long the host may be quiet before pairs without a direct link go through a third player
+ * (ms). The host pings every 250 ms, so 600 ms is two pings missed: a dead host costs such a pair
+ * (and, through the prediction window, the whole match) about 0.6 s of stall instead of the 1.5 s
+ * the connection takes to declare the channel dead. A false alarm is harmless: the peer relay
+ * carries the packets too, and the pair returns to the host's relay once it is heard.
+ */
+const HOST_QUIET_MS = 600;
+
+/**
+ * The pause between reconnect attempts once the usual ones are spent and other players say the
+ * host is still there (ms): a path that broke (a Wi-Fi roam, a firewall's state table) may take
+ * seconds to come back; once a second keeps trying without flooding the host.
+ */
+const VOUCHED_RETRY_MS = 1000;
+
 /** Refusals a reconnect tries again after: they say nothing about the slot. */
 const RETRYABLE: ReadonlySet<string> = new Set(['unreachable', 'rate-limited']);
 
@@ -133,7 +153,6 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   const setState = (next: RoomConnectionState) => {
     if (next === state) return;
     state = next;
-    routes.hostReachable(next === 'connected');
     extra.push({ type: 'connection', state: next });
   };
 
@@ -191,7 +210,12 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       token: binding.token,
       ...(options.request.password !== undefined ? { password: options.request.password } : {}),
     });
-    for (let i = 0; i < attempts && !closing; i++) {
+    for (let i = 0; !closing; i++) {
+      // Past its attempts, a member goes on trying while some other player of the match says it
+      // still hears the host: then the host is there, and only this member's path to it is
+      // broken (docs/host-migration.md). Otherwise the host is gone for everyone.
+      const vouched = i >= attempts;
+      if (vouched && routes.peersHearingHost().length === 0) break;
       try {
         const next = await open(options, again);
         if (closing) {
@@ -206,7 +230,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
         // address at once, and caps how many may connect at a time); any other refusal is final
         // (the slot is gone, the room closed).
         if (error instanceof RoomJoinError && !RETRYABLE.has(error.reason)) break;
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await new Promise((resolve) => setTimeout(resolve, vouched ? Math.max(delayMs, VOUCHED_RETRY_MS) : delayMs));
       }
     }
     if (!closing) setState('closed');
@@ -216,6 +240,10 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
     const t = now();
     client.tick(t);
     takeEvents();
+    // Routing does not wait for the connection's 1.5 s verdict: a host quiet for HOST_QUIET_MS
+    // (two pings missed) already sends a pair without a direct link through a third player, and
+    // back as soon as the host is heard again. The same tells the peers whether we hear the host.
+    routes.hostReachable(state === 'connected' && channel !== undefined && client.silentForMs(t) < HOST_QUIET_MS);
     routes.tick(t);
     if (channel !== undefined && client.hostClosing !== undefined && client.silentForMs(t) > silenceMs) {
       // The host said goodbye and went quiet without closing the channel: over, not a drop.

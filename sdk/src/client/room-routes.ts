@@ -163,10 +163,21 @@ export class RoomRoutes {
   /**
    * Whether the host's relay reaches the other players: `connectToRoom` says so at each change of
    * its connection (true while `connected`). Without the host, a pair with no usable direct link
-   * goes through a third player linked to both (`'peer-relay'`) from the next `tick`.
+   * goes through a third player linked to both (`'peer-relay'`) from the next `tick`. It is also
+   * what this member tells its peers (in its Reach frames) about hearing the host.
    */
   hostReachable(yes: boolean): void {
+    if (this.peerRelay !== undefined) this.peerRelay.hearsHost = yes;
     this.mesh?.hostReachable(yes);
+  }
+
+  /**
+   * The other players of the match who said within the last second, over their direct links, that
+   * their connection to the host is up. Not empty while ours is down: the host is there and only
+   * our path to it is broken, so we keep reconnecting rather than count the host as gone.
+   */
+  peersHearingHost(): readonly number[] {
+    return this.peerRelay?.peersHearingHost() ?? [];
   }
 
   /** The peer relay's counters (undefined with direct links off). */

@@ -11,7 +11,8 @@ import { MAX_PACKET_BYTES, PROTOCOL_MAGIC } from '../protocol/messages.ts';
  * | 0xd2       | Forward   | u8 to-slot, then a session packet: "please pass this to `to`".    |
  * | 0xd3       | Forwarded | u8 from-slot, then a session packet: "this came from `from`".     |
  * | 0xd4       | Reach     | u16 little-endian bitmask of the slots the sender has an open,    |
- * |            |           | alive direct link to (bit N: slot N; slots 0..15).                |
+ * |            |           | alive direct link to (bit N: slot N; slots 0..15), then u8 flags: |
+ * |            |           | bit 0, the sender's connection to the host is up.                 |
  * | 0xb5       | payload   | a session packet, unchanged (`PROTOCOL_MAGIC`, docs/protocol.md). |
  *
  * Session packets travel as they are, with no prefix and no copy: every one starts with
@@ -39,8 +40,10 @@ export type DirectFrameKind = (typeof DirectFrameKind)[keyof typeof DirectFrameK
 /** Bytes of a Ping or Pong frame. */
 export const PING_FRAME_BYTES = 5;
 
-/** Bytes of a Reach frame: kind and a u16 mask. */
-export const REACH_FRAME_BYTES = 3;
+/** Bytes of a Reach frame: kind, a u16 mask and a flags byte. */
+export const REACH_FRAME_BYTES = 4;
+/** Reach flag: the sender's connection to the host is up (it hears the host). */
+const REACH_HEARS_HOST = 1;
 
 /** The highest slot a Reach mask can name (u16: slots 0..15, as many as MAX_PLAYERS). */
 export const REACH_MAX_SLOT = 15;
@@ -70,7 +73,7 @@ export function isPeerRelayFrameKind(first: number | undefined): boolean {
 export type PeerRelayFrame =
   | { readonly kind: typeof DirectFrameKind.Forward; readonly to: number; readonly packet: Uint8Array }
   | { readonly kind: typeof DirectFrameKind.Forwarded; readonly from: number; readonly packet: Uint8Array }
-  | { readonly kind: typeof DirectFrameKind.Reach; readonly mask: number };
+  | { readonly kind: typeof DirectFrameKind.Reach; readonly mask: number; readonly hearsHost: boolean };
 
 /** Whether `packet` may travel through a peer relay: a session packet (first byte 0xb5) of 1..MAX_PACKET_BYTES bytes. */
 export function isRelayablePacket(packet: Uint8Array): boolean {
@@ -87,11 +90,15 @@ export function encodeRelayed(kind: typeof DirectFrameKind.Forward | typeof Dire
   return out;
 }
 
-/** A Reach frame naming `slots` (those above REACH_MAX_SLOT or not integers are left out). */
-export function encodeReach(slots: Iterable<number>): Uint8Array {
+/**
+ * A Reach frame naming `slots` (those above REACH_MAX_SLOT or not integers are left out), and
+ * whether the sender hears the host: a member that lost its own path to the host learns from its
+ * peers that the host is still there (docs/host-migration.md).
+ */
+export function encodeReach(slots: Iterable<number>, hearsHost = false): Uint8Array {
   let mask = 0;
   for (const s of slots) if (Number.isInteger(s) && s >= 0 && s <= REACH_MAX_SLOT) mask |= 1 << s;
-  return Uint8Array.of(DirectFrameKind.Reach, mask & 0xff, (mask >>> 8) & 0xff);
+  return Uint8Array.of(DirectFrameKind.Reach, mask & 0xff, (mask >>> 8) & 0xff, hearsHost ? REACH_HEARS_HOST : 0);
 }
 
 /** Whether a Reach `mask` names `slot`. */
@@ -100,7 +107,7 @@ export function reachHas(mask: number, slot: number): boolean {
 }
 
 /**
- * A peer-relay frame, or undefined for anything else: another kind, a Reach that is not exactly 3
+ * A peer-relay frame, or undefined for anything else: another kind, a Reach that is not exactly 4
  * bytes, a Forward or Forwarded whose packet is empty, over MAX_PACKET_BYTES or not a session
  * packet. Never throws. Slots are only read here; whether they belong to the match is the peer
  * relay's check.
@@ -108,7 +115,7 @@ export function reachHas(mask: number, slot: number): boolean {
 export function decodePeerRelayFrame(data: Uint8Array): PeerRelayFrame | undefined {
   const kind = data[0];
   if (kind === DirectFrameKind.Reach) {
-    return data.length === REACH_FRAME_BYTES ? { kind, mask: data[1]! | (data[2]! << 8) } : undefined;
+    return data.length === REACH_FRAME_BYTES ? { kind, mask: data[1]! | (data[2]! << 8), hearsHost: (data[3]! & REACH_HEARS_HOST) !== 0 } : undefined;
   }
   if (kind !== DirectFrameKind.Forward && kind !== DirectFrameKind.Forwarded) return undefined;
   if (data.length < 3 || data.length > MAX_PEER_RELAY_FRAME_BYTES) return undefined;

@@ -72,6 +72,7 @@ export interface PeerRelayStats {
 
 interface Reach {
   readonly mask: number;
+  readonly hearsHost: boolean;
   readonly atMs: number;
 }
 
@@ -129,6 +130,8 @@ export class PeerRelayRoute implements Route {
   private readonly chosen = new Map<number, number>();
   private inbox: Datagram[] = [];
   private nowMs = 0;
+  /** Whether our own connection to the host is up, announced in every Reach frame (`RoomRoutes.hostReachable`). */
+  hearsHost = false;
   private nextAnnounceMs = -Infinity;
 
   constructor(options: PeerRelayOptions) {
@@ -227,6 +230,17 @@ export class PeerRelayRoute implements Route {
     return rtt === undefined ? undefined : 2 * rtt;
   }
 
+  /**
+   * The players linked to us whose fresh announcement (within `reachFreshMs`) says their
+   * connection to the host is up: if we lost ours while some of them still hear the host, the
+   * host is there and only our path to it is broken.
+   */
+  peersHearingHost(): number[] {
+    const out: number[] = [];
+    for (const [slot, reach] of this.reach) if (reach.hearsHost && this.players.has(slot) && this.nowMs - reach.atMs <= this.reachFreshMs) out.push(slot);
+    return out.sort((x, y) => x - y);
+  }
+
   /** Whether `via` can carry our packets to `to`: another player linked to us (open, alive) whose fresh announcement names `to`. */
   private canRelay(via: number, to: number): boolean {
     if (via === to || !this.players.has(via)) return false;
@@ -239,7 +253,7 @@ export class PeerRelayRoute implements Route {
   private announce(): void {
     const alive: number[] = [];
     for (const [slot, link] of this.links) if (this.players.has(slot) && slot <= REACH_MAX_SLOT && usable(link)) alive.push(slot);
-    const frame = encodeReach(alive);
+    const frame = encodeReach(alive, this.hearsHost);
     for (const link of this.links.values()) {
       if (link.state !== 'open' || link.sendFrame === undefined) continue;
       try {
@@ -278,7 +292,7 @@ export class PeerRelayRoute implements Route {
     }
     switch (frame.kind) {
       case DirectFrameKind.Reach:
-        this.reach.set(source, { mask: frame.mask, atMs: this.nowMs });
+        this.reach.set(source, { mask: frame.mask, hearsHost: frame.hearsHost, atMs: this.nowMs });
         this.stats.announcementsReceived++;
         return;
       case DirectFrameKind.Forward:
