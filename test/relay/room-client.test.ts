@@ -141,6 +141,21 @@ describe('RoomClient: control messages', () => {
     expect(Object.fromEntries(client.pings)).toEqual({ 0: 9 });
   });
 
+  it("keeps the latest handover of its own room (the room's secrets, for a successor), raising no event", () => {
+    const { client, say } = rig();
+    say({ type: 'welcome', slot: 0, code: room().code, token: 'a'.repeat(32), epoch: 1 }, { type: 'room-state', state: room() });
+    client.events();
+    expect(client.handover).toBeUndefined();
+    const tokens = room().members.map((m, i) => [m.slot, String(i + 1).repeat(32)] as const);
+    say({ type: 'handover', handover: { state: room(), tokens } });
+    expect(client.handover).toEqual({ state: room(), tokens });
+    expect(client.events()).toEqual([]); // a secret: never an event
+    // Another room's is ignored (the host never sends one; it is checked all the same).
+    const other = { ...room(), code: 'ZZZZZZ' };
+    say({ type: 'handover', handover: { state: other, tokens } });
+    expect(client.handover!.state.code).toBe(room().code);
+  });
+
   it('takes a room-state larger than one datagram', () => {
     const { client, say } = rig();
     const name = (i: number) => String.fromCodePoint(0x1f600 + i).repeat(24);

@@ -1,4 +1,4 @@
-import type { ClientControlMessage, HostControlMessage, MatchDecision, RoomState, SignalKind } from '../room/control-messages.ts';
+import type { ClientControlMessage, HostControlMessage, MatchDecision, RoomHandover, RoomState, SignalKind } from '../room/control-messages.ts';
 import { MAX_ROOM_STATE_MESSAGE_BYTES, MAX_SIGNAL_PARTS, MAX_SIGNAL_PAYLOAD_BYTES, SignalKind as SignalKinds, decodeControlMessage, isSignalText, encodeControlMessage } from '../room/control-messages.ts';
 import { PLAYER_SLOTS } from '../room/room-state.ts';
 import { SignalAssembler, splitSignalPayload } from '../room/signal-parts.ts';
@@ -69,6 +69,7 @@ export class RoomClient {
   private roomValue: RoomState | undefined;
   private readonly pingsValue = new Map<number, number>();
   private matchValue: MatchDecision | undefined;
+  private handoverValue: RoomHandover | undefined;
   private heardMs = -Infinity;
   private nowMs = 0;
   private closingReason: string | undefined;
@@ -213,6 +214,16 @@ export class RoomClient {
   }
 
   /**
+   * The room with its secrets (every member's reconnect token, the password), if the host gave it
+   * to this member: it does to the first two players in the line of succession, so that one of
+   * them can restore the room when the host is gone (`RoomAuthority.restoreRoom`). Never raised as
+   * an event, never logged: it lets its holder take any member's slot.
+   */
+  get handover(): RoomHandover | undefined {
+    return this.handoverValue;
+  }
+
+  /**
    * Counters: malformed frames (of any kind, Data included) or control messages from the host
    * (a malformed `signal` included), and signals dropped here (parts that do not continue a
    * signal, incomplete ones abandoned, expired or over 8 KiB, and signals claiming to come from
@@ -353,6 +364,12 @@ export class RoomClient {
         // The latest report replaces the last: a member it leaves out has no measurement now.
         this.pingsValue.clear();
         for (const [slot, ms] of message.pings) if (this.inRoom(slot)) this.pingsValue.set(slot, ms);
+        return;
+      case 'handover':
+        // For the room's own code only: what this member would restore the room from, were it the
+        // successor when the host goes (docs/host-migration.md). A secret: never an event.
+        if (this.codeValue !== '' && message.handover.state.code !== this.codeValue) return;
+        this.handoverValue = message.handover;
         return;
       case 'signal': {
         // The host stamps `from` and forwards only between players of a room; it is checked all
