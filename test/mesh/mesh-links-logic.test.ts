@@ -295,6 +295,17 @@ describe('MeshLinks decisions', () => {
 });
 
 describe('DirectRoute', () => {
+  it('DirectRoute.receive with nothing new hands out one shared empty array (it runs on every poll)', () => {
+    const route = new DirectRoute();
+    const link = new FakeLink({ role: 'offerer', link: 1, signal: () => undefined });
+    route.set('slot:1', link);
+    const first = route.receive();
+    expect(first).toEqual([]);
+    expect(route.receive()).toBe(first);
+    link.inbox.push(Uint8Array.of(0xb5));
+    expect(route.receive()).toHaveLength(1);
+  });
+
   it('sends only on an open link, drains every link, and keeps what a deleted link still held', () => {
     const route = new DirectRoute();
     const a = new FakeLink({ role: 'offerer', link: 1, signal: () => undefined });

@@ -184,6 +184,12 @@ describe('PeerRelayRoute', () => {
     expect(r.peersHearingHost()).toEqual([2]);
   });
 
+  it('receive with nothing new hands out one shared empty array (it runs on every poll); a rate of 0 or less is refused', () => {
+    const r = new PeerRelayRoute({ slot: 0 });
+    expect(r.receive()).toBe(r.receive());
+    expect(() => new PeerRelayRoute({ slot: 0, forwardPerSecond: 0 })).toThrow(RangeError);
+  });
+
   it('announces every 250 ms on every open link the peers it has a live link to', () => {
     const r = new PeerRelayRoute({ slot: 0 });
     const [one, two, three] = [new FakeLink(), new FakeLink(), new FakeLink()];

@@ -6,6 +6,8 @@ import type { CandidateSignal, DirectSignalKind } from './direct-signal.ts';
 import { LinkLiveness } from './link-liveness.ts';
 import type { LinkLivenessOptions } from './link-liveness.ts';
 
+const NONE: readonly Uint8Array[] = Object.freeze([]);
+
 /** Which end of the pair: the lower slot offers, the higher one answers. */
 export type DirectLinkRole = 'offerer' | 'answerer';
 
@@ -320,16 +322,17 @@ export class DirectLink {
   }
 
   /** Drains the peer-relay frames received since the last call, oldest first: the peer relay's, never the session's. */
-  receiveFrames(): Uint8Array[] {
-    if (this.frames.length === 0) return [];
+  receiveFrames(): readonly Uint8Array[] {
+    if (this.frames.length === 0) return NONE;
     const out = this.frames;
     this.frames = [];
     return out;
   }
 
   /** Drains the datagrams received since the last call, oldest first (fresh arrays the caller may keep). */
-  receive(): Uint8Array[] {
-    if (this.inbox.length === 0) return [];
+  receive(): readonly Uint8Array[] {
+    // Called on every poll, per link: nothing new costs no allocation.
+    if (this.inbox.length === 0) return NONE;
     const out = this.inbox;
     this.inbox = [];
     return out;

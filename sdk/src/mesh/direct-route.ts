@@ -2,6 +2,9 @@ import type { DirectLink } from '../direct/direct-link.ts';
 import type { Route } from '../transport/routed-transport.ts';
 import type { Datagram, PeerAddress } from '../transport/transport.ts';
 
+const NOTHING: readonly Datagram[] = Object.freeze([]);
+const NO_PACKETS: readonly Uint8Array[] = Object.freeze([]);
+
 /** What the direct route needs of a link: `DirectLink`, or a stand-in in tests. */
 export type DirectRouteLink = Pick<DirectLink, 'state' | 'send' | 'receive' | 'rttMs'>;
 
@@ -53,15 +56,16 @@ export class DirectRoute implements Route {
   }
 
   receive(): readonly Datagram[] {
-    let out: Datagram[] = [];
+    // Called on every poll: an array only when something arrived.
+    let out: Datagram[] | undefined;
     if (this.leftovers.length > 0) {
       out = this.leftovers;
       this.leftovers = [];
     }
     for (const [from, link] of this.links) {
-      for (const data of safeReceive(link)) out.push({ from, data });
+      for (const data of safeReceive(link)) (out ??= []).push({ from, data });
     }
-    return out;
+    return out ?? NOTHING;
   }
 
   peerRttMs(peer: PeerAddress): number | undefined {
@@ -70,10 +74,10 @@ export class DirectRoute implements Route {
 }
 
 /** A link's received datagrams; none if it throws (a stand-in's bug must not break the session's receive). */
-function safeReceive(link: DirectRouteLink): Uint8Array[] {
+function safeReceive(link: DirectRouteLink): readonly Uint8Array[] {
   try {
     return link.receive();
   } catch {
-    return [];
+    return NO_PACKETS;
   }
 }

@@ -3,6 +3,7 @@ import type { DirectLinkState } from '../direct/direct-link.ts';
 import { addressSlot, slotAddress } from '../relay/relay-route.ts';
 import type { Route } from '../transport/routed-transport.ts';
 import type { Datagram, PeerAddress } from '../transport/transport.ts';
+import { TokenBucket } from '../relay/token-bucket.ts';
 
 /** The route id of the peer relay in a `RoutedTransport`. */
 export const PEER_RELAY_ROUTE = 'peer-relay';
@@ -16,7 +17,7 @@ export interface PeerRelayLink {
   readonly alive: boolean;
   readonly rttMs?: number | undefined;
   sendFrame?(frame: Uint8Array): void;
-  receiveFrames?(): Uint8Array[];
+  receiveFrames?(): readonly Uint8Array[];
 }
 
 export interface PeerRelayOptions {
@@ -76,10 +77,8 @@ interface Reach {
   readonly atMs: number;
 }
 
-interface Bucket {
-  tokens: number;
-  atMs: number;
-}
+
+const NOTHING: readonly Datagram[] = Object.freeze([]);
 
 /**
  * The `'peer-relay'` route of a `RoutedTransport`: a pair of players with no direct link of its
@@ -116,7 +115,7 @@ export class PeerRelayRoute implements Route {
   };
   private readonly announceEveryMs: number;
   private readonly reachFreshMs: number;
-  private readonly forwardPerMs: number;
+  private readonly forwardPerSecond: number;
   private readonly forwardBurst: number;
   private readonly queueLimit: number;
   /** The other players of the current match. */
@@ -125,7 +124,7 @@ export class PeerRelayRoute implements Route {
   /** Each linked peer's latest announcement. */
   private readonly reach = new Map<number, Reach>();
   /** Each source's token bucket (packets). */
-  private readonly buckets = new Map<number, Bucket>();
+  private readonly buckets = new Map<number, TokenBucket>();
   /** The relay peer in use per destination, kept while valid. */
   private readonly chosen = new Map<number, number>();
   private inbox: Datagram[] = [];
@@ -138,8 +137,9 @@ export class PeerRelayRoute implements Route {
     this.slot = options.slot;
     this.announceEveryMs = Math.max(1, options.announceEveryMs ?? 250);
     this.reachFreshMs = Math.max(1, options.reachFreshMs ?? 1000);
-    this.forwardPerMs = Math.max(0, options.forwardPerSecond ?? 360) / 1000;
+    this.forwardPerSecond = options.forwardPerSecond ?? 360;
     this.forwardBurst = Math.max(1, options.forwardBurst ?? 180);
+    if (!(this.forwardPerSecond > 0)) throw new RangeError(`PeerRelayRoute: forwardPerSecond must be positive, got ${String(options.forwardPerSecond)}`);
     this.queueLimit = Math.max(1, options.receiveQueue ?? 256);
   }
 
@@ -216,7 +216,8 @@ export class PeerRelayRoute implements Route {
 
   receive(): readonly Datagram[] {
     this.pump();
-    if (this.inbox.length === 0) return [];
+    // Called on every poll: nothing new costs no allocation.
+    if (this.inbox.length === 0) return NOTHING;
     const out = this.inbox;
     this.inbox = [];
     return out;
@@ -270,13 +271,13 @@ export class PeerRelayRoute implements Route {
   }
 
   private drain(source: number, link: PeerRelayLink): void {
-    let frames: Uint8Array[];
+    let frames: readonly Uint8Array[] | undefined;
     try {
-      frames = link.receiveFrames?.() ?? [];
+      frames = link.receiveFrames?.();
     } catch {
       return;
     }
-    for (const frame of frames) this.take(source, frame);
+    if (frames !== undefined) for (const frame of frames) this.take(source, frame);
   }
 
   /** One frame that came on `source`'s link. */
@@ -344,15 +345,10 @@ export class PeerRelayRoute implements Route {
   private takeToken(source: number): boolean {
     let bucket = this.buckets.get(source);
     if (bucket === undefined) {
-      bucket = { tokens: this.forwardBurst, atMs: this.nowMs };
+      bucket = new TokenBucket(this.forwardPerSecond, this.forwardBurst);
       this.buckets.set(source, bucket);
     }
-    const elapsedMs = Math.max(0, this.nowMs - bucket.atMs);
-    bucket.tokens = Math.min(this.forwardBurst, bucket.tokens + elapsedMs * this.forwardPerMs);
-    bucket.atMs = this.nowMs;
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    return bucket.take(this.nowMs);
   }
 }
 

@@ -5,6 +5,7 @@ import { SignalAssembler, splitSignalPayload } from '../room/signal-parts.ts';
 import type { RoomSettings } from '../room/room-settings.ts';
 import { ReliableChannel } from './reliable-channel.ts';
 import { MAX_RELAY_FRAME_BYTES, RelayFrameKind, decodeRelayFrame, encodeControlFrame, encodePingFrame } from './relay-frame.ts';
+import type { RelayFrame } from './relay-frame.ts';
 import type { ReliableChannelOptions } from './reliable-channel.ts';
 import { encodeResumeMarker } from './resume-marker.ts';
 
@@ -130,14 +131,19 @@ export class RoomClient {
    * hands it there) and ignored here.
    */
   receive(frame: Uint8Array, nowMs: number): void {
-    this.nowMs = Math.max(this.nowMs, nowMs);
     const decoded = decodeRelayFrame(frame);
-    if (!decoded.ok) {
+    if (decoded.ok) {
+      this.take(decoded.frame, nowMs);
+    } else {
+      this.nowMs = Math.max(this.nowMs, nowMs);
       this.malformed++;
-      return;
     }
+  }
+
+  /** A well-formed frame from the host that the caller has decoded already (`demuxHostFrame`): as `receive`. */
+  take(f: RelayFrame, nowMs: number): void {
+    this.nowMs = Math.max(this.nowMs, nowMs);
     this.heardMs = this.nowMs;
-    const f = decoded.frame;
     switch (f.kind) {
       case RelayFrameKind.Data:
         return; // heard: that is all the control plane takes from a session packet
