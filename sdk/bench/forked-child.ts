@@ -17,6 +17,28 @@ export function killChildren(): void {
 }
 
 /**
+ * Runs a bench's `main` in the parent process: exit 0 when it is done, 1 with the error (as
+ * `name: stack`) when it fails, 130 on Ctrl+C or SIGTERM, and never leaves a child running.
+ */
+export function runParent(name: string, main: () => Promise<void>): void {
+  process.on('exit', killChildren);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      killChildren();
+      process.exit(130);
+    });
+  }
+  main().then(
+    () => process.exit(),
+    (error: unknown) => {
+      console.error(`${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      killChildren();
+      process.exit(1);
+    },
+  );
+}
+
+/**
  * A bench process forked from a TypeScript file (run through tsx) that speaks the request/reply
  * protocol of `relay-bench-ipc.ts`: it sends `ready` first, then answers each request once, echoing
  * its id. Its stdout and stderr are the parent's.

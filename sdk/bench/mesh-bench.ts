@@ -38,7 +38,7 @@ import { slotAddress } from '../src/relay/room-client.ts';
 import { StandardRoute } from '../src/transport/routed-transport.ts';
 import { BenchRoom, runGameLoop, waitFor } from './bench-room.ts';
 import type { SessionFigures, TransportTap } from './bench-room.ts';
-import { ForkedChild, killChildren } from './forked-child.ts';
+import { ForkedChild, runParent } from './forked-child.ts';
 import { ArrivalTap } from './host-loss-arrivals.ts';
 import { LatencyTap } from './latency-tap.ts';
 import type { MeshWorkerRequest, MeshWorkerWindow } from './mesh-bench-ipc.ts';
@@ -669,19 +669,4 @@ async function main(): Promise<void> {
   }
 }
 
-process.on('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    killChildren();
-    process.exit(130);
-  });
-}
-
-main().then(
-  () => process.exit(),
-  (error: unknown) => {
-    console.error(`bench:mesh: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    killChildren();
-    process.exit(1);
-  },
-);
+runParent('bench:mesh', main);

@@ -32,7 +32,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { HostRequest, HostWindow, WorkerRequest, WorkerWindow } from './relay-bench-ipc.ts';
-import { ForkedChild, killChildren } from './forked-child.ts';
+import { ForkedChild, runParent } from './forked-child.ts';
 
 const PLAYERS_PER_ROOM = 4;
 /** Stop criteria: loss inside the relay (fraction), and the slowest session's pace against real time. */
@@ -308,19 +308,4 @@ async function main(): Promise<void> {
   await host.close(3000);
 }
 
-process.on('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    killChildren();
-    process.exit(130);
-  });
-}
-
-main().then(
-  () => process.exit(),
-  (error: unknown) => {
-    console.error(`bench:relay: ${error instanceof Error ? error.message : String(error)}`);
-    killChildren();
-    process.exit(1);
-  },
-);
+runParent('bench:relay', main);

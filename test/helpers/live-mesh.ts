@@ -3,7 +3,9 @@ import type { RunningHost } from '../../sdk/src/host/geckos-host.ts';
 import type { RoomConnection, RoomConnectionOptions } from '../../sdk/src/client/geckos-room-connection.ts';
 import { slotAddress } from '../../sdk/src/relay/relay-route.ts';
 import type { RouteId } from '../../sdk/src/transport/routed-transport.ts';
+import type { ChildProcess } from 'node:child_process';
 import { agreement, openRoom, play, startLoopbackHost, startMatch, waitFor } from './live-room.ts';
+import { spawnHostProcess } from './host-process.ts';
 import type { LivePlayer } from './live-room.ts';
 
 /**
@@ -13,6 +15,8 @@ import type { LivePlayer } from './live-room.ts';
  */
 export class LiveMesh {
   host: RunningHost | undefined;
+  /** A host in its own process (`startOnHostProcess`), which a test may kill for real. */
+  hostProcess: ChildProcess | undefined;
   members: RoomConnection[] = [];
   players: LivePlayer[] = [];
   private running = false;
@@ -22,6 +26,13 @@ export class LiveMesh {
   async start(count: number, options: (member: number) => Pick<RoomConnectionOptions, 'direct' | 'reconnectAttempts'> = () => ({}), seed = 7): Promise<void> {
     this.host = await startLoopbackHost();
     await this.startOn(this.host.port, count, options, seed);
+  }
+
+  /** The same on a new `backspin-host` process (`hostProcess`), which `stop` kills if the test did not. */
+  async startOnHostProcess(count: number, options: (member: number) => Pick<RoomConnectionOptions, 'direct' | 'reconnectAttempts'> = () => ({}), seed = 7): Promise<void> {
+    const host = await spawnHostProcess();
+    this.hostProcess = host.child;
+    await this.startOn(host.port, count, options, seed);
   }
 
   /** The same on a host that runs elsewhere (e.g. a host process a test may kill), on 127.0.0.1:`port`. */
@@ -52,6 +63,8 @@ export class LiveMesh {
     this.members = [];
     await this.host?.close();
     this.host = undefined;
+    this.hostProcess?.kill('SIGKILL');
+    this.hostProcess = undefined;
   }
 
   routeOf(p: LivePlayer, slot: number): RouteId {

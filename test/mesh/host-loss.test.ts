@@ -1,8 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
-import { spawnHostProcess } from '../helpers/host-process.ts';
 import { agreement, sleep, waitFor } from '../helpers/live-room.ts';
 import { LiveMesh } from '../helpers/live-mesh.ts';
 
@@ -13,28 +11,15 @@ import { LiveMesh } from '../helpers/live-mesh.ts';
  * The room itself is gone with the host (a successor taking it over is the rest of issue 10).
  */
 const mesh = new LiveMesh();
-let hostProcess: ChildProcess | undefined;
-
-afterEach(async () => {
-  await mesh.stop();
-  hostProcess?.kill('SIGKILL');
-  hostProcess = undefined;
-});
-
-async function spawnHost(): Promise<number> {
-  const host = await spawnHostProcess();
-  hostProcess = host.child;
-  return host.port;
-}
+afterEach(() => mesh.stop());
 
 describe('the host process goes away mid-match', () => {
   it.each(['SIGKILL', 'SIGINT'] as const)('%s: the match plays on over the direct links, a later drop is still agreed, and every checksum agrees', async (signal) => {
-    const port = await spawnHost();
-    await mesh.startOn(port, 4);
+    await mesh.startOnHostProcess(4);
     await mesh.waitUntil(mesh.everyRoute(StandardRoute.Direct), 8000, 'every pair direct');
     await sleep(500);
     const before = mesh.players.map((p) => p.session.currentFrame);
-    hostProcess!.kill(signal);
+    mesh.hostProcess!.kill(signal);
     await waitFor(() => mesh.members.every((m) => m.state === 'closed'), 10_000, 'every member sees the host gone');
     await sleep(3000);
     const gained = mesh.players.map((p, i) => p.session.currentFrame - before[i]!);

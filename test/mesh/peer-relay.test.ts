@@ -1,8 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PEER_RELAY_ROUTE } from '../../sdk/src/mesh/peer-relay-route.ts';
 import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
-import { spawnHostProcess } from '../helpers/host-process.ts';
 import { sleep } from '../helpers/live-room.ts';
 import { LiveMesh } from '../helpers/live-mesh.ts';
 
@@ -13,26 +11,13 @@ import { LiveMesh } from '../helpers/live-mesh.ts';
  * dropped, and every checksum agrees.
  */
 const mesh = new LiveMesh();
-let hostProcess: ChildProcess | undefined;
-
-afterEach(async () => {
-  await mesh.stop();
-  hostProcess?.kill('SIGKILL');
-  hostProcess = undefined;
-});
-
-async function spawnHost(): Promise<number> {
-  const host = await spawnHostProcess();
-  hostProcess = host.child;
-  return host.port;
-}
+afterEach(() => mesh.stop());
 
 const isPair = (a: number, b: number) => (a === 0 && b === 1) || (a === 1 && b === 0);
 
 describe('peer relay', () => {
   it('a pair on the host relay goes through a third player when the host is SIGKILLed, and the match plays on', async () => {
-    const port = await spawnHost();
-    await mesh.startOn(port, 4, (i) => (i === 0 ? { direct: { directWith: (s) => s !== 1 } } : i === 1 ? { direct: { directWith: (s) => s !== 0 } } : {}));
+    await mesh.startOnHostProcess(4, (i) => (i === 0 ? { direct: { directWith: (s) => s !== 1 } } : i === 1 ? { direct: { directWith: (s) => s !== 0 } } : {}));
     await mesh.waitUntil(mesh.everyRoute(StandardRoute.Direct, isPair, StandardRoute.Relay), 8000, 'five pairs direct, the pair on the relay');
     await sleep(500);
     const zero = mesh.bySlot(0);
@@ -41,7 +26,7 @@ describe('peer relay', () => {
     const framesAtKill = mesh.players.map((p) => p.session.currentFrame);
 
     const killedAt = performance.now();
-    hostProcess!.kill('SIGKILL');
+    mesh.hostProcess!.kill('SIGKILL');
     let onPeerRelayMs = Number.NaN;
     await mesh.waitUntil(
       () => {
