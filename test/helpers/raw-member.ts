@@ -118,6 +118,7 @@ export async function joinWithClient(port: number, request: ConnectRequest, wrap
     transport: routes.transport,
     routes,
     code: base.code,
+    holder: undefined,
     slot: base.slot,
     role: base.role,
     state: 'connected',

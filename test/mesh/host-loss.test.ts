@@ -1,41 +1,54 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
-import { agreement, sleep, waitFor } from '../helpers/live-room.ts';
+import { agreement, sleep, startMatch, waitFor } from '../helpers/live-room.ts';
 import { LiveMesh } from '../helpers/live-mesh.ts';
 
 /**
  * The host process goes away in the middle of a match whose players are linked directly (Node
  * members, real WebRTC on loopback, the host a real `backspin-host` process): the match plays on
- * over the links, the sessions still agree on a drop among themselves, and every checksum agrees.
- * The room itself is gone with the host (a successor taking it over is the rest of issue 10).
+ * over the links, the first player in the line of succession takes the room over and the others
+ * follow it over their links, a later leave is decided by the successor and agreed by the
+ * sessions, and the next match starts under the successor.
  */
 const mesh = new LiveMesh();
 afterEach(() => mesh.stop());
 
 describe('the host process goes away mid-match', () => {
-  it.each(['SIGKILL', 'SIGINT'] as const)('%s: the match plays on over the direct links, a later drop is still agreed, and every checksum agrees', async (signal) => {
+  it.each(['SIGKILL', 'SIGINT'] as const)('%s: the match plays on, slot 0 takes the room over, a later leave is agreed under epoch 2, and the next match starts', async (signal) => {
     await mesh.startOnHostProcess(4);
     await mesh.waitUntil(mesh.everyRoute(StandardRoute.Direct), 8000, 'every pair direct');
     await sleep(500);
     const before = mesh.players.map((p) => p.session.currentFrame);
+    const stalls = mesh.players.map((p) => p.session.stats().stallFrames);
+    const epoch = mesh.members[0]!.client.room!.epoch;
+    const killedAt = performance.now();
     mesh.hostProcess!.kill(signal);
-    await waitFor(() => mesh.members.every((m) => m.state === 'closed'), 10_000, 'every member sees the host gone');
-    await sleep(3000);
+    await waitFor(() => mesh.members.every((m) => m.holder?.holder === 0 && m.holder.epoch === epoch + 1), 10_000, 'every member following slot 0');
+    const movedMs = performance.now() - killedAt;
+    await waitFor(() => mesh.members.every((m) => m.client.room?.epoch === epoch + 1 && m.client.room.members.every((x) => x.connected)), 5000, 'every member back in the room under the successor');
+    expect(mesh.members.map((m) => m.state)).toEqual(['connected', 'connected', 'connected', 'connected']);
+    await sleep(3000 - (performance.now() - killedAt));
     const gained = mesh.players.map((p, i) => p.session.currentFrame - before[i]!);
-    for (const g of gained) expect(g).toBeGreaterThan(150); // 3 s and more at 60 fps
+    for (const g of gained) expect(g).toBeGreaterThan(150); // 3 s at 60 fps
+    const stalled = mesh.players.map((p, i) => p.session.stats().stallFrames - stalls[i]!);
     mesh.checkHealthy(10);
     for (const p of mesh.players) expect(mesh.others(p).every((s) => mesh.routeOf(p, s) === StandardRoute.Direct)).toBe(true);
+    // Player ids and slots unchanged, and no new peer connection for a pair already linked.
+    expect(mesh.members.map((m) => m.slot)).toEqual([0, 1, 2, 3]);
+    for (const m of mesh.members) expect((m.routes.meshStats()?.peers ?? []).every((x) => x.attempts === 1)).toBe(true);
 
-    // A player leaves without a host to say so: the others agree on its last frame among themselves.
+    // A player leaves: the successor's authority drops it (epoch + 1), and the sessions agree on its last frame.
     const leaver = mesh.bySlot(3);
     const stayers = mesh.players.filter((p) => p !== leaver);
-    leaver.session.leave();
     leaver.stopped = true;
+    leaver.connection.close();
     await waitFor(() => stayers.every((p) => p.events.some((e) => e.type === 'disconnected')), 10_000, 'the drop at every other player');
     const agreed = stayers.map((p) => p.events.find((e) => e.type === 'disconnected'));
     expect(new Set(agreed.map((e) => (e?.type === 'disconnected' ? `${e.player}@${e.frame}` : 'none'))).size, 'one agreed last frame').toBe(1);
-    await sleep(2000);
+    await waitFor(() => stayers.every((p) => p.roomEvents.some((e) => e.type === 'member-dropped')), 5000, 'the successor\'s drop at every other player');
+    for (const p of stayers) expect(p.roomEvents.filter((e) => e.type === 'member-dropped').map((e) => (e.type === 'member-dropped' ? [e.slot, e.epoch] : []))).toEqual([[3, epoch + 1]]);
+    await sleep(1000);
     const { compared, mismatches } = agreement(stayers);
     expect(mismatches).toEqual([]);
     expect(compared).toBeGreaterThanOrEqual(5);
@@ -43,8 +56,30 @@ describe('the host process goes away mid-match', () => {
       expect(p.session.state).toBe('running');
       expect(p.events.filter((e) => e.type === 'desync' || e.type === 'ended')).toEqual([]);
     }
+
+    // The owner ends the match and starts the next one, under the successor, over the mesh.
+    await mesh.pause();
+    const owner = mesh.members[0]!;
+    const first = owner.client.match!.matchId;
+    owner.client.endMatch();
+    const rest = mesh.members.slice(0, 3);
+    await waitFor(() => rest.every((m) => m.client.room?.phase === 'lobby'), 5000, 'back in the lobby');
+    for (const m of rest) m.client.setReady(true);
+    await waitFor(() => owner.client.room!.members.every((m) => m.ready), 5000, 'everyone ready');
+    owner.client.startMatch();
+    await waitFor(() => rest.every((m) => m.client.match !== undefined && m.client.match.matchId !== first), 5000, 'the next match at every member');
+    expect(owner.client.match!.epoch).toBe(epoch + 1);
+    expect(owner.client.match!.players).toEqual([0, 1, 2]);
+    mesh.members = rest;
+    mesh.players = (await startMatch(rest, { started: true })).players;
+    mesh.resume(11);
+    await mesh.waitUntil(() => mesh.players.every((p) => p.session.currentFrame > 120), 10_000, 'the next match running');
+    mesh.checkHealthy(3);
     const dropped = agreed[0]?.type === 'disconnected' ? agreed[0].frame : -1;
-    console.info(`host ${signal}: frames gained in 3 s ${gained.join('/')}; the leaver's agreed last frame ${dropped} at all 3; ${compared} checksummed frames agree among them`);
+    console.info(
+      `host ${signal}: every member followed slot 0 at epoch ${epoch + 1} ${movedMs.toFixed(0)} ms after the kill; frames gained in 3 s ${gained.join('/')}, stall frames ${stalled.join('/')}; ` +
+        `the leaver dropped by the successor, agreed last frame ${dropped} at all 3 (${compared} checksummed frames agree); the next match (epoch ${epoch + 1}) runs on the same links`,
+    );
   }, 60_000);
 });
 

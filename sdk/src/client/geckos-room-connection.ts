@@ -9,6 +9,9 @@ import { demuxHostFrame } from '../relay/host-frame-demux.ts';
 import { encodeConnectRequest, refusalReason } from '../relay/connect-request.ts';
 import type { ConnectRequest } from '../relay/connect-request.ts';
 import { RoomRoutes } from './room-routes.ts';
+import { RoomMigration } from '../migration/room-migration.ts';
+import type { RoomMigrationEvent, RoomMigrationOptions } from '../migration/room-migration.ts';
+import type { RoomHolder } from '../migration/succession-watch.ts';
 import type { DirectLinksOptions } from './room-routes.ts';
 
 export interface RoomConnectionOptions {
@@ -37,6 +40,12 @@ export interface RoomConnectionOptions {
    * `iceServers` for players beyond one LAN, or `false` to keep every packet on the relay.
    */
   readonly direct?: DirectLinksOptions | false;
+  /**
+   * Host migration (docs/host-migration.md): when the host is gone, a player takes the room over
+   * and the others follow it over their direct links. Default `{}`: on (it needs direct links).
+   * `false` keeps the old behaviour: without the host the room ends with the match.
+   */
+  readonly migration?: RoomMigrationOptions | false;
 }
 
 /**
@@ -67,10 +76,17 @@ export interface RoomConnection {
   readonly role: 'player' | 'spectator';
   readonly state: RoomConnectionState;
   /**
-   * Drains room events (see {@link RoomClientEvent}) plus `connection` state changes. Signals for
-   * direct links are handled by `routes` and not returned.
+   * Who holds the room: the host (`holder` 0xff, HOST_HOLDER) until it is lost, then the player
+   * that took it over (its slot), with the epoch of its decisions. Undefined before the first
+   * room state, or with migration off.
    */
-  events(): (RoomClientEvent | { readonly type: 'connection'; readonly state: RoomConnectionState })[];
+  readonly holder: RoomHolder | undefined;
+  /**
+   * Drains room events (see {@link RoomClientEvent}), `connection` state changes, and host
+   * migration's events (`holder-lost`, `holder`, `orphaned`: see `RoomMigrationEvent`). Signals
+   * for direct links are handled by `routes` and not returned.
+   */
+  events(): (RoomClientEvent | RoomMigrationEvent | { readonly type: 'connection'; readonly state: RoomConnectionState })[];
   /** Leaves the room on purpose and closes the channel and every direct link. Call it also after the host is gone, once the match is over. */
   close(): void;
 }
@@ -126,7 +142,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   const relay = new RelayRoute();
   /** Both planes, for every frame from the host. */
   const planes = { control: client, data: relay };
-  const extra: { type: 'connection'; state: RoomConnectionState }[] = [];
+  const extra: ({ type: 'connection'; state: RoomConnectionState } | RoomMigrationEvent)[] = [];
   const silenceMs = options.silenceTimeoutMs ?? 1500;
   const attempts = options.reconnectAttempts ?? 8;
   const delayMs = options.reconnectDelayMs ?? 250;
@@ -139,9 +155,27 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   let closing = false;
   /** `close()` was called: the routes and the timer are stopped too. */
   let closed = false;
+  /** The request that brings this member back into its slot: to the host on a reconnect, to a successor after a migration. */
+  const again = encodeConnectRequest({
+    action: 'join',
+    code: binding.code,
+    name: options.request.name,
+    role: binding.role,
+    token: binding.token,
+    ...(options.request.password !== undefined ? { password: options.request.password } : {}),
+  });
+  const migration: RoomMigration | undefined =
+    options.direct === false || options.migration === false || binding.role !== 'player'
+      ? undefined
+      : new RoomMigration(
+          // `routes` exists by the first tick, when this is first asked.
+          { slot: binding.slot, client, relay, rejoin: again, random: randomU32, relayVia: (slot: number): number | undefined => routes.relayFor(slot) },
+          options.migration ?? {},
+        );
   const routes = new RoomRoutes(
     { slot: binding.slot, relay, signal: (to, kind, link, payload) => client.signal(to, kind, link, payload), hostRtts: () => client.pings },
     options.direct ?? {},
+    migration,
   );
   /** Room events taken from the client (signals went to `routes`), until `events()` drains them. */
   const inbox: RoomClientEvent[] = [];
@@ -202,14 +236,6 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       return;
     }
     setState('reconnecting');
-    const again = encodeConnectRequest({
-      action: 'join',
-      code: binding.code,
-      name: options.request.name,
-      role: binding.role,
-      token: binding.token,
-      ...(options.request.password !== undefined ? { password: options.request.password } : {}),
-    });
     for (let i = 0; !closing; i++) {
       // Past its attempts, a member goes on trying while some other player of the match says it
       // still hears the host: then the host is there, and only this member's path to it is
@@ -245,6 +271,21 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
     // back as soon as the host is heard again. The same tells the peers whether we hear the host.
     routes.hostReachable(state === 'connected' && channel !== undefined && client.silentForMs(t) < HOST_QUIET_MS);
     routes.tick(t);
+    if (migration !== undefined) {
+      migration.tick(t);
+      for (const event of migration.events()) {
+        extra.push(event);
+        if (event.type === 'holder' && !closing) {
+          // The room is a player's now: the host is never dialed again (it was lost for everyone,
+          // and going back to it could split the room in two).
+          closing = true;
+          const old = channel;
+          channel = undefined;
+          if (old !== undefined) closeChannel(old);
+        }
+        if (event.type === 'holder') setState('connected');
+      }
+    }
     if (channel !== undefined && client.hostClosing !== undefined && client.silentForMs(t) > silenceMs) {
       // The host said goodbye and went quiet without closing the channel: over, not a drop.
       const gone = channel;
@@ -274,6 +315,9 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
     get state() {
       return state;
     },
+    get holder() {
+      return migration?.holder;
+    },
     events() {
       takeEvents();
       const out = [...inbox, ...extra];
@@ -284,6 +328,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
     close() {
       if (closed) return;
       closed = true;
+      migration?.close();
       routes.close();
       if (!closing) {
         client.leave();
@@ -300,6 +345,11 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       setState('closed');
     },
   };
+}
+
+/** A uniform u32 from the platform's cryptographic source (the room a member may restore mints match ids and seeds with it). */
+function randomU32(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]!;
 }
 
 async function open(options: RoomConnectionOptions, authorization: string): Promise<{ channel: ClientChannel; binding: Binding }> {

@@ -4,7 +4,7 @@ import { DirectRoute } from '../mesh/direct-route.ts';
 import { MeshLinks } from '../mesh/mesh-links.ts';
 import { PEER_RELAY_ROUTE, PeerRelayRoute } from '../mesh/peer-relay-route.ts';
 import type { PeerRelayStats } from '../mesh/peer-relay-route.ts';
-import type { MeshLink, MeshLinkFactory, MeshLinksOptions, MeshStats } from '../mesh/mesh-links.ts';
+import type { MeshLink, MeshLinkFactory, MeshLinkUser, MeshLinksOptions, MeshStats } from '../mesh/mesh-links.ts';
 import { addressSlot, slotAddress } from '../relay/relay-route.ts';
 import type { RoomClientEvent } from '../relay/room-client.ts';
 import { RoutedTransport, StandardRoute } from '../transport/routed-transport.ts';
@@ -104,7 +104,11 @@ export class RoomRoutes {
   /** The other players of the current match, while we play in it. */
   private players: readonly number[] = [];
 
-  constructor(member: RoomRoutesMember, options: DirectLinksOptions | false = {}) {
+  /**
+   * `linkUser` is told of every direct link as the peer relay is: the member's host migration
+   * (`RoomMigration`), which carries its own frames on them.
+   */
+  constructor(member: RoomRoutesMember, options: DirectLinksOptions | false = {}, linkUser?: MeshLinkUser) {
     this.slot = member.slot;
     const relay = relayRoute(member);
     if (options === false) {
@@ -126,6 +130,7 @@ export class RoomRoutes {
       peerRelay,
       sendSignal: member.signal,
       ...options,
+      ...(linkUser === undefined ? {} : { linkUser }),
     });
   }
 
@@ -178,6 +183,11 @@ export class RoomRoutes {
    */
   peersHearingHost(): readonly number[] {
     return this.peerRelay?.peersHearingHost() ?? [];
+  }
+
+  /** The player that would carry our packets to `slot` when we have no usable link to it (the peer relay's choice), if any. */
+  relayFor(slot: number): number | undefined {
+    return this.peerRelay?.relayFor(slot);
   }
 
   /** The peer relay's counters (undefined with direct links off). */

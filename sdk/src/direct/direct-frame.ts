@@ -13,6 +13,11 @@ import { MAX_PACKET_BYTES, PROTOCOL_MAGIC } from '../protocol/messages.ts';
  * | 0xd4       | Reach     | u16 little-endian bitmask of the slots the sender has an open,    |
  * |            |           | alive direct link to (bit N: slot N; slots 0..15), then u8 flags: |
  * |            |           | bit 0, the sender's connection to the host is up.                 |
+ * | 0xd5       | Holder    | the room's authority, after the host: who the sender takes as the |
+ * | 0xd6       | Join      | room's holder, a member's request to join it, and the relay       |
+ * | 0xd7       | Tunnel    | frames between a member and its holder, and the last two through  |
+ * | 0xd8       | Via       | a third player for a pair without a link of its own               |
+ * | 0xd9       | From      | (migration/holder-frame.ts).                                      |
  * | 0xb5       | payload   | a session packet, unchanged (`PROTOCOL_MAGIC`, docs/protocol.md). |
  *
  * Session packets travel as they are, with no prefix and no copy: every one starts with
@@ -27,6 +32,11 @@ import { MAX_PACKET_BYTES, PROTOCOL_MAGIC } from '../protocol/messages.ts';
  * direct link of its own passes its session packets through a third player linked to both. The
  * forwarder writes the `from` of a Forwarded frame itself, from the link the Forward came on; a
  * Forward carries only where it goes, so a sender cannot claim to be someone else.
+ *
+ * Holder, Join, Tunnel, Via and From are host migration's (migration/): when the host is gone,
+ * the members reach the player that took the room over through their direct links to it, or
+ * through a third player linked to both. The link only
+ * carries them (`sendFrame`, `receiveAuthorityFrames`); their contents are migration's business.
  */
 export const DirectFrameKind = {
   Ping: 0xd0,
@@ -34,6 +44,11 @@ export const DirectFrameKind = {
   Forward: 0xd2,
   Forwarded: 0xd3,
   Reach: 0xd4,
+  Holder: 0xd5,
+  Join: 0xd6,
+  Tunnel: 0xd7,
+  Via: 0xd8,
+  From: 0xd9,
 } as const;
 export type DirectFrameKind = (typeof DirectFrameKind)[keyof typeof DirectFrameKind];
 
@@ -68,6 +83,18 @@ export function isLinkFrameKind(first: number | undefined): boolean {
 export function isPeerRelayFrameKind(first: number | undefined): boolean {
   return first === DirectFrameKind.Forward || first === DirectFrameKind.Forwarded || first === DirectFrameKind.Reach;
 }
+
+/** Whether a datagram starting with `first` is one of host migration's frames (Holder, Join, Tunnel, Via or From). */
+export function isAuthorityFrameKind(first: number | undefined): boolean {
+  return first !== undefined && first >= DirectFrameKind.Holder && first <= DirectFrameKind.From;
+}
+
+/**
+ * The largest host-migration frame (bytes). A Tunnel frame carries a relay frame from the holder,
+ * whose control segments may hold a whole `room-state` (up to 8 KiB and the channel's 48 bytes);
+ * 16 KiB leaves room and stays far below what a data channel carries in one message.
+ */
+export const MAX_AUTHORITY_FRAME_BYTES = 16 * 1024;
 
 /** A decoded peer-relay frame. `packet` is a view into the frame (no copy). */
 export type PeerRelayFrame =

@@ -1,6 +1,6 @@
 import { MAX_PACKET_BYTES } from '../protocol/messages.ts';
 import { rawBytes } from '../transport/raw-bytes.ts';
-import { DirectFrameKind, MAX_PEER_RELAY_FRAME_BYTES, encodeLinkPing, isLinkFrameKind, isPeerRelayFrameKind, linkPingId } from './direct-frame.ts';
+import { DirectFrameKind, MAX_AUTHORITY_FRAME_BYTES, MAX_PEER_RELAY_FRAME_BYTES, encodeLinkPing, isAuthorityFrameKind, isLinkFrameKind, isPeerRelayFrameKind, linkPingId } from './direct-frame.ts';
 import { MAX_SIGNAL_PAYLOAD, SignalRefusal, decodeCandidate, encodeCandidate, isDirectSignalKind } from './direct-signal.ts';
 import type { CandidateSignal, DirectSignalKind } from './direct-signal.ts';
 import { LinkLiveness } from './link-liveness.ts';
@@ -98,7 +98,7 @@ export interface DirectLinkStats {
   received: number;
   pingsSent: number;
   pongsReceived: number;
-  /** Peer-relay frames (Forward, Forwarded, Reach) sent and received: see `sendFrame`. */
+  /** Peer-relay frames (Forward, Forwarded, Reach) and host-migration frames (Holder, Join, Tunnel) sent and received: see `sendFrame`. */
   framesSent: number;
   framesReceived: number;
   /** Datagrams not sent: the channel not open, congested, empty, over MAX_PACKET_BYTES, or starting with a link kind. */
@@ -168,6 +168,8 @@ export class DirectLink {
   private inbox: Uint8Array[] = [];
   /** Peer-relay frames received, for `receiveFrames` (never handed to `receive`). */
   private frames: Uint8Array[] = [];
+  /** Host-migration frames received, for `receiveAuthorityFrames`. */
+  private authorityFrames: Uint8Array[] = [];
   private readonly pendingEvents: DirectLinkEvent[] = [];
   /** Whether the other end's offer (answerer) or answer (offerer) has arrived. */
   private described = false;
@@ -305,16 +307,19 @@ export class DirectLink {
   }
 
   /**
-   * Sends one peer-relay frame (Forward, Forwarded or Reach, at most MAX_PEER_RELAY_FRAME_BYTES:
-   * see direct-frame.ts). Never throws; anything else is refused and counted (`reserved`,
-   * `oversized`), and a closed or congested channel drops it, as for `send`.
+   * Sends one peer-relay frame (Forward, Forwarded or Reach, at most MAX_PEER_RELAY_FRAME_BYTES)
+   * or host-migration frame (Holder, Join or Tunnel, at most MAX_AUTHORITY_FRAME_BYTES): see
+   * direct-frame.ts. Never throws; anything else is refused and counted (`reserved`, `oversized`),
+   * and a closed or congested channel drops it, as for `send`.
    */
   sendFrame(frame: Uint8Array): void {
-    if (!isPeerRelayFrameKind(frame[0])) {
+    const first = frame[0];
+    const limit = isPeerRelayFrameKind(first) ? MAX_PEER_RELAY_FRAME_BYTES : isAuthorityFrameKind(first) ? MAX_AUTHORITY_FRAME_BYTES : 0;
+    if (limit === 0) {
       this.stats.sendDropped.reserved++;
       return;
     }
-    if (frame.length > MAX_PEER_RELAY_FRAME_BYTES) {
+    if (frame.length > limit) {
       this.stats.sendDropped.oversized++;
       return;
     }
@@ -326,6 +331,14 @@ export class DirectLink {
     if (this.frames.length === 0) return NONE;
     const out = this.frames;
     this.frames = [];
+    return out;
+  }
+
+  /** Drains the host-migration frames received since the last call, oldest first (migration/). */
+  receiveAuthorityFrames(): readonly Uint8Array[] {
+    if (this.authorityFrames.length === 0) return NONE;
+    const out = this.authorityFrames;
+    this.authorityFrames = [];
     return out;
   }
 
@@ -491,17 +504,19 @@ export class DirectLink {
       }
       return;
     }
-    if (isPeerRelayFrameKind(first)) {
-      if (bytes.length > MAX_PEER_RELAY_FRAME_BYTES) {
+    const peerRelay = isPeerRelayFrameKind(first);
+    if (peerRelay || isAuthorityFrameKind(first)) {
+      if (bytes.length > (peerRelay ? MAX_PEER_RELAY_FRAME_BYTES : MAX_AUTHORITY_FRAME_BYTES)) {
         this.stats.receiveDropped.oversized++;
         return;
       }
       this.stats.framesReceived++;
-      if (this.frames.length >= this.queueLimit) {
-        this.frames.shift();
+      const queue = peerRelay ? this.frames : this.authorityFrames;
+      if (queue.length >= this.queueLimit) {
+        queue.shift();
         this.stats.receiveDropped.queueFull++;
       }
-      this.frames.push(bytes);
+      queue.push(bytes);
       return;
     }
     if (bytes.length === 0 || isLinkFrameKind(first)) {

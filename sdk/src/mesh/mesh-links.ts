@@ -13,7 +13,15 @@ import type { PeerRelayRoute } from './peer-relay-route.ts';
 export type MeshLink = Pick<DirectLink, 'role' | 'link' | 'state' | 'alive' | 'rttMs' | 'send' | 'receive' | 'handleSignal' | 'close'> & {
   /** Why the link failed or closed (`DirectLink.reason`), for stats. */
   readonly reason?: string | undefined;
-} & Partial<Pick<DirectLink, 'sendFrame' | 'receiveFrames'>>;
+} & Partial<Pick<DirectLink, 'sendFrame' | 'receiveFrames' | 'receiveAuthorityFrames'>>;
+
+/** Something else that carries its own frames on the links (host migration): told of each link as the peer relay is. */
+export interface MeshLinkUser {
+  /** `slot`'s link from now on (replacing any earlier one). */
+  setLink(slot: number, link: MeshLink): void;
+  /** `slot`'s link is gone. */
+  deleteLink(slot: number): void;
+}
 
 /** Makes one link (default `new DirectLink(options)`). */
 export type MeshLinkFactory = (options: DirectLinkOptions) => MeshLink;
@@ -41,6 +49,8 @@ export interface MeshLinksOptions {
    * unreachable (`hostReachable(false)`).
    */
   readonly peerRelay?: PeerRelayRoute;
+  /** Told of every link made and retired, as the peer relay is (host migration's Holder, Join and Tunnel frames). */
+  readonly linkUser?: MeshLinkUser;
   /** Makes links. Default `new DirectLink(options)`. */
   readonly createLink?: MeshLinkFactory;
   /** Passed to every link (default none: a LAN needs no outside server). */
@@ -393,6 +403,7 @@ export class MeshLinks {
     entry.link = link;
     this.options.route.set(entry.address, link);
     this.options.peerRelay?.setLink(entry.slot, link);
+    this.options.linkUser?.setLink(entry.slot, link);
     return link;
   }
 
@@ -407,6 +418,7 @@ export class MeshLinks {
     if (entry.retired.length > MAX_RETIRED_IDS) entry.retired.shift();
     this.options.route.delete(entry.address);
     this.options.peerRelay?.deleteLink(entry.slot);
+    this.options.linkUser?.deleteLink(entry.slot);
     try {
       link.close(reason);
     } catch {

@@ -24,6 +24,16 @@ import type { RoomState } from '../room/room-state.ts';
  */
 
 /**
+ * How many members, first in the line of succession, hold a room's secrets (a `handover`): two,
+ * so that if the successor dies with the host, or right after taking over, the next one in line
+ * can still restore the room. More would hand every member's token to more players for little:
+ * losing three machines at once is rare. The authority sends a handover to each only when it
+ * changed (relay/authority-service.ts), and the members take these two as the candidates to take
+ * over (succession-watch.ts).
+ */
+export const SECRET_HOLDERS = 2;
+
+/**
  * The player slots of `state` in the order they would take over: connected players by slot,
  * lowest first, leaving out those `live` says are gone (e.g. those this member can no longer
  * reach; default: everybody counts as live). Spectators never. Empty if nobody can take over.

@@ -2,7 +2,7 @@ import type { RoomAuthority } from '../room/room-authority.ts';
 import type { ClientControlMessage, ControlMessage, SignalFields } from '../room/control-messages.ts';
 import { encodeControlMessage } from '../room/control-messages.ts';
 import type { MemberRole } from '../room/room-state.ts';
-import { successionLine } from '../migration/succession.ts';
+import { SECRET_HOLDERS, successionLine } from '../migration/succession.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 /**
@@ -22,14 +22,6 @@ const SIGNAL_BACKLOG_LIMIT = 192;
  * comes near it.
  */
 const SIGNAL_BACKLOG_PER_SENDER = 12;
-/**
- * Members of a room, first in its line of succession, that hold its secrets (a `handover`): two,
- * so that if the successor dies with the host, or right after taking over, the next one in line
- * can still restore the room. More would hand every member's token to more players for little:
- * losing three machines at once is rare. A handover is sent to each only when it changed.
- */
-const HANDOVER_HOLDERS = 2;
-
 /** Why the service dropped a member's control message (the relay counts them with its own, see `RelayDropReason`). */
 export const AuthorityDropReason = {
   /** A room request the authority refused (the member is told why with an `error`). */
@@ -110,6 +102,12 @@ export interface AuthorityServiceLimits {
 export interface AuthorityServiceOptions extends AuthorityServiceLimits {
   /** The rooms this service serves. Whoever admits members calls it too (create, join, connection lost). */
   readonly authority: RoomAuthority;
+  /**
+   * The player slot of the member that runs this service, when a player took the room over after
+   * its host (migration/successor-host.ts): it is left out of the line its secrets go to, since
+   * they must survive its own loss. Undefined on a host process.
+   */
+  readonly holderSlot?: number;
 }
 
 /**
@@ -188,19 +186,21 @@ export class AuthorityService {
   private readonly chat: Rate;
   private readonly requests: Rate;
   private readonly signals: Rate;
+  private readonly holderSlot: number | undefined;
   /** Room code → slot → the member's channel, for members with one now (in the order they got it). */
   private readonly reachable = new Map<string, Map<number, Reachable>>();
   /** Room code → slot → the member's limits (kept while it reconnects; forgotten with the member). */
   private readonly limits = new Map<string, Map<number, MemberLimits>>();
   /**
    * Room code → slot → the encoded `handover` last sent to that member on its current channel,
-   * for the first HANDOVER_HOLDERS of the room's line of succession only (at most 2 per room).
+   * for the first SECRET_HOLDERS of the room's line of succession only (at most 2 per room).
    */
   private readonly handedOver = new Map<string, Map<number, Uint8Array>>();
 
   constructor(options: AuthorityServiceOptions, callbacks: AuthorityServiceCallbacks) {
     this.authority = options.authority;
     this.callbacks = callbacks;
+    this.holderSlot = options.holderSlot;
     this.chat = rate('chat', options.chatPerSecond ?? 2, options.chatBurst ?? 5);
     this.requests = rate('requests', options.requestsPerSecond ?? 10, options.requestBurst ?? 20);
     this.signals = rate('signals', options.signalsPerSecond ?? 20, options.signalBurst ?? 240);
@@ -344,7 +344,7 @@ export class AuthorityService {
   // ---- internals ----------------------------------------------------------------------------
 
   /**
-   * Sends the room's handover to each of the first HANDOVER_HOLDERS of its line of succession
+   * Sends the room's handover to each of the first SECRET_HOLDERS of its line of succession
    * (computed from the state the members were sent, as they compute it) that has a channel now
    * and was not sent this very handover on it; forgets what was sent to members no longer among
    * them.
@@ -356,7 +356,7 @@ export class AuthorityService {
       this.handedOver.delete(code);
       return;
     }
-    const holders = successionLine(state).slice(0, HANDOVER_HOLDERS);
+    const holders = successionLine(state, (slot) => slot !== this.holderSlot).slice(0, SECRET_HOLDERS);
     if (sent !== undefined) for (const slot of [...sent.keys()]) if (!holders.includes(slot)) sent.delete(slot);
     const reachable = this.reachable.get(code);
     let bytes: Uint8Array | undefined;

@@ -60,10 +60,10 @@ export interface MatchSession<I, S> {
    * waiting for the session's own timeout; one of this member's own slot ends the session with
    * reason 'removed'. Decisions of this match's epoch count, and those of a later one: after a
    * host migration the successor authority (a higher epoch) decides the drops of the match the old
-   * host started. A lower epoch is a stale authority's and is ignored, as are other events.
-   * Returns whether it acted.
+   * host started. A lower epoch is a stale authority's and is ignored, as are other events (pass
+   * every event of the room connection: those of other kinds are ignored). Returns whether it acted.
    */
-  applyRoomEvent(event: RoomClientEvent): boolean;
+  applyRoomEvent(event: RoomClientEvent | { readonly type: string }): boolean;
 }
 
 /**
@@ -95,8 +95,10 @@ export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): Ma
   return {
     session,
     handleOf: (s) => match.players.indexOf(s),
-    applyRoomEvent: (event) => {
-      if (event.type !== 'member-dropped' || event.epoch < match.epoch) return false;
+    applyRoomEvent: (any) => {
+      if (any.type !== 'member-dropped') return false;
+      const event = any as Extract<RoomClientEvent, { type: 'member-dropped' }>;
+      if (event.epoch < match.epoch) return false;
       const handle = match.players.indexOf(event.slot);
       if (handle === me) {
         // The room dropped us: the others drop us too, so there is no match left to play.

@@ -30,6 +30,8 @@ export interface MemberBinding {
 /** What the host is made with; the per-member limits on chat, room requests and signals are its `AuthorityService`'s. */
 export interface RelayHostOptions extends AuthorityServiceLimits {
   readonly authority: RoomAuthority;
+  /** The slot of the player that runs this relay after taking the room over (`AuthorityServiceOptions.holderSlot`). */
+  readonly holderSlot?: number;
   /** Ping interval per member (ms). Default 250. */
   readonly heartbeatMs?: number;
   /** Silence after which a member's connection counts as lost (ms). Default 1500. */

@@ -115,6 +115,7 @@ export class RoomClient {
     }
     this.attachedBefore = true;
     this.send = send;
+    this.closingReason = undefined; // a goodbye belongs to the channel it came on
     this.heardMs = nowMs;
     this.nowMs = nowMs;
     this.flush();
