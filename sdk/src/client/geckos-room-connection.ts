@@ -49,9 +49,10 @@ export interface RoomConnectionOptions {
 }
 
 /**
- * The connection to the host: connected, reconnecting after a drop, or closed for good (the host
- * said goodbye or could not be reached again, or `close()` was called). Until `close()`, a closed
- * connection's direct links stay up: a match can play on over them without the host.
+ * The connection to whoever holds the room: connected, reconnecting (after a drop; and, with host
+ * migration on, from the host's loss until a player holds the room), or closed for good (the host
+ * went and nobody could take the room over, the slot was given up, or `close()` was called).
+ * Until `close()`, a closed connection's direct links stay up: a match can play on over them.
  */
 export type RoomConnectionState = 'connected' | 'reconnecting' | 'closed';
 
@@ -221,8 +222,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       if (client.hostClosing !== undefined) {
         // The host said goodbye: nothing to come back to. The timer goes on: it keeps the direct
         // links' routes up to date, and the match may play on over them.
-        closing = true;
-        setState('closed');
+        hostGone();
       } else if (!closing) {
         void reconnect();
       }
@@ -231,11 +231,11 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
 
   const reconnect = async () => {
     if (client.hostClosing !== undefined) {
-      closing = true; // a goodbye heard meanwhile: nothing to come back to
-      setState('closed');
+      hostGone(); // a goodbye heard meanwhile: nothing to come back to
       return;
     }
     setState('reconnecting');
+    let refused = false;
     for (let i = 0; !closing; i++) {
       // Past its attempts, a member goes on trying while some other player of the match says it
       // still hears the host: then the host is there, and only this member's path to it is
@@ -255,11 +255,34 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
         // "unreachable" and "rate-limited" pass (a host that stalled answers every member of an
         // address at once, and caps how many may connect at a time); any other refusal is final
         // (the slot is gone, the room closed).
-        if (error instanceof RoomJoinError && !RETRYABLE.has(error.reason)) break;
+        if (error instanceof RoomJoinError && !RETRYABLE.has(error.reason)) {
+          refused = true;
+          break;
+        }
         await new Promise((resolve) => setTimeout(resolve, vouched ? Math.max(delayMs, VOUCHED_RETRY_MS) : delayMs));
       }
     }
-    if (!closing) setState('closed');
+    if (closing) return;
+    if (refused) {
+      // The host is there and our slot is not: out of the room for good, nobody to follow.
+      closing = true;
+      migration?.close();
+      setState('closed');
+    } else {
+      hostGone();
+    }
+  };
+
+  /** Migration said no player can take the room over. */
+  let orphaned = false;
+  /**
+   * The host is gone for us: it said goodbye, or it cannot be reached and no other player hears
+   * it. Without migration that closes the connection. With it, the connection stays
+   * 'reconnecting' until a player holds the room ('connected' again) or nobody can ('closed').
+   */
+  const hostGone = () => {
+    closing = true;
+    setState(migration !== undefined && !orphaned ? 'reconnecting' : 'closed');
   };
 
   const timer = setInterval(() => {
@@ -284,6 +307,10 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
           if (old !== undefined) closeChannel(old);
         }
         if (event.type === 'holder') setState('connected');
+        if (event.type === 'orphaned') {
+          orphaned = true;
+          if (closing) setState('closed');
+        }
       }
     }
     if (channel !== undefined && client.hostClosing !== undefined && client.silentForMs(t) > silenceMs) {
@@ -292,8 +319,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       channel = undefined;
       detach();
       closeChannel(gone);
-      closing = true;
-      setState('closed');
+      hostGone();
     } else if (channel !== undefined && client.silentForMs(t) > silenceMs) {
       const dead = channel;
       channel = undefined;
