@@ -136,7 +136,7 @@ export class MigrationRig {
     this.rig = new RelayRig({ seed: options.seed });
     this.profile = options.profile;
     this.rng = new Prng(options.seed * 7919 + 13);
-    const owner = this.rig.create('p0');
+    const owner = this.rig.create('p0', { settings: { maxPlayers: Math.max(2, options.players) } });
     const members = [owner];
     for (let i = 1; i < options.players; i++) members.push(this.rig.join(owner.binding.code, `p${i}`));
     for (const [index, member] of members.entries()) {
@@ -272,6 +272,12 @@ export class MigrationRig {
     p.dead = true;
     p.member.cut = true;
     for (const other of this.players) if (other !== p) this.cut(p.slot, other.slot);
+  }
+
+  /** A datagram as if `from` sent it to `to` over their link, arriving now (a hostile member's). */
+  inject(from: number, to: number, bytes: Uint8Array): void {
+    const end = this.players.find((p) => p.slot === to)?.ends.get(from);
+    end?.incoming.push({ dueMs: this.rig.nowMs, bytes: bytes.slice() });
   }
 
   /** The direct link between two slots goes dead both ways. */

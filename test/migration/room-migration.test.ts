@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MigrationRig } from '../helpers/migration-rig.ts';
 import { loadNetworkProfiles } from '../../sdk/src/sim/load-network-profiles.ts';
-import { HOST_HOLDER } from '../../sdk/src/migration/holder-frame.ts';
+import { HOST_HOLDER, encodeHolder, encodeJoin, encodeRelayedAuthority, encodeTunnel } from '../../sdk/src/migration/holder-frame.ts';
+import { DirectFrameKind } from '../../sdk/src/direct/direct-frame.ts';
+import { Prng } from '../../sdk/src/kit/prng.ts';
 
 const { profiles } = loadNetworkProfiles();
 
@@ -189,5 +191,57 @@ describe('the room goes on under the successor', () => {
     // Slot 2 stops hearing the successor and asks again, with a new Join attempt: back in.
     rig.run(2500);
     for (const p of rig.players) expect(p.member.client!.room!.members.every((m) => m.connected)).toBe(true);
+  });
+});
+
+describe('migration frames from a hostile member', () => {
+  it('forged claims, stale epochs, other members\' joins, garbage and oversized frames leave the room and the match unhurt', () => {
+    const rig = new MigrationRig({ players: 4, seed: 9, profile: profiles['wifi']! });
+    rig.startMatch();
+    rig.run(1000);
+    const rng = new Prng(4242);
+    const code = rig.players[0]!.member.binding.code;
+    const token1 = rig.players[1]!.member.binding.token;
+    const hostile = 3;
+    const forgeries = (): Uint8Array[] => {
+      const garbage = new Uint8Array(2 + rng.nextInt(64));
+      for (let i = 0; i < garbage.length; i++) garbage[i] = rng.nextInt(256);
+      garbage[0] = 0xd5 + rng.nextInt(5);
+      const tunnel = encodeTunnel(garbage.subarray(1))!;
+      return [
+        garbage,
+        encodeHolder({ holder: hostile, epoch: 2, hears: true }), // not one of the two secret holders
+        encodeHolder({ holder: 1, epoch: 7, hears: true }), // a candidate, but not the next epoch
+        encodeHolder({ holder: HOST_HOLDER, epoch: 1, hears: true }), // "the host is alive" (a lie once it died)
+        encodeJoin(2, rng.nextInt(1000), JSON.stringify({ action: 'join', code, name: 'x', role: 'player', token: token1 }))!, // another member's token
+        encodeJoin(2, rng.nextInt(1000), JSON.stringify({ action: 'join', code, name: 'x', role: 'player' }))!, // a newcomer
+        tunnel,
+        encodeRelayedAuthority(DirectFrameKind.From, 1, tunnel)!, // "from slot 1, through me"
+        encodeRelayedAuthority(DirectFrameKind.Via, rng.nextInt(4), tunnel)!,
+        new Uint8Array(20_000).fill(DirectFrameKind.Tunnel),
+      ];
+    };
+    const attack = (ms: number) => {
+      for (let t = 0; t < ms; t += 10) {
+        for (const to of [0, 1, 2]) for (const f of forgeries()) rig.inject(hostile, to, f);
+        rig.run(10);
+      }
+    };
+    attack(1000);
+    rig.killHost();
+    attack(5000);
+    rig.run(2000);
+    // The lie that the host lives held nobody back for long: the host was heard by nobody else.
+    expect(holders(rig)).toEqual([0, 1, 2, 3].map(() => ({ holder: 0, epoch: 2 })));
+    const room = rig.players[0]!.member.client!.room!;
+    for (const p of rig.players) expect(p.member.client!.room).toEqual(room);
+    expect(room.members.every((m) => m.connected)).toBe(true);
+    for (const p of rig.players) expect(rig.roomEvents(p, 'member-dropped')).toEqual([]);
+    for (const p of rig.players) expect(p.sessionEvents.filter((e) => e.event.type === 'disconnected' || e.event.type === 'desync' || e.event.type === 'ended')).toEqual([]);
+    expect(expectAgreement(rig)).toBeGreaterThan(50);
+    const successor = rig.players[0]!.migration;
+    expect(successor.stats.malformed).toBeGreaterThan(100);
+    expect(successor.successorHost!.stats().joinsRefused['wrong-slot']).toBeGreaterThan(10);
+    console.info(`hostile member: successor counted ${successor.stats.malformed} malformed frames, joins refused ${JSON.stringify(successor.successorHost!.stats().joinsRefused)}; members 1, 2: ${rig.players[1]!.migration.stats.malformed}, ${rig.players[2]!.migration.stats.malformed} malformed`);
   });
 });

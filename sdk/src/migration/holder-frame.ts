@@ -33,6 +33,8 @@ export const HOST_HOLDER = 0xff;
 /** Bytes of a Holder frame. */
 export const HOLDER_FRAME_BYTES = 7;
 const HEARS = 1;
+/** Strict: a request that is not UTF-8 is malformed, not mended. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** Kind, epoch and attempt. */
 const JOIN_HEADER_BYTES = 9;
 
@@ -135,7 +137,7 @@ function decodeMemberFrame(data: Uint8Array): MemberFrame | undefined {
       if (data.length <= JOIN_HEADER_BYTES) return undefined;
       let request: string;
       try {
-        request = new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(JOIN_HEADER_BYTES));
+        request = UTF8.decode(data.subarray(JOIN_HEADER_BYTES));
       } catch {
         return undefined;
       }
