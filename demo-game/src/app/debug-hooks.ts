@@ -36,6 +36,12 @@ export interface DebugHooks {
    * `'direct'` or `'relay'`, the direct link's state, and the round trip (ms) of the active route.
    */
   routes: readonly { readonly name: string; readonly route: string; readonly link: string; readonly rttMs: number | undefined }[];
+  /**
+   * Online: who holds the room (`connection.holder`): `holder` 255 for the host, else the slot of
+   * the player that took the room over when the host was lost, at the room's `epoch` (one more per
+   * takeover). Undefined outside a room, or without host migration.
+   */
+  holder: { readonly holder: number; readonly epoch: number } | undefined;
 }
 
 declare global {
@@ -63,6 +69,7 @@ export const debugHooks: DebugHooks = {
   overlay: false,
   local: { x: 0, y: 0, alive: false },
   routes: [],
+  holder: undefined,
 };
 // Guarded so that the match runners can also run in Node (test/demo).
 if (typeof window !== 'undefined') window.backspin = debugHooks;

@@ -3,6 +3,7 @@ import type { MatchDecision, MatchSession, RoomConnection } from 'backspin';
 import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
+import { HOST_HOLDER, holderChangeText, ORPHANED_TEXT } from '../app/room-holder.ts';
 import { driveSession } from './drive-session.ts';
 import type { MatchRunner, PeerLine, PeerRouteLine, RunnerNotice } from './match-runner.ts';
 import { CHECKSUM_INTERVAL_FRAMES, MatchMode } from './match-runner.ts';
@@ -11,13 +12,19 @@ import { SessionObserver } from './session-observer.ts';
 
 /** How often the debug hooks' routes are refreshed (ms). */
 const ROUTES_REFRESH_MS = 250;
+/**
+ * A 'reconnecting' connection is said only after this long (ms): the host's loss is followed by
+ * a 'holder' event (a player took the room over) within a few seconds, and says so itself.
+ */
+const RECONNECT_NOTICE_AFTER_MS = 4000;
 
 /**
  * A match over the host's room: one rollback (or lockstep) session per player, configured from
  * the host's match decision. Packets go over a direct WebRTC link to each other player while one
  * is open (the connection's routes set that up at match start), through the host's relay
  * otherwise. The room connection stays open after the match (back to the lobby); this runner
- * never closes it.
+ * never closes it. If the host is lost, a player takes the room over (host migration): the match
+ * goes on untouched and one notice says who holds the room now.
  */
 export class OnlineRunner implements MatchRunner {
   readonly mode = MatchMode.Online;
@@ -28,7 +35,15 @@ export class OnlineRunner implements MatchRunner {
   private readonly observer: SessionObserver<ArenaInput, ArenaState>;
   private readonly over = new MatchOverWatch();
   private readonly pacer: FramePacer;
-  private hostGone = false;
+  /** The holder lost (HOST_HOLDER for the host) until a player holds the room; undefined otherwise. */
+  private hostLost: number | undefined;
+  /** When the connection went 'reconnecting' (ms), while no notice was shown for it. */
+  private reconnectingSinceMs: number | undefined;
+  /** The reconnect notice was shown (so "Reconnected" follows it). */
+  private reconnectSaid = false;
+  /** The holder (slot@epoch) last announced. */
+  private holderSaid: string | undefined;
+  private orphanedSaid = false;
   private routesAtMs = -Infinity;
 
   constructor(
@@ -54,16 +69,20 @@ export class OnlineRunner implements MatchRunner {
 
   tick(nowMs: number, sample: () => ArenaInput): void {
     for (const e of this.connection.events()) {
-      if (e.type === 'connection') {
-        if (e.state === 'reconnecting') this.observer.push({ kind: 'info', text: 'Connection to the host lost; reconnecting…' });
-        else if (e.state === 'connected') this.observer.push({ kind: 'info', text: 'Reconnected to the host' });
-        else this.loseHost('The host is gone.');
-      } else if (e.type === 'host-closing') {
-        this.loseHost('The host has shut down.');
-      } else {
-        this.match.applyRoomEvent(e);
-      }
+      if (e.type === 'connection') this.onConnectionState(e.state, nowMs);
+      else if (e.type === 'host-closing') this.hostLost ??= HOST_HOLDER; // a successor follows: the 'holder' event says who
+      else if (e.type === 'holder-lost') this.hostLost = e.holder;
+      else if (e.type === 'holder') this.onHolder(e.slot, e.epoch, e.mine);
+      else if (e.type === 'orphaned') this.sayOrphaned();
+      else this.match.applyRoomEvent(e);
     }
+    // A reconnect that is not the host's loss (only our path to it broke) is said after a while.
+    if (this.reconnectingSinceMs !== undefined && this.hostLost === undefined && nowMs - this.reconnectingSinceMs >= RECONNECT_NOTICE_AFTER_MS) {
+      this.reconnectingSinceMs = undefined;
+      this.reconnectSaid = true;
+      this.observer.push({ kind: 'info', text: 'Connection to the host lost; reconnecting…' });
+    }
+    debugHooks.holder = this.connection.holder;
     driveSession(this.match.session, this.pacer, nowMs, sample);
     this.observer.observe();
     if (nowMs - this.routesAtMs >= ROUTES_REFRESH_MS) {
@@ -143,11 +162,43 @@ export class OnlineRunner implements MatchRunner {
     return this.observer.endedEarly;
   }
 
-  /** Says once that the host is gone and that the match goes on without it. */
-  private loseHost(why: string): void {
-    if (this.hostGone) return;
-    this.hostGone = true;
-    this.observer.push({ kind: 'info', text: `${why} The match plays on; the room closes after it.` });
+  /**
+   * The connection's state. Losing the host is 'reconnecting' until a player holds the room
+   * ('connected' again, after a 'holder' event) or nobody can ('orphaned', then 'closed'): that
+   * is said once, by the 'holder' or 'orphaned' event. An ordinary reconnect (our own path to a
+   * host that is still there) is said only if it takes a while.
+   */
+  private onConnectionState(state: RoomConnection['state'], nowMs: number): void {
+    if (state === 'reconnecting') {
+      this.reconnectingSinceMs ??= nowMs;
+      return;
+    }
+    this.reconnectingSinceMs = undefined;
+    if (state === 'connected') {
+      if (this.reconnectSaid && this.hostLost === undefined) this.observer.push({ kind: 'info', text: 'Reconnected to the host' });
+      this.reconnectSaid = false;
+    } else if (this.holderSaid === undefined) {
+      // Closed with nobody holding the room (or without migration): the match still plays on.
+      this.sayOrphaned();
+    }
+  }
+
+  /** A player holds the room now: said once per holder. */
+  private onHolder(slot: number, epoch: number, mine: boolean): void {
+    const key = `${slot}@${epoch}`;
+    if (this.holderSaid === key) return;
+    this.holderSaid = key;
+    this.orphanedSaid = false;
+    this.observer.push({ kind: 'info', text: holderChangeText(this.connection, slot, mine, this.hostLost) });
+    this.hostLost = undefined;
+    this.reconnectingSinceMs = undefined;
+  }
+
+  /** Says once that nobody can take the room over, and that the match goes on without a host. */
+  private sayOrphaned(): void {
+    if (this.orphanedSaid) return;
+    this.orphanedSaid = true;
+    this.observer.push({ kind: 'info', text: ORPHANED_TEXT });
   }
 
   dispose(): void {

@@ -51,6 +51,12 @@ export class NetOverlay {
     return this.visible;
   }
 
+  /** Where the overlay is on the screen while shown (its left edge and bottom), for the notices to keep clear of. */
+  get area(): { readonly left: number; readonly bottom: number } | undefined {
+    if (!this.visible) return undefined;
+    return { left: this.text.x - this.text.width, bottom: this.text.y + this.text.height };
+  }
+
   update(nowMs: number, renderFps: number): void {
     if (!this.visible || nowMs - this.lastMs < REFRESH_MS) return;
     this.lastMs = nowMs;

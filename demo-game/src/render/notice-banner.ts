@@ -7,11 +7,22 @@ const COLORS: Record<RunnerNotice['kind'], string> = { info: '#e0e8ff', drop: '#
 /** Notices shown at once; older ones give way. */
 const MAX_SHOWN = 4;
 
-/** Banners at the top of the match screen for drops, desyncs, reconnects and errors. */
+/** A screen area the notices keep clear of (the F3 overlay, top right): its left edge and bottom. */
+export type BannerObstacle = () => { readonly left: number; readonly bottom: number } | undefined;
+
+/**
+ * Banners at the top of the match screen for drops, desyncs, reconnects, the room changing hands
+ * and errors. A banner that would run into the F3 overlay goes below it.
+ */
 export class NoticeBanner {
   private readonly shown: { text: Phaser.GameObjects.Text; untilMs: number }[] = [];
+  /** The obstacle's bottom at the last layout, to lay out again when it moves. */
+  private obstacleBottom: number | undefined;
 
-  constructor(private readonly scene: Phaser.Scene) {}
+  constructor(
+    private readonly scene: Phaser.Scene,
+    private readonly obstacle: BannerObstacle = () => undefined,
+  ) {}
 
   push(notice: RunnerNotice, nowMs: number): void {
     const text = this.scene.add
@@ -42,13 +53,17 @@ export class NoticeBanner {
         changed = true;
       }
     }
-    if (changed) this.layout();
+    if (changed || this.obstacle()?.bottom !== this.obstacleBottom) this.layout();
   }
 
   private layout(): void {
+    const area = this.obstacle();
+    this.obstacleBottom = area?.bottom;
+    const x = this.scene.scale.width / 2;
     let y = 16;
     for (const s of this.shown) {
-      s.text.setPosition(this.scene.scale.width / 2, y);
+      if (area !== undefined && y < area.bottom && x + s.text.width / 2 > area.left) y = area.bottom + 8;
+      s.text.setPosition(x, y);
       y += s.text.height + 6;
     }
   }

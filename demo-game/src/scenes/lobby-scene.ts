@@ -7,6 +7,7 @@ import { hostAddress } from '../app/host-address.ts';
 import { forgetRoomLink, joinLink, roomFromLink } from '../app/join-link.ts';
 import type { MatchRequest } from '../app/match-request.ts';
 import { hasSavedPlayerName, loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
+import { HOST_HOLDER, holderChangeText, lostHolderName, successorLobbyText } from '../app/room-holder.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
@@ -31,6 +32,8 @@ export class LobbyScene extends Phaser.Scene {
   private refresh: (() => void) | undefined;
   private lastRefreshMs = -Infinity;
   private busy = false;
+  /** The holder last lost (the host, or a player that held the room), for the holder notice. */
+  private lostHolder: number | undefined;
 
   constructor() {
     super(SceneKey.Lobby);
@@ -40,6 +43,7 @@ export class LobbyScene extends Phaser.Scene {
     this.connection = data.connection;
     this.refresh = undefined;
     this.busy = false;
+    this.lostHolder = undefined;
   }
 
   create(): void {
@@ -67,6 +71,7 @@ export class LobbyScene extends Phaser.Scene {
   override update(time: number): void {
     const c = this.connection;
     if (c === undefined) return;
+    debugHooks.holder = c.holder;
     for (const e of c.events()) {
       if (e.type === 'match-start') {
         if (!e.match.players.includes(c.slot)) {
@@ -77,7 +82,15 @@ export class LobbyScene extends Phaser.Scene {
         this.scene.start(SceneKey.Match, request);
         return;
       }
-      if (e.type === 'host-closing') this.leaveRoom(`The host closed: ${e.reason}`);
+      // The host's loss (or its Ctrl+C goodbye) is not the room's end: a player takes the room
+      // over ('holder'), and only if nobody can ('orphaned', then 'closed') is the room gone.
+      if (e.type === 'host-closing' || e.type === 'holder-lost') {
+        this.lostHolder = e.type === 'holder-lost' ? e.holder : HOST_HOLDER;
+        this.setStatus(`${lostHolderName(c, this.lostHolder)} left; a player is taking the room over…`);
+      } else if (e.type === 'holder') {
+        this.setStatus(holderChangeText(c, e.slot, e.mine, this.lostHolder));
+        this.lastRefreshMs = -Infinity;
+      } else if (e.type === 'orphaned') this.leaveRoom('The host left, and no player could take the room over, so it is closed. Create or join a room again.');
       else if (e.type === 'connection' && e.state === 'closed') this.leaveRoom('Lost the connection to the host.');
       else if (e.type === 'error') this.setStatus(e.message, true);
       else if (e.type === 'room-state') this.lastRefreshMs = -Infinity;
@@ -177,6 +190,7 @@ export class LobbyScene extends Phaser.Scene {
   private leaveRoom(message?: string): void {
     this.connection?.close();
     this.connection = undefined;
+    debugHooks.holder = undefined;
     this.refresh = undefined;
     this.showConnect(undefined);
     if (message !== undefined) this.setStatus(message, true);
@@ -205,9 +219,13 @@ export class LobbyScene extends Phaser.Scene {
     start.addEventListener('click', () => client.startMatch());
     const leave = h('button', { id: 'leave-room', textContent: 'Leave room' });
     leave.addEventListener('click', () => this.leaveRoom());
-    const copy = h('button', { textContent: 'Copy link' });
+    const copy = h('button', { id: 'copy-link', textContent: 'Copy link' });
     copy.addEventListener('click', () => void navigator.clipboard?.writeText(link).then(() => this.setStatus('Link copied.')));
     const settingsNote = h('p', { className: 'help' });
+    // Under a player that took the room over, newcomers cannot reach the room: its link is hidden.
+    const holderNote = h('p', { id: 'room-holder', className: 'status', style: 'display: none' });
+    const linkRow = h('div', { className: 'row' }, copy);
+    const linkLine = h('div', { className: 'link', id: 'join-link', textContent: link });
 
     this.unmount?.();
     this.unmount = mountPanel(
@@ -217,8 +235,9 @@ export class LobbyScene extends Phaser.Scene {
         qr,
         h('p', { textContent: 'Room code' }),
         h('div', { className: 'code', id: 'room-code', textContent: connection.code }),
-        h('div', { className: 'link', id: 'join-link', textContent: link }),
-        h('div', { className: 'row' }, copy),
+        linkLine,
+        linkRow,
+        holderNote,
         h('h2', { textContent: 'Players' }),
         members,
         h('h2', { textContent: 'Match' }),
@@ -233,6 +252,10 @@ export class LobbyScene extends Phaser.Scene {
       const room = client.room;
       if (room === undefined) return;
       this.renderMembers(members, room, connection.slot, client.pings);
+      const successor = successorLobbyText(connection);
+      holderNote.textContent = successor ?? '';
+      holderNote.style.display = successor === undefined ? 'none' : '';
+      for (const el of [qr, linkLine, linkRow]) el.style.display = successor === undefined ? '' : 'none';
       const owner = room.ownerSlot === connection.slot;
       for (const [el, value] of [
         [maxPlayers, room.settings.maxPlayers],
@@ -259,7 +282,9 @@ export class LobbyScene extends Phaser.Scene {
             ? allReady
               ? 'Everyone is ready.'
               : players.length < 2
-                ? 'Waiting for at least one more player: share the code, the link or the QR code.'
+                ? successor === undefined
+                  ? 'Waiting for at least one more player: share the code, the link or the QR code.'
+                  : 'Nobody else is left in this room: start a new room to play with others.'
                 : 'Waiting for everyone to be ready.'
             : `${room.members.find((m) => m.owner)?.name ?? 'The owner'} sets up the match and starts it.`;
     };

@@ -55,8 +55,8 @@ export class MatchScene extends Phaser.Scene {
     debugHooks.drops = this.runner.droppedNames;
     this.view = new ArenaView(this, this.runner.game, this.runner.names, this.runner.localPlayer);
     this.hud = new HudView(this, this.runner.game, this.runner.names, this.runner.localPlayer);
-    this.banner = new NoticeBanner(this);
     this.overlay = new NetOverlay(this, this.runner);
+    this.banner = new NoticeBanner(this, () => this.overlay.area);
     this.controls = new LocalControls(this, () => this.view.localScreenPosition());
     window.addEventListener('keydown', this.onKey);
     // The game canvas must have the keyboard, not a menu element left focused.

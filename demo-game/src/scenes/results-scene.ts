@@ -1,6 +1,7 @@
 import Phaser from 'phaser';
 import { debugHooks } from '../app/debug-hooks.ts';
 import type { MatchRequest, MatchResult } from '../app/match-request.ts';
+import { holderChangeText } from '../app/room-holder.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { h, mountPanel } from '../ui/dom.ts';
@@ -9,6 +10,8 @@ import { h, mountPanel } from '../ui/dom.ts';
 export class ResultsScene extends Phaser.Scene {
   private result!: MatchResult;
   private unmount: (() => void) | undefined;
+  /** The holder last lost (the host, or a player that held the room), for the holder notice. */
+  private lostHolder: number | undefined;
 
   constructor() {
     super(SceneKey.Results);
@@ -16,12 +19,14 @@ export class ResultsScene extends Phaser.Scene {
 
   init(result: MatchResult): void {
     this.result = result;
+    this.lostHolder = undefined;
   }
 
   /**
    * Online, the room goes on while this screen shows: the owner may start the next match before
-   * everyone is back in the lobby, so its start is followed from here too, and a closing host is
-   * reported.
+   * everyone is back in the lobby, so its start is followed from here too. The host's loss does
+   * not close the room: a player takes it over (the connection is 'connected' again under it), so
+   * only a room that nobody could take over ('orphaned', then 'closed') is reported closed.
    */
   override update(): void {
     const request = this.result.request;
@@ -33,8 +38,11 @@ export class ResultsScene extends Phaser.Scene {
         this.scene.start(SceneKey.Match, next);
         return;
       }
-      if (e.type === 'host-closing' || (e.type === 'connection' && e.state === 'closed')) this.roomClosed();
+      if (e.type === 'orphaned' || (e.type === 'connection' && e.state === 'closed')) this.roomClosed();
+      else if (e.type === 'holder-lost') this.lostHolder = e.holder;
+      else if (e.type === 'holder') this.holderChanged(holderChangeText(c, e.slot, e.mine, this.lostHolder));
     }
+    debugHooks.holder = c.holder;
   }
 
   create(): void {
@@ -87,14 +95,26 @@ export class ResultsScene extends Phaser.Scene {
         h('div', { id: 'results-status', className: 'status error' }),
       ),
     );
-    // The host left during the match, which played on without it: there is no room to go back to.
+    // The host left during the match, which played on without it, and nobody could take the room
+    // over: there is no room to go back to. (Under a player that took it over, there is.)
     if (request.mode === 'online' && request.connection.state === 'closed') this.roomClosed();
+  }
+
+  /** A player took the room over while this screen shows: the way back goes on to its room. */
+  private holderChanged(text: string): void {
+    const status = document.getElementById('results-status');
+    if (status === null) return;
+    status.textContent = text;
+    status.classList.remove('error');
   }
 
   /** The host is gone, and the room with it: say so, and leave only the way to the title screen. */
   private roomClosed(): void {
     const status = document.getElementById('results-status');
-    if (status !== null) status.textContent = 'The host has left, so the room is closed. Start a new room from the title screen.';
+    if (status !== null) {
+      status.textContent = 'The host has left, so the room is closed. Start a new room from the title screen.';
+      status.classList.add('error');
+    }
     const back = document.getElementById('back-to-lobby');
     if (back instanceof HTMLButtonElement) back.disabled = true;
   }

@@ -31,6 +31,7 @@ export class TitleScene extends Phaser.Scene {
   create(): void {
     debugHooks.scene = SceneKey.Title;
     debugHooks.mode = undefined;
+    debugHooks.holder = undefined;
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.unmount?.());
     // A join link (?room=CODE) goes straight to the lobby.
     if (roomFromLink() !== undefined) {
