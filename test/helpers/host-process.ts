@@ -13,9 +13,9 @@ export interface HostProcess {
   readonly port: number;
 }
 
-/** Starts `backspin-host --port 0 --bind 127.0.0.1 ...args` and waits until it listens (15 s at most). */
-export async function spawnHostProcess(args: readonly string[] = []): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sdk/src/host/host-cli.ts', '--port', '0', '--bind', '127.0.0.1', ...args], {
+/** Starts `backspin-host --port <port> --bind 127.0.0.1 ...args` (port 0: a free one) and waits until it listens (15 s at most). */
+export async function spawnHostProcess(args: readonly string[] = [], port = 0): Promise<HostProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sdk/src/host/host-cli.ts', '--port', String(port), '--bind', '127.0.0.1', ...args], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -17,6 +17,8 @@ export class LiveMesh {
   host: RunningHost | undefined;
   /** A host in its own process (`startOnHostProcess`), which a test may kill for real. */
   hostProcess: ChildProcess | undefined;
+  /** The port of the host the members connected to. */
+  hostPort = 0;
   members: RoomConnection[] = [];
   players: LivePlayer[] = [];
   private running = false;
@@ -32,11 +34,13 @@ export class LiveMesh {
   async startOnHostProcess(count: number, options: (member: number) => Pick<RoomConnectionOptions, 'direct' | 'reconnectAttempts'> = () => ({}), seed = 7): Promise<void> {
     const host = await spawnHostProcess();
     this.hostProcess = host.child;
+    this.hostPort = host.port;
     await this.startOn(host.port, count, options, seed);
   }
 
   /** The same on a host that runs elsewhere (e.g. a host process a test may kill), on 127.0.0.1:`port`. */
   async startOn(port: number, count: number, options: (member: number) => Pick<RoomConnectionOptions, 'direct' | 'reconnectAttempts'> = () => ({}), seed = 7): Promise<void> {
+    this.hostPort = port;
     this.members = await openRoom({ port }, count, {}, options);
     this.players = (await startMatch(this.members)).players;
     this.resume(seed);

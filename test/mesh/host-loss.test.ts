@@ -3,6 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
 import { agreement, sleep, startMatch, waitFor } from '../helpers/live-room.ts';
 import { LiveMesh } from '../helpers/live-mesh.ts';
+import { spawnHostProcess } from '../helpers/host-process.ts';
+import { connectToRoom } from '../../sdk/src/client/geckos-room-connection.ts';
+import { HOST_HOLDER } from '../../sdk/src/migration/holder-frame.ts';
 
 /**
  * The host process goes away in the middle of a match whose players are linked directly (Node
@@ -80,6 +83,43 @@ describe('the host process goes away mid-match', () => {
       `host ${signal}: every member followed slot 0 at epoch ${epoch + 1} ${movedMs.toFixed(0)} ms after the kill; frames gained in 3 s ${gained.join('/')}, stall frames ${stalled.join('/')}; ` +
         `the leaver dropped by the successor, agreed last frame ${dropped} at all 3 (${compared} checksummed frames agree); the next match (epoch ${epoch + 1}) runs on the same links`,
     );
+  }, 60_000);
+});
+
+describe('the host comes back', () => {
+  const local = new LiveMesh();
+  afterEach(() => local.stop());
+
+  it('started again on the same port, it takes the room back from the successor (same code, slots, names), every member returns to it, and a newcomer joins', async () => {
+    await local.startOnHostProcess(3);
+    await local.waitUntil(local.everyRoute(StandardRoute.Direct), 8000, 'every pair direct');
+    const code = local.members[0]!.code;
+    const names = local.members[0]!.client.room!.members.map((m) => m.name);
+    local.hostProcess!.kill('SIGKILL');
+    await waitFor(() => local.members.every((m) => m.holder?.holder === 0 && m.holder.epoch === 2), 10_000, 'every member following slot 0');
+    const before = local.players.map((p) => p.session.currentFrame);
+    const restart = await spawnHostProcess([], local.hostPort);
+    local.hostProcess = restart.child;
+    const restartedAt = performance.now();
+    await waitFor(() => local.members.every((m) => m.holder?.holder === HOST_HOLDER && m.state === 'connected' && m.client.room?.epoch === 3), 15_000, 'every member back on the host');
+    const backMs = performance.now() - restartedAt;
+    const room = local.members[0]!.client.room!;
+    expect(room.code).toBe(code);
+    expect(room.members.map((m) => [m.slot, m.name, m.connected])).toEqual(names.map((n, i) => [i, n, true]));
+    for (const m of local.members) expect(m.client.room).toEqual(room);
+    for (const p of local.players) expect(p.roomEvents.filter((e) => e.type === 'rehomed').length, `slot ${p.connection.slot}`).toBe(1);
+    // Newcomers can reach the room again (the match is running: as a spectator).
+    const newcomer = await connectToRoom({ url: 'http://127.0.0.1', port: local.hostPort, request: { action: 'join', code, name: 'late', role: 'spectator' } });
+    try {
+      await waitFor(() => local.members.every((m) => m.client.room?.members.length === 4), 5000, 'the newcomer in every member\'s room');
+      expect(newcomer.slot).toBeGreaterThanOrEqual(16);
+    } finally {
+      newcomer.close();
+    }
+    await sleep(1000);
+    const gained = local.players.map((p, i) => p.session.currentFrame - before[i]!);
+    local.checkHealthy(10);
+    console.info(`host back: every member re-homed onto the restarted host ${backMs.toFixed(0)} ms after it started (epoch 3, same code ${code}, slots and names); a newcomer joined; frames gained meanwhile ${gained.join('/')}`);
   }, 60_000);
 });
 

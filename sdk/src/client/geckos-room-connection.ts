@@ -7,7 +7,7 @@ import type { RoomClientEvent } from '../relay/room-client.ts';
 import { RelayRoute } from '../relay/relay-route.ts';
 import { demuxHostFrame } from '../relay/host-frame-demux.ts';
 import { encodeConnectRequest, refusalReason } from '../relay/connect-request.ts';
-import type { ConnectRequest } from '../relay/connect-request.ts';
+import type { RoomRequest } from '../relay/connect-request.ts';
 import { RoomRoutes } from './room-routes.ts';
 import { RoomMigration } from '../migration/room-migration.ts';
 import type { RoomMigrationEvent, RoomMigrationOptions } from '../migration/room-migration.ts';
@@ -20,7 +20,7 @@ export interface RoomConnectionOptions {
   /** The host's port (TCP for signaling, the same number in UDP). */
   readonly port: number;
   /** Create a room, or join one. */
-  readonly request: ConnectRequest;
+  readonly request: RoomRequest;
   /** Silence from the host after which the channel counts as dead and a reconnect starts (ms). Default 1500. */
   readonly silenceTimeoutMs?: number;
   /**
@@ -119,6 +119,20 @@ const HOST_QUIET_MS = 600;
  */
 const VOUCHED_RETRY_MS = 1000;
 
+/**
+ * How often a player holding the room after its host tries to bring it back onto the host (ms): a
+ * host started again at the same address is found within 3 s, and a browser logs one failed
+ * request per attempt while it is down.
+ */
+const REHOME_PROBE_MS = 3000;
+
+/**
+ * How long a member waits, once the host is gone, for a player to take the room over before it
+ * counts the room as closed (ms). Far beyond the usual second or two: a claim must have reached
+ * it by then, or nobody could make one.
+ */
+const MIGRATION_WAIT_MS = 10_000;
+
 /** Refusals a reconnect tries again after: they say nothing about the slot. */
 const RETRYABLE: ReadonlySet<string> = new Set(['unreachable', 'rate-limited']);
 
@@ -182,7 +196,54 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   const inbox: RoomClientEvent[] = [];
   /** Moves the client's events to `routes` and the inbox: signals reach their links at once, not when the game asks. */
   const takeEvents = () => {
-    for (const e of client.events()) if (routes.take(e)) inbox.push(e);
+    for (const e of client.events()) {
+      if (e.type === 'room-moved') backToHost();
+      else if (routes.take(e)) inbox.push(e);
+    }
+  };
+
+  /**
+   * The room is back on its host (the player that held it re-homed it there): leave that player
+   * and reconnect to the host into our slot, as after a drop.
+   */
+  const backToHost = () => {
+    if (migration === undefined || migration.holdsRoom || !closing || closed) return;
+    migration.followHost();
+    closing = false;
+    void reconnect();
+  };
+
+  /** While this member holds the room: whether a re-home attempt is under way, and when the next may start (ms). */
+  let probing = false;
+  let nextProbeMs = 0;
+  /**
+   * Tries to bring the room this member holds back onto the host, at the connection's address: a
+   * host started again there takes it with its code, members and tokens ('rehome'). Then every
+   * member reconnects there, and newcomers can join again. A host that is still down refuses
+   * nothing: the attempt fails as unreachable and is tried again later.
+   */
+  const probe = async () => {
+    const handover = migration?.successorHost?.authority.exportRoom(binding.code);
+    if (handover === undefined) {
+      probing = false;
+      return;
+    }
+    try {
+      const next = await open(options, encodeConnectRequest({ action: 'rehome', handover, token: binding.token }));
+      if (closed || migration?.holdsRoom !== true || next.binding.slot !== binding.slot || next.binding.code !== binding.code) {
+        closeChannel(next.channel);
+        return;
+      }
+      migration.rehomed(now());
+      closing = false;
+      adopt(next.channel);
+      setState('connected');
+    } catch {
+      // The host is not back yet (or refused: a room under our code is there already).
+    } finally {
+      probing = false;
+      nextProbeMs = now() + REHOME_PROBE_MS;
+    }
   };
 
   const setState = (next: RoomConnectionState) => {
@@ -282,8 +343,12 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
    */
   const hostGone = () => {
     closing = true;
-    setState(migration !== undefined && !orphaned ? 'reconnecting' : 'closed');
+    hostGoneAtMs = now();
+    // A member that never heard its room's state (the host died as it joined) has nothing to move.
+    setState(migration !== undefined && migration.holder !== undefined && !orphaned ? 'reconnecting' : 'closed');
   };
+  /** When the host was found gone (ms): a room nobody has taken over within MIGRATION_WAIT_MS is closed. */
+  let hostGoneAtMs = 0;
 
   const timer = setInterval(() => {
     const t = now();
@@ -296,7 +361,15 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
     routes.tick(t);
     if (migration !== undefined) {
       migration.tick(t);
+      if (migration.holdsRoom && !probing && t >= nextProbeMs && !closed) {
+        probing = true;
+        void probe();
+      }
       for (const event of migration.events()) {
+        if (event.type === 'rehome') {
+          backToHost();
+          continue;
+        }
         extra.push(event);
         if (event.type === 'holder' && !closing) {
           // The room is a player's now: the host is never dialed again (it was lost for everyone,
@@ -311,6 +384,11 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
           orphaned = true;
           if (closing) setState('closed');
         }
+      }
+      if (state === 'reconnecting' && closing && !migration.holdsRoom && t - hostGoneAtMs > MIGRATION_WAIT_MS) {
+        // Nobody took the room over in all this time (the candidates were gone too, or cut off).
+        orphaned = true;
+        setState('closed');
       }
     }
     if (channel !== undefined && client.hostClosing !== undefined && client.silentForMs(t) > silenceMs) {

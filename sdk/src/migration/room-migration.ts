@@ -60,7 +60,14 @@ export type RoomMigrationEvent =
   /** The room is held by the player in `slot` from now on (this member itself when `mine`). */
   | { readonly type: 'holder'; readonly slot: number; readonly epoch: number; readonly mine: boolean }
   /** Nobody can take the room over: it ends with the match. */
-  | { readonly type: 'orphaned'; readonly reason: string };
+  | { readonly type: 'orphaned'; readonly reason: string }
+  /** The room is back on its host: this member should reconnect there (`connectToRoom` does). */
+  | { readonly type: 'rehome' }
+  /** The room is on its host again (this member re-homed it, or reconnected after it was). */
+  | { readonly type: 'rehomed'; readonly epoch: number };
+
+/** How long a player that re-homed its room goes on serving it, so that every member hears where it went (ms). */
+const MOVED_GRACE_MS = 3000;
 
 /** What migration uses of a direct link (`DirectLink`, or a stand-in in tests). */
 export type AuthorityLink = Pick<MeshLink, 'state' | 'alive' | 'sendFrame' | 'receiveAuthorityFrames'>;
@@ -83,6 +90,8 @@ export class RoomMigration implements MeshLinkUser {
   private readonly successorOptions: Pick<SuccessorHostOptions, 'authority' | 'relay'>;
   private readonly links = new Map<number, AuthorityLink>();
   private successor: SuccessorHost | undefined;
+  /** The room this member held until it re-homed it, still telling its members where it went, until when (ms). */
+  private leaving: { readonly host: SuccessorHost; readonly untilMs: number } | undefined;
   /** The player this member follows after the host, once it has one (not itself). */
   private following: number | undefined;
   /** Until the holder answers: when the next Join goes (ms). */
@@ -178,6 +187,15 @@ export class RoomMigration implements MeshLinkUser {
       this.successor.tick(nowMs);
       this.flushSuccessor(nowMs);
     }
+    const leaving = this.leaving;
+    if (leaving !== undefined) {
+      leaving.host.tick(nowMs);
+      this.flushHost(leaving.host, nowMs);
+      if (nowMs >= leaving.untilMs) {
+        leaving.host.stop();
+        this.leaving = undefined;
+      }
+    }
     if (this.following !== undefined) {
       if (this.nextJoinMs === undefined && client.silentForMs(nowMs) >= this.rejoinAfterMs) this.attachTo(this.following, nowMs);
       else if (this.nextJoinMs !== undefined && nowMs >= this.nextJoinMs) this.sendJoin(nowMs);
@@ -192,9 +210,42 @@ export class RoomMigration implements MeshLinkUser {
     }
   }
 
+  /**
+   * This member holds the room and has just brought it back onto a host (its 'rehome' request was
+   * admitted, `connectToRoom` attaches its planes to that channel): tells the other members to
+   * reconnect there, goes on serving them a few seconds so that they all hear it, and follows the host.
+   */
+  rehomed(nowMs: number): void {
+    const host = this.successor;
+    if (host === undefined) return;
+    host.moved();
+    this.flushHost(host, nowMs);
+    this.leaving = { host, untilMs: nowMs + MOVED_GRACE_MS };
+    this.successor = undefined;
+    this.watch.followHost();
+    this.pending.push({ type: 'rehomed', epoch: this.watch.holder!.epoch });
+  }
+
+  /**
+   * The room is back on its host, as the holder said (`room-moved`) or a player's word showed
+   * (`rehome`): stop following the holder; `connectToRoom` reconnects to the host and attaches the
+   * planes there. No-op while this member holds the room.
+   */
+  followHost(): void {
+    if (this.successor !== undefined) return;
+    this.following = undefined;
+    this.nextJoinMs = undefined;
+    this.member.client.detach();
+    this.member.relay.detach();
+    this.watch.followHost();
+    this.pending.push({ type: 'rehomed', epoch: this.watch.holder!.epoch });
+  }
+
   /** Stops serving and following (the member leaves the room). Tells its members if it held the room. */
   close(): void {
     if (this.closed) return;
+    this.leaving?.host.stop();
+    this.leaving = undefined;
     this.successor?.shutdown('the player holding the room left', this.nowMs);
     if (this.successor !== undefined) this.flushSuccessor(this.nowMs);
     this.successor = undefined;
@@ -210,6 +261,9 @@ export class RoomMigration implements MeshLinkUser {
         return;
       case 'orphaned':
         this.pending.push({ type: 'orphaned', reason: 'no player holding the room\'s secrets can be reached' });
+        return;
+      case 'rehome':
+        this.pending.push({ type: 'rehome' });
         return;
       case 'holder':
         if (event.mine) this.takeOver(event.epoch, nowMs);
@@ -273,15 +327,18 @@ export class RoomMigration implements MeshLinkUser {
 
   /** The frames the room sends its members: over their links, or to this member's own planes. */
   private flushSuccessor(nowMs: number): void {
-    const host = this.successor;
-    if (host === undefined) return;
+    if (this.successor !== undefined) this.flushHost(this.successor, nowMs);
+  }
+
+  private flushHost(host: SuccessorHost, nowMs: number): void {
     // Our own client's answers go straight back into the host, which may answer again: a few rounds at most.
     for (let round = 0; round < 8; round++) {
       const out = host.drain();
       if (out.length === 0) return;
       for (const { slot, frame } of out) {
         if (slot === this.slot) {
-          demuxHostFrame(frame, nowMs, { control: this.member.client, data: this.member.relay });
+          // Our own planes, while they are the room's: not once they moved to the host.
+          if (host === this.successor) demuxHostFrame(frame, nowMs, { control: this.member.client, data: this.member.relay });
           continue;
         }
         const tunnel = encodeTunnel(frame);
@@ -346,8 +403,9 @@ export class RoomMigration implements MeshLinkUser {
       else this.successor.join(from, frame.epoch, frame.attempt, frame.request, this.nowMs);
       return;
     }
-    if (this.successor !== undefined) {
-      this.successor.receive(from, frame.frame, this.nowMs);
+    const host = this.successor ?? this.leaving?.host;
+    if (host !== undefined) {
+      host.receive(from, frame.frame, this.nowMs);
     } else if (this.following === from) {
       this.nextJoinMs = undefined; // the holder answers: joined
       demuxHostFrame(frame.frame, this.nowMs, { control: this.member.client, data: this.member.relay });

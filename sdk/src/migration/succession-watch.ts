@@ -43,7 +43,13 @@ export type SuccessionEvent =
   /** From now on this member follows `holder` (a player slot) at `epoch`; `mine`: it is this member, which restores the room. */
   | { readonly type: 'holder'; readonly holder: number; readonly epoch: number; readonly mine: boolean }
   /** The holder is gone and neither player that holds the room's secrets can be reached: the room ends with the match. */
-  | { readonly type: 'orphaned' };
+  | { readonly type: 'orphaned' }
+  /**
+   * This member does not hear its holder, and a player says it hears the host at a later epoch
+   * than this member's: the room went back onto a host (re-homed) while this member missed being
+   * told. Reconnect to the host.
+   */
+  | { readonly type: 'rehome'; readonly epoch: number };
 
 interface Heard extends HolderStatement {
   readonly atMs: number;
@@ -63,16 +69,20 @@ interface Heard extends HolderStatement {
  * - **Candidates**: the first two of the line of succession (`successionLine`) of the last room
  *   state, leaving out the holder that is gone: the players its holder gave the room's secrets to.
  * - **Claim**: the first candidate this member can reach (itself, over a live direct link, or
- *   through a third player linked to both) is
- *   expected to take over; if that is this member, and it holds the secrets, it claims the room at
- *   the holder's epoch + 1 and says so in its Holder statements.
+ *   through a third player linked to both) is expected to take over; if that is this member, it
+ *   holds the secrets and it reaches at least one other player, it claims the room at the
+ *   holder's epoch + 1 and says so in its Holder statements. Alone, it lets the room end
+ *   ('orphaned'): a room held for nobody is no use, and a member cut off from everyone must not
+ *   hold a room the others might later find.
  * - **Follow**: a member that does not hear its holder follows a candidate's claim (a statement
  *   naming it holder, at exactly the next epoch: its own, or a player's that follows it) unless
  *   it expects an earlier candidate that it can still reach to claim; the earliest claim wins. A
  *   claimant that hears of an earlier candidate's claim to the same epoch gives its own up and
  *   follows that one.
  * - **Never back**: once a member follows a successor it never returns to the holder it lost;
- *   the next loss moves on in the same way, one epoch higher.
+ *   the next loss moves on in the same way, one epoch higher. A host is followed again only when
+ *   the room was re-homed onto it (`followHost`): its holder says so, or, if that word was missed,
+ *   a player says it hears a host at a later epoch than ours (`rehome`).
  */
 export class SuccessionWatch {
   readonly slot: number;
@@ -89,6 +99,8 @@ export class SuccessionWatch {
   private pending: SuccessionEvent[] = [];
   private nowMs = -Infinity;
   private quiet = false;
+  /** A 'rehome' was raised for the current holder (once each). */
+  private rehomeSaid = false;
 
   constructor(options: SuccessionWatchOptions) {
     this.slot = options.slot;
@@ -130,6 +142,21 @@ export class SuccessionWatch {
     return { holder: c.holder, epoch: c.epoch, hears: c.holder === this.slot || (!this.gone && !this.quiet) };
   }
 
+  /**
+   * The room is back on a host (this member re-homed it, or its holder said so): the host holds it
+   * from now on, at `epoch` if known (else one above the current: the host's room state tells the
+   * true one, as `setRoom` keeps the host's epoch).
+   */
+  followHost(epoch?: number): void {
+    const c = this.current;
+    this.current = { holder: HOST_HOLDER, epoch: epoch ?? ((c?.epoch ?? 0) + 1) >>> 0 };
+    this.claimedOver = [];
+    this.gone = false;
+    this.orphaned = false;
+    this.quiet = false;
+    this.rehomeSaid = false;
+  }
+
   /** Drains the events since the last call. */
   events(): SuccessionEvent[] {
     const out = this.pending;
@@ -154,6 +181,14 @@ export class SuccessionWatch {
       this.pending.push({ type: 'holder-lost', holder: c.holder, epoch: c.epoch });
     }
     if (!this.quiet) return;
+    if (c.holder !== HOST_HOLDER && !this.rehomeSaid) {
+      const back = this.hostHeardAfter(c.epoch);
+      if (back !== undefined) {
+        this.rehomeSaid = true;
+        this.pending.push({ type: 'rehome', epoch: back });
+        return;
+      }
+    }
 
     const target = (c.epoch + 1) >>> 0;
     const candidates = successionLine(room)
@@ -167,11 +202,14 @@ export class SuccessionWatch {
       return;
     }
     if (!this.gone) return;
-    if (expected === this.slot && status.canRestore) {
+    // A room is worth taking over only for someone: a member that reaches no other player (alone
+    // in the room, or cut off from all of them) lets it end rather than hold it for itself.
+    const company = successionLine(room).some((s) => s !== c.holder && s !== this.slot && status.live(s));
+    if (expected === this.slot && status.canRestore && company) {
       this.adopt(this.slot, target, candidates);
       return;
     }
-    if (expected === undefined && !this.orphaned) {
+    if ((expected === undefined || (expected === this.slot && !company)) && !this.orphaned) {
       this.orphaned = true;
       this.pending.push({ type: 'orphaned' });
     }
@@ -182,6 +220,15 @@ export class SuccessionWatch {
   private fresh(slot: number): Heard | undefined {
     const s = this.statements.get(slot);
     return s !== undefined && this.nowMs - s.atMs <= this.freshMs ? s : undefined;
+  }
+
+  /** The epoch of a host a player said lately it hears, at a later epoch than `epoch`, if any. */
+  private hostHeardAfter(epoch: number): number | undefined {
+    for (const slot of this.statements.keys()) {
+      const s = this.fresh(slot);
+      if (s !== undefined && s.hears && s.holder === HOST_HOLDER && ((s.epoch - epoch) | 0) > 0) return s.epoch;
+    }
+    return undefined;
   }
 
   /** Whether a player said lately that it hears `c`. */
@@ -226,6 +273,7 @@ export class SuccessionWatch {
     this.gone = false;
     this.orphaned = false;
     this.quiet = false;
+    this.rehomeSaid = false;
     this.pending.push({ type: 'holder', holder, epoch, mine: holder === this.slot });
   }
 }

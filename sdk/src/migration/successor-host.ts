@@ -157,6 +157,21 @@ export class SuccessorHost {
     return out;
   }
 
+  /**
+   * The room is back on its host (this player re-homed it): tells every other member with a
+   * channel to reconnect there (`room-moved`). Keep ticking a few seconds so that the word gets
+   * through on a lossy link, then `stop`.
+   */
+  moved(): void {
+    this.relay.tellRoom(this.code, { type: 'room-moved' }, this.slot);
+  }
+
+  /** Stops serving, without a goodbye (the members were told where the room went): closes every channel. */
+  stop(): void {
+    this.relay.closeAll();
+    this.connections.clear();
+  }
+
   /** Tells every member that this holder is going (it gave its claim up, or its player leaves), then closes their channels. */
   shutdown(reason: string, nowMs: number): void {
     this.relay.shutdown(reason, nowMs);

@@ -1,7 +1,12 @@
+import { parseRoomHandover } from '../room/room-handover.ts';
+import type { RoomHandover } from '../room/room-handover.ts';
+
 /**
  * What a client asks for when it connects (sent in geckos' authorization header, so a refused
  * attempt never gets a WebRTC channel): create a room, or join one by code, optionally with a
- * password, as a player or a spectator, or come back into its slot with its reconnect token.
+ * password, as a player or a spectator, or come back into its slot with its reconnect token; or,
+ * from the player that held a room after its host was lost, bring that room back onto a host
+ * (re-home it: the same code, slots, names and tokens) and come back into its own slot.
  */
 export type ConnectRequest =
   | {
@@ -17,15 +22,37 @@ export type ConnectRequest =
       readonly role: 'player' | 'spectator';
       readonly password?: string;
       readonly token?: string;
+    }
+  | {
+      readonly action: 'rehome';
+      /** The room with its secrets, as its holder has it (`RoomAuthority.exportRoom`). */
+      readonly handover: RoomHandover;
+      /** The requester's own reconnect token: one of the handover's players. */
+      readonly token: string;
     };
 
-/** Longest request accepted (characters of JSON). */
+/** What a game asks for: create a room, or join one (a 'rehome' is the SDK's own, on host migration). */
+export type RoomRequest = Extract<ConnectRequest, { readonly action: 'create' | 'join' }>;
+
+/** Longest request accepted (characters of JSON), but for a 'rehome'. */
 export const MAX_CONNECT_REQUEST_CHARS = 1024;
+/**
+ * Longest 'rehome' request accepted (characters of JSON): a handover of a full room (24 members
+ * with 32-character names, every token) is about 6 KB, and an HTTP header of 12 KB passes every
+ * server's default limit (Node's is 16 KB for all headers).
+ */
+export const MAX_REHOME_REQUEST_CHARS = 12 * 1024;
+/** Characters JSON leaves as they are but an HTTP header cannot carry (outside printable ASCII). */
+const NOT_HEADER_SAFE = /[^\x20-\x7e]/g;
 const SETTING_KEYS = new Set(['maxPlayers', 'inputDelay', 'maxPrediction', 'fps']);
 
-/** Encodes a request for the authorization header. */
+/**
+ * Encodes a request for the authorization header: JSON in printable ASCII only (every other
+ * character as a `\\uXXXX` escape, which JSON reads back unchanged), because a header is a byte
+ * string: a name such as "Łukasz" or "小明" would otherwise make the browser refuse the request.
+ */
 export function encodeConnectRequest(request: ConnectRequest): string {
-  return JSON.stringify(request);
+  return JSON.stringify(request).replace(NOT_HEADER_SAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -35,7 +62,7 @@ export function encodeConnectRequest(request: ConnectRequest): string {
 export function parseConnectRequest(input: unknown): { ok: true; request: ConnectRequest } | { ok: false; error: string } {
   let value: unknown = input;
   if (typeof input === 'string') {
-    if (input.length > MAX_CONNECT_REQUEST_CHARS) return { ok: false, error: 'bad-request' };
+    if (input.length > MAX_REHOME_REQUEST_CHARS || (input.length > MAX_CONNECT_REQUEST_CHARS && !input.startsWith('{"action":"rehome"'))) return { ok: false, error: 'bad-request' };
     try {
       value = JSON.parse(input);
     } catch {
@@ -49,6 +76,13 @@ export function parseConnectRequest(input: unknown): { ok: true; request: Connec
     if (x === undefined) return undefined;
     return typeof x === 'string' && x.length <= max ? x : null;
   };
+  if (v['action'] === 'rehome') {
+    for (const key of Object.keys(v)) if (!['action', 'handover', 'token'].includes(key)) return { ok: false, error: 'bad-request' };
+    const token = str('token', 128);
+    const handover = parseRoomHandover(v['handover']);
+    if (typeof token !== 'string' || !handover.ok) return { ok: false, error: 'bad-request' };
+    return { ok: true, request: { action: 'rehome', handover: handover.handover, token } };
+  }
   const name = str('name', 64);
   const password = str('password', 128);
   if (typeof name !== 'string' || password === null) return { ok: false, error: 'bad-request' };
@@ -101,6 +135,8 @@ const REFUSAL_STATUS: Readonly<Record<string, number>> = {
   'too-many-own-rooms': 412,
   /** This address created its most rooms for now (`RelayHostOptions.roomCreatesPerMinute`). */
   'create-rate-limited': 425,
+  /** A 'rehome' for a code the host already has a room under (it never lost the room, or someone was first). */
+  'code-in-use': 410,
 };
 
 export function refusalStatus(reason: string): number {

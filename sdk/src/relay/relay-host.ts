@@ -1,13 +1,14 @@
 import type { RoomAuthority } from '../room/room-authority.ts';
 import type { RoomSettings } from '../room/room-settings.ts';
 import { MAX_PING_MS, MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessage } from '../room/control-messages.ts';
-import type { MemberPing } from '../room/control-messages.ts';
+import type { HostControlMessage, MemberPing } from '../room/control-messages.ts';
 import { AuthorityDropReason, AuthorityService } from './authority-service.ts';
 import type { AuthorityServiceLimits } from './authority-service.ts';
 import { ReliableChannel } from './reliable-channel.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { MAX_RELAY_FRAME_BYTES, RelayFrameKind, encodeControlFrame, encodePingFrame, restampDataFrame } from './relay-frame.ts';
 import { parseConnectRequest } from './connect-request.ts';
+import { constantTimeEqual } from '../room/constant-time-equal.ts';
 import { decodeResumeMarker } from './resume-marker.ts';
 import type { ConnectRequest } from './connect-request.ts';
 
@@ -422,6 +423,16 @@ export class RelayHost {
     }
   }
 
+  /**
+   * Sends one control message to every member of a room with a channel now, but `except` (a
+   * player holding the room after its host passes its own slot), reliably, as the authority's
+   * own messages go. For news that is not the authority's to decide (the room moved back to a host).
+   */
+  tellRoom(code: string, message: HostControlMessage, except?: number): void {
+    const bytes = encodeControlMessage(message);
+    for (const [slot, c] of this.bySlot.get(code) ?? []) if (slot !== except) this.sendControlBytes(c, bytes);
+  }
+
   /** Closes every member's channel. */
   closeAll(): void {
     for (const c of [...this.connections.values()]) this.close(c);
@@ -491,6 +502,7 @@ export class RelayHost {
       this.service.drain();
       return { ok: true, binding: { code: created.code, slot: created.slot, role: 'player', token: created.token } };
     }
+    if (request.action === 'rehome') return this.rehome(request, address, limits, nowMs);
     const joined = this.authority.join(
       {
         code: request.code,
@@ -504,6 +516,31 @@ export class RelayHost {
     if (!joined.ok) return { ok: false, error: joined.error };
     this.service.drain();
     return { ok: true, binding: { code: joined.code, slot: joined.slot, role: request.role, token: joined.token } };
+  }
+
+  /**
+   * A room comes back from the player that held it after this host (or an earlier one) was lost:
+   * restored with its code, members, slots, names and tokens, at a higher epoch than its holder's,
+   * counted against the requester's address as a room it created. The requester proves it is a
+   * player of the room with its own token; every member, the requester included, then counts as
+   * disconnected until it reconnects with its token (the requester at once, on this connection).
+   */
+  private rehome(request: Extract<ConnectRequest, { action: 'rehome' }>, address: string, limits: AddressLimits, nowMs: number): { ok: true; binding: MemberBinding } | { ok: false; error: string } {
+    if ((this.roomsHeld.get(address) ?? 0) >= this.roomsPerAddress) return { ok: false, error: 'too-many-own-rooms' };
+    if (!limits.creates.available(nowMs)) return { ok: false, error: 'create-rate-limited' };
+    const { handover, token } = request;
+    const index = handover.tokens.findIndex(([, t]) => constantTimeEqual(t, token));
+    const member = index < 0 ? undefined : handover.state.members[index];
+    if (member === undefined || member.role !== 'player') return { ok: false, error: 'bad-token' };
+    const restored = this.authority.restoreRoom(handover, nowMs);
+    if (!restored.ok) return { ok: false, error: restored.error === 'code-in-use' ? 'code-in-use' : restored.error === 'too-many-rooms' ? 'too-many-rooms' : 'bad-request' };
+    limits.creates.take(nowMs);
+    const code = handover.state.code;
+    this.roomCreators.set(code, address);
+    this.roomsHeld.set(address, (this.roomsHeld.get(address) ?? 0) + 1);
+    for (const m of handover.state.members) this.authority.connectionLost(code, m.slot, nowMs);
+    this.service.drain();
+    return { ok: true, binding: { code, slot: member.slot, role: 'player', token } };
   }
 
   /** The session of the member a binding is for: its own if it had one, else a new one. */

@@ -20,6 +20,8 @@ export type RoomClientEvent =
   | { readonly type: 'member-dropped'; readonly slot: number; readonly reason: string; readonly epoch: number }
   | { readonly type: 'chat'; readonly slot: number; readonly text: string }
   | { readonly type: 'host-closing'; readonly reason: string }
+  /** The player holding the room says the room is back on its host: reconnect to the host (`connectToRoom` does). */
+  | { readonly type: 'room-moved' }
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   /**
    * A whole signal (reassembled from its parts) from the player in slot `from`, for a direct
@@ -363,6 +365,9 @@ export class RoomClient {
       case 'host-closing':
         this.closingReason = message.reason;
         this.pending.push({ type: 'host-closing', reason: message.reason });
+        return;
+      case 'room-moved':
+        this.pending.push({ type: 'room-moved' });
         return;
       case 'error':
         this.pending.push({ type: 'error', code: message.code, message: message.message });

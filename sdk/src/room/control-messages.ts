@@ -127,6 +127,12 @@ export type HostControlMessage =
   | { readonly type: 'chat'; readonly slot: number; readonly text: string }
   /** The host is going away; the channel closes next. */
   | { readonly type: 'host-closing'; readonly reason: string }
+  /**
+   * From a player holding the room after its host was lost: the room is back on its host (a host
+   * process started again on the same address, which the player re-homed the room onto). The
+   * member reconnects to the host into its own slot, with its token.
+   */
+  | { readonly type: 'room-moved' }
   /** A request was refused. `code` is a short kebab-case reason (e.g. a `RoomError`). */
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   /**
@@ -188,7 +194,7 @@ export type ControlDecodeResult<M extends ControlMessage = ControlMessage> =
   | { readonly ok: false; readonly reason: ControlDecodeError };
 
 const CLIENT_TYPES: ReadonlySet<string> = new Set(['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'chat', 'signal']);
-const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'handover', 'match-start', 'member-dropped', 'chat', 'host-closing', 'error', 'pings', 'signal']);
+const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'handover', 'match-start', 'member-dropped', 'chat', 'host-closing', 'room-moved', 'error', 'pings', 'signal']);
 const SIGNAL_KINDS: readonly unknown[] = Object.values(SignalKind);
 /** Printable ASCII, CR and LF: what SDP and candidate lines are made of (RFC 8866 is ASCII-safe). */
 const SIGNAL_PAYLOAD = /^[\x20-\x7e\r\n]*$/;
@@ -352,6 +358,9 @@ function message(value: unknown, from: ControlMessageSource | undefined): Contro
     }
     case 'host-closing':
       return { type, reason: displayText(fields(obj, ['type', 'reason'])['reason'], 1, MAX_NOTICE_LENGTH) };
+    case 'room-moved':
+      fields(obj, ['type']);
+      return { type };
     case 'error': {
       const f = fields(obj, ['type', 'code', 'message']);
       const code = f['code'];

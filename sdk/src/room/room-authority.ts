@@ -110,6 +110,11 @@ interface Member {
 
 interface Room {
   readonly code: string;
+  /**
+   * The epoch of the room's decisions: the authority's for a room it created; for one it restored
+   * (host migration), one above the epoch the room had, or the authority's if that is higher.
+   */
+  readonly epoch: number;
   /** Undefined: no password. */
   readonly password: string | undefined;
   phase: 'lobby' | 'playing';
@@ -196,6 +201,7 @@ export class RoomAuthority {
     const token = generateReconnectToken(this.random);
     const room: Room = {
       code,
+      epoch: this.epoch,
       password: password === undefined || password === '' ? undefined : password,
       phase: 'lobby',
       settings,
@@ -318,7 +324,7 @@ export class RoomAuthority {
     if (notReady) return this.fail(RoomError.NotReady);
     const match: MatchDecision = Object.freeze({
       matchId: this.nextU32(),
-      epoch: this.epoch,
+      epoch: room.epoch,
       seed: this.nextU32(),
       players: Object.freeze(players),
       settings: room.settings,
@@ -415,7 +421,7 @@ export class RoomAuthority {
     const tokens: MemberToken[] = [];
     for (const m of room.members) if (m !== undefined) tokens.push(Object.freeze([m.slot, m.token] as const));
     const handover: RoomHandover = {
-      state: snapshot(room, this.epoch, room.phase),
+      state: snapshot(room, room.phase),
       ...(room.password !== undefined ? { password: room.password } : {}),
       tokens: Object.freeze(tokens),
     };
@@ -425,14 +431,15 @@ export class RoomAuthority {
   /**
    * Brings back a room another authority held (host migration): the same code, members (slots,
    * names, roles, ready, connected), owner, settings, password, tokens, phase and match decision,
-   * under this authority's epoch, which must be higher than the handover's (a successor is made
-   * with a higher `epoch`). The match goes on with its decision as it was, old epoch included: it
+   * at a higher epoch than the handover's: one above it, or this authority's own if that is
+   * higher (a successor is made with the next epoch; a host that comes back re-homes a room its
+   * successor held at a later epoch than its own). The match goes on with its decision as it was, old epoch included: it
    * is the old host's match that the players are playing. A member shown not connected keeps its
    * slot for its reconnect grace from `nowMs` (the successor cannot know how long it has been
    * away); a member shown connected stays so until its connection is found lost. Its members come
    * back with `join` and the token they hold. Queues a 'room-changed' (the members should hear the
    * new epoch), nothing else. Refused with 'bad-handover' (checked as `parseRoomHandover` does,
-   * whatever its type says), 'stale-epoch', 'code-in-use' or 'too-many-rooms'.
+   * whatever its type says), 'stale-epoch' (no higher epoch left), 'code-in-use' or 'too-many-rooms'.
    */
   restoreRoom(handover: RoomHandover, nowMs: number): RoomResult {
     checkTime(nowMs);
@@ -440,11 +447,13 @@ export class RoomAuthority {
     if (!parsed.ok) return this.fail(RoomError.BadHandover);
     const { state, password, tokens } = parsed.handover;
     // The match's epoch is at most the state's (parseRoomHandover), so it is older too.
-    if (state.epoch >= this.epoch) return this.fail(RoomError.StaleEpoch);
+    const epoch = Math.max(this.epoch, state.epoch + 1);
+    if (epoch >= TWO_POW_32) return this.fail(RoomError.StaleEpoch);
     if (this.rooms.has(state.code)) return this.fail(RoomError.CodeInUse);
     if (this.rooms.size >= this.maxRooms) return this.fail(RoomError.TooManyRooms);
     const room: Room = {
       code: state.code,
+      epoch,
       password,
       phase: state.phase === 'playing' ? 'playing' : 'lobby',
       settings: state.settings,
@@ -464,7 +473,7 @@ export class RoomAuthority {
   /** A snapshot of an open room for its members (no password, no token), or undefined. */
   room(code: string): RoomState | undefined {
     const room = this.lookup(code);
-    return room === undefined ? undefined : snapshot(room, this.epoch, room.phase);
+    return room === undefined ? undefined : snapshot(room, room.phase);
   }
 
   /** Codes of the open rooms, oldest first. */
@@ -511,7 +520,7 @@ export class RoomAuthority {
   private remove(room: Room, slot: number, reason: MemberDropReason): void {
     room.members[slot] = undefined;
     room.memberCount--;
-    if (room.phase === 'playing') this.push({ type: 'member-dropped', code: room.code, slot, reason, epoch: this.epoch });
+    if (room.phase === 'playing') this.push({ type: 'member-dropped', code: room.code, slot, reason, epoch: room.epoch });
     if (room.memberCount === 0) {
       this.close(room, RoomCloseReason.Empty);
       return;
@@ -524,7 +533,7 @@ export class RoomAuthority {
   }
 
   private close(room: Room, reason: RoomCloseReason): void {
-    const state = snapshot(room, this.epoch, 'closed');
+    const state = snapshot(room, 'closed');
     this.rooms.delete(room.code);
     if (this.changed.delete(room.code)) {
       this.pending = this.pending.filter((e) => e.type !== 'room-changed' || e.code !== room.code);
@@ -607,7 +616,7 @@ function nextOwner(room: Room): number {
   return NO_OWNER;
 }
 
-function snapshot(room: Room, epoch: number, phase: RoomState['phase']): RoomState {
+function snapshot(room: Room, phase: RoomState['phase']): RoomState {
   const members: RoomMember[] = [];
   for (const m of room.members) {
     if (m === undefined) continue;
@@ -616,7 +625,7 @@ function snapshot(room: Room, epoch: number, phase: RoomState['phase']): RoomSta
   const state: RoomState = {
     code: room.code,
     phase,
-    epoch,
+    epoch: room.epoch,
     ownerSlot: members.length === 0 ? NO_OWNER : room.ownerSlot,
     settings: room.settings,
     hasPassword: room.password !== undefined,

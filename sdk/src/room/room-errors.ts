@@ -46,8 +46,8 @@ export const RoomError = {
   /** This authority already holds a room with the handover's code. */
   CodeInUse: 'code-in-use',
   /**
-   * The handover comes from an authority of this one's epoch or a later one: a successor must take
-   * a higher epoch than the host it follows, or its decisions could not be told from stale ones.
+   * The handover's epoch is the last a u32 holds: a restored room takes a higher epoch than it had
+   * (its new decisions must be told from stale ones), and there is none.
    */
   StaleEpoch: 'stale-epoch',
 } as const;
