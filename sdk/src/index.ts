@@ -46,6 +46,9 @@ export {
 } from './protocol/messages.ts';
 export { connectToRoom, RoomJoinError } from './client/geckos-room-connection.ts';
 export type { RoomConnection, RoomConnectionOptions, RoomConnectionState } from './client/geckos-room-connection.ts';
+export { HOST_HOLDER } from './migration/holder-frame.ts';
+export type { RoomMigrationEvent, RoomMigrationOptions } from './migration/room-migration.ts';
+export type { RoomHolder } from './migration/succession-watch.ts';
 export { RoomRoutes } from './client/room-routes.ts';
 export type { DirectLinksOptions, PeerRoute, RoomRoutesMember } from './client/room-routes.ts';
 export { RoomClient } from './relay/room-client.ts';

@@ -44,7 +44,8 @@ describe('a host takes a room back (rehome)', () => {
     const { handover, tokens, code } = heldRoom(2);
     const result = rig.authorize(encodeConnectRequest({ action: 'rehome', handover, token: tokens[1]! }));
     expect(result).toEqual({ ok: true, binding: { code, slot: 1, role: 'player', token: tokens[1] } });
-    const brook = rig.open((result as { binding: never }).binding);
+    if (!result.ok) throw new Error(result.error);
+    const brook = rig.open(result.binding);
     rig.advance(50);
     const room = brook.client!.room!;
     expect(room.epoch).toBe(3);
