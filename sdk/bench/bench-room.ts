@@ -127,6 +127,11 @@ export class BenchRoom {
     this.members[0]!.connection.client.startMatch();
   }
 
+  /** Whom each member takes as the room's holder now (`RoomConnection.holder`), and its connection state, by member. */
+  holders(): { readonly slot: number; readonly holder: number | undefined; readonly state: string }[] {
+    return this.members.map((m) => ({ slot: m.connection.slot, holder: m.connection.holder?.holder, state: m.connection.state }));
+  }
+
   /** Every member's session exists and runs. */
   get running(): boolean {
     return this.members.every((m) => m.match?.session.state === 'running');

@@ -15,7 +15,9 @@
  *    direct; once they are and the match runs, the host is SIGKILLed. Over the 3 s after the kill:
  *    the direct pairs' longest silence (ms) and the sessions' frames advanced against those due
  *    (and `stallFrames`); the time until the relayed pair is on 'peer-relay' at both ends and until
- *    each end hears the other again (ms); checksums and `disconnected` events.
+ *    each end hears the other again (ms); the time until a player holds the room (host migration:
+ *    slot 0, the first in line, which has no link to slot 1) and until every member follows it,
+ *    connected again (ms); checksums and `disconnected` events.
  * 4. **Host CPU**, 32 players (4 rooms × 8, 60 fps), relay then direct, `--seconds` each: host CPU
  *    ms per second (every thread), frames it relayed, and the ratio direct / relay. The players
  *    live in `--workers` client processes (`mesh-bench-clients.ts`), whole rooms in each.
@@ -263,6 +265,10 @@ interface HostLossRun {
    * a pair that never went silent reads as the end of some short gap.
    */
   readonly relayedHeardMs: number;
+  /** From the kill until a player holds the room (the successor restored it: host migration), ms; NaN: not within 8 s. */
+  readonly successorMs: number;
+  /** From the kill until every member follows that player and is connected to it again, ms; NaN: not within 8 s. */
+  readonly followedMs: number;
   /** Frames each session advanced over the 3 s after the kill, and stalled advance attempts (`stallFrames`) there, by slot. */
   readonly frames: readonly number[];
   readonly stalls: readonly number[];
@@ -296,6 +302,8 @@ interface HostLossResult {
   readonly relayedMembersStalls: Spread;
   readonly peerRelayMs: Spread;
   readonly relayedHeardMs: Spread;
+  readonly successorMs: Spread;
+  readonly followedMs: Spread;
   readonly checksumsMismatched: number;
   readonly desyncs: number;
   readonly disconnects: number;
@@ -332,10 +340,17 @@ async function hostLossOnce(seed: number): Promise<HostLossRun> {
       host.kill();
       const [x, y] = RELAYED_PAIR;
       let peerRelayAt = Number.NaN;
+      let successorAt = Number.NaN;
+      let followedAt = Number.NaN;
       let afterKill: readonly SessionFigures[] | undefined;
       let windowMs = 0;
-      for (let now = killedAt; now - killedAt < AFTER_KILL_MS || (Number.isNaN(peerRelayAt) && now - killedAt < PEER_RELAY_TIMEOUT_MS); now = performance.now()) {
+      const waiting = () => Number.isNaN(peerRelayAt) || Number.isNaN(followedAt);
+      for (let now = killedAt; now - killedAt < AFTER_KILL_MS || (waiting() && now - killedAt < PEER_RELAY_TIMEOUT_MS); now = performance.now()) {
         if (Number.isNaN(peerRelayAt) && room.routeOf(x, y) === PEER_RELAY_ROUTE && room.routeOf(y, x) === PEER_RELAY_ROUTE) peerRelayAt = now;
+        const holders = room.holders();
+        const successor = holders.find((h) => h.holder === h.slot);
+        if (Number.isNaN(successorAt) && successor !== undefined) successorAt = now;
+        if (Number.isNaN(followedAt) && successor !== undefined && holders.every((h) => h.holder === successor.slot && h.state === 'connected')) followedAt = now;
         if (afterKill === undefined && now - killedAt >= AFTER_KILL_MS) {
           afterKill = room.sessionFigures();
           windowMs = now - killedAt;
@@ -355,6 +370,8 @@ async function hostLossOnce(seed: number): Promise<HostLossRun> {
         directGapAfterMs: round(directGap(arrivals, slots, killedAt, killedAt + AFTER_KILL_MS), 1),
         peerRelayMs: round(peerRelayAt - killedAt, 0),
         relayedHeardMs: round(heard.some((h) => h.endedAtMs === undefined) ? Number.NaN : Math.max(...heard.map((h) => h.endedAtMs! - killedAt)), 0),
+        successorMs: round(successorAt - killedAt, 0),
+        followedMs: round(followedAt - killedAt, 0),
         frames: bySlot(afterKill, (f) => f.frame).map((f, i) => f - bySlot(atKill, (a) => a.frame)[i]!),
         stalls: bySlot(afterKill, (f) => f.stalls).map((f, i) => f - bySlot(atKill, (a) => a.stalls)[i]!),
         framesDue: Math.floor((windowMs / 1000) * 60),
@@ -364,7 +381,7 @@ async function hostLossOnce(seed: number): Promise<HostLossRun> {
       };
       console.error(
         `  host loss, seed ${seed}: direct pairs' longest silence ${run.directGapBeforeMs} ms before, ${run.directGapAfterMs} ms after the kill; ` +
-          `pair ${x}-${y} on peer-relay after ${run.peerRelayMs} ms, heard again after ${run.relayedHeardMs} ms; frames in ${AFTER_KILL_MS} ms (slots ${slots.join('/')}) ${run.frames.join('/')} of ${run.framesDue} due, ` +
+          `pair ${x}-${y} on peer-relay after ${run.peerRelayMs} ms, heard again after ${run.relayedHeardMs} ms; successor holds the room after ${run.successorMs} ms, every member follows it after ${run.followedMs} ms; frames in ${AFTER_KILL_MS} ms (slots ${slots.join('/')}) ${run.frames.join('/')} of ${run.framesDue} due, ` +
           `stalls ${run.stalls.join('/')}; ${run.checksums.compared} checksummed frames, ${run.checksums.mismatched} mismatched, ${run.desyncs} desyncs, ${run.disconnects} disconnected`,
       );
       return run;
@@ -411,6 +428,8 @@ async function measureHostLoss(reps: number): Promise<HostLossResult> {
     relayedMembersStalls: spread(runs.flatMap((r) => stallsOf(r, true)), 0),
     peerRelayMs: spread(runs.map((r) => r.peerRelayMs), 0),
     relayedHeardMs: spread(runs.map((r) => r.relayedHeardMs), 0),
+    successorMs: spread(runs.map((r) => r.successorMs), 0),
+    followedMs: spread(runs.map((r) => r.followedMs), 0),
     checksumsMismatched: runs.reduce((a, r) => a + r.checksums.mismatched, 0),
     desyncs: runs.reduce((a, r) => a + r.desyncs, 0),
     disconnects: runs.reduce((a, r) => a + r.disconnects, 0),
@@ -521,6 +540,8 @@ function printHostLoss(h: HostLossResult): void {
         row('pair 0-1: kill -> both ends hear the other again, ms', h.relayedHeardMs, 0),
         row('slots 0, 1: frames advanced / due, %', h.relayedMembersFramesPercent, 1),
         row('slots 0, 1: stalled advance attempts (stallFrames)', h.relayedMembersStalls, 0),
+        row('kill -> a player holds the room (host migration), ms', h.successorMs, 0),
+        row('kill -> every member follows it, connected, ms', h.followedMs, 0),
       ],
     ),
   );
