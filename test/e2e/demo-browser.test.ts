@@ -447,10 +447,14 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
    * goodbye). Ada, who created the room, takes it over (host migration) and the others follow her
    * over their direct links: every page says so once and plays on without a stall, no page ends
    * the match or declares a winner, and every shared confirmed checksum agrees, before and after.
+   * After SIGKILL, the host is then started again on its port, and takes the room back
+   * ({@link hostComesBack}).
    */
   async function hostLeavesMidMatch(how: 'SIGKILL' | 'SIGINT'): Promise<void> {
     const own = await startDemoServer(['--port', '0', '--bind', '127.0.0.1'], START_TIMEOUT_MS);
     const contexts = await Promise.all([0, 1, 2].map(() => chromiumBrowser().newContext()));
+    /** The host started again on the same port (SIGKILL only). */
+    let again: DemoServer | undefined;
     try {
       const pages = await Promise.all(contexts.map((c) => c.newPage()));
       const watches = pages.map((page, i) => watchPage(page, `host-loss${i}`));
@@ -554,13 +558,95 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       console.info(
         `host ${how}: Ada held the room after ${heldAfterMs.join('/')} ms; pages played on, slowest half-seconds ${slowest.join('/')} frames; ${after.length} checksummed frames after it agree`,
       );
+      if (how === 'SIGKILL') {
+        again = await startDemoServer(['--port', String(own.port), '--bind', '127.0.0.1'], START_TIMEOUT_MS);
+        await hostComesBack(own.port, code, pages, watches);
+      }
     } finally {
       await Promise.all(contexts.map((context) => context.close()));
       own.kill();
+      again?.kill();
     }
   }
 
-  it('the host process killed (SIGKILL) mid-match: Ada takes the room over, and the three pages play on over their direct links and agree', () => hostLeavesMidMatch('SIGKILL'), 120_000);
+  /**
+   * A host started again on the port of the one that was killed, while Ada holds the room: Ada
+   * brings the room back onto it (she tries every 3 s) at epoch 3, and Brook and Cy reconnect to
+   * it into their slots. Every page says so once (no "reconnecting"), the match plays on without
+   * a stall, and the checksums agree; a newcomer with the join link reaches the room on the host
+   * (it is playing a match, so the newcomer is told to join when it is back in the lobby).
+   */
+  async function hostComesBack(port: number, code: string, pages: readonly Page[], watches: readonly PageProblems[]): Promise<void> {
+    const at = (path: string) => `http://127.0.0.1:${port}${path}`;
+    const startedAtMs = Date.now();
+    const atRehome = await Promise.all(pages.map((page) => hook<number>(page, 'window.backspin.frame')));
+    const onHost = '(window.backspin.holder && window.backspin.holder.holder === 255 && window.backspin.holder.epoch === 3)';
+    const rehomedAfterMs: (number | undefined)[] = pages.map(() => undefined);
+    const slowest = pages.map(() => Infinity);
+    let previous = atRehome;
+    let shot = false;
+    // Sampled every 500 ms: until every page is on the host (15 s at most), then 3 s more.
+    for (let t = 0, allSince: number | undefined; t < 36 && (allSince === undefined || t - allSince < 6); t++) {
+      await sleep(500);
+      const seen = await Promise.all(pages.map((page) => hook<{ frame: number; back: boolean }>(page, `({ frame: window.backspin.frame, back: Boolean${onHost} })`)));
+      seen.forEach(({ frame, back }, i) => {
+        slowest[i] = Math.min(slowest[i]!, frame - previous[i]!);
+        if (back) rehomedAfterMs[i] ??= Date.now() - startedAtMs;
+      });
+      previous = seen.map((s) => s.frame);
+      if (seen.every((s) => s.back)) {
+        allSince ??= t;
+        if (!shot) {
+          shot = true;
+          await pages[1]!.screenshot({ path: join(SHOTS, 'host-back-match-brook.png') });
+        }
+      }
+    }
+    expect(rehomedAfterMs.every((ms) => ms !== undefined && ms <= 15_000), `ms from the host's restart until each page was on it: ${rehomedAfterMs.join('/')}`).toBe(true);
+    for (const [i, page] of pages.entries()) {
+      expect(await hook(page, 'window.backspin.holder')).toEqual({ holder: 255, epoch: 3 });
+      expect(await hook(page, 'window.backspin.scene'), 'the match goes on on the host').toBe('match');
+      expect(await hook(page, 'window.backspin.desyncs')).toEqual([]);
+      expect(await hook(page, 'window.backspin.drops')).toEqual([]);
+      const notices = await hook<string[]>(page, 'window.backspin.notices');
+      expect(notices.filter((n) => /host is back/i.test(n)), `page ${i}: ${notices.join(' | ')}`).toEqual(['The host is back. The room is on it again.']);
+      expect(notices.filter((n) => /reconnect|plays on|closed/i.test(n)), `page ${i}: ${notices.join(' | ')}`).toEqual([]);
+    }
+    for (const s of slowest) expect(s, `frames per half second while the room went back to the host: ${slowest.join('/')}`).toBeGreaterThanOrEqual(20);
+    const sums = await Promise.all(pages.map((page) => hook<Record<string, number>>(page, '({ ...window.backspin.checksums })')));
+    const [sa, sb, sc] = sums as [Record<string, number>, Record<string, number>, Record<string, number>];
+    const after = Object.keys(sa).filter((f) => Number(f) > Math.max(...atRehome) && f in sb && f in sc);
+    expect(after.length, 'checksummed frames after the host came back, on every page').toBeGreaterThanOrEqual(2);
+    for (const f of Object.keys(sa).filter((k) => k in sb && k in sc)) expect([sb[f], sc[f]], `frame ${f}`).toEqual([sa[f], sa[f]]);
+    // Ada's page tried the host every 3 s while it was down (one refused request each): expected.
+    const expected = (line: string) => /ERR_CONNECTION_REFUSED|console\.error: Failed to fetch$|request failed: (GET|POST) .*\/\.wrtc\//.test(line);
+    for (const w of watches) expect(w.problems.filter((line) => !expected(line)), w.console.join('\n')).toEqual([]);
+
+    // A newcomer opens the join link: the host has the room again (not "no such room"); it is
+    // playing a match, so a new player is asked to join once it is back in the lobby.
+    const context = await chromiumBrowser().newContext();
+    try {
+      const d = await context.newPage();
+      const watchD = watchPage(d, 'newcomer');
+      await d.goto(at(`/?room=${code}`));
+      await d.waitForSelector('#lobby-name', { timeout: 20_000 });
+      expect(await d.inputValue('#join-code')).toBe(code);
+      await d.fill('#lobby-name', 'Dee');
+      await d.click('#join-room');
+      await until(d, '/^(?!Joining)./.test(document.getElementById("lobby-status")?.textContent ?? "")', 15_000);
+      const status = (await d.locator('#lobby-status').textContent()) ?? '';
+      expect(status).toBe('That room is playing a match. Join when it is back in the lobby.');
+      await d.screenshot({ path: join(SHOTS, 'host-back-newcomer.png') });
+      console.info(`host back: pages on it after ${rehomedAfterMs.join('/')} ms; slowest half-seconds ${slowest.join('/')} frames; ${after.length} checksummed frames after it agree; newcomer: ${status}`);
+      // The refusal is an HTTP 423 to the connect request, which the browser and geckos.io log.
+      const refused = (line: string) => /status (code )?(of )?423\b|HTTP 423 POST .*\/\.wrtc\//.test(line);
+      expect(watchD.problems.filter((line) => !refused(line)), watchD.console.join('\n')).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }
+
+  it('the host process killed (SIGKILL) mid-match: Ada takes the room over, and the three pages play on over their direct links and agree; started again, the host takes the room back', () => hostLeavesMidMatch('SIGKILL'), 150_000);
 
   it('the host stopped with Ctrl+C mid-match: Ada takes the room over, and the three pages play on over their direct links and agree', () => hostLeavesMidMatch('SIGINT'), 120_000);
 });

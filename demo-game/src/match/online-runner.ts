@@ -1,9 +1,9 @@
-import { FramePacer, createMatchSession, slotAddress } from 'backspin';
+import { FramePacer, createMatchSession, HOST_HOLDER, slotAddress } from 'backspin';
 import type { MatchDecision, MatchSession, RoomConnection } from 'backspin';
 import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
-import { HOST_HOLDER, holderChangeText, ORPHANED_TEXT } from '../app/room-holder.ts';
+import { holderChangeText, ORPHANED_TEXT, REHOMED_TEXT } from '../app/room-holder.ts';
 import { driveSession } from './drive-session.ts';
 import type { MatchRunner, PeerLine, PeerRouteLine, RunnerNotice } from './match-runner.ts';
 import { CHECKSUM_INTERVAL_FRAMES, MatchMode } from './match-runner.ts';
@@ -17,6 +17,12 @@ const ROUTES_REFRESH_MS = 250;
  * a 'holder' event (a player took the room over) within a few seconds, and says so itself.
  */
 const RECONNECT_NOTICE_AFTER_MS = 4000;
+/**
+ * Once the room is back on its host ('rehomed'), the other pages leave its holder and reconnect
+ * to the host: a 'reconnecting' this close to the re-home (before or after it) is part of it, and
+ * is said only if it lasts this long after the re-home (ms).
+ */
+const REHOME_RECONNECT_MS = 10_000;
 
 /**
  * A match over the host's room: one rollback (or lockstep) session per player, configured from
@@ -24,7 +30,8 @@ const RECONNECT_NOTICE_AFTER_MS = 4000;
  * is open (the connection's routes set that up at match start), through the host's relay
  * otherwise. The room connection stays open after the match (back to the lobby); this runner
  * never closes it. If the host is lost, a player takes the room over (host migration): the match
- * goes on untouched and one notice says who holds the room now.
+ * goes on untouched and one notice says who holds the room now; one more says when a host started
+ * again takes the room back.
  */
 export class OnlineRunner implements MatchRunner {
   readonly mode = MatchMode.Online;
@@ -44,6 +51,9 @@ export class OnlineRunner implements MatchRunner {
   /** The holder (slot@epoch) last announced. */
   private holderSaid: string | undefined;
   private orphanedSaid = false;
+  /** When the room last came back onto its host (ms), and the epoch it came back at (said once). */
+  private rehomedAtMs: number | undefined;
+  private rehomedEpoch: number | undefined;
   private routesAtMs = -Infinity;
 
   constructor(
@@ -74,10 +84,13 @@ export class OnlineRunner implements MatchRunner {
       else if (e.type === 'holder-lost') this.hostLost = e.holder;
       else if (e.type === 'holder') this.onHolder(e.slot, e.epoch, e.mine);
       else if (e.type === 'orphaned') this.sayOrphaned();
+      else if (e.type === 'rehomed') this.onRehomed(e.epoch, nowMs);
       else this.match.applyRoomEvent(e);
     }
-    // A reconnect that is not the host's loss (only our path to it broke) is said after a while.
-    if (this.reconnectingSinceMs !== undefined && this.hostLost === undefined && nowMs - this.reconnectingSinceMs >= RECONNECT_NOTICE_AFTER_MS) {
+    // A reconnect that is not the host's loss (only our path to it broke) is said after a while;
+    // the reconnect to a host that the room just went back to is part of the re-home.
+    const rehoming = this.rehomedAtMs !== undefined && nowMs - this.rehomedAtMs < REHOME_RECONNECT_MS;
+    if (this.reconnectingSinceMs !== undefined && this.hostLost === undefined && !rehoming && nowMs - this.reconnectingSinceMs >= RECONNECT_NOTICE_AFTER_MS) {
       this.reconnectingSinceMs = undefined;
       this.reconnectSaid = true;
       this.observer.push({ kind: 'info', text: 'Connection to the host lost; reconnecting…' });
@@ -165,8 +178,10 @@ export class OnlineRunner implements MatchRunner {
   /**
    * The connection's state. Losing the host is 'reconnecting' until a player holds the room
    * ('connected' again, after a 'holder' event) or nobody can ('orphaned', then 'closed'): that
-   * is said once, by the 'holder' or 'orphaned' event. An ordinary reconnect (our own path to a
-   * host that is still there) is said only if it takes a while.
+   * is said once, by the 'holder' or 'orphaned' event. When the room goes back onto its host
+   * ('rehomed'), the pages that followed its holder reconnect to the host: that too is said by the
+   * event, not as a reconnect. An ordinary reconnect (our own path to a host that is still there)
+   * is said only if it takes a while.
    */
   private onConnectionState(state: RoomConnection['state'], nowMs: number): void {
     if (state === 'reconnecting') {
@@ -192,6 +207,21 @@ export class OnlineRunner implements MatchRunner {
     this.observer.push({ kind: 'info', text: holderChangeText(this.connection, slot, mine, this.hostLost) });
     this.hostLost = undefined;
     this.reconnectingSinceMs = undefined;
+  }
+
+  /**
+   * The room is back on its host (this page re-homed it, or was told and reconnects there): said
+   * once per epoch. The holder said before no longer holds it, so a later takeover is said again,
+   * and a connection that closes from here on (the host could not be reached) says the room ends.
+   */
+  private onRehomed(epoch: number, nowMs: number): void {
+    this.rehomedAtMs = nowMs;
+    this.hostLost = undefined;
+    this.holderSaid = undefined;
+    this.orphanedSaid = false;
+    if (this.rehomedEpoch === epoch) return;
+    this.rehomedEpoch = epoch;
+    this.observer.push({ kind: 'info', text: REHOMED_TEXT });
   }
 
   /** Says once that nobody can take the room over, and that the match goes on without a host. */

@@ -1,13 +1,13 @@
 import Phaser from 'phaser';
 import QRCode from 'qrcode';
-import { connectToRoom, DEFAULT_ROOM_SETTINGS, JOIN_CODE_LENGTH, normalizeJoinCode, RoomJoinError } from 'backspin';
+import { connectToRoom, DEFAULT_ROOM_SETTINGS, HOST_HOLDER, JOIN_CODE_LENGTH, normalizeJoinCode, RoomJoinError } from 'backspin';
 import type { ConnectRequest, RoomConnection, RoomState } from 'backspin';
 import { debugHooks } from '../app/debug-hooks.ts';
 import { hostAddress } from '../app/host-address.ts';
 import { forgetRoomLink, joinLink, roomFromLink } from '../app/join-link.ts';
 import type { MatchRequest } from '../app/match-request.ts';
 import { hasSavedPlayerName, loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
-import { HOST_HOLDER, holderChangeText, lostHolderName, successorLobbyText } from '../app/room-holder.ts';
+import { holderChangeText, lostHolderName, REHOMED_TEXT, successorLobbyText } from '../app/room-holder.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
@@ -89,6 +89,11 @@ export class LobbyScene extends Phaser.Scene {
         this.setStatus(`${lostHolderName(c, this.lostHolder)} left; a player is taking the room over…`);
       } else if (e.type === 'holder') {
         this.setStatus(holderChangeText(c, e.slot, e.mine, this.lostHolder));
+        this.lastRefreshMs = -Infinity;
+      } else if (e.type === 'rehomed') {
+        // A host started again took the room back: its link, QR code and code work again.
+        this.lostHolder = undefined;
+        this.setStatus(REHOMED_TEXT);
         this.lastRefreshMs = -Infinity;
       } else if (e.type === 'orphaned') this.leaveRoom('The host left, and no player could take the room over, so it is closed. Create or join a room again.');
       else if (e.type === 'connection' && e.state === 'closed') this.leaveRoom('Lost the connection to the host.');
@@ -222,7 +227,8 @@ export class LobbyScene extends Phaser.Scene {
     const copy = h('button', { id: 'copy-link', textContent: 'Copy link' });
     copy.addEventListener('click', () => void navigator.clipboard?.writeText(link).then(() => this.setStatus('Link copied.')));
     const settingsNote = h('p', { className: 'help' });
-    // Under a player that took the room over, newcomers cannot reach the room: its link is hidden.
+    // Under a player that took the room over, newcomers cannot reach the room: its link is hidden
+    // until the room is back on its host.
     const holderNote = h('p', { id: 'room-holder', className: 'status', style: 'display: none' });
     const linkRow = h('div', { className: 'row' }, copy);
     const linkLine = h('div', { className: 'link', id: 'join-link', textContent: link });
@@ -284,7 +290,7 @@ export class LobbyScene extends Phaser.Scene {
               : players.length < 2
                 ? successor === undefined
                   ? 'Waiting for at least one more player: share the code, the link or the QR code.'
-                  : 'Nobody else is left in this room: start a new room to play with others.'
+                  : 'Nobody else is left in this room: new players can join once the host is back.'
                 : 'Waiting for everyone to be ready.'
             : `${room.members.find((m) => m.owner)?.name ?? 'The owner'} sets up the match and starts it.`;
     };

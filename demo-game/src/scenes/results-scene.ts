@@ -1,7 +1,7 @@
 import Phaser from 'phaser';
 import { debugHooks } from '../app/debug-hooks.ts';
 import type { MatchRequest, MatchResult } from '../app/match-request.ts';
-import { holderChangeText } from '../app/room-holder.ts';
+import { holderChangeText, REHOMED_TEXT } from '../app/room-holder.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { h, mountPanel } from '../ui/dom.ts';
@@ -41,6 +41,10 @@ export class ResultsScene extends Phaser.Scene {
       if (e.type === 'orphaned' || (e.type === 'connection' && e.state === 'closed')) this.roomClosed();
       else if (e.type === 'holder-lost') this.lostHolder = e.holder;
       else if (e.type === 'holder') this.holderChanged(holderChangeText(c, e.slot, e.mine, this.lostHolder));
+      else if (e.type === 'rehomed') {
+        this.lostHolder = undefined;
+        this.holderChanged(REHOMED_TEXT);
+      }
     }
     debugHooks.holder = c.holder;
   }
@@ -100,7 +104,7 @@ export class ResultsScene extends Phaser.Scene {
     if (request.mode === 'online' && request.connection.state === 'closed') this.roomClosed();
   }
 
-  /** A player took the room over while this screen shows: the way back goes on to its room. */
+  /** A player took the room over (or the host took it back) while this screen shows: the way back goes on to its room. */
   private holderChanged(text: string): void {
     const status = document.getElementById('results-status');
     if (status === null) return;
