@@ -137,6 +137,27 @@ describe('RoomRoutes', () => {
     expect(routes.peers()).toEqual([]);
   });
 
+  it('in the lobby links every connected player (kept while it reconnects), spectators nobody, and a match start keeps those links', () => {
+    const lobby = (members: [slot: number, role: 'player' | 'spectator', connected: boolean][]): RoomClientEvent => ({
+      type: 'room-state',
+      state: { phase: 'lobby', members: members.map(([slot, role, connected]) => ({ slot, role, connected })) } as unknown as RoomState,
+    });
+    const { routes, links } = rig(1);
+    routes.take(lobby([[0, 'player', true], [1, 'player', true], [2, 'player', false], [16, 'spectator', true]]));
+    expect(routes.peers().map((p) => p.slot)).toEqual([0]); // 2 has no channel yet: our offer could not reach it
+    routes.take(lobby([[0, 'player', true], [1, 'player', true], [2, 'player', true], [16, 'spectator', true]]));
+    expect(routes.peers().map((p) => p.slot)).toEqual([0, 2]);
+    expect(links.map((l) => l.role)).toEqual(['offerer']); // to 2: the lower slot offers; 0 offers to us
+    routes.take(lobby([[0, 'player', false], [1, 'player', true], [2, 'player', true], [16, 'spectator', true]]));
+    expect(routes.peers().map((p) => p.slot)).toEqual([0, 2]); // 0 reconnecting: its link stays
+    routes.take(match([0, 1, 2]));
+    expect(links.filter((l) => l.state === 'closed')).toEqual([]);
+    expect(links).toHaveLength(1); // no new link: the lobby's is the match's
+    const spectator = rig(16);
+    spectator.routes.take(lobby([[0, 'player', true], [16, 'spectator', true]]));
+    expect(spectator.routes.peers()).toEqual([]);
+  });
+
   it('with direct links off, everything stays on the relay and signals are still consumed', () => {
     const routes = new RoomRoutes({ slot: 0, relay: { send: () => undefined, receive: () => [] }, signal: () => undefined }, false);
     routes.take(match([0, 1]));

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
-import { agreement, sleep, startMatch, waitFor } from '../helpers/live-room.ts';
+import { agreement, openRoom, sleep, startMatch, waitFor } from '../helpers/live-room.ts';
 import { LiveMesh } from '../helpers/live-mesh.ts';
 import { spawnHostProcess } from '../helpers/host-process.ts';
 import { connectToRoom } from '../../sdk/src/client/geckos-room-connection.ts';
@@ -39,7 +39,7 @@ describe('the host process goes away mid-match', () => {
     for (const p of mesh.players) expect(mesh.others(p).every((s) => mesh.routeOf(p, s) === StandardRoute.Direct)).toBe(true);
     // Player ids and slots unchanged, and no new peer connection for a pair already linked.
     expect(mesh.members.map((m) => m.slot)).toEqual([0, 1, 2, 3]);
-    for (const m of mesh.members) expect((m.routes.meshStats()?.peers ?? []).every((x) => x.attempts === 1)).toBe(true);
+    for (const m of mesh.members) expect((m.routes.meshStats()?.peers ?? []).map((x) => `${x.slot}:${x.attempts}${x.lastEnd === undefined ? '' : ` (${x.lastEnd})`}`).join(' '), `slot ${m.slot}: one link attempt per pair`).toMatch(/^(\d:1 ?)+$/);
 
     // A player leaves: the successor's authority drops it (epoch + 1), and the sessions agree on its last frame.
     const leaver = mesh.bySlot(3);
@@ -86,6 +86,29 @@ describe('the host process goes away mid-match', () => {
   }, 60_000);
 });
 
+describe('the host goes away in the lobby', () => {
+  const lobby = new LiveMesh();
+  afterEach(() => lobby.stop());
+
+  it('before any match: the players are linked already, slot 0 takes the room over, and the first match starts under it', async () => {
+    const host = await spawnHostProcess();
+    lobby.hostProcess = host.child;
+    lobby.members = await openRoom({ port: host.port }, 3);
+    const linked = () => lobby.members.every((m) => m.routes.peers().length === 2 && m.routes.peers().every((p) => p.route === StandardRoute.Direct));
+    await waitFor(linked, 8000, 'every pair linked in the lobby');
+    host.child.kill('SIGKILL');
+    await waitFor(() => lobby.members.every((m) => m.holder?.holder === 0 && m.holder.epoch === 2 && m.state === 'connected'), 10_000, 'every member following slot 0');
+    await waitFor(() => lobby.members.every((m) => m.client.room?.epoch === 2 && m.client.room.members.every((x) => x.connected && x.ready)), 5000, 'the room under the successor');
+    lobby.members[0]!.client.startMatch();
+    lobby.players = (await startMatch(lobby.members, { started: true })).players;
+    expect(lobby.members[0]!.client.match!.epoch).toBe(2);
+    lobby.resume(5);
+    await lobby.waitUntil(() => lobby.players.every((p) => p.session.currentFrame > 120), 10_000, 'the match under the successor');
+    lobby.checkHealthy(3);
+    for (const m of lobby.members) expect((m.routes.meshStats()?.peers ?? []).every((x) => x.attempts === 1)).toBe(true);
+  }, 40_000);
+});
+
 describe('the host comes back', () => {
   const local = new LiveMesh();
   afterEach(() => local.stop());
@@ -101,7 +124,11 @@ describe('the host comes back', () => {
     const restart = await spawnHostProcess([], local.hostPort);
     local.hostProcess = restart.child;
     const restartedAt = performance.now();
-    await waitFor(() => local.members.every((m) => m.holder?.holder === HOST_HOLDER && m.state === 'connected' && m.client.room?.epoch === 3), 15_000, 'every member back on the host');
+    await waitFor(
+      () => local.members.every((m) => m.holder?.holder === HOST_HOLDER && m.state === 'connected' && m.client.room?.epoch === 3 && m.client.room.members.every((x) => x.connected)),
+      15_000,
+      'every member back on the host',
+    );
     const backMs = performance.now() - restartedAt;
     const room = local.members[0]!.client.room!;
     expect(room.code).toBe(code);
@@ -142,7 +169,7 @@ describe('a member that lost only its own path to the host', () => {
     try {
       expect(local.host!.relay.closeMember(member.code, member.slot, performance.now())).toBe(true);
       await waitFor(() => player.roomEvents.some((e) => e.type === 'connection'), 5000, 'member 3 reconnecting');
-      await waitFor(() => member.state === 'connected', 10_000, 'member 3 back');
+      await waitFor(() => player.roomEvents.some((e) => e.type === 'connection' && e.state === 'connected'), 10_000, 'member 3 back');
     } finally {
       clearInterval(watch);
     }

@@ -285,12 +285,14 @@ describe('DirectLink and the peer relay frames', () => {
       feed(0xd4, 3, 0, 0); // Reach
       feed(0xd3, 0, 0xb5, 2); // Forwarded
       feed(0xd2, 1, 0xb5, 3); // Forward
-      feed(0xd9, 1, 2); // an unknown link kind
+      feed(0xda, 1, 2); // an unknown link kind
+      feed(0xd9, 1, 0xd7, 2); // host migration's (From): its own queue
       feed(0xd0, 1); // a truncated ping
       channel.onmessage!({ data: new Uint8Array(1203).fill(0xd3).buffer }); // oversized
       channel.onmessage!({ data: new Uint8Array(1202).fill(0xd3).buffer }); // the largest
       expect(route.receive().map((d) => [...d.data])).toEqual([[0xb5, 1]]);
       expect(link.receiveFrames().map((f) => f[0])).toEqual([0xd4, 0xd3, 0xd2, 0xd3]);
+      expect(link.receiveAuthorityFrames().map((f) => [...f])).toEqual([[0xd9, 1, 0xd7, 2]]);
       expect(link.stats.receiveDropped).toMatchObject({ malformed: 2, oversized: 1 });
 
       channel.sent.length = 0;

@@ -6,6 +6,7 @@ import { PEER_RELAY_ROUTE, PeerRelayRoute } from '../mesh/peer-relay-route.ts';
 import type { PeerRelayStats } from '../mesh/peer-relay-route.ts';
 import type { MeshLink, MeshLinkFactory, MeshLinkUser, MeshLinksOptions, MeshStats } from '../mesh/mesh-links.ts';
 import { addressSlot, slotAddress } from '../relay/relay-route.ts';
+import { PLAYER_SLOTS } from '../room/room-state.ts';
 import type { RoomClientEvent } from '../relay/room-client.ts';
 import { RoutedTransport, StandardRoute } from '../transport/routed-transport.ts';
 import type { Route, RouteId } from '../transport/routed-transport.ts';
@@ -101,7 +102,7 @@ export class RoomRoutes {
   private readonly mesh: MeshLinks | undefined;
   private readonly direct: DirectRoute | undefined;
   private readonly peerRelay: PeerRelayRoute | undefined;
-  /** The other players of the current match, while we play in it. */
+  /** The other players we link to: the room's while it is in its lobby, the match's while we play in it. */
   private players: readonly number[] = [];
 
   /**
@@ -136,9 +137,11 @@ export class RoomRoutes {
 
   /**
    * Takes one room event. A `signal` goes to its link and is consumed (false: not for the game);
-   * a `match-start` this member plays in sets up the links to its other players (keeping those
-   * already open); one it does not play in closes them; a `room-state` closes the links of
-   * players who left the room. Returns true for every event the game should see.
+   * a `room-state` of a room in its lobby sets up links to every other player of the room (keeping
+   * those already open; a spectator links to nobody); a `match-start` this member plays in keeps
+   * the links to its other players; one it does not play in closes them; a `room-state` during a
+   * match closes the links of players who left the room. Returns true for every event the game
+   * should see.
    */
   take(event: RoomClientEvent): boolean {
     switch (event.type) {
@@ -152,6 +155,19 @@ export class RoomRoutes {
         return true;
       }
       case 'room-state': {
+        if (event.state.phase === 'lobby' && this.slot < PLAYER_SLOTS) {
+          // In the lobby every player links to every other one, before any match: the links are
+          // ready when the match starts, and, should the host go, the room can move to a player
+          // (host migration needs a link, or a third player, to each member).
+          // A player is linked to once its channel is up (before, the host could not pass it our
+          // offer), and kept while it reconnects.
+          const others = event.state.members.filter((m) => m.role === 'player' && m.slot !== this.slot && (m.connected || this.players.includes(m.slot))).map((m) => m.slot);
+          if (others.length !== this.players.length || others.some((s, i) => s !== this.players[i])) {
+            this.players = others;
+            this.mesh?.setPeers(others);
+          }
+          return true;
+        }
         const members = new Set(event.state.members.map((m) => m.slot));
         const staying = this.players.filter((s) => members.has(s));
         if (staying.length !== this.players.length) {

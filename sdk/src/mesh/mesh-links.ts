@@ -213,7 +213,7 @@ export class MeshLinks {
       }
       entry.attempts = 0;
       if (entry.role === 'offerer' && entry.link === undefined) this.offer(entry);
-      else if (entry.link !== undefined && entry.role === 'offerer') entry.attempts = 1;
+      else if (entry.link !== undefined) entry.attempts = 1; // the link kept counts as this match's first
     }
     this.options.peerRelay?.setPlayers([...wanted]);
   }

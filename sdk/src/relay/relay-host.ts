@@ -292,6 +292,8 @@ export class RelayHost {
     }
     // The slot is held only until the channel opens: a member whose WebRTC never comes up is
     // treated like one whose connection dropped, and loses the slot after the reconnect grace.
+    // Drained only now: the members hear of the newcomer as not connected yet, so that nobody
+    // signals it (for a direct link) before it has a channel to receive on.
     this.authority.connectionLost(result.binding.code, result.binding.slot, nowMs);
     this.service.drain();
     return result;
@@ -499,7 +501,6 @@ export class RelayHost {
       // Before the authority's events are drained: they may already say the room closed.
       this.roomCreators.set(created.code, address);
       this.roomsHeld.set(address, (this.roomsHeld.get(address) ?? 0) + 1);
-      this.service.drain();
       return { ok: true, binding: { code: created.code, slot: created.slot, role: 'player', token: created.token } };
     }
     if (request.action === 'rehome') return this.rehome(request, address, limits, nowMs);
@@ -514,7 +515,6 @@ export class RelayHost {
       nowMs,
     );
     if (!joined.ok) return { ok: false, error: joined.error };
-    this.service.drain();
     return { ok: true, binding: { code: joined.code, slot: joined.slot, role: request.role, token: joined.token } };
   }
 
@@ -539,7 +539,6 @@ export class RelayHost {
     this.roomCreators.set(code, address);
     this.roomsHeld.set(address, (this.roomsHeld.get(address) ?? 0) + 1);
     for (const m of handover.state.members) this.authority.connectionLost(code, m.slot, nowMs);
-    this.service.drain();
     return { ok: true, binding: { code, slot: member.slot, role: 'player', token } };
   }
 
