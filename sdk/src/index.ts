@@ -64,5 +64,5 @@ export type { ReliableChannelOptions } from './relay/reliable-channel.ts';
 export { createMatchSession, HOST_SILENCE_TIMEOUT_MS, MATCH_DISCONNECT_TIMEOUT_MS, MATCH_DROP_MARGIN_MS } from './relay/match-session.ts';
 export type { MatchSession, MatchSessionOptions } from './relay/match-session.ts';
 export { encodeConnectRequest, parseConnectRequest, refusalReason, refusalStatus } from './relay/connect-request.ts';
-export type { ConnectRequest } from './relay/connect-request.ts';
+export type { ConnectRequest, RoomRequest } from './relay/connect-request.ts';
 export * from './room/index.ts';

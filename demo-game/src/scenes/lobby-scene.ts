@@ -1,7 +1,7 @@
 import Phaser from 'phaser';
 import QRCode from 'qrcode';
 import { connectToRoom, DEFAULT_ROOM_SETTINGS, HOST_HOLDER, JOIN_CODE_LENGTH, normalizeJoinCode, RoomJoinError } from 'backspin';
-import type { ConnectRequest, RoomConnection, RoomState } from 'backspin';
+import type { RoomConnection, RoomRequest, RoomState } from 'backspin';
 import { debugHooks } from '../app/debug-hooks.ts';
 import { hostAddress } from '../app/host-address.ts';
 import { forgetRoomLink, joinLink, roomFromLink } from '../app/join-link.ts';
@@ -166,7 +166,7 @@ export class LobbyScene extends Phaser.Scene {
     this.connect({ action: 'join', code, name, role: 'player' });
   }
 
-  private connect(request: ConnectRequest): void {
+  private connect(request: RoomRequest): void {
     if (this.busy) return;
     this.busy = true;
     for (const id of ['create-room', 'join-room']) (document.getElementById(id) as HTMLButtonElement | null)?.setAttribute('disabled', '');
