@@ -544,7 +544,9 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
         expect(holderNotices, notices.join(' | ')).toEqual([i === 0 ? 'The host left. You now hold the room.' : 'The host left. Ada now holds the room.']);
         expect(notices.filter((n) => /reconnect|plays on|closed/i.test(n)), notices.join(' | ')).toEqual([]);
       }
-      for (const s of slowest) expect(s, `frames per half second after the host left: ${slowest.join('/')}`).toBeGreaterThanOrEqual(20);
+      // No stall of 100 ms or more on these directly linked pages: that would leave at most 24 of
+      // a half second's 30 frames.
+      for (const s of slowest) expect(s, `frames per half second after the host left: ${slowest.join('/')}`).toBeGreaterThanOrEqual(25);
       const sums = await Promise.all(pages.map((page) => hook<Record<string, number>>(page, '({ ...window.backspin.checksums })')));
       const [sa, sb, sc] = sums as [Record<string, number>, Record<string, number>, Record<string, number>];
       const after = Object.keys(sa).filter((f) => Number(f) > Math.max(...lostAt) && f in sb && f in sc);

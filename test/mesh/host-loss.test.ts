@@ -18,7 +18,7 @@ const mesh = new LiveMesh();
 afterEach(() => mesh.stop());
 
 describe('the host process goes away mid-match', () => {
-  it.each(['SIGKILL', 'SIGINT'] as const)('%s: the match plays on, slot 0 takes the room over, a later leave is agreed under epoch 2, and the next match starts', async (signal) => {
+  it.each(['SIGKILL', 'SIGINT'] as const)('%s: the match plays on without a stall and slot 0 takes the room over (SIGKILL: then a later leave is agreed under epoch 2, and the next match starts)', async (signal) => {
     await mesh.startOnHostProcess(4);
     await mesh.waitUntil(mesh.everyRoute(StandardRoute.Direct), 8000, 'every pair direct');
     await sleep(500);
@@ -40,6 +40,12 @@ describe('the host process goes away mid-match', () => {
     // Player ids and slots unchanged, and no new peer connection for a pair already linked.
     expect(mesh.members.map((m) => m.slot)).toEqual([0, 1, 2, 3]);
     for (const m of mesh.members) expect((m.routes.meshStats()?.peers ?? []).map((x) => `${x.slot}:${x.attempts}${x.lastEnd === undefined ? '' : ` (${x.lastEnd})`}`).join(' '), `slot ${m.slot}: one link attempt per pair`).toMatch(/^(\d:1 ?)+$/);
+
+    if (signal === 'SIGINT') {
+      // The rest is the same under either signal, and test time is dear: SIGKILL's run covers it.
+      console.info(`host ${signal}: every member followed slot 0 at epoch ${epoch + 1} ${movedMs.toFixed(0)} ms after the signal; frames gained in 3 s ${gained.join('/')}, stall frames ${stalled.join('/')}`);
+      return;
+    }
 
     // A player leaves: the successor's authority drops it (epoch + 1), and the sessions agree on its last frame.
     const leaver = mesh.bySlot(3);
