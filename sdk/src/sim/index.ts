@@ -4,6 +4,8 @@
  */
 export { PERFECT_NETWORK_PROFILE, getProfile, parseNetworkProfile, parseNetworkProfiles } from './network-profile.ts';
 export type { BurstLoss, FreezeSchedule, NetworkProfile, NetworkProfiles, StandardScenario } from './network-profile.ts';
+export { NETWORK_PRESETS } from './network-presets.ts';
+export type { NetworkPresetName } from './network-presets.ts';
 export { SimulatedNetwork } from './simulated-network.ts';
 export type {
   LinkStats,
