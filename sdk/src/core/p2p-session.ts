@@ -54,6 +54,12 @@ const HISTORY_MARGIN = MAX_INPUTS_PER_PACKET;
 /** Handshake request resend interval (ms). */
 const SYNC_RETRY_MS = 200;
 /**
+ * How long a peer may leave every handshake request unanswered before a `synchronizing` event
+ * names it with `silentMs`, and again every as long (ms): 3 s is fifteen requests, far beyond any
+ * round trip, so the likely cause is a wrong address or a peer whose session is not running.
+ */
+const SYNC_SILENT_NOTICE_MS = 3000;
+/**
  * Rejoin probes (QualityReports) go to each peer that has not answered one this often (ms): a
  * rejoining session stalls until all have, and a lossy link may need several tries.
  */
@@ -481,11 +487,11 @@ export class P2PSession<I, S> {
   private simulate(save: boolean): void {
     const f = this.frame;
     if (this.ring !== undefined && save) {
-      const checksum = this.wantsChecksum(f) ? this.game.checksum() >>> 0 : undefined;
+      const checksum = this.wantsChecksum(f) ? this.gameChecksum() : undefined;
       this.ring.save(f, this.game.save(this.ring.recyclable(f)), checksum);
     } else if (this.ring === undefined && this.wantsChecksum(f)) {
       // Lockstep: only confirmed frames are ever stepped, so this state is final already.
-      this.recordChecksum(f, this.game.checksum() >>> 0);
+      this.recordChecksum(f, this.gameChecksum());
     }
     for (let p = 0; p < this.n; p++) this.gatherInput(p, f);
     this.game.step(this.stepInputs as readonly PlayerInput<I>[]);
@@ -727,11 +733,34 @@ export class P2PSession<I, S> {
     }
   }
 
+  /**
+   * The game's checksum of its current state, as a u32. An int32 is taken as its u32 bits (a hash
+   * written `h | 0` is fine); anything else (a float, NaN, a string, a number out of range) is a bug
+   * in the game that would make every comparison meaningless, so it throws a TypeError at once.
+   */
+  private gameChecksum(): number {
+    const value: unknown = this.game.checksum();
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) {
+      throw new TypeError(`game.checksum() must return a u32 (an integer 0..4294967295; an int32 is read as its u32 bits), got ${describe(value)}`);
+    }
+    return value >>> 0;
+  }
+
   /** Checks a handshake message's claims; learns the peer's token. False: dropped. */
   private acceptHandshake(link: PeerLink, token: number, message: Message): boolean {
     if (message.type !== MessageType.SyncRequest && message.type !== MessageType.SyncReply) return true;
     if (message.player !== link.player) {
       this.drops.spoofed++;
+      if (!link.incompatibleReported) {
+        // Usually a setup mistake rather than an attack: say which, once.
+        link.incompatibleReported = true;
+        const claim = Number.isInteger(message.player) ? message.player : -1;
+        const reason =
+          claim === this.local
+            ? `the peer at ${link.address} says it is player ${claim}, this session's own local player: both sessions were given the same local player`
+            : `the peer at ${link.address} says it is player ${claim}, but this session has player ${link.player} at that address: the two sessions list their players in different orders`;
+        this.emit({ type: 'incompatible-peer', player: link.player, reason });
+      }
       return false;
     }
     if (message.fingerprint !== this.fingerprint || message.epoch !== this.cfg.epoch) {
@@ -996,6 +1025,10 @@ export class P2PSession<I, S> {
     for (const link of this.links) {
       if (link === undefined || link.state === LinkState.Disconnected) continue;
       if (link.state === LinkState.Syncing) {
+        if (!fromAdvance && link.lastReceiveMs === -Infinity && now - link.syncStartedMs >= link.syncSilentNoticeMs + SYNC_SILENT_NOTICE_MS) {
+          link.syncSilentNoticeMs += SYNC_SILENT_NOTICE_MS;
+          this.emit({ type: 'synchronizing', player: link.player, count: link.syncDone, total: this.cfg.syncRoundTrips, silentMs: now - link.syncStartedMs });
+        }
         if (!fromAdvance && now - link.syncSentMs >= SYNC_RETRY_MS) {
           const nonce = this.rng.nextU32();
           link.noteSyncRequest(nonce, now);
@@ -1116,4 +1149,11 @@ export class P2PSession<I, S> {
 function isZero(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
   return true;
+}
+
+/** A value as an error message shows it: its type, and the value if short. */
+function describe(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 32))}`;
+  return typeof value;
 }

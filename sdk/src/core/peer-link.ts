@@ -41,6 +41,9 @@ export class PeerLink {
   syncRemaining: number;
   /** When the last handshake request went out (ms). */
   syncSentMs = -Infinity;
+  /** When the first one went out (ms; NaN before), and when a peer that never answered is next named in a `synchronizing` event. */
+  syncStartedMs = Number.NaN;
+  syncSilentNoticeMs = 0;
   syncDone = 0;
   /**
    * Handshake requests still unanswered (nonce, send time): a reply to any of them counts, so a
@@ -129,6 +132,7 @@ export class PeerLink {
     this.syncNonceMs[this.syncNext] = nowMs;
     this.syncNext = (this.syncNext + 1) % SYNC_OUTSTANDING;
     this.syncSentMs = nowMs;
+    if (Number.isNaN(this.syncStartedMs)) this.syncStartedMs = nowMs;
   }
 
   /** Matches a handshake reply: the round trip (ms), or -1 for an unknown or repeated nonce. */

@@ -107,8 +107,16 @@ export const MAX_PREDICTION = 30;
  */
 export const DEFAULT_ISOLATION_TIMEOUT_MS = 15_000;
 
-/** Checks a config and fills in defaults. Throws a `RangeError` naming the bad field. */
+/**
+ * Checks a config and fills in defaults. Throws a `TypeError` when `game`, `transport` or `input`
+ * is missing or lacks a method (a plain JavaScript caller, or an object built by hand), and a
+ * `RangeError` naming the bad field for a value out of range.
+ */
 export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): ResolvedSessionConfig {
+  if (typeof config !== 'object' || config === null) throw new TypeError('a session needs a config object ({ players, game, transport, input, ... })');
+  needs('game', config.game, ['step', 'save', 'load', 'checksum'], 'your game: step(inputs), save(), load(state) and checksum()');
+  needs('transport', config.transport, ['send', 'receive'], 'a Transport: send(to, data) and receive()');
+  needs('input', config.input, ['encode', 'decode'], 'an InputCodec, e.g. bytesInputCodec(2)');
   const players = config.players;
   if (!Array.isArray(players) || players.length < 2 || players.length > MAX_PLAYERS) {
     throw new RangeError(`players: need 2..${MAX_PLAYERS} players, got ${Array.isArray(players) ? players.length : typeof players}`);
@@ -178,4 +186,12 @@ function num(name: string, value: number, min: number): number {
     throw new RangeError(`${name} must be a finite number >= ${min}, got ${String(value)}`);
   }
   return value;
+}
+
+/** Throws a TypeError unless `value` is an object with every one of `methods`. */
+function needs(name: string, value: unknown, methods: readonly string[], what: string): void {
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${name} is missing: pass ${what}`);
+  for (const method of methods) {
+    if (typeof (value as Record<string, unknown>)[method] !== 'function') throw new TypeError(`${name}.${method} must be a function (${name} is ${what})`);
+  }
 }

@@ -17,8 +17,12 @@ export type SessionEndReason = (typeof SessionEndReason)[keyof typeof SessionEnd
  * Handles are player handles (index into the session's `players`).
  */
 export type SessionEvent =
-  /** Handshake progress with one peer: `count` of `total` round trips done. */
-  | { readonly type: 'synchronizing'; readonly player: number; readonly count: number; readonly total: number }
+  /**
+   * Handshake progress with one peer: `count` of `total` round trips done. With `silentMs`: that
+   * peer has answered none of our requests for this long (ms; raised every 3 s while it stays
+   * silent): most likely its address is wrong, or no session for this match runs there.
+   */
+  | { readonly type: 'synchronizing'; readonly player: number; readonly count: number; readonly total: number; readonly silentMs?: number }
   /** The handshake with one peer is complete. */
   | { readonly type: 'synchronized'; readonly player: number }
   /** Every peer is synchronized: frames advance from now on. */
