@@ -108,6 +108,38 @@ describe('first mistakes', () => {
     expect(fine.sessions[0]!.state).toBe('running');
   });
 
+  it('incompatible-peer says which shared parameter differs: player count, input size, match id, epoch', () => {
+    const reasonFor = (a: { n?: number; size?: number; matchId?: number; epoch?: number }, b: { n?: number; size?: number; matchId?: number; epoch?: number }) => {
+      const clock = new VirtualClock();
+      const network = new SimulatedNetwork({ seed: 4, clock, profile: NETWORK_PRESETS.lan });
+      const make = (me: number, o: { n?: number; size?: number; matchId?: number; epoch?: number }) =>
+        new P2PSession<Uint8Array, Int32Array>({
+          players: Array.from({ length: o.n ?? 2 }, (_, p) => (p === me ? { kind: 'local' as const } : { kind: 'remote' as const, address: p <= 1 ? `p${p}` : `nobody${p}` })),
+          game: new TestGame(o.n ?? 2),
+          transport: network.endpoint(`p${me}`),
+          input: bytesInputCodec(o.size ?? 2),
+          seed: 20 + me,
+          matchId: o.matchId ?? 0,
+          epoch: o.epoch ?? 0,
+        });
+      const s0 = make(0, a);
+      const s1 = make(1, b);
+      const seen: SessionEvent[] = [];
+      for (let t = 0; t < 1000; t += 10) {
+        clock.advance(10);
+        s0.poll(clock.now());
+        s1.poll(clock.now());
+        seen.push(...s0.events());
+        s1.events();
+      }
+      return seen.filter((e) => e.type === 'incompatible-peer').map((e) => (e.type === 'incompatible-peer' ? e.reason : ''));
+    };
+    expect(reasonFor({}, { n: 3 })).toEqual(['player count differs: it has 3 players, we have 2']);
+    expect(reasonFor({}, { size: 4 })).toEqual(['input size differs: it sends 4-byte inputs, we 2-byte ones']);
+    expect(reasonFor({ matchId: 7 }, { matchId: 8 })).toEqual(['match id differs (it belongs to another match), or several parameters do (player count, input size, protocol version)']);
+    expect(reasonFor({ epoch: 1 }, { epoch: 2 })).toEqual(['epoch differs: it has 2, we 1 (a decision of another room authority)']);
+  });
+
   it('two sessions given the same local player are told so, once, instead of waiting in silence', () => {
     const { events, run } = pair({ local: [0, 0] });
     run(2000);

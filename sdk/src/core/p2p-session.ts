@@ -14,7 +14,7 @@ import type { SessionEvent } from './session-events.ts';
 import { SessionEndReason } from './session-events.ts';
 import type { PeerStats, SessionStats } from './session-stats.ts';
 import type { SessionDropReason } from './session-stats.ts';
-import { sessionFingerprint } from './session-fingerprint.ts';
+import { explainFingerprint, sessionFingerprint } from './session-fingerprint.ts';
 import { PacketCodec } from './packet-codec.ts';
 import type { ConnectStatus, DropReason, Message } from '../protocol/messages.ts';
 import { MAX_INPUTS_PER_PACKET, MessageType } from '../protocol/messages.ts';
@@ -751,8 +751,9 @@ export class P2PSession<I, S> {
     if (message.type !== MessageType.SyncRequest && message.type !== MessageType.SyncReply) return true;
     if (message.player !== link.player) {
       this.drops.spoofed++;
-      if (!link.incompatibleReported) {
-        // Usually a setup mistake rather than an attack: say which, once.
+      if (!link.incompatibleReported && link.remoteToken < 0) {
+        // Before any valid handshake from that address this is a setup mistake: say which, once.
+        // (Later, it is a forgery of a peer that once spoke right: counted, not raised.)
         link.incompatibleReported = true;
         const claim = Number.isInteger(message.player) ? message.player : -1;
         const reason =
@@ -769,8 +770,8 @@ export class P2PSession<I, S> {
         link.incompatibleReported = true;
         const reason =
           message.fingerprint !== this.fingerprint
-            ? 'session parameters differ (player count, input size or match id)'
-            : `epoch ${message.epoch} differs from ours (${this.cfg.epoch})`;
+            ? explainFingerprint(message.fingerprint, this.n, this.size, this.cfg.matchId)
+            : `epoch differs: it has ${message.epoch}, we ${this.cfg.epoch} (a decision of another room authority)`;
         this.emit({ type: 'incompatible-peer', player: link.player, reason });
       }
       return false;
