@@ -547,16 +547,11 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       // No stall of 100 ms or more on these directly linked pages: that would leave at most 24 of
       // a half second's 30 frames.
       for (const s of slowest) expect(s, `frames per half second after the host left: ${slowest.join('/')}`).toBeGreaterThanOrEqual(25);
-      const sums = await Promise.all(pages.map((page) => hook<Record<string, number>>(page, '({ ...window.backspin.checksums })')));
-      const [sa, sb, sc] = sums as [Record<string, number>, Record<string, number>, Record<string, number>];
-      const after = Object.keys(sa).filter((f) => Number(f) > Math.max(...lostAt) && f in sb && f in sc);
-      expect(after.length, 'checksummed frames after the host left, on every page').toBeGreaterThanOrEqual(4);
-      for (const f of Object.keys(sa).filter((k) => k in sb && k in sc)) expect([sb[f], sc[f]], `frame ${f}`).toEqual([sa[f], sa[f]]);
+      const after = await expectChecksumsAgree(pages, Math.max(...lostAt), 4, 'checksummed frames after the host left, on every page');
       // Once the host is gone, the connection's reconnect attempts fail as requests to a closed
       // port do (the browser logs each; geckos.io's client logs "Failed to fetch"). Issue 14 takes
       // the attempts' number down; anything else is a problem.
-      const expected = (line: string) => /ERR_CONNECTION_REFUSED|console\.error: Failed to fetch$|request failed: (GET|POST) .*\/\.wrtc\//.test(line);
-      for (const w of watches) expect(w.problems.filter((line) => !expected(line)), w.console.join('\n')).toEqual([]);
+      expectOnlyHostDownProblems(watches);
       console.info(
         `host ${how}: Ada held the room after ${heldAfterMs.join('/')} ms; pages played on, slowest half-seconds ${slowest.join('/')} frames; ${after.length} checksummed frames after it agree`,
       );
@@ -578,6 +573,25 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
    * a stall, and the checksums agree; a newcomer with the join link reaches the room on the host
    * (it is playing a match, so the newcomer is told to join when it is back in the lobby).
    */
+  /**
+   * Every confirmed checksum the three pages share agrees, and at least `min` of them are of frames
+   * after `afterFrame` (`what` names them). Returns those later frames.
+   */
+  async function expectChecksumsAgree(pages: readonly Page[], afterFrame: number, min: number, what: string): Promise<string[]> {
+    const sums = await Promise.all(pages.map((page) => hook<Record<string, number>>(page, '({ ...window.backspin.checksums })')));
+    const [sa, sb, sc] = sums as [Record<string, number>, Record<string, number>, Record<string, number>];
+    const after = Object.keys(sa).filter((f) => Number(f) > afterFrame && f in sb && f in sc);
+    expect(after.length, what).toBeGreaterThanOrEqual(min);
+    for (const f of Object.keys(sa).filter((k) => k in sb && k in sc)) expect([sb[f], sc[f]], `frame ${f}`).toEqual([sa[f], sa[f]]);
+    return after;
+  }
+
+  /** No console problem on any page but the refused requests to a host that is down (a reconnect, or the holder's re-home attempts). */
+  function expectOnlyHostDownProblems(watches: readonly PageProblems[]): void {
+    const expected = (line: string) => /ERR_CONNECTION_REFUSED|console\.error: Failed to fetch$|request failed: (GET|POST) .*\/\.wrtc\//.test(line);
+    for (const w of watches) expect(w.problems.filter((line) => !expected(line)), w.console.join('\n')).toEqual([]);
+  }
+
   async function hostComesBack(port: number, code: string, pages: readonly Page[], watches: readonly PageProblems[]): Promise<void> {
     const at = (path: string) => `http://127.0.0.1:${port}${path}`;
     const startedAtMs = Date.now();
@@ -615,14 +629,9 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       expect(notices.filter((n) => /reconnect|plays on|closed/i.test(n)), `page ${i}: ${notices.join(' | ')}`).toEqual([]);
     }
     for (const s of slowest) expect(s, `frames per half second while the room went back to the host: ${slowest.join('/')}`).toBeGreaterThanOrEqual(20);
-    const sums = await Promise.all(pages.map((page) => hook<Record<string, number>>(page, '({ ...window.backspin.checksums })')));
-    const [sa, sb, sc] = sums as [Record<string, number>, Record<string, number>, Record<string, number>];
-    const after = Object.keys(sa).filter((f) => Number(f) > Math.max(...atRehome) && f in sb && f in sc);
-    expect(after.length, 'checksummed frames after the host came back, on every page').toBeGreaterThanOrEqual(2);
-    for (const f of Object.keys(sa).filter((k) => k in sb && k in sc)) expect([sb[f], sc[f]], `frame ${f}`).toEqual([sa[f], sa[f]]);
+    const after = await expectChecksumsAgree(pages, Math.max(...atRehome), 2, 'checksummed frames after the host came back, on every page');
     // Ada's page tried the host every 3 s while it was down (one refused request each): expected.
-    const expected = (line: string) => /ERR_CONNECTION_REFUSED|console\.error: Failed to fetch$|request failed: (GET|POST) .*\/\.wrtc\//.test(line);
-    for (const w of watches) expect(w.problems.filter((line) => !expected(line)), w.console.join('\n')).toEqual([]);
+    expectOnlyHostDownProblems(watches);
 
     // A newcomer opens the join link: the host has the room again (not "no such room"); it is
     // playing a match, so a new player is asked to join once it is back in the lobby.

@@ -131,7 +131,6 @@ export function decodeAuthorityFrame(data: Uint8Array): AuthorityFrame | undefin
 
 function decodeMemberFrame(data: Uint8Array): MemberFrame | undefined {
   const kind = data[0];
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   switch (kind) {
     case DirectFrameKind.Join: {
       if (data.length <= JOIN_HEADER_BYTES) return undefined;
@@ -142,6 +141,7 @@ function decodeMemberFrame(data: Uint8Array): MemberFrame | undefined {
         return undefined;
       }
       if (request.length > MAX_CONNECT_REQUEST_CHARS) return undefined;
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
       return { kind, epoch: view.getUint32(1, true), attempt: view.getUint32(5, true), request };
     }
     case DirectFrameKind.Tunnel:

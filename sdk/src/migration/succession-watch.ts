@@ -217,27 +217,21 @@ export class SuccessionWatch {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  private fresh(slot: number): Heard | undefined {
-    const s = this.statements.get(slot);
-    return s !== undefined && this.nowMs - s.atMs <= this.freshMs ? s : undefined;
-  }
-
-  /** The epoch of a host a player said lately it hears, at a later epoch than `epoch`, if any. */
-  private hostHeardAfter(epoch: number): number | undefined {
-    for (const slot of this.statements.keys()) {
-      const s = this.fresh(slot);
-      if (s !== undefined && s.hears && s.holder === HOST_HOLDER && ((s.epoch - epoch) | 0) > 0) return s.epoch;
-    }
-    return undefined;
+  /** The other players' statements of the last `freshMs`. */
+  private *freshStatements(): Generator<Heard> {
+    for (const s of this.statements.values()) if (this.nowMs - s.atMs <= this.freshMs) yield s;
   }
 
   /** Whether a player said lately that it hears `c`. */
   private vouchedFor(c: RoomHolder): boolean {
-    for (const slot of this.statements.keys()) {
-      const s = this.fresh(slot);
-      if (s !== undefined && s.hears && s.holder === c.holder && s.epoch === c.epoch) return true;
-    }
+    for (const s of this.freshStatements()) if (s.hears && s.holder === c.holder && s.epoch === c.epoch) return true;
     return false;
+  }
+
+  /** The epoch of a host a player said lately it hears, at a later epoch than `epoch`, if any. */
+  private hostHeardAfter(epoch: number): number | undefined {
+    for (const s of this.freshStatements()) if (s.hears && s.holder === HOST_HOLDER && ((s.epoch - epoch) | 0) > 0) return s.epoch;
+    return undefined;
   }
 
   /**
@@ -247,10 +241,7 @@ export class SuccessionWatch {
    * member ask a candidate early for what it will have soon, never follow anyone else.
    */
   private claims(slot: number, epoch: number): boolean {
-    for (const from of this.statements.keys()) {
-      const s = this.fresh(from);
-      if (s !== undefined && s.holder === slot && s.epoch === epoch) return true;
-    }
+    for (const s of this.freshStatements()) if (s.holder === slot && s.epoch === epoch) return true;
     return false;
   }
 

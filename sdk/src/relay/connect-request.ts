@@ -62,7 +62,7 @@ export function encodeConnectRequest(request: ConnectRequest): string {
 export function parseConnectRequest(input: unknown): { ok: true; request: ConnectRequest } | { ok: false; error: string } {
   let value: unknown = input;
   if (typeof input === 'string') {
-    if (input.length > MAX_REHOME_REQUEST_CHARS || (input.length > MAX_CONNECT_REQUEST_CHARS && !input.startsWith('{"action":"rehome"'))) return { ok: false, error: 'bad-request' };
+    if (input.length > MAX_REHOME_REQUEST_CHARS) return { ok: false, error: 'bad-request' };
     try {
       value = JSON.parse(input);
     } catch {
@@ -71,6 +71,8 @@ export function parseConnectRequest(input: unknown): { ok: true; request: Connec
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, error: 'bad-request' };
   const v = value as Record<string, unknown>;
+  // Only a 'rehome' carries a whole room; anything else that long is refused, as it always was.
+  if (typeof input === 'string' && input.length > MAX_CONNECT_REQUEST_CHARS && v['action'] !== 'rehome') return { ok: false, error: 'bad-request' };
   const str = (key: string, max: number): string | undefined | null => {
     const x = v[key];
     if (x === undefined) return undefined;
