@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import type { Plugin } from 'vite';
 import { defaultNetworkProfilesPath } from '../sdk/src/sim/load-network-profiles.ts';
 import { parseNetworkProfiles } from '../sdk/src/sim/network-profile.ts';
@@ -46,6 +46,9 @@ export default defineConfig({
   // Relative asset paths: the host may serve the game from any folder.
   base: './',
   plugins: [networkProfiles()],
+  // The demo imports `backspin` as a game does; inside the repository its TypeScript sources stand
+  // in for the package's build (sdk/package.json's `backspin-source` condition), so no build step.
+  resolve: { conditions: ['backspin-source', ...defaultClientConditions] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AdvanceResult, FramePacer, Hasher, P2PSession, SessionState, SimulatedNetwork, VirtualClock, bytesInputCodec } from '../sdk/src/index.ts';
+import { AdvanceResult, FramePacer, Hasher, P2PSession, SessionState, bytesInputCodec } from '../sdk/src/index.ts';
 import type { Game, PlayerInput } from '../sdk/src/index.ts';
+import { SimulatedNetwork, VirtualClock } from '../sdk/src/sim.ts';
 
 /** A tiny deterministic game: every player's input byte is folded into one running total. */
 class TotalGame implements Game<Uint8Array, Int32Array> {
@@ -86,6 +87,6 @@ describe('README example', () => {
     const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeDefined();
     const self = readFileSync(new URL(import.meta.url), 'utf8');
-    expect(self).toContain(block!.replaceAll("from 'backspin'", "from '../sdk/src/index.ts'"));
+    expect(self).toContain(block!.replaceAll("from 'backspin'", "from '../sdk/src/index.ts'").replaceAll("from 'backspin/sim'", "from '../sdk/src/sim.ts'"));
   });
 });

@@ -1,8 +1,16 @@
 #!/usr/bin/env node
-// The SDK ships as TypeScript source; tsx runs it without a build step.
-import { register } from 'tsx/esm/api';
+// The `backspin-host` command. A packed backspin runs its build (dist/). Inside the Backspin
+// repository, where the TypeScript sources are, tsx runs those instead, so that a dist/ left over
+// from an earlier `npm pack` is never what runs there.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-register();
-process.argv[1] = fileURLToPath(new URL('../src/host/host-cli.ts', import.meta.url));
-await import('../src/host/host-cli.ts');
+const source = new URL('../src/host/host-cli.ts', import.meta.url);
+let entry = new URL('../dist/host/host-cli.js', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = source;
+}
+process.argv[1] = fileURLToPath(entry);
+await import(entry.href);

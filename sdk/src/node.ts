@@ -1,7 +1,9 @@
-/** Node-only parts of the SDK: the host, WebRTC for Node clients, and the profile-file loader. */
-export { loadNetworkProfiles, defaultNetworkProfilesPath, NETWORK_PROFILES_ENV } from './sim/load-network-profiles.ts';
-export { startHost } from './host/geckos-host.ts';
-export type { HostOptions, RunningHost } from './host/geckos-host.ts';
+/**
+ * Node-only helpers for clients and tools: WebRTC for a Node process (a bot, a test, a headless
+ * player; needs the optional peer dependency `node-datachannel`), and loading network profiles
+ * from a JSON file.
+ *
+ * @module backspin/node
+ */
 export { installNodeWebRTC } from './node/node-webrtc.ts';
-export { lanAddresses } from './host/lan-addresses.ts';
-export { serveStatic } from './host/static-files.ts';
+export { loadNetworkProfiles, defaultNetworkProfilesPath, NETWORK_PROFILES_ENV } from './sim/load-network-profiles.ts';

@@ -1,9 +1,10 @@
 /**
  * "Every code block in the docs is compiled by a test": every ```ts (or ```typescript) fenced block
  * of README.md and docs/*.md is written to its own module and type-checked, all in one compiler
- * program, under the repo's own compilerOptions (tsconfig.json) with Node's types and the package
- * names the docs use mapped to the sources: `backspin` → sdk/src/index.ts, `backspin/node` →
- * sdk/src/node.ts. Each block is a test case named by its file and line; a failure lists the
+ * program, under the repo's own compilerOptions (tsconfig.json) with Node's types. The package
+ * names the docs use (`backspin`, `backspin/sim`, `backspin/host`, ...) resolve through the
+ * workspace's node_modules and sdk/package.json's exports, to the sources by the tsconfig's custom
+ * condition `backspin-source`: exactly the entry points a user imports, nothing deeper. Each block is a test case named by its file and line; a failure lists the
  * compiler's diagnostics at their place in the markdown.
  *
  * A block whose first line names a file (`// src/arena-game.ts`) is written at that path, so another
@@ -80,14 +81,7 @@ function compilerOptions(): ts.CompilerOptions {
   const parsed = ts.parseJsonConfigFileContent({ compilerOptions: raw.compilerOptions, files: [] }, ts.sys, repoRoot, undefined, configPath);
   const errors = parsed.errors.filter((error) => error.code !== 18002); // 18002: "files" is empty
   if (errors.length > 0) throw new Error(errors.map((error) => ts.flattenDiagnosticMessageText(error.messageText, '\n')).join('\n'));
-  return {
-    ...parsed.options,
-    noEmit: true,
-    paths: {
-      backspin: [join(repoRoot, 'sdk/src/index.ts')],
-      'backspin/node': [join(repoRoot, 'sdk/src/node.ts')],
-    },
-  };
+  return { ...parsed.options, noEmit: true };
 }
 
 // Blocks are written under node_modules/.cache so that packages the docs import resolve as they

@@ -73,6 +73,6 @@ describe('getting-started example', () => {
     const blocks = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
     const example = readFileSync(new URL('./getting-started-example.ts', import.meta.url), 'utf8');
     expect(example).toContain("from '../../sdk/src/index.ts'");
-    expect(blocks).toContain(example.replaceAll("from '../../sdk/src/index.ts'", "from 'backspin'"));
+    expect(blocks).toContain(example.replaceAll("from '../../sdk/src/index.ts'", "from 'backspin'").replaceAll("from '../../sdk/src/sim.ts'", "from 'backspin/sim'"));
   });
 });

@@ -1,8 +1,10 @@
 import {
   AdvanceResult, FIXED_HALF, FramePacer, Hasher, InputStatus, P2PSession, PRNG_STATE_WORDS, Prng, SessionState,
-  SimulatedNetwork, SyncTestSession, VirtualClock, fixedClamp, fixedFromRatio, fixedMul, toFixed,
+  SyncTestSession, fixedClamp, fixedFromRatio, fixedMul, toFixed,
 } from '../../sdk/src/index.ts';
-import type { Game, InputCodec, NetworkProfile, PlayerInput, SyncTestMismatch } from '../../sdk/src/index.ts';
+import type { Game, InputCodec, PlayerInput, SyncTestMismatch } from '../../sdk/src/index.ts';
+import { SimulatedNetwork, VirtualClock } from '../../sdk/src/sim.ts';
+import type { NetworkProfile } from '../../sdk/src/sim.ts';
 
 /** The input: bit 0 = Left, bit 1 = Right. Decoding clears other bits, so a bad peer cannot send them. */
 export const pushCodec: InputCodec<number> = {

@@ -1,4 +1,5 @@
-import type { MatchDecision, NetworkProfile, RoomConnection } from 'backspin';
+import type { MatchDecision, RoomConnection } from 'backspin';
+import type { NetworkProfile } from 'backspin/sim';
 
 /** What the match scene is asked to play; the results scene hands it back for "play again". */
 export type MatchRequest =

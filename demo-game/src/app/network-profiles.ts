@@ -1,5 +1,5 @@
-import { parseNetworkProfiles } from 'backspin';
-import type { NetworkProfiles } from 'backspin';
+import { parseNetworkProfiles } from 'backspin/sim';
+import type { NetworkProfiles } from 'backspin/sim';
 
 let loading: Promise<NetworkProfiles | string> | undefined;
 

@@ -1,5 +1,7 @@
-import { FramePacer, P2PSession, SimulatedNetwork } from 'backspin';
-import type { NetworkProfile, PlayerSpec } from 'backspin';
+import { FramePacer, P2PSession } from 'backspin';
+import type { PlayerSpec } from 'backspin';
+import { SimulatedNetwork } from 'backspin/sim';
+import type { NetworkProfile } from 'backspin/sim';
 import { ArenaGame, arenaInputCodec, botInput } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { recordChecksum } from '../app/debug-hooks.ts';

@@ -1,5 +1,5 @@
 import Phaser from 'phaser';
-import type { NetworkProfiles } from 'backspin';
+import type { NetworkProfiles } from 'backspin/sim';
 import { botInput } from '../sim/index.ts';
 import type { ArenaInput } from '../sim/index.ts';
 import { debugHooks } from '../app/debug-hooks.ts';

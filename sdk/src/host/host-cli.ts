@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startHost } from './geckos-host.ts';
+import type { startHost as StartHost } from './geckos-host.ts';
 import { lanAddresses } from './lan-addresses.ts';
-import { terminalQr } from './terminal-qr.ts';
+import { missingPeer } from './missing-peer.ts';
 
 const USAGE = `Usage: backspin-host [--port 8080] [--bind 0.0.0.0] [--static DIR]
 
@@ -86,6 +86,18 @@ export async function runHostCli(argv: readonly string[] = process.argv.slice(2)
     console.log(USAGE);
     return;
   }
+  // Loaded here, not at the top: the host's WebRTC is the optional peer dependency node-datachannel,
+  // and without it the command says what to install instead of failing with a stack trace.
+  let startHost: typeof StartHost;
+  try {
+    ({ startHost } = await import('./geckos-host.ts'));
+  } catch (error) {
+    const missing = missingPeer(error, 'node-datachannel');
+    if (missing === undefined) throw error;
+    console.error(`backspin-host: ${missing}`);
+    process.exitCode = 1;
+    return;
+  }
   let host;
   try {
     host = await startHost({
@@ -134,13 +146,25 @@ export async function runHostCli(argv: readonly string[] = process.argv.slice(2)
   console.log(`  On this machine:  ${local}`);
   for (const url of urls) console.log(`  On the LAN:       ${url}`);
   if (urls[0] !== undefined) {
-    console.log(`\nScan to join (${urls[0]}):\n`);
-    console.log(await terminalQr(urls[0]));
+    const qr = await terminalQrOrHint(urls[0]);
+    console.log(qr.startsWith('(') ? `\n${qr}` : `\nScan to join (${urls[0]}):\n\n${qr}`);
   } else {
     console.log(loopback ? '\nBound to loopback: only this machine can join.' : '\nNo LAN address found: only this machine can join.');
   }
   if (args.staticDir === undefined) console.log('(No --static folder: serving signaling only.)');
   console.log('Press Ctrl+C to stop.');
+}
+
+/** The join QR code for a terminal, or a hint in brackets where the optional peer dependency qrcode is not installed. */
+async function terminalQrOrHint(url: string): Promise<string> {
+  try {
+    const { terminalQr } = await import('./terminal-qr.ts');
+    return await terminalQr(url);
+  } catch (error) {
+    const missing = missingPeer(error, 'qrcode');
+    if (missing === undefined) throw error;
+    return `(No QR code: ${missing})`;
+  }
 }
 
 /** `http://ip:port/`, with an IPv6 address in brackets. */

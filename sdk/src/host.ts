@@ -1,0 +1,11 @@
+/**
+ * The LAN host, for Node: one process that serves the game's files, answers WebRTC signaling and
+ * relays every room's traffic (the `backspin-host` command runs it). Needs the optional peer
+ * dependency `node-datachannel` (docs/install.md).
+ *
+ * @module backspin/host
+ */
+export { startHost } from './host/geckos-host.ts';
+export type { HostOptions, RunningHost, HostFrontStats } from './host/geckos-host.ts';
+export { lanAddresses } from './host/lan-addresses.ts';
+export { serveStatic } from './host/static-files.ts';
