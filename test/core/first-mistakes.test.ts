@@ -83,11 +83,26 @@ describe('first mistakes', () => {
     }).not.toThrow();
   });
 
-  it('an input of the wrong shape is refused with its expected size', () => {
-    const { sessions, run } = pair();
+  it('an input of the wrong type or size is refused, saying what was expected and what came, and the session goes on', () => {
+    const { sessions, run, clock } = pair();
     run(500);
-    expect(() => sessions[0]!.advanceFrame(Uint8Array.of(1, 2, 3))).toThrow(new RangeError('input must be exactly 2 bytes, got 3'));
-    expect(() => sessions[0]!.advanceFrame(7 as never)).toThrow(/input must be exactly 2 bytes, got undefined/);
+    const session = sessions[0]!;
+    const frame = session.currentFrame;
+    expect(() => session.advanceFrame(Uint8Array.of(1, 2, 3))).toThrow(new RangeError('the input must be exactly 2 bytes, got 3'));
+    expect(() => session.advanceFrame(7 as never)).toThrow(new TypeError('the input must be a Uint8Array of 2 bytes (bytesInputCodec), got number 7'));
+    expect(() => session.advanceFrame([1, 2] as never)).toThrow(new TypeError('the input must be a Uint8Array of 2 bytes (bytesInputCodec), got Array(2)'));
+    expect(() => session.advanceFrame(Int16Array.of(1) as never)).toThrow(/got Int16Array$/);
+    expect(() => session.advanceFrame(undefined as never)).toThrow(/got undefined$/);
+    // Refused before anything was queued: the session is where it was, and plays on.
+    expect(session.currentFrame).toBe(frame);
+    for (let i = 0; i < 30; i++) {
+      clock.advance(16);
+      for (const s of sessions) {
+        s.poll(clock.now());
+        s.advanceFrame(new Uint8Array(2));
+      }
+    }
+    expect(session.currentFrame).toBeGreaterThanOrEqual(frame + 25);
   });
 
   it('a peer address nobody answers is named in a synchronizing event after 3 s, and every 3 s after', () => {
