@@ -7,5 +7,8 @@
  */
 export { startHost } from './host/geckos-host.ts';
 export type { HostOptions, RunningHost, HostFrontStats } from './host/geckos-host.ts';
+export type { RoomAuthorityOptions } from './room/room-authority.ts';
+export type { RelayHostOptions, RelayHostStats } from './relay/relay-host.ts';
+export type { PendingConnectionsOptions } from './host/pending-connections.ts';
 export { lanAddresses } from './host/lan-addresses.ts';
 export { serveStatic } from './host/static-files.ts';

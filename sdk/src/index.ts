@@ -27,6 +27,7 @@ export { SessionDropReason } from './core/session-stats.ts';
 export type { PeerStats, SessionStats } from './core/session-stats.ts';
 export { FramePacer } from './core/frame-pacer.ts';
 export { PROTOCOL_VERSION, MAX_PACKET_BYTES, MAX_PLAYERS, MAX_INPUT_BYTES } from './protocol/messages.ts';
+export type { DropReason } from './protocol/messages.ts';
 
 // The transport a session sends through: bring your own, or get one from a room.
 export type { Datagram, PeerAddress, Transport } from './transport/transport.ts';
@@ -48,6 +49,10 @@ export { slotAddress, addressSlot } from './relay/relay-route.ts';
 export type { RelayRoute, RelayRouteStats } from './relay/relay-route.ts';
 export type { RoomClient, RoomClientEvent } from './relay/room-client.ts';
 export type { RoomRoutes, DirectLinksOptions, PeerRoute } from './client/room-routes.ts';
+export type { DirectLinkOptions, DirectLinkState } from './direct/direct-link.ts';
+export type { LinkLivenessOptions } from './direct/link-liveness.ts';
+export type { MeshStats, MeshPeerStats } from './mesh/mesh-links.ts';
+export type { PeerRelayStats } from './mesh/peer-relay-route.ts';
 export { HOST_HOLDER } from './migration/holder-frame.ts';
 export type { RoomMigrationEvent, RoomMigrationOptions } from './migration/room-migration.ts';
 export type { RoomHolder } from './migration/succession-watch.ts';

@@ -14,6 +14,7 @@ import type { RoomMigrationEvent, RoomMigrationOptions } from '../migration/room
 import type { RoomHolder } from '../migration/succession-watch.ts';
 import type { DirectLinksOptions } from './room-routes.ts';
 
+/** Where the host is, what to ask it for, and how to keep the connection (`connectToRoom`). */
 export interface RoomConnectionOptions {
   /** The host's address, e.g. `http://192.168.1.20` (no port). In a page served by the host: `location.origin` without its port. */
   readonly url: string;
@@ -29,6 +30,7 @@ export interface RoomConnectionOptions {
    * over their direct link, that it still hears the host.
    */
   readonly reconnectAttempts?: number;
+  /** Pause between reconnect attempts (ms); see `reconnectAttempts`. Default 250. */
   readonly reconnectDelayMs?: number;
   /** How often control resends and liveness run (ms). Default 10. */
   readonly tickMs?: number;
@@ -72,9 +74,13 @@ export interface RoomConnection {
   readonly transport: Transport;
   /** The routes to the other players: which one each uses, and their round trips. */
   readonly routes: RoomRoutes;
+  /** The room's code, as the host gave it (the one to share, for a created room). */
   readonly code: string;
+  /** This member's slot in the room (players first; its `slot:N` address in a match). */
   readonly slot: number;
+  /** Whether this member plays or only watches. */
   readonly role: 'player' | 'spectator';
+  /** The connection to the host now (see `RoomConnectionState`). */
   readonly state: RoomConnectionState;
   /**
    * Who holds the room: the host (`holder` 0xff, HOST_HOLDER) until it is lost, then the player
@@ -87,7 +93,15 @@ export interface RoomConnection {
    * migration's events (`holder-lost`, `holder`, `orphaned`: see `RoomMigrationEvent`). Signals
    * for direct links are handled by `routes` and not returned.
    */
-  events(): (RoomClientEvent | RoomMigrationEvent | { readonly type: 'connection'; readonly state: RoomConnectionState })[];
+  events(): (
+    | RoomClientEvent
+    | RoomMigrationEvent
+    | {
+        readonly type: 'connection';
+        /** The connection's new state. */
+        readonly state: RoomConnectionState;
+      }
+  )[];
   /** Leaves the room on purpose and closes the channel and every direct link. Call it also after the host is gone, once the match is over. */
   close(): void;
 }
@@ -95,7 +109,9 @@ export interface RoomConnection {
 /** Why a join was refused: 'no-such-room', 'bad-password', 'full', 'in-progress', 'rate-limited', 'unreachable', ... */
 export class RoomJoinError extends Error {
   constructor(
+    /** The host's reason ('no-such-room', 'full', ...), or 'unreachable' when no host answered. */
     readonly reason: string,
+    /** The HTTP status of the refusal, if an answer came. */
     readonly status: number | undefined,
   ) {
     super(`could not join: ${reason}${status !== undefined ? ` (HTTP ${status})` : ''}`);

@@ -29,13 +29,28 @@ export interface DirectLinksOptions {
   readonly iceTransportPolicy?: RTCIceTransportPolicy;
   /** Setup timeout and liveness of each link (see `DirectLinkOptions`). */
   readonly link?: NonNullable<MeshLinksOptions['link']>;
-  /** See `MeshLinksOptions`: retry delay, attempts per match, the wait before a flapping link is used again. */
+  /**
+   * How long the offerer waits after a link failed or closed before it tries again (ms). Default
+   * 2000.
+   */
   readonly retryDelayMs?: number;
   readonly maxAttempts?: number;
+  /**
+   * Links the offerer makes to one peer per match at most. Default 3; a pair whose network lets
+   * no link open then stays on the relay.
+   */
   readonly returnAfterMs?: number;
+  /**
+   * How long a link that went silent must answer again, without a break, before the pair goes back
+   * to it (ms). Default 1000, doubled for each further silence of the same link, up to 8000.
+   */
   /** Whether to have a direct link with the player in `slot` (default every player; see `MeshLinksOptions`). */
   readonly directWith?: (slot: number) => boolean;
-  /** Makes links (default `new DirectLink(options)`): a seam for tests. */
+  /**
+   * Makes links (default `new DirectLink(options)`): a seam for tests.
+   *
+   * @internal
+   */
   readonly createLink?: MeshLinkFactory;
 }
 
@@ -57,6 +72,7 @@ export interface RoomRoutesMember {
 /** One other player of the current match as an overlay shows it. */
 export interface PeerRoute {
   readonly slot: number;
+  /** That player's slot (address `slot:N`). */
   /** The route our packets to this player take now. */
   readonly route: RouteId;
   /** The direct link's state: `'none'` while there is none (waiting for an offer or a retry), `'off'` with direct links turned off. */
@@ -99,6 +115,7 @@ export class RoomRoutes {
   /** The session's transport: relay and direct routes, addresses `slot:N`. */
   readonly transport: RoutedTransport;
   readonly slot: number;
+  /** This member's slot. */
   private readonly mesh: MeshLinks | undefined;
   private readonly direct: DirectRoute | undefined;
   private readonly peerRelay: PeerRelayRoute | undefined;
@@ -143,6 +160,8 @@ export class RoomRoutes {
    * match closes the links of players who left the room. Returns true for every event the game
    * should see.
    */
+   *
+   * @internal `connectToRoom` feeds it.
   take(event: RoomClientEvent): boolean {
     switch (event.type) {
       case 'signal':
@@ -187,6 +206,8 @@ export class RoomRoutes {
    * goes through a third player linked to both (`'peer-relay'`) from the next `tick`. It is also
    * what this member tells its peers (in its Reach frames) about hearing the host.
    */
+   *
+   * @internal `connectToRoom` calls it.
   hostReachable(yes: boolean): void {
     if (this.peerRelay !== undefined) this.peerRelay.hearsHost = yes;
     this.mesh?.hostReachable(yes);
@@ -201,7 +222,11 @@ export class RoomRoutes {
     return this.peerRelay?.peersHearingHost() ?? [];
   }
 
-  /** The player that would carry our packets to `slot` when we have no usable link to it (the peer relay's choice), if any. */
+  /**
+   * The player that would carry our packets to `slot` when we have no usable link to it (the peer relay's choice), if any.
+   *
+   * @internal host migration asks it.
+   */
   relayFor(slot: number): number | undefined {
     return this.peerRelay?.relayFor(slot);
   }
@@ -211,7 +236,11 @@ export class RoomRoutes {
     return this.peerRelay?.stats;
   }
 
-  /** Checks the links and sets each pair's route (ms, the caller's monotonic clock). Never throws. */
+  /**
+   * Checks the links and sets each pair's route (ms, the caller's monotonic clock). Never throws.
+   *
+   * @internal `connectToRoom` calls it every few ms.
+   */
   tick(nowMs: number): void {
     this.mesh?.tick(nowMs);
   }
@@ -239,7 +268,11 @@ export class RoomRoutes {
     return this.mesh?.stats();
   }
 
-  /** The current direct link to `slot`, if any: for a test that cuts it. */
+  /**
+   * The current direct link to `slot`, if any: for a test that cuts it.
+   *
+   * @internal for tests.
+   */
   linkTo(slot: number): MeshLink | undefined {
     return this.mesh?.linkTo(slot);
   }

@@ -1,3 +1,6 @@
+/** Lead (frames) below which no slowdown is applied. */
+const DEAD_ZONE_FRAMES = 1.5;
+
 /**
  * A fixed-timestep clock for the game loop: says how many frames are owed at a given time, and
  * gives up a little time while the session runs ahead of its peers.
@@ -9,9 +12,6 @@
  * stretches frames by 2.5%, at most `maxSlowdown`) rather than skipped frames, so the player sees no hitch. Pure: the
  * caller passes the time.
  */
-/** Lead (frames) below which no slowdown is applied. */
-const DEAD_ZONE_FRAMES = 1.5;
-
 export class FramePacer {
   private readonly frameMs: number;
   /** When the next owed frame became due (ms); undefined before the first call. */

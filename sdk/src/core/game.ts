@@ -11,7 +11,9 @@ export type InputStatus = (typeof InputStatus)[keyof typeof InputStatus];
 
 /** One player's input for the frame being stepped. */
 export interface PlayerInput<I> {
+  /** The decoded input: the neutral input when `status` is Disconnected. */
   readonly input: I;
+  /** Whether the input is confirmed, predicted, or the player has left. */
   readonly status: InputStatus;
 }
 

@@ -7,6 +7,8 @@
  */
 export interface InputPredictor {
   /**
+   * Writes the guessed input of `player` at `frame` into `out`.
+   *
    * @param player The player's handle.
    * @param frame The frame being predicted.
    * @param lastConfirmed That player's newest received input (all zeros if none yet).

@@ -24,6 +24,7 @@ import { Prng } from '../kit/prng.ts';
 export const SessionState = {
   /** Handshaking with peers; `advanceFrame` does nothing yet. */
   Synchronizing: 'synchronizing',
+  /** Every peer synchronized: `advanceFrame` simulates frames. */
   Running: 'running',
   /** `leave()` or `end()` was called, the peers dropped us, or we heard no one for too long: see `endReason`. */
   Ended: 'ended',
@@ -247,14 +248,17 @@ export class P2PSession<I, S> {
     return this.confirmedThrough(true);
   }
 
+  /** The local player's handle (its index in `players`). */
   get localPlayer(): number {
     return this.local;
   }
 
+  /** Players in the session, local and remote, dropped ones included. */
   get playerCount(): number {
     return this.n;
   }
 
+  /** Frames between a local input and the frame it applies to, as set now. */
   get inputDelay(): number {
     return this.delay;
   }
@@ -421,12 +425,20 @@ export class P2PSession<I, S> {
    * The inputs this peer holds for `player`, oldest first: every frame back to the oldest one some
    * peer may still lack. A new session authority (host migration) restarts from these.
    */
-  inputHistory(player: number): { readonly firstFrame: number; readonly lastFrame: number; get(frame: number): Uint8Array | undefined } {
+  inputHistory(player: number): {
+    /** Oldest frame held. */
+    readonly firstFrame: number;
+    /** Newest frame held. */
+    readonly lastFrame: number;
+    /** A copy of the encoded input at `frame`, if held. */
+    get(frame: number): Uint8Array | undefined;
+  } {
     const queue = this.queues[player];
     if (queue === undefined) throw new RangeError(`no player ${String(player)}`);
     return { firstFrame: queue.firstFrame, lastFrame: queue.lastFrame, get: (frame) => queue.get(frame)?.slice() };
   }
 
+  /** Figures for the whole session and each remote peer, as of now. */
   stats(): SessionStats {
     const peers: PeerStats[] = [];
     for (const link of this.links) if (link !== undefined) peers.push(this.peerStats(link.player));
@@ -442,6 +454,7 @@ export class P2PSession<I, S> {
     };
   }
 
+  /** Network figures for one remote player (a RangeError for the local one or an unknown handle). */
   peerStats(player: number): PeerStats {
     const link = this.links[player];
     if (link === undefined) throw new RangeError(`player ${String(player)} is not a remote player`);

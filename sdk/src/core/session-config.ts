@@ -5,12 +5,25 @@ import type { PeerAddress, Transport } from '../transport/transport.ts';
 import { MAX_INPUT_BYTES, MAX_PLAYERS } from '../protocol/messages.ts';
 
 /** One seat of a session: the player on this machine, or a remote one at a transport address. */
-export type PlayerSpec = { readonly kind: 'local' } | { readonly kind: 'remote'; readonly address: PeerAddress };
+export type PlayerSpec =
+  | {
+      /** This machine's player. */
+      readonly kind: 'local';
+    }
+  | {
+      /** A player elsewhere. */
+      readonly kind: 'remote';
+      /** Its transport address. */
+      readonly address: PeerAddress;
+    };
 
+/** What a `P2PSession` is made from: the players, the game, the transport, and tuning (every number with its unit). */
 export interface P2PSessionConfig<I, S> {
   /** Every player, in handle order (handle = index); exactly one is local. 2..16 players. */
   readonly players: readonly PlayerSpec[];
+  /** The game the session steps, saves, loads and checksums. */
   readonly game: Game<I, S>;
+  /** Carries the session's packets to and from the remote players' addresses. */
   readonly transport: Transport;
   /** How inputs become bytes; `bytesInputCodec(n)` for raw bytes. */
   readonly input: InputCodec<I>;

@@ -22,41 +22,94 @@ export type SessionEvent =
    * peer has answered none of our requests for this long (ms; raised every 3 s while it stays
    * silent): most likely its address is wrong, or no session for this match runs there.
    */
-  | { readonly type: 'synchronizing'; readonly player: number; readonly count: number; readonly total: number; readonly silentMs?: number }
+  | {
+      readonly type: 'synchronizing';
+      /** The peer's handle. */
+      readonly player: number;
+      /** Handshake round trips done. */
+      readonly count: number;
+      /** Round trips needed (`syncRoundTrips`). */
+      readonly total: number;
+      /** How long the peer has answered none of our requests (ms), when it has been silent. */
+      readonly silentMs?: number;
+    }
   /** The handshake with one peer is complete. */
-  | { readonly type: 'synchronized'; readonly player: number }
+  | {
+      readonly type: 'synchronized';
+      /** The peer's handle. */
+      readonly player: number;
+    }
   /** Every peer is synchronized: frames advance from now on. */
   | { readonly type: 'running' }
   /** Nothing heard from `player` for a while; it will be dropped in `disconnectInMs` unless it speaks. */
-  | { readonly type: 'interrupted'; readonly player: number; readonly disconnectInMs: number }
+  | {
+      readonly type: 'interrupted';
+      /** The silent peer's handle. */
+      readonly player: number;
+      /** Time left before it is dropped (ms). */
+      readonly disconnectInMs: number;
+    }
   /** `player` was heard again after an interruption. */
-  | { readonly type: 'resumed'; readonly player: number }
+  | {
+      readonly type: 'resumed';
+      /** The peer's handle. */
+      readonly player: number;
+    }
   /**
    * No remaining peer has been heard for `disconnectTimeoutMs`: the silence is taken to be our own
    * link's, so nobody is dropped for it. The session keeps sending and stalls at its prediction
    * limit; it ends (reason 'isolated') in `endInMs` unless some peer is heard again.
    */
-  | { readonly type: 'isolated'; readonly endInMs: number }
+  | {
+      readonly type: 'isolated';
+      /** Time left before the session ends (ms). */
+      readonly endInMs: number;
+    }
   /** A peer was heard again after `isolated`: the match goes on, every peer's silence timer restarts. */
   | { readonly type: 'reconnected' }
   /** The session has ended (`state` is Ended): stop the match. Raised once. */
-  | { readonly type: 'ended'; readonly reason: SessionEndReason }
+  | {
+      readonly type: 'ended';
+      /** Why it ended. */
+      readonly reason: SessionEndReason;
+    }
   /**
    * Every survivor has agreed to drop `player`: its real inputs end at `frame`, and from
    * `frame + 1` on every peer steps it with status Disconnected.
    */
-  | { readonly type: 'disconnected'; readonly player: number; readonly frame: number }
+  | {
+      readonly type: 'disconnected';
+      /** The dropped player's handle. */
+      readonly player: number;
+      /** Its last frame of real inputs. */
+      readonly frame: number;
+    }
   /** The confirmed state at the start of `frame` differs between us and `player`. */
   | {
       readonly type: 'desync';
+      /** The frame whose starting state differs. */
       readonly frame: number;
+      /** The peer whose checksum differs. */
       readonly player: number;
+      /** Our checksum of that state (u32). */
       readonly localChecksum: number;
+      /** The peer's checksum of that state (u32). */
       readonly remoteChecksum: number;
     }
   /** We run `frames` ahead of the slowest peer: skip that many frames (or slow down) to even out. */
-  | { readonly type: 'wait-recommendation'; readonly frames: number }
+  | {
+      readonly type: 'wait-recommendation';
+      /** How many frames to give up (frames). */
+      readonly frames: number;
+    }
   /** A peer answered with other session parameters (fingerprint or epoch); its packets are dropped. */
-  | { readonly type: 'incompatible-peer'; readonly player: number; readonly reason: string };
+  | {
+      readonly type: 'incompatible-peer';
+      /** The peer's handle. */
+      readonly player: number;
+      /** Which parameter differs, for a log. */
+      readonly reason: string;
+    };
 
+/** The `type` of a `SessionEvent`: 'synchronizing', 'running', 'desync', ... */
 export type SessionEventType = SessionEvent['type'];

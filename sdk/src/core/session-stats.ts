@@ -2,6 +2,7 @@ import type { DropReason } from '../protocol/messages.ts';
 
 /** Network figures for one remote peer. Rates are over the last full second. */
 export interface PeerStats {
+  /** The peer's player handle. */
   readonly player: number;
   /**
    * Smoothed round-trip time (ms) on the route the packets take now. 0 until measured: before the
@@ -22,9 +23,13 @@ export interface PeerStats {
   readonly remoteFrameAdvantage: number;
   /** Frames re-simulated because this peer's inputs differed from our prediction (total). */
   readonly rollbackFrames: number;
+  /** Packets we sent to this peer (total). */
   readonly packetsSent: number;
+  /** Packets we accepted from this peer (total). */
   readonly packetsReceived: number;
+  /** Payload bytes we sent to this peer (total). */
   readonly bytesSent: number;
+  /** Payload bytes we received from this peer (total). */
   readonly bytesReceived: number;
   /** Whether the peer is still in the session (not dropped). */
   readonly connected: boolean;
@@ -32,6 +37,7 @@ export interface PeerStats {
 
 /** Figures for the whole session. */
 export interface SessionStats {
+  /** The frame the next `advanceFrame` simulates. */
   readonly currentFrame: number;
   /** Newest frame whose inputs are known from every player. */
   readonly confirmedFrame: number;
@@ -43,7 +49,9 @@ export interface SessionStats {
   readonly stallFrames: number;
   /** Packets dropped, by reason: decoder rejections plus `unknown-sender`, `spoofed`, `stale`, `incompatible`. */
   readonly dropped: Readonly<Record<DropReason | SessionDropReason, number>>;
+  /** Checksum mismatches with peers (total; each is also a `desync` event). */
   readonly desyncs: number;
+  /** One entry per remote player, dropped ones included. */
   readonly peers: readonly PeerStats[];
 }
 

@@ -3,10 +3,13 @@ import { InputStatus } from './game.ts';
 import type { InputCodec } from './input-codec.ts';
 import { SavedStateRing } from './saved-state-ring.ts';
 
+/** A `SyncTestSession`'s game, players and how far back it checks. */
 export interface SyncTestConfig<I, S> {
+  /** The game under test. */
   readonly game: Game<I, S>;
   /** Players whose inputs the test supplies each frame. */
   readonly players: number;
+  /** How inputs become bytes, as in the session. */
   readonly input: InputCodec<I>;
   /**
    * How far back every frame rolls (frames, >= 1): each frame, the state of `checkDistance`
@@ -69,6 +72,7 @@ export class SyncTestSession<I, S> {
     this.stepInputs = this.stepBytes.map((b) => ({ input: this.codec.decode(b), status: InputStatus.Confirmed as InputStatus }));
   }
 
+  /** The frame the next `advanceFrame` simulates. */
   get currentFrame(): number {
     return this.frame;
   }

@@ -53,16 +53,31 @@ export type PeerConnectionConstructor = new (configuration: RTCConfiguration) =>
 
 export interface DirectLinkOptions {
   readonly role: DirectLinkRole;
-  /** The link id (u32) the offerer chose; signals carry it, and the caller filters stale ones. */
+  /**
+   * The link id (u32) the offerer chose; signals carry it, and the caller filters stale ones.
+   *
+   * @internal set per pair by the SDK.
+   */
   readonly link: number;
   /**
+/**
+ * The settings of one direct link. A game sets the timing ones through `DirectLinksOptions.link`;
+ * the SDK fills in the rest for each pair.
+ */
    * Sends one signal to the other end over the room's reliable control channel. Called from inside
+  /**
+   * Which end this is: the lower slot offers.
+   *
+   * @internal set per pair by the SDK.
+   */
    * WebRTC callbacks; an exception it throws is caught and counted (`faults`), never rethrown.
    */
   readonly signal: (kind: DirectSignalKind, payload: string) => void;
   /**
    * STUN and TURN servers. Default `[]`: on a LAN the host candidates of both ends reach each
    * other, and no outside server is ever contacted. Players beyond one LAN need STUN, and TURN for
+   *
+   * @internal set per pair by the SDK.
    * symmetric NATs.
    */
   readonly iceServers?: readonly RTCIceServer[];
@@ -86,9 +101,17 @@ export interface DirectLinkOptions {
   readonly receiveQueue?: number;
   /** How often the link checks its timers and sends pings (ms). Default 25. */
   readonly tickMs?: number;
-  /** Clock in ms. Default `performance.now`. */
+  /**
+   * Clock in ms. Default `performance.now`.
+   *
+   * @internal a seam for tests.
+   */
   readonly now?: () => number;
-  /** The peer connection class. Default the global `RTCPeerConnection`. */
+  /**
+   * The peer connection class. Default the global `RTCPeerConnection`.
+   *
+   * @internal a seam for tests; Node gets one from `installNodeWebRTC()`.
+   */
   readonly peerConnection?: PeerConnectionConstructor;
 }
 

@@ -14,6 +14,7 @@ import { PendingConnections } from './pending-connections.ts';
 import type { PendingConnectionsOptions } from './pending-connections.ts';
 import { MemberPeer } from './member-peer.ts';
 
+/** Where a host listens, what it serves, and its limits (`startHost`). Every field is optional. */
 export interface HostOptions {
   /** TCP port for the web page and signaling, and UDP port for every WebRTC connection. Default 8080; 0 picks a free TCP port. */
   readonly port?: number;
@@ -58,10 +59,19 @@ export interface HostFrontStats {
 export interface RunningHost {
   /** The TCP port (the UDP port is the same number). */
   readonly port: number;
+  /**
+   * The relay behind the front: rooms, members and their counters (`stats().relay`).
+   *
+   * @internal tests reach into it; its figures are in `stats()`.
+   */
   readonly relay: RelayHost;
+  /** The Node HTTP server that serves the static files and the signaling, listening on `port`. */
   readonly httpServer: Server;
-  /** The front's counters (the relay's are `relay.stats()`). */
-  stats(): HostFrontStats & { readonly relay: RelayHostStats };
+  /** The front's counters, and the relay's (`relay`: frames relayed and dropped, by reason). */
+  stats(): HostFrontStats & {
+    /** The relay's counters. */
+    readonly relay: RelayHostStats;
+  };
   /** Tells every member the host is going, then stops. */
   close(reason?: string): Promise<void>;
 }
@@ -83,7 +93,7 @@ interface Peer {
 /**
  * Starts a Backspin host: one HTTP server on `port` serving the static files and the WebRTC
  * signaling that geckos.io's client speaks, and one UDP port (the same number) multiplexing every
- * WebRTC connection, with a {@link RelayHost} behind it.
+ * WebRTC connection, with a `RelayHost` (the rooms and their relay) behind it.
  *
  * The signaling routes are this host's own (`signaling-request.ts` checks each request before its
  * body is read) over libdatachannel (`member-peer.ts`), not geckos.io's server: that parsed text

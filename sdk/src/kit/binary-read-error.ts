@@ -4,6 +4,7 @@
  * decoders catch this one type and drop the message instead of acting on garbage.
  */
 export class BinaryReadError extends Error {
+  /** Always 'BinaryReadError'. */
   override readonly name = 'BinaryReadError';
   /** Byte offset in the reader's input at which the failing read started. */
   readonly offset: number;

@@ -40,30 +40,36 @@ export class BinaryReader {
     return p;
   }
 
+  /** Reads an unsigned 8-bit integer (1 byte). */
   readU8(): number {
     return this.data[this.take(1, 'readU8')]!;
   }
 
+  /** Reads an unsigned 16-bit integer (2 bytes). */
   readU16(): number {
     const d = this.data;
     const p = this.take(2, 'readU16');
     return d[p]! | (d[p + 1]! << 8);
   }
 
+  /** Reads an unsigned 32-bit integer (4 bytes). */
   readU32(): number {
     return this.read32('readU32') >>> 0;
   }
 
+  /** Reads a signed 8-bit integer (1 byte, two's complement). */
   readI8(): number {
     return (this.data[this.take(1, 'readI8')]! << 24) >> 24;
   }
 
+  /** Reads a signed 16-bit integer (2 bytes, two's complement). */
   readI16(): number {
     const d = this.data;
     const p = this.take(2, 'readI16');
     return ((d[p]! | (d[p + 1]! << 8)) << 16) >> 16;
   }
 
+  /** Reads a signed 32-bit integer (4 bytes, two's complement). */
   readI32(): number {
     return this.read32('readI32');
   }

@@ -46,6 +46,7 @@ export class BinaryWriter {
     this.buffer = grown;
   }
 
+  /** Writes an unsigned 8-bit integer (1 byte); a RangeError outside 0..255. */
   u8(value: number): this {
     if ((value & 0xff) !== value) throw new RangeError(`u8: ${value} out of range`);
     this.reserve(1);
@@ -53,6 +54,7 @@ export class BinaryWriter {
     return this;
   }
 
+  /** Writes an unsigned 16-bit integer (2 bytes); a RangeError outside 0..65535. */
   u16(value: number): this {
     if ((value & 0xffff) !== value) throw new RangeError(`u16: ${value} out of range`);
     this.reserve(2);
@@ -64,12 +66,14 @@ export class BinaryWriter {
     return this;
   }
 
+  /** Writes an unsigned 32-bit integer (4 bytes); a RangeError outside 0..2^32 - 1. */
   u32(value: number): this {
     if (value >>> 0 !== value) throw new RangeError(`u32: ${value} out of range`);
     this.put32(value);
     return this;
   }
 
+  /** Writes a signed 8-bit integer (1 byte); a RangeError outside -128..127. */
   i8(value: number): this {
     if ((value << 24) >> 24 !== value) throw new RangeError(`i8: ${value} out of range`);
     this.reserve(1);
@@ -77,6 +81,7 @@ export class BinaryWriter {
     return this;
   }
 
+  /** Writes a signed 16-bit integer (2 bytes); a RangeError outside -32768..32767. */
   i16(value: number): this {
     if ((value << 16) >> 16 !== value) throw new RangeError(`i16: ${value} out of range`);
     this.reserve(2);
@@ -88,6 +93,7 @@ export class BinaryWriter {
     return this;
   }
 
+  /** Writes a signed 32-bit integer (4 bytes); a RangeError outside the int32 range. */
   i32(value: number): this {
     if ((value | 0) !== value) throw new RangeError(`i32: ${value} out of range`);
     this.put32(value);

@@ -309,10 +309,12 @@ export function fixedAbs(f: Fixed): Fixed {
   return f < 0 ? -f | 0 : f | 0;
 }
 
+/** The smaller of two fixed-point values. */
 export function fixedMin(a: Fixed, b: Fixed): Fixed {
   return a < b ? a : b;
 }
 
+/** The larger of two fixed-point values. */
 export function fixedMax(a: Fixed, b: Fixed): Fixed {
   return a > b ? a : b;
 }

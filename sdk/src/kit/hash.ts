@@ -100,16 +100,19 @@ export class Hasher {
     this.tailLength = left;
   }
 
+  /** Feeds the low 8 bits of `value` (1 byte). */
   updateU8(value: number): this {
     this.push(value & 0xff, 1);
     return this;
   }
 
+  /** Feeds the low 16 bits of `value` (2 bytes, little-endian). */
   updateU16(value: number): this {
     this.push(value & 0xffff, 2);
     return this;
   }
 
+  /** Feeds the low 32 bits of `value` (4 bytes, little-endian). */
   updateU32(value: number): this {
     this.push(value | 0, 4);
     return this;
@@ -121,6 +124,7 @@ export class Hasher {
     return this;
   }
 
+  /** Feeds every byte of `data`, in order. */
   updateBytes(data: Uint8Array): this {
     const length = data.length;
     let i = 0;

@@ -95,6 +95,7 @@ const MAX_RETURN_AFTER_MS = 8000;
 /** One peer as `stats()` shows it. */
 export interface MeshPeerStats {
   readonly slot: number;
+  /** The peer's slot. */
   /** Which end we are: the lower slot offers. */
   readonly role: 'offerer' | 'answerer';
   /** The route our packets to this peer take now. */
@@ -102,9 +103,11 @@ export interface MeshPeerStats {
   /** The current link's state, `'none'` without one (the answerer waiting for an offer, the offerer waiting to retry or out of attempts). */
   readonly link: DirectLinkState | 'none';
   readonly linkId?: number;
+  /** The current link's id (u32), if there is one. */
   /** Links made to this peer in this match (offerer), or offers taken (answerer). */
   readonly attempts: number;
   readonly rttMs?: number;
+  /** The current link's round trip from its pings (ms), once measured. */
   /** Times the current link went silent while open (each one costs a longer wait before it is used again). */
   readonly silences: number;
   /** Why the last link to this peer that ended failed or closed (e.g. `'setup-timeout'`), if one did. */
@@ -112,7 +115,9 @@ export interface MeshPeerStats {
 }
 
 export interface MeshStats {
+/** The direct links' counters (`RoomRoutes.meshStats()`). */
   readonly peers: readonly MeshPeerStats[];
+  /** One entry per other player linked to. */
   /** Signals for a link id that is not the peer's current one (an older attempt's), ignored. */
   readonly staleSignals: number;
   /** Signals from a slot that is not one of our peers, ignored. */

@@ -53,8 +53,11 @@ export interface PeerRelayStats {
   delivered: number;
   /** Packets we forwarded for one peer to another. */
   forwarded: number;
+  /** Reach announcements (which players we hear, and whether we hear the host) sent to linked peers. */
   announcementsSent: number;
+  /** Reach announcements received. */
   announcementsReceived: number;
+  /** Packets dropped, by reason. */
   readonly dropped: {
     /** Ours, with no relay peer reaching the destination (or an address that is not `slot:N`). */
     noRelay: number;

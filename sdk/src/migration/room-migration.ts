@@ -30,6 +30,7 @@ export interface RoomMigrationMember {
   readonly relayVia?: (slot: number) => number | undefined;
 }
 
+/** Timing and limits of host migration (`connectToRoom`'s `migration` option). */
 export interface RoomMigrationOptions extends Omit<SuccessionWatchOptions, 'slot'> {
   /** How often this member tells every linked player whom it follows (ms). Default 250. */
   readonly announceEveryMs?: number;
@@ -40,6 +41,7 @@ export interface RoomMigrationOptions extends Omit<SuccessionWatchOptions, 'slot
    * most one per frame and peer.
    */
   readonly forwardPerSecond?: number;
+  /** Frames passed on at once (burst); see `forwardPerSecond`. Default 180. */
   readonly forwardBurst?: number;
   /** How often a Join is repeated until the holder answers (ms). Default 250. */
   readonly joinEveryMs?: number;
@@ -56,15 +58,37 @@ export interface RoomMigrationOptions extends Omit<SuccessionWatchOptions, 'slot
 /** What the game hears of a migration. */
 export type RoomMigrationEvent =
   /** The holder counts as gone: nobody hears it any more. */
-  | { readonly type: 'holder-lost'; readonly holder: number; readonly epoch: number }
+  | {
+      readonly type: 'holder-lost';
+      /** The lost holder (HOST_HOLDER for the host, else a slot). */
+      readonly holder: number;
+      /** The epoch it held the room at (u32). */
+      readonly epoch: number;
+    }
   /** The room is held by the player in `slot` from now on (this member itself when `mine`). */
-  | { readonly type: 'holder'; readonly slot: number; readonly epoch: number; readonly mine: boolean }
+  | {
+      readonly type: 'holder';
+      /** The new holder's slot. */
+      readonly slot: number;
+      /** Its epoch (u32). */
+      readonly epoch: number;
+      /** Whether it is this member. */
+      readonly mine: boolean;
+    }
   /** Nobody can take the room over: it ends with the match. */
-  | { readonly type: 'orphaned'; readonly reason: string }
+  | {
+      readonly type: 'orphaned';
+      /** Why, for a log. */
+      readonly reason: string;
+    }
   /** The room is back on its host: this member should reconnect there (`connectToRoom` does). */
   | { readonly type: 'rehome' }
   /** The room is on its host again (this member re-homed it, or reconnected after it was). */
-  | { readonly type: 'rehomed'; readonly epoch: number };
+  | {
+      readonly type: 'rehomed';
+      /** The host's new epoch (u32). */
+      readonly epoch: number;
+    };
 
 /** How long a player that re-homed its room goes on serving it, so that every member hears where it went (ms). */
 const MOVED_GRACE_MS = 3000;

@@ -4,8 +4,11 @@ import type { HolderStatement } from './holder-frame.ts';
 import { SECRET_HOLDERS, successionLine } from './succession.ts';
 
 /** Whom a member takes as its room's holder: the host (HOST_HOLDER) or a player slot, at an epoch. */
+/** Who decides for a room now, and since which epoch. */
 export interface RoomHolder {
+  /** The holder: HOST_HOLDER (0xff) for the host, else the slot of the player that took the room over. */
   readonly holder: number;
+  /** The epoch of the holder's decisions (u32): one more at each takeover. */
   readonly epoch: number;
 }
 

@@ -160,12 +160,19 @@ export interface DecodeContext {
 
 /** Why a packet was dropped; each is counted separately in the session's stats. */
 export const DropReason = {
+  /** Shorter than its header or its fields say. */
   Truncated: 'truncated',
+  /** Over MAX_PACKET_BYTES. */
   Oversized: 'oversized',
+  /** Not a Backspin packet (wrong magic bytes). */
   Magic: 'magic',
+  /** Another protocol version (PROTOCOL_VERSION). */
   Version: 'version',
+  /** A packet type this version does not know. */
   UnknownType: 'unknown-type',
+  /** A field out of range, or bytes left over. */
   Malformed: 'malformed',
+  /** Inputs encoded against a previous input the receiver does not hold. */
   Gap: 'gap',
 } as const;
 export type DropReason = (typeof DropReason)[keyof typeof DropReason];

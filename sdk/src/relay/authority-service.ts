@@ -76,6 +76,7 @@ export interface AuthorityServiceLimits {
    * members at the limit make 16 lines a second for each member, where issue 8 measured 4,000.
    */
   readonly chatPerSecond?: number;
+  /** Chat lines a member may send at once (burst); see `chatPerSecond`. Default 5. */
   readonly chatBurst?: number;
   /**
    * Other room requests a member may send per second (set-ready, update-settings, start-match,
@@ -85,6 +86,7 @@ export interface AuthorityServiceLimits {
    * any lobby needs (toggling ready, stepping through a setting), far less than a loop sends.
    */
   readonly requestsPerSecond?: number;
+  /** Room requests a member may send at once (burst); see `requestsPerSecond`. Default 20. */
   readonly requestBurst?: number;
   /**
    * Signal messages (WebRTC offers, answers, candidates, one message per part) a member may send
@@ -96,6 +98,7 @@ export interface AuthorityServiceLimits {
    * renegotiate or reconnect about twice a second.
    */
   readonly signalsPerSecond?: number;
+  /** Signal messages a member may send at once (burst); see `signalsPerSecond`. Default 240. */
   readonly signalBurst?: number;
 }
 

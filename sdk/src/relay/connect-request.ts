@@ -31,7 +31,11 @@ export type ConnectRequest =
       readonly token: string;
     };
 
-/** What a game asks for: create a room, or join one (a 'rehome' is the SDK's own, on host migration). */
+/**
+ * What a game asks for: create a room (`{ action: 'create', name, password?, settings? }`), or join
+ * one (`{ action: 'join', code, name, role, password?, token? }`, `token` being the reconnect token of
+ * a slot to come back into). A 'rehome' is the SDK's own, on host migration.
+ */
 export type RoomRequest = Extract<ConnectRequest, { readonly action: 'create' | 'join' }>;
 
 /** Longest request accepted (characters of JSON), but for a 'rehome'. */

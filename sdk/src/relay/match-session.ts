@@ -32,6 +32,7 @@ export const MATCH_DROP_MARGIN_MS = 1000;
  */
 export const MATCH_DISCONNECT_TIMEOUT_MS = HOST_SILENCE_TIMEOUT_MS + DEFAULT_MATCH_RECONNECT_GRACE_MS + MATCH_DROP_MARGIN_MS;
 
+/** A member's match: its transport, slot, the host's decision, and the game (`createMatchSession`). */
 export interface MatchSessionOptions<I, S> {
   /** The member's transport to the others (`RoomConnection.transport`: direct links and the relay; or a bare `RelayRoute`). */
   readonly transport: Transport;
@@ -39,7 +40,9 @@ export interface MatchSessionOptions<I, S> {
   readonly slot: number;
   /** The host's match decision (`match-start`). */
   readonly match: MatchDecision;
+  /** The game the session steps. */
   readonly game: Game<I, S>;
+  /** How inputs become bytes (the same size on every member). */
   readonly input: InputCodec<I>;
   /** u32 randomness for this peer's handshake (e.g. from `crypto.getRandomValues`). */
   readonly seed: number;
@@ -49,6 +52,7 @@ export interface MatchSessionOptions<I, S> {
 
 /** A match session and the mapping between player handles (session) and room slots. */
 export interface MatchSession<I, S> {
+  /** The session, set up from the match decision: advance it every frame. */
   readonly session: P2PSession<I, S>;
   /** Player handle of a room slot, or -1 if the slot does not play. */
   handleOf(slot: number): number;

@@ -29,7 +29,13 @@ export interface MemberBinding {
 }
 
 /** What the host is made with; the per-member limits on chat, room requests and signals are its `AuthorityService`'s. */
+/** The relay's limits and liveness settings (`HostOptions.relay`). */
 export interface RelayHostOptions extends AuthorityServiceLimits {
+  /**
+   * The rooms the relay serves.
+   *
+   * @internal `startHost` makes it.
+   */
   readonly authority: RoomAuthority;
   /** The slot of the player that runs this relay after taking the room over (`AuthorityServiceOptions.holderSlot`). */
   readonly holderSlot?: number;
@@ -48,9 +54,11 @@ export interface RelayHostOptions extends AuthorityServiceLimits {
    * member of a 16-player match sends about 520 a second at 60 fps (15 peers).
    */
   readonly framesPerSecond?: number;
+  /** Frames a member may send at once (burst); see `framesPerSecond`. Default 500. */
   readonly frameBurst?: number;
   /** Bytes per second a member may send, sustained, and in a burst. Defaults 256 KiB and 64 KiB. */
   readonly bytesPerSecond?: number;
+  /** Bytes a member may send at once (burst); see `bytesPerSecond`. Default 64 KiB. */
   readonly byteBurst?: number;
   /** Failed join or create attempts per remote address per minute (successful ones are free). Default 10. */
   readonly joinAttemptsPerMinute?: number;
@@ -88,12 +96,23 @@ export const RelayDropReason = {
 } as const;
 export type RelayDropReason = (typeof RelayDropReason)[keyof typeof RelayDropReason];
 
+/** The relay's counters (`RunningHost.stats().relay`); totals since the host started. */
 export interface RelayHostStats {
+  /** Members' channels open now. */
   readonly connections: number;
+  /** Rooms open now. */
   readonly rooms: number;
+  /** Data frames relayed from one member to another (total). */
   readonly framesRelayed: number;
+  /** Payload bytes of those frames (total). */
   readonly bytesRelayed: number;
+  /** Join or create requests refused (total). */
   readonly joinsRefused: number;
+  /**
+   * Frames dropped, by reason: 'oversized', 'malformed', 'unknown-kind', 'rate-limited',
+   * 'spectator-data', 'bad-destination', 'bad-control', and the room control plane's own
+   * ('chat-rate-limited', 'request-rate-limited', 'signal-rate-limited', ...).
+   */
   readonly dropped: Readonly<Record<RelayDropReason, number>>;
   /**
    * Pongs that answered no ping awaiting an answer (repeated, too late, or forged), ignored. Not

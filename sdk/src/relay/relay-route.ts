@@ -68,12 +68,18 @@ export class RelayRoute implements Route {
   /**
    * Uses a (new) channel to the host: the same function the control plane is attached to. A
    * reconnect calls it again and the session goes on unaware; packets held for `receive` stay.
+   *
+   * @internal `connectToRoom` calls it.
    */
   attach(send: (frame: Uint8Array) => void): void {
     this.sendFrame = send;
   }
 
-  /** The channel to the host is gone (until the next `attach`): packets sent meanwhile are lost (counted). */
+  /**
+   * The channel to the host is gone (until the next `attach`): packets sent meanwhile are lost (counted).
+   *
+   * @internal `connectToRoom` calls it.
+   */
   detach(): void {
     this.sendFrame = undefined;
   }
@@ -106,6 +112,8 @@ export class RelayRoute implements Route {
   /**
    * One packet from the member in `slot`, as a Data frame from the host carried it (the host
    * stamped the slot). `payload` is copied: it may be a view of a frame the channel reuses.
+   *
+   * @internal `connectToRoom` calls it.
    */
   deliver(slot: number, payload: Uint8Array): void {
     if (!Number.isInteger(slot) || slot < 0 || slot > MAX_SLOT || payload.length === 0 || payload.length > MAX_PACKET_BYTES) {

@@ -14,20 +14,77 @@ export { addressSlot, slotAddress } from './relay-route.ts';
 
 /** What happened in the room, drained with `events()`. */
 export type RoomClientEvent =
-  | { readonly type: 'welcome'; readonly slot: number; readonly code: string; readonly epoch: number }
-  | { readonly type: 'room-state'; readonly state: RoomState }
-  | { readonly type: 'match-start'; readonly match: MatchDecision }
-  | { readonly type: 'member-dropped'; readonly slot: number; readonly reason: string; readonly epoch: number }
-  | { readonly type: 'chat'; readonly slot: number; readonly text: string }
-  | { readonly type: 'host-closing'; readonly reason: string }
+  /** The host took this member in. */
+  | {
+      readonly type: 'welcome';
+      /** This member's slot. */
+      readonly slot: number;
+      /** The room's code. */
+      readonly code: string;
+      /** The authority's epoch (u32). */
+      readonly epoch: number;
+    }
+  /** The room changed: the whole new state. */
+  | {
+      readonly type: 'room-state';
+      /** The room as it is now. */
+      readonly state: RoomState;
+    }
+  /** The owner started a match. */
+  | {
+      readonly type: 'match-start';
+      /** Who plays, with which settings, seed and match id. */
+      readonly match: MatchDecision;
+    }
+  /** The host dropped a member (its reconnect grace ran out, or it left). */
+  | {
+      readonly type: 'member-dropped';
+      /** The dropped member's slot. */
+      readonly slot: number;
+      /** Why, for a log. */
+      readonly reason: string;
+      /** The deciding authority's epoch (u32). */
+      readonly epoch: number;
+    }
+  /** A chat line. */
+  | {
+      readonly type: 'chat';
+      /** The sender's slot. */
+      readonly slot: number;
+      /** The line. */
+      readonly text: string;
+    }
+  /** The host is shutting down: no reconnect is worth trying. */
+  | {
+      readonly type: 'host-closing';
+      /** Why, for a log. */
+      readonly reason: string;
+    }
   /** The player holding the room says the room is back on its host: reconnect to the host (`connectToRoom` does). */
   | { readonly type: 'room-moved' }
-  | { readonly type: 'error'; readonly code: string; readonly message: string }
+  /** The host refused a request, or the client could not send one. */
+  | {
+      readonly type: 'error';
+      /** A short code ('rate-limited', 'too-large', 'backlog', ...). */
+      readonly code: string;
+      /** A readable explanation. */
+      readonly message: string;
+    }
   /**
    * A whole signal (reassembled from its parts) from the player in slot `from`, for a direct
    * WebRTC link with it; the host stamped `from`. See {@link RoomClient.signal}.
    */
-  | { readonly type: 'signal'; readonly from: number; readonly kind: SignalKind; readonly link: number; readonly payload: string };
+  | {
+      readonly type: 'signal';
+      /** The sender's slot. */
+      readonly from: number;
+      /** What the signal carries. */
+      readonly kind: SignalKind;
+      /** The link attempt's id (u32). */
+      readonly link: number;
+      /** The SDP or candidate text. */
+      readonly payload: string;
+    };
 
 const SIGNAL_KINDS: readonly unknown[] = Object.values(SignalKinds);
 
@@ -98,6 +155,8 @@ export class RoomClient {
    * already (`resume-marker.ts`): each reaches the host exactly once. The host re-sends the
    * room state (and the match) on every connection; what else it sent on the old one and the
    * member did not acknowledge (a chat line, an error) is not sent again.
+   *
+   * @internal `connectToRoom` calls it.
    */
   attach(send: (frame: Uint8Array) => void, nowMs: number): void {
     const old = this.control;
@@ -123,7 +182,11 @@ export class RoomClient {
     this.flush();
   }
 
-  /** The channel to the host is gone (until the next `attach`). */
+  /**
+   * The channel to the host is gone (until the next `attach`).
+   *
+   * @internal `connectToRoom` calls it.
+   */
   detach(): void {
     this.send = undefined;
   }
@@ -132,6 +195,8 @@ export class RoomClient {
    * One frame from the host, of any kind: every well-formed one counts as hearing from the host
    * (`silentForMs`), Data frames included, whose packet is the relay route's (`demuxHostFrame`
    * hands it there) and ignored here.
+   *
+   * @internal `connectToRoom` calls it.
    */
   receive(frame: Uint8Array, nowMs: number): void {
     const decoded = decodeRelayFrame(frame);
@@ -143,7 +208,11 @@ export class RoomClient {
     }
   }
 
-  /** A well-formed frame from the host that the caller has decoded already (`demuxHostFrame`): as `receive`. */
+  /**
+   * A well-formed frame from the host that the caller has decoded already (`demuxHostFrame`): as `receive`.
+   *
+   * @internal `connectToRoom` calls it.
+   */
   take(f: RelayFrame, nowMs: number): void {
     this.nowMs = Math.max(this.nowMs, nowMs);
     this.heardMs = this.nowMs;
@@ -166,7 +235,11 @@ export class RoomClient {
     }
   }
 
-  /** Control resends. Call every ~10 ms. */
+  /**
+   * Control resends. Call every ~10 ms.
+   *
+   * @internal `connectToRoom` calls it.
+   */
   tick(nowMs: number): void {
     this.nowMs = Math.max(this.nowMs, nowMs);
     this.signals.expire(this.nowMs);
@@ -178,21 +251,28 @@ export class RoomClient {
     return nowMs - this.heardMs;
   }
 
-  /** Drains the events since the last call. */
+  /**
+   * Drains the events since the last call.
+   *
+   * @internal `connectToRoom` drains them; a game reads `RoomConnection.events()`.
+   */
   events(): RoomClientEvent[] {
     const out = this.pending;
     this.pending = [];
     return out;
   }
 
+  /** This member's slot (-1 before the `welcome`). */
   get slot(): number {
     return this.slotValue;
   }
 
+  /** The room's code ('' before the `welcome`). */
   get code(): string {
     return this.codeValue;
   }
 
+  /** Epoch of the authority this member follows (u32): one more after each host takeover. */
   get epoch(): number {
     return this.epochValue;
   }
@@ -240,7 +320,16 @@ export class RoomClient {
    * now (at most 16 × 8 KiB). Session packets dropped are counted by the relay route
    * (`RelayRoute.stats`).
    */
-  get stats(): { readonly malformed: number; readonly controlRttMs: number; readonly signalsDropped: number; readonly signalCharsHeld: number } {
+  get stats(): {
+    /** Malformed frames or control messages from the host (total). */
+    readonly malformed: number;
+    /** Smoothed round trip of the reliable control channel (ms). */
+    readonly controlRttMs: number;
+    /** Signals dropped here (total). */
+    readonly signalsDropped: number;
+    /** Characters of incomplete signals held now. */
+    readonly signalCharsHeld: number;
+  } {
     return {
       malformed: this.malformed,
       controlRttMs: this.control.rttMs,
@@ -249,14 +338,17 @@ export class RoomClient {
     };
   }
 
+  /** Players: says whether this member is ready for the owner to start. */
   setReady(ready: boolean): void {
     this.request({ type: 'set-ready', ready });
   }
 
+  /** Owner only, in the lobby: changes the given settings (the host checks them against ROOM_SETTINGS_LIMITS). */
   updateSettings(settings: Partial<RoomSettings>): void {
     this.request({ type: 'update-settings', settings });
   }
 
+  /** Owner only: starts a match with the ready players (a `match-start` event follows). */
   startMatch(): void {
     this.request({ type: 'start-match' });
   }
@@ -266,10 +358,12 @@ export class RoomClient {
     this.request({ type: 'end-match' });
   }
 
+  /** Sends a chat line to every member of the room (rate-limited by the host). */
   chat(text: string): void {
     this.request({ type: 'chat', text });
   }
 
+  /** Leaves the room for good: the slot is freed, not held for a reconnect. */
   leave(): void {
     this.request({ type: 'leave' });
   }

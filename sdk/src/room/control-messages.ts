@@ -55,10 +55,15 @@ export const MAX_PING_MS = 60_000;
  * reason). `end-of-candidates` carries no payload.
  */
 export const SignalKind = {
+  /** An SDP offer. */
   Offer: 'offer',
+  /** An SDP answer. */
   Answer: 'answer',
+  /** One ICE candidate line. */
   Candidate: 'candidate',
+  /** No more candidates (no payload). */
   EndOfCandidates: 'end-of-candidates',
+  /** The sender gives up on this link attempt. */
   Close: 'close',
 } as const;
 export type SignalKind = (typeof SignalKind)[keyof typeof SignalKind];

@@ -14,6 +14,7 @@ export interface MatchDecision {
   readonly seed: number;
   /** The players' slots, ascending; a player's session handle is its index here. 2..16 slots. */
   readonly players: readonly number[];
+  /** The room's settings when the match started: every member's session uses them. */
   readonly settings: RoomSettings;
   /** The frame the match starts at. Always 0 for now; a new authority may restart later. */
   readonly startFrame: 0;

@@ -13,6 +13,7 @@ import type { RoomSettings } from './room-settings.ts';
 import { FIRST_SPECTATOR_SLOT, NO_OWNER, PLAYER_SLOTS, ROOM_SLOTS } from './room-state.ts';
 import type { MemberRole, RoomMember, RoomState } from './room-state.ts';
 
+/** The room authority's settings (`HostOptions.authority`): how many rooms, and how long a dropped member keeps its slot. */
 export interface RoomAuthorityOptions {
   /**
    * Uniform u32 source for join codes, reconnect tokens, match ids and seeds. Must be

@@ -28,19 +28,62 @@ export type RoomCloseReason = (typeof RoomCloseReason)[keyof typeof RoomCloseRea
 /** What the room authority decided, drained with `events()`. Each names its room by `code`. */
 export type RoomEvent =
   /** Something members can see changed: broadcast `room(code)`. At most one per room between drains. */
-  | { readonly type: 'room-changed'; readonly code: string }
+  | {
+      readonly type: 'room-changed';
+      /** The room's code. */
+      readonly code: string;
+    }
   /** The owner started a match. */
-  | { readonly type: 'match-started'; readonly code: string; readonly match: MatchDecision }
+  | {
+      readonly type: 'match-started';
+      /** The room's code. */
+      readonly code: string;
+      /** Who plays, with which settings. */
+      readonly match: MatchDecision;
+    }
   /** The owner ended the match; the room is back in the lobby. */
-  | { readonly type: 'match-ended'; readonly code: string; readonly matchId: number }
+  | {
+      readonly type: 'match-ended';
+      /** The room's code. */
+      readonly code: string;
+      /** The match that ended (u32). */
+      readonly matchId: number;
+    }
   /**
    * A member left during a match. Carries the authority's epoch so that peers can tell a decision
    * of the current authority from a stale one.
    */
-  | { readonly type: 'member-dropped'; readonly code: string; readonly slot: number; readonly reason: MemberDropReason; readonly epoch: number }
+  | {
+      readonly type: 'member-dropped';
+      /** The room's code. */
+      readonly code: string;
+      /** The member's slot. */
+      readonly slot: number;
+      /** Why it left. */
+      readonly reason: MemberDropReason;
+      /** The authority's epoch (u32). */
+      readonly epoch: number;
+    }
   /** Ownership passed on because the owner left. */
-  | { readonly type: 'owner-changed'; readonly code: string; readonly ownerSlot: number; readonly previousOwnerSlot: number }
+  | {
+      readonly type: 'owner-changed';
+      /** The room's code. */
+      readonly code: string;
+      /** The new owner's slot. */
+      readonly ownerSlot: number;
+      /** The old owner's slot. */
+      readonly previousOwnerSlot: number;
+    }
   /** The room is gone; `state` is its last state (phase 'closed'), listing who was still in it. */
-  | { readonly type: 'room-closed'; readonly code: string; readonly reason: RoomCloseReason; readonly state: RoomState };
+  | {
+      readonly type: 'room-closed';
+      /** The room's code. */
+      readonly code: string;
+      /** Why it closed. */
+      readonly reason: RoomCloseReason;
+      /** Its last state. */
+      readonly state: RoomState;
+    };
 
+/** The `type` of a `RoomEvent`. */
 export type RoomEventType = RoomEvent['type'];

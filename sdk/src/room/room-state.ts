@@ -19,14 +19,17 @@ export type MemberRole = 'player' | 'spectator';
 
 /** One member as every member of the room may see it. */
 export interface RoomMember {
+  /** The member's slot: players first, spectators from FIRST_SPECTATOR_SLOT. */
   readonly slot: number;
   /** Display name, unique in the room (case-insensitively). */
   readonly name: string;
+  /** Whether the member plays or watches. */
   readonly role: MemberRole;
   /** Ready for the owner to start (players; always false for spectators). */
   readonly ready: boolean;
   /** False while the member's connection is down and its slot is held for a reconnect. */
   readonly connected: boolean;
+  /** Whether this member owns the room (changes settings, starts matches). */
   readonly owner: boolean;
 }
 
@@ -35,13 +38,17 @@ export interface RoomMember {
  * password (only whether there is one) and no reconnect token.
  */
 export interface RoomState {
+  /** The room's join code. */
   readonly code: string;
+  /** 'lobby', 'playing' a match, or 'closed'. */
   readonly phase: RoomPhase;
   /** Epoch of the authority that decides for this room (u32). */
   readonly epoch: number;
   /** Slot of the owner, the member who may change settings and start; NO_OWNER when the room is empty. */
   readonly ownerSlot: number;
+  /** The settings the next match starts with. */
   readonly settings: RoomSettings;
+  /** Whether joining needs a password. */
   readonly hasPassword: boolean;
   /** By slot, ascending. */
   readonly members: readonly RoomMember[];

@@ -38,7 +38,9 @@ export interface NetworkProfile {
   readonly duplicate: number;
   /** Probability in [0, 1] that a packet is held back long enough to arrive after later ones. */
   readonly reorder: number;
+  /** Losses in bursts; without it each loss is independent. */
   readonly burstLoss?: BurstLoss;
+  /** Periodic stalls of the sender; none without it. */
   readonly freezes?: FreezeSchedule;
 }
 
@@ -58,7 +60,9 @@ export interface StandardScenario {
 export interface NetworkProfiles {
   /** The file's own description of the semantics, if present. */
   readonly about?: string;
+  /** Each profile, by name ('lan', 'wifi', ...). */
   readonly profiles: Readonly<Record<string, NetworkProfile>>;
+  /** The benchmarks' standard setup. */
   readonly standardScenario: StandardScenario;
 }
 

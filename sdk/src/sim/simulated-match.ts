@@ -17,11 +17,13 @@ export type SimulatedSessionOptions = Partial<
   Omit<P2PSessionConfig<Uint8Array, Int32Array>, 'players' | 'game' | 'transport' | 'input' | 'seed' | 'onChecksum'>
 >;
 
+/** A simulated match: how many players, the seed, the network, and the sessions' settings. */
 export interface SimulatedMatchOptions {
   /** 2..16. */
   readonly players: number;
   /** Seeds the network, the inputs, the clock drifts and the sessions. */
   readonly seed: number;
+  /** The conditions of every link (e.g. `NETWORK_PRESETS.wifi`). */
   readonly profile: NetworkProfile;
   /** Frames per second. Default 60. */
   readonly fps?: number;
@@ -39,6 +41,7 @@ export interface SimulatedMatchOptions {
    * peer whose clock runs 2% fast: what time sync must correct. Default all 1.
    */
   readonly clockRates?: readonly number[];
+  /** Session settings for every peer (input delay, prediction, timeouts...). */
   readonly session?: SimulatedSessionOptions;
   /** Measures the time spent inside the sessions and games (e.g. `performance.now`); off by default. */
   readonly timer?: () => number;
@@ -59,17 +62,25 @@ export interface SimulatedMatchOptions {
 
 /** One simulated player: its session, game, clock and what it saw. */
 export interface SimulatedPeer {
+  /** The peer's player handle. */
   readonly player: number;
+  /** Its address on the simulated network. */
   readonly address: string;
+  /** Its session. */
   readonly session: P2PSession<Uint8Array, Int32Array>;
+  /** Its game. */
   readonly game: TestGame;
   /** Confirmed checksums by frame, as the session took them. */
   readonly checksums: Map<number, number>;
+  /** Every event its session raised, in order. */
   readonly events: SessionEvent[];
+  /** False once the peer was killed (a crash): it no longer runs. */
   alive: boolean;
   /** Virtual time at which the session started running (ms), or -1. */
   runningAtMs: number;
+  /** Frames its session advanced. */
   framesAdvanced: number;
+  /** Calls to `advanceFrame`, stalled ones included. */
   advanceCalls: number;
 }
 
@@ -79,9 +90,13 @@ export interface SimulatedPeer {
  * browser tab would. Deterministic for a seed. Used by the convergence tests and `npm run bench`.
  */
 export class SimulatedMatch {
+  /** The virtual clock everything runs on (ms). */
   readonly clock: VirtualClock;
+  /** The network between the peers. */
   readonly network: SimulatedNetwork;
+  /** Every peer, by player handle. */
   readonly peers: readonly SimulatedPeer[];
+  /** Length of one frame (ms): 1000 / fps. */
   readonly frameMs: number;
   /** Time spent inside sessions and games (ms, per `timer`), the simulated network's own excluded; 0 without a timer. */
   sdkMs = 0;

@@ -5,6 +5,7 @@ import { PERFECT_NETWORK_PROFILE, parseNetworkProfile } from './network-profile.
 import type { NetworkProfile } from './network-profile.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
+/** A simulated network's seed, clock and default link conditions. */
 export interface SimulatedNetworkOptions {
   /** Any safe integer. The same seed and the same sends at the same times give the same deliveries. */
   readonly seed: number;
@@ -19,6 +20,7 @@ export interface SimulatedNetworkOptions {
 
 /** One peer's attachment to a `SimulatedNetwork`. */
 export interface SimulatedEndpoint extends Transport {
+  /** Its address on the network. */
   readonly address: PeerAddress;
 }
 
@@ -41,11 +43,15 @@ export interface LinkStats {
 }
 
 export interface LinkStatsEntry extends LinkStats {
+  /** The sending end. */
   readonly from: PeerAddress;
+  /** The receiving end. */
   readonly to: PeerAddress;
 }
 
+/** What the simulated network carried, dropped and delayed, in all and per directed link. */
 export interface NetworkStats {
+  /** Every link's counters summed. */
   readonly total: LinkStats;
   /** Every directed link that carried (or tried to carry) a packet or has its own profile, in creation order. */
   readonly links: readonly LinkStatsEntry[];

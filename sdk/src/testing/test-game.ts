@@ -14,10 +14,14 @@ export class TestGame implements Game<Uint8Array, Int32Array> {
   private state: Int32Array;
   private readonly hasher = new Hasher();
 
-  constructor(readonly players: number) {
+  constructor(
+    /** Players in the game (each one walks on the grid). */
+    readonly players: number,
+  ) {
     this.state = new Int32Array(2 + players * 2);
   }
 
+  /** The frame the next `step` simulates (0 at the start). */
   get frame(): number {
     return this.state[0]!;
   }

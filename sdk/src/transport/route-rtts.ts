@@ -2,6 +2,7 @@ import type { RouteId, RoutedPeerStats } from './routed-transport.ts';
 
 /** One route's round trip to a peer, as a network overlay shows it. */
 export interface RouteRtt {
+  /** The route ('relay', 'direct', 'peer-relay', ...). */
   readonly route: RouteId;
   /** Whether our packets to the peer take this route now. */
   readonly active: boolean;

@@ -29,8 +29,11 @@ export interface Route extends Transport {
 
 /** A change of the route that carries our packets to one peer, as `drainRouteChanges` returns it. */
 export interface RouteChange {
+  /** The peer whose route changed. */
   readonly peer: PeerAddress;
+  /** The route it left. */
   readonly from: RouteId;
+  /** The route it takes now. */
   readonly to: RouteId;
   /** When it was made (ms, the caller's clock as passed to `setRoute`). */
   readonly atMs: number;
@@ -38,12 +41,15 @@ export interface RouteChange {
 
 /** Traffic with one peer on one route, since the routed transport was made. */
 export interface RouteTraffic {
+  /** The route. */
   readonly route: RouteId;
   /** Datagrams we sent to the peer on this route, and their payload bytes. */
   readonly packetsSent: number;
+  /** Payload bytes of `packetsSent`. */
   readonly bytesSent: number;
   /** Datagrams from the peer that this route delivered, and their payload bytes. */
   readonly packetsReceived: number;
+  /** Payload bytes of `packetsReceived`. */
   readonly bytesReceived: number;
   /** The route's own round trip to the peer (ms), when it measures one (`Route.peerRttMs`). */
   readonly rttMs?: number;
@@ -51,6 +57,7 @@ export interface RouteTraffic {
 
 /** What the routed transport knows of one peer, for a network overlay. */
 export interface RoutedPeerStats {
+  /** The peer's address. */
   readonly peer: PeerAddress;
   /** The route our packets to this peer take now. */
   readonly active: RouteId;
@@ -62,6 +69,7 @@ export interface RoutedPeerStats {
   readonly routes: readonly RouteTraffic[];
 }
 
+/** The routes of a `RoutedTransport`, and the one every peer starts on. */
 export interface RoutedTransportOptions {
   /** The routes, by id. At least one; more may be added later (`addRoute`). */
   readonly routes: Readonly<Record<RouteId, Route>>;

@@ -6,7 +6,9 @@ export type PeerAddress = string;
 
 /** One datagram as it came off the wire: who sent it (as the transport saw it) and its bytes. */
 export interface Datagram {
+  /** The sender's address. */
   readonly from: PeerAddress;
+  /** The payload (at most MAX_PACKET_BYTES for a session packet). */
   readonly data: Uint8Array;
 }
 
@@ -42,5 +44,8 @@ export interface Transport {
    * Optional, for transports with several routes per peer: drains the peers whose route changed
    * since the last call (`RoutedTransport`). The session calls it at the start of every `poll`.
    */
-  drainRouteChanges?(): readonly { readonly peer: PeerAddress }[];
+  drainRouteChanges?(): readonly {
+    /** The peer whose route changed. */
+    readonly peer: PeerAddress;
+  }[];
 }
