@@ -49,6 +49,7 @@ export { slotAddress, addressSlot } from './relay/relay-route.ts';
 export type { RelayRoute, RelayRouteStats } from './relay/relay-route.ts';
 export type { RoomClient, RoomClientEvent } from './relay/room-client.ts';
 export type { RoomRoutes, DirectLinksOptions, PeerRoute } from './client/room-routes.ts';
+export type { IceServer, IceTransportPolicy } from './direct/ice-config.ts';
 export type { DirectLinkOptions, DirectLinkState } from './direct/direct-link.ts';
 export type { LinkLivenessOptions } from './direct/link-liveness.ts';
 export type { MeshStats, MeshPeerStats } from './mesh/mesh-links.ts';

@@ -112,7 +112,7 @@ export function tappedPeerConnection(): {
   readonly tap: { muted: boolean; readonly channels: RTCDataChannel[]; readonly connections: RTCPeerConnection[] };
 } {
   const tap = { muted: false, channels: [] as RTCDataChannel[], connections: [] as RTCPeerConnection[] };
-  const Base = (globalThis as unknown as { RTCPeerConnection: PeerConnectionConstructor }).RTCPeerConnection;
+  const Base = (globalThis as unknown as { RTCPeerConnection: typeof RTCPeerConnection }).RTCPeerConnection;
   class Tapped extends Base {
     constructor(configuration: RTCConfiguration) {
       super(configuration);

@@ -2,7 +2,6 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectLinksOptions } from '../../sdk/src/client/room-routes.ts';
 import { DirectLink } from '../../sdk/src/direct/direct-link.ts';
-import type { PeerConnectionConstructor } from '../../sdk/src/direct/direct-link.ts';
 import { StandardRoute } from '../../sdk/src/transport/routed-transport.ts';
 import { sleep } from '../helpers/live-room.ts';
 import { LiveMesh } from '../helpers/live-mesh.ts';
@@ -47,7 +46,7 @@ let connections: Map<number, RTCPeerConnection>[] = [];
 function capturing(i: number, options: DirectLinksOptions): DirectLinksOptions {
   const mine = new Map<number, RTCPeerConnection>();
   connections[i] = mine;
-  const Base = (globalThis as unknown as { RTCPeerConnection: PeerConnectionConstructor }).RTCPeerConnection;
+  const Base = (globalThis as unknown as { RTCPeerConnection: typeof RTCPeerConnection }).RTCPeerConnection;
   return {
     ...options,
     createLink: (linkOptions) => {

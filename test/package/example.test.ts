@@ -13,12 +13,17 @@ const run = promisify(execFile);
 /** Per step: installs from the npm cache take about 10 s here, a cold cache much longer. */
 const STEP_TIMEOUT_MS = 180_000;
 /**
- * Ceiling of the offline game's entry chunk (bytes, gzip). It is about 22.5 kB, of which the SDK
- * (P2PSession, its protocol, the simulated network) is about 20 kB: under 20 kB in all is not
- * reachable without shrinking the SDK. What the ceiling catches is the online code (geckos.io
- * client, rooms: about 34 kB more) ending up in the entry instead of its own chunk.
+ * Issue 11's target: a game that uses a session and the simulator carries under 20 kB (gzip) of
+ * the SDK. Measured at about 16.4 kB (P2PSession, its protocol, the simulated network; the kit's
+ * trigonometry tables are left out when unused), in an entry of about 20.1 kB with Pong's own code.
  */
-const ENTRY_GZIP_CEILING = 24 * 1024;
+const SDK_SHARE_GZIP_TARGET = 20 * 1024;
+/**
+ * Ceiling of the offline game's whole entry chunk (bytes, gzip), a little above today's: it
+ * catches the SDK growing, and the online code (geckos.io client, rooms, direct links: about 33 kB
+ * more) ending up in the entry instead of its own chunk.
+ */
+const ENTRY_GZIP_CEILING = 21.5 * 1024;
 
 /** The child processes' environment, without what `npm test` and Vitest set for themselves (npm_*, NODE_ENV, VITEST*). */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|NODE_ENV$|NODE_OPTIONS$|VITE)/i.test(k)));
@@ -133,6 +138,7 @@ describe('the Pong example, outside the repository', () => {
           `online chunk ${onlineChunks.map(([name, size]) => `${name} ${size} bytes (${kB(size)})`).join(', ')}; whole page ${kB(full.entry + Object.values(full.others).reduce((a, b) => a + b, 0))}`,
       );
       expect(onlineChunks).toHaveLength(1);
+      expect(full.entry - own.entry).toBeLessThan(SDK_SHARE_GZIP_TARGET);
       expect(full.entry).toBeLessThan(ENTRY_GZIP_CEILING);
       expect(readFileSync(join(app, 'dist/assets', full.entryName), 'utf8')).not.toMatch(/geckos/i);
     },

@@ -1,3 +1,4 @@
+import type { IceServer, IceTransportPolicy } from '../direct/ice-config.ts';
 import type { DirectLinkState } from '../direct/direct-link.ts';
 import type { DirectSignalKind } from '../direct/direct-signal.ts';
 import { DirectRoute } from '../mesh/direct-route.ts';
@@ -24,9 +25,9 @@ export interface DirectLinksOptions {
    * candidates reach each other and nothing outside is contacted. Players behind different NATs
    * need STUN, and TURN (e.g. coturn) when a NAT is symmetric; see docs/transports.md.
    */
-  readonly iceServers?: readonly RTCIceServer[];
+  readonly iceServers?: readonly IceServer[];
   /** `'relay'` sends every link through TURN (for privacy, or to test TURN). Default `'all'`. */
-  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  readonly iceTransportPolicy?: IceTransportPolicy;
   /** Setup timeout and liveness of each link (see `DirectLinkOptions`). */
   readonly link?: NonNullable<MeshLinksOptions['link']>;
   /**
@@ -34,16 +35,16 @@ export interface DirectLinksOptions {
    * 2000.
    */
   readonly retryDelayMs?: number;
-  readonly maxAttempts?: number;
   /**
    * Links the offerer makes to one peer per match at most. Default 3; a pair whose network lets
    * no link open then stays on the relay.
    */
-  readonly returnAfterMs?: number;
+  readonly maxAttempts?: number;
   /**
    * How long a link that went silent must answer again, without a break, before the pair goes back
    * to it (ms). Default 1000, doubled for each further silence of the same link, up to 8000.
    */
+  readonly returnAfterMs?: number;
   /** Whether to have a direct link with the player in `slot` (default every player; see `MeshLinksOptions`). */
   readonly directWith?: (slot: number) => boolean;
   /**
@@ -71,8 +72,8 @@ export interface RoomRoutesMember {
 
 /** One other player of the current match as an overlay shows it. */
 export interface PeerRoute {
-  readonly slot: number;
   /** That player's slot (address `slot:N`). */
+  readonly slot: number;
   /** The route our packets to this player take now. */
   readonly route: RouteId;
   /** The direct link's state: `'none'` while there is none (waiting for an offer or a retry), `'off'` with direct links turned off. */
@@ -114,8 +115,8 @@ function relayRoute(member: RoomRoutesMember): Route {
 export class RoomRoutes {
   /** The session's transport: relay and direct routes, addresses `slot:N`. */
   readonly transport: RoutedTransport;
-  readonly slot: number;
   /** This member's slot. */
+  readonly slot: number;
   private readonly mesh: MeshLinks | undefined;
   private readonly direct: DirectRoute | undefined;
   private readonly peerRelay: PeerRelayRoute | undefined;
@@ -159,9 +160,9 @@ export class RoomRoutes {
    * the links to its other players; one it does not play in closes them; a `room-state` during a
    * match closes the links of players who left the room. Returns true for every event the game
    * should see.
-   */
    *
    * @internal `connectToRoom` feeds it.
+   */
   take(event: RoomClientEvent): boolean {
     switch (event.type) {
       case 'signal':
@@ -205,9 +206,9 @@ export class RoomRoutes {
    * its connection (true while `connected`). Without the host, a pair with no usable direct link
    * goes through a third player linked to both (`'peer-relay'`) from the next `tick`. It is also
    * what this member tells its peers (in its Reach frames) about hearing the host.
-   */
    *
    * @internal `connectToRoom` calls it.
+   */
   hostReachable(yes: boolean): void {
     if (this.peerRelay !== undefined) this.peerRelay.hearsHost = yes;
     this.mesh?.hostReachable(yes);

@@ -1,3 +1,4 @@
+import type { IceServer, IceTransportPolicy, PeerConnectionConfig } from './ice-config.ts';
 import { MAX_PACKET_BYTES } from '../protocol/messages.ts';
 import { rawBytes } from '../transport/raw-bytes.ts';
 import { DirectFrameKind, MAX_AUTHORITY_FRAME_BYTES, MAX_PEER_RELAY_FRAME_BYTES, encodeLinkPing, isAuthorityFrameKind, isLinkFrameKind, isPeerRelayFrameKind, linkPingId } from './direct-frame.ts';
@@ -48,10 +49,23 @@ export type DirectLinkEvent =
   | { readonly type: 'state'; readonly state: DirectLinkState; readonly reason?: DirectLinkReason }
   | { readonly type: 'silent' | 'heard' };
 
-/** A peer connection constructor: the global `RTCPeerConnection` by default (a seam for tests). */
-export type PeerConnectionConstructor = new (configuration: RTCConfiguration) => RTCPeerConnection;
+/**
+ * A peer connection constructor: the global `RTCPeerConnection` by default (a seam for tests).
+ * Typed by what the link passes it, so that the declarations need no DOM types; the link uses the
+ * instance as an `RTCPeerConnection`.
+ */
+export type PeerConnectionConstructor = new (configuration: PeerConnectionConfig) => object;
 
+/**
+ * The settings of one direct link. A game sets the timing ones through `DirectLinksOptions.link`;
+ * the SDK fills in the rest for each pair.
+ */
 export interface DirectLinkOptions {
+  /**
+   * Which end this is: the lower slot offers.
+   *
+   * @internal set per pair by the SDK.
+   */
   readonly role: DirectLinkRole;
   /**
    * The link id (u32) the offerer chose; signals carry it, and the caller filters stale ones.
@@ -60,29 +74,20 @@ export interface DirectLinkOptions {
    */
   readonly link: number;
   /**
-/**
- * The settings of one direct link. A game sets the timing ones through `DirectLinksOptions.link`;
- * the SDK fills in the rest for each pair.
- */
    * Sends one signal to the other end over the room's reliable control channel. Called from inside
-  /**
-   * Which end this is: the lower slot offers.
+   * WebRTC callbacks; an exception it throws is caught and counted (`faults`), never rethrown.
    *
    * @internal set per pair by the SDK.
-   */
-   * WebRTC callbacks; an exception it throws is caught and counted (`faults`), never rethrown.
    */
   readonly signal: (kind: DirectSignalKind, payload: string) => void;
   /**
    * STUN and TURN servers. Default `[]`: on a LAN the host candidates of both ends reach each
    * other, and no outside server is ever contacted. Players beyond one LAN need STUN, and TURN for
-   *
-   * @internal set per pair by the SDK.
    * symmetric NATs.
    */
-  readonly iceServers?: readonly RTCIceServer[];
+  readonly iceServers?: readonly IceServer[];
   /** `'relay'` forces every path through TURN (privacy, or testing TURN). Default `'all'`. */
-  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  readonly iceTransportPolicy?: IceTransportPolicy;
   /**
    * How long the link may take to open (ms) before it reports `failed` (`setup-timeout`). Default
    * 5000. On a LAN, ICE with host candidates, DTLS and SCTP take tens of ms, and across the
@@ -216,7 +221,9 @@ export class DirectLink {
     // Checked now, so that a bad option throws here rather than when the link opens.
     new LinkLiveness(0, options.liveness);
 
-    const Pc = options.peerConnection ?? (globalThis as { RTCPeerConnection?: PeerConnectionConstructor }).RTCPeerConnection;
+    const Pc = (options.peerConnection ?? (globalThis as { RTCPeerConnection?: PeerConnectionConstructor }).RTCPeerConnection) as
+      | (new (configuration: PeerConnectionConfig) => RTCPeerConnection)
+      | undefined;
     try {
       if (Pc === undefined) throw new Error('no RTCPeerConnection');
       this.pc = new Pc({

@@ -1,3 +1,4 @@
+import type { IceServer, IceTransportPolicy } from '../direct/ice-config.ts';
 import { DirectLink } from '../direct/direct-link.ts';
 import type { DirectLinkOptions, DirectLinkState } from '../direct/direct-link.ts';
 import type { DirectSignalKind } from '../direct/direct-signal.ts';
@@ -54,8 +55,8 @@ export interface MeshLinksOptions {
   /** Makes links. Default `new DirectLink(options)`. */
   readonly createLink?: MeshLinkFactory;
   /** Passed to every link (default none: a LAN needs no outside server). */
-  readonly iceServers?: readonly RTCIceServer[];
-  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  readonly iceServers?: readonly IceServer[];
+  readonly iceTransportPolicy?: IceTransportPolicy;
   /** Further link options (setup timeout, liveness), passed through. */
   readonly link?: Partial<Omit<DirectLinkOptions, 'role' | 'link' | 'signal'>>;
   /** A random u32 for link ids. Default `crypto.getRandomValues`. */
@@ -94,30 +95,30 @@ const MAX_RETURN_AFTER_MS = 8000;
 
 /** One peer as `stats()` shows it. */
 export interface MeshPeerStats {
-  readonly slot: number;
   /** The peer's slot. */
+  readonly slot: number;
   /** Which end we are: the lower slot offers. */
   readonly role: 'offerer' | 'answerer';
   /** The route our packets to this peer take now. */
   readonly route: RouteId;
   /** The current link's state, `'none'` without one (the answerer waiting for an offer, the offerer waiting to retry or out of attempts). */
   readonly link: DirectLinkState | 'none';
-  readonly linkId?: number;
   /** The current link's id (u32), if there is one. */
+  readonly linkId?: number;
   /** Links made to this peer in this match (offerer), or offers taken (answerer). */
   readonly attempts: number;
-  readonly rttMs?: number;
   /** The current link's round trip from its pings (ms), once measured. */
+  readonly rttMs?: number;
   /** Times the current link went silent while open (each one costs a longer wait before it is used again). */
   readonly silences: number;
   /** Why the last link to this peer that ended failed or closed (e.g. `'setup-timeout'`), if one did. */
   readonly lastEnd?: string;
 }
 
-export interface MeshStats {
 /** The direct links' counters (`RoomRoutes.meshStats()`). */
-  readonly peers: readonly MeshPeerStats[];
+export interface MeshStats {
   /** One entry per other player linked to. */
+  readonly peers: readonly MeshPeerStats[];
   /** Signals for a link id that is not the peer's current one (an older attempt's), ignored. */
   readonly staleSignals: number;
   /** Signals from a slot that is not one of our peers, ignored. */
