@@ -522,6 +522,9 @@ describe('a live host attacked by a LAN guest, during an honest match', () => {
     // address (4 open rooms each), as they would for a guest on the LAN.
     for (const h of hostile.splice(0)) h.close();
     await sleep(6000);
+    // The slow ones, a frozen member and a stalled host (tests 11 and 12, 25 s together), ran on
+    // this same host just before: what they left behind is in the figures checked below, so they
+    // are not played a second time here.
     await underAttack('soak', async () => {
       await attackText();
       await attackOpenClose();
@@ -530,9 +533,7 @@ describe('a live host attacked by a LAN guest, during an honest match', () => {
       await attackRooms('127.0.0.9', '127.0.0.10');
       await attackTokenAfterFailures('127.0.0.11');
       await attackChat();
-      await freezeMember(5000);
     });
-    await underAttack('soak-stall', () => stallHost(3500), 3500 + 1500);
     // Every hostile member goes; half-open connections are reclaimed; empty rooms close after the grace.
     for (const h of hostile.splice(0)) h.close();
     await sleep(11_000);
