@@ -52,12 +52,23 @@ export type AdvanceResult = (typeof AdvanceResult)[keyof typeof AdvanceResult];
 const NOT_AGREED = -2;
 /** Frames of a player's inputs kept behind the newest beyond what any peer may still need. */
 const HISTORY_MARGIN = MAX_INPUTS_PER_PACKET;
-/** Handshake request resend interval (ms). */
-const SYNC_RETRY_MS = 200;
+/**
+ * Handshake request resend interval (ms) while the peer answers (and during the first
+ * SYNC_QUIET_AFTER_MS, before it can have). Short, because each peer starts its frame 0 the moment
+ * its own handshakes are done: a lost request or reply that waited a long interval would start that
+ * peer that much later than the others, and an early peer more than its prediction window ahead
+ * of a late one stalls at that window until time sync has slowed it down, which takes seconds.
+ * Requests in flight are remembered (SYNC_OUTSTANDING), so a round trip longer than this
+ * interval only overlaps requests; a reply to any of them counts.
+ */
+const SYNC_RETRY_MS = 30;
+/** A peer that has not answered at all for this long (ms) is asked only every SYNC_RETRY_QUIET_MS. */
+const SYNC_QUIET_AFTER_MS = 1000;
+const SYNC_RETRY_QUIET_MS = 200;
 /**
  * How long a peer may leave every handshake request unanswered before a `synchronizing` event
- * names it with `silentMs`, and again every as long (ms): 3 s is fifteen requests, far beyond any
- * round trip, so the likely cause is a wrong address or a peer whose session is not running.
+ * names it with `silentMs`, and again every as long (ms): 3 s is about twenty requests, far beyond
+ * any round trip, so the likely cause is a wrong address or a peer whose session is not running.
  */
 const SYNC_SILENT_NOTICE_MS = 3000;
 /**
@@ -1043,7 +1054,8 @@ export class P2PSession<I, S> {
           link.syncSilentNoticeMs += SYNC_SILENT_NOTICE_MS;
           this.emit({ type: 'synchronizing', player: link.player, count: link.syncDone, total: this.cfg.syncRoundTrips, silentMs: now - link.syncStartedMs });
         }
-        if (!fromAdvance && now - link.syncSentMs >= SYNC_RETRY_MS) {
+        const quiet = link.lastReceiveMs === -Infinity && now - link.syncStartedMs >= SYNC_QUIET_AFTER_MS;
+        if (!fromAdvance && now - link.syncSentMs >= (quiet ? SYNC_RETRY_QUIET_MS : SYNC_RETRY_MS)) {
           const nonce = this.rng.nextU32();
           link.noteSyncRequest(nonce, now);
           this.send(link, {
@@ -1105,7 +1117,8 @@ export class P2PSession<I, S> {
       // In lockstep every input is awaited, so each goes out at once; with rollback an unchanged
       // input was predicted right already and can wait for the resend interval.
       const changed = this.ring === undefined ? queue.lastFrame > link.sentThrough : this.lastChangeFrame > link.sentThrough;
-      if (!changed && this.frame - link.lastInputSendFrame < this.cfg.inputResendFrames) return;
+      const interval = this.ackOverdue(link, queue.lastFrame - acked) ? 1 : this.cfg.inputResendFrames;
+      if (!changed && this.frame - link.lastInputSendFrame < interval) return;
     } else if (now - link.lastInputSendMs < (this.cfg.inputResendFrames + 0.5) * this.cfg.frameMs) {
       return;
     }
@@ -1113,6 +1126,21 @@ export class P2PSession<I, S> {
     link.sentThrough = queue.lastFrame;
     link.lastInputSendMs = now;
     link.lastInputSendFrame = this.frame;
+  }
+
+  /**
+   * Whether the peer's acknowledgement of our inputs is late: more of them unacknowledged than a
+   * round trip (plus twice its deviation) and the two send intervals account for (the peer's
+   * acknowledgements ride on packets `inputResendFrames` apart; our newest input may wait
+   * `inputResendFrames - 1` frames). Then a packet, or a burst of them, was likely lost: until the
+   * acknowledgement catches up, unchanged inputs go out every frame rather than every
+   * `inputResendFrames`, so that a burst of lost packets leaves the peer without our inputs for
+   * half as long. Costs a few packets, and only while an acknowledgement is late.
+   */
+  private ackOverdue(link: PeerLink, unacked: number): boolean {
+    if (link.srttMs < 0) return false;
+    const expected = (link.srttMs + 2 * link.rttVarMs) / this.cfg.frameMs + 2 * this.cfg.inputResendFrames - 1;
+    return unacked > expected;
   }
 
   /** A departed player's inputs that this survivor lacks and we hold. */

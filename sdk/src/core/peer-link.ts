@@ -2,8 +2,12 @@ import type { PeerAddress } from '../transport/transport.ts';
 import { LossEstimator } from './loss-estimator.ts';
 import { TimeSync } from './time-sync.ts';
 
-/** Handshake requests remembered per peer. */
-const SYNC_OUTSTANDING = 8;
+/**
+ * Handshake requests remembered per peer: a reply counts only while its request is remembered,
+ * so this many resend intervals (P2PSession's SYNC_RETRY_MS, 30 ms) bound the round trip a
+ * handshake can complete over (about 1.9 s).
+ */
+const SYNC_OUTSTANDING = 64;
 /**
  * Quality reports sent after a route change to measure the new route, and their spacing (ms).
  * Until as many answers have arrived, the round-trip estimate is their median: the new route's
