@@ -22,6 +22,14 @@ describe('resolveSessionConfig', () => {
     expect(c).toMatchObject({ playerCount: 2, localPlayer: 0, inputDelay: 2, maxPrediction: 8, fps: 60, disconnectTimeoutMs: 2000, disconnectNotifyStartMs: 500, checksumIntervalFrames: 60 });
     expect(c.isolationTimeoutMs).toBe(DEFAULT_ISOLATION_TIMEOUT_MS);
     expect(DEFAULT_ISOLATION_TIMEOUT_MS).toBe(15_000);
+    expect(c.autoInputDelay).toBe(false);
+  });
+
+  it("takes inputDelay 'auto': the delay then follows the network, from 2 frames; anything else that is no whole frame count is refused, naming both choices", () => {
+    expect(resolveSessionConfig(config({ inputDelay: 'auto' }))).toMatchObject({ inputDelay: 2, autoInputDelay: true });
+    expect(resolveSessionConfig(config({ inputDelay: 5 }))).toMatchObject({ inputDelay: 5, autoInputDelay: false });
+    expect(() => resolveSessionConfig(config({ inputDelay: 'Auto' as never }))).toThrow(new RangeError("inputDelay must be an integer in 0..30 or 'auto', got 'Auto'"));
+    expect(() => resolveSessionConfig(config({ inputDelay: 1.5 }))).toThrow(/or 'auto', got 1.5/);
   });
 
   it('keeps the isolation timeout past the drop timeout: by default at least twice it, and never at or below it', () => {

@@ -25,6 +25,7 @@ describe('connect requests: valid shapes', () => {
       { action: 'create', name: 'Ann' },
       { action: 'create', name: 'Ann', password: 'hunter2' },
       { action: 'create', name: 'Ann', settings: { maxPlayers: 3, fps: 120, inputDelay: 1, maxPrediction: 0 } },
+      { action: 'create', name: 'Ann', settings: { inputDelay: 'auto' } },
     ];
     for (const request of requests) {
       expect(accepted(encodeConnectRequest(request))).toEqual(request);
@@ -105,6 +106,9 @@ describe('connect requests: refusals', () => {
     expect(refused({ action: 'create', name: 'n', role: 'player' })).toBe(true);
     expect(refused({ action: 'create', name: 'n', token: 't' })).toBe(true);
     expect(refused({ action: 'join', code: 'C', name: 'n', settings: {} })).toBe(true);
+    // 'auto' is a value of the input delay only.
+    expect(refused({ action: 'create', name: 'n', settings: { fps: 'auto' } })).toBe(true);
+    expect(refused({ action: 'create', name: 'n', settings: { inputDelay: 'AUTO' } })).toBe(true);
     expect(refused({ action: 'join', code: 'C', name: 'n', admin: true })).toBe(true);
     expect(refused({ action: 'create', name: 'n', slot: 0 })).toBe(true);
   });

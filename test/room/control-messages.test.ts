@@ -98,6 +98,10 @@ describe('control messages: round trips', () => {
       ok: true,
       message: { type: 'update-settings', settings: { fps: 30 } },
     });
+    expect(decodeText('{"type":"update-settings","settings":{"inputDelay":"auto"}}', 'client')).toEqual({
+      ok: true,
+      message: { type: 'update-settings', settings: { inputDelay: 'auto' } },
+    });
   });
 });
 
@@ -133,6 +137,8 @@ describe('control messages: strict decoding', () => {
     expect(reason('{"type":"update-settings","settings":{"maxPlayers":17}}')).toBe('bad-field');
     expect(reason('{"type":"update-settings","settings":{"fps":30.5}}')).toBe('bad-field');
     expect(reason('{"type":"update-settings","settings":{"fps":"30"}}')).toBe('bad-field');
+    expect(reason('{"type":"update-settings","settings":{"fps":"auto"}}')).toBe('bad-field');
+    expect(reason('{"type":"update-settings","settings":{"inputDelay":"Auto"}}')).toBe('bad-field');
     expect(reason('{"type":"update-settings","settings":{"speed":3}}')).toBe('unknown-field');
     expect(reason('{"type":"update-settings","settings":[]}')).toBe('bad-field');
     expect(reason('{"type":"chat","text":""}')).toBe('bad-field');

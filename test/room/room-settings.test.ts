@@ -31,9 +31,19 @@ describe('resolveRoomSettings', () => {
       expect(ROOM_SETTINGS_LIMITS[key]).toEqual({ min, max });
       expect(resolveRoomSettings({ [key]: min })[key]).toBe(min);
       expect(resolveRoomSettings({ [key]: max })[key]).toBe(max);
-      expect(() => resolveRoomSettings({ [key]: min - 1 })).toThrow(new RegExp(`${key} must be an integer in ${min}\\.\\.${max}, got ${min - 1}`));
+      const or = key === 'inputDelay' ? " or 'auto'" : '';
+      expect(() => resolveRoomSettings({ [key]: min - 1 })).toThrow(new RegExp(`${key} must be an integer in ${min}\\.\\.${max}${or}, got ${min - 1}`));
       expect(() => resolveRoomSettings({ [key]: max + 1 })).toThrow(RangeError);
     }
+  });
+
+  it("takes 'auto' for the input delay (each player's session then chooses its own), and for nothing else", () => {
+    expect(resolveRoomSettings({ inputDelay: 'auto' }).inputDelay).toBe('auto');
+    expect(resolveRoomSettings({ maxPlayers: 3 }, resolveRoomSettings({ inputDelay: 'auto' })).inputDelay).toBe('auto');
+    for (const key of ['maxPlayers', 'maxPrediction', 'fps'] as const) {
+      expect(() => resolveRoomSettings({ [key]: 'auto' } as never)).toThrow(new RegExp(`${key} must be an integer`));
+    }
+    expect(() => resolveRoomSettings({ inputDelay: 'Auto' } as never)).toThrow(/inputDelay must be an integer in 0\.\.30 or 'auto', got string/);
   });
 
   it('refuses non-integers, NaN, infinities, strings and null', () => {

@@ -89,7 +89,7 @@ export class BotRunner implements MatchRunner {
   }
 
   summary() {
-    return { frame: this.game.frame, confirmedFrame: this.game.frame, inputDelay: 0, maxPrediction: 0, maxRollbackFrames: 0 };
+    return { frame: this.game.frame, confirmedFrame: this.game.frame, inputDelay: 0, autoInputDelay: false, maxPrediction: 0, maxRollbackFrames: 0 };
   }
 
   drainNotices(): readonly RunnerNotice[] {

@@ -75,7 +75,7 @@ export interface MatchRunner {
   /** Overlay lines, one per remote peer (empty offline). */
   peerLines(nowMs: number): readonly PeerLine[];
   /** Session-wide overlay figures. */
-  summary(): { readonly frame: number; readonly confirmedFrame: number; readonly inputDelay: number; readonly maxPrediction: number; readonly maxRollbackFrames: number };
+  summary(): { readonly frame: number; readonly confirmedFrame: number; readonly inputDelay: number; readonly autoInputDelay: boolean; readonly maxPrediction: number; readonly maxRollbackFrames: number };
   /** Notices since the last call. */
   drainNotices(): readonly RunnerNotice[];
   /** A line to show while the match cannot run yet or is held up (e.g. "Synchronizing 3/5"), else undefined. */

@@ -105,10 +105,17 @@ export class SessionObserver<I, S> {
     return this.notices.length === 0 ? NO_NOTICES : this.notices.splice(0, this.notices.length);
   }
 
-  /** The F3 overlay's session-wide figures. */
-  summary(inputDelay: number, maxPrediction: number) {
+  /** The F3 overlay's session-wide figures: the input delay is the session's own now (an 'auto' one moves). */
+  summary(inputDelay: number | 'auto', maxPrediction: number) {
     const s = this.session.stats();
-    return { frame: s.currentFrame, confirmedFrame: s.confirmedFrame, inputDelay, maxPrediction, maxRollbackFrames: s.maxRollbackFrames };
+    return {
+      frame: s.currentFrame,
+      confirmedFrame: s.confirmedFrame,
+      inputDelay: this.session.inputDelay,
+      autoInputDelay: inputDelay === 'auto',
+      maxPrediction,
+      maxRollbackFrames: s.maxRollbackFrames,
+    };
   }
 
   peerLines(nowMs: number): PeerLine[] {

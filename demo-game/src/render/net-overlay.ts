@@ -64,7 +64,7 @@ export class NetOverlay {
     const s = this.runner.summary();
     const mode = s.maxPrediction === 0 && this.runner.mode !== 'bots' ? 'lockstep' : `rollback ≤${s.maxPrediction}`;
     const lines = [
-      `${this.runner.mode}  ·  ${mode}  ·  delay ${s.inputDelay}f  ·  ${renderFps.toFixed(0)} fps`,
+      `${this.runner.mode}  ·  ${mode}  ·  delay ${s.inputDelay}f${s.autoInputDelay ? ' (auto)' : ''}  ·  ${renderFps.toFixed(0)} fps`,
       `frame ${s.frame}  confirmed ${s.confirmedFrame}  max rollback ${s.maxRollbackFrames}f`,
       '',
       `${'peer'.padEnd(12)} ${'ping'.padStart(6)} ${'rb f/s'.padStart(7)} ${'adv'.padStart(5)} ${'kB/s'.padStart(6)} ${'loss'.padStart(6)}  route`,

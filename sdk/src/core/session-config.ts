@@ -32,8 +32,13 @@ export interface P2PSessionConfig<I, S> {
    * source (e.g. `crypto.getRandomValues`) in production; a fixed seed makes tests repeatable.
    */
   readonly seed: number;
-  /** Frames between pressing a button and its effect locally. Hides latency; changeable. Default 2. */
-  readonly inputDelay?: number;
+  /**
+   * Frames between pressing a button and its effect locally. Hides latency; changeable. Default 2.
+   * `'auto'`: chosen and adjusted from the measured round trip and jitter of this peer's links
+   * (the slowest one's one-way trip in frames, 1..4, moved one frame at a time; see
+   * `core/auto-input-delay.ts`), starting from 2. Each peer chooses its own: peers need not agree.
+   */
+  readonly inputDelay?: number | 'auto';
   /**
    * Most frames run ahead of the last confirmed inputs before stalling. Default 8.
    * 0 runs deterministic lockstep: never predict, never save or load a state.
@@ -88,7 +93,10 @@ export interface ResolvedSessionConfig {
   readonly playerCount: number;
   readonly localPlayer: number;
   readonly addresses: readonly (PeerAddress | undefined)[];
+  /** The delay to start with (frames). */
   readonly inputDelay: number;
+  /** Whether the delay follows the network (`inputDelay: 'auto'`). */
+  readonly autoInputDelay: boolean;
   readonly maxPrediction: number;
   readonly fps: number;
   readonly frameMs: number;
@@ -161,7 +169,8 @@ export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): Reso
     playerCount: players.length,
     localPlayer,
     addresses,
-    inputDelay: int('inputDelay', config.inputDelay ?? 2, 0, MAX_INPUT_DELAY),
+    inputDelay: config.inputDelay === 'auto' ? 2 : inputDelay(config.inputDelay ?? 2),
+    autoInputDelay: config.inputDelay === 'auto',
     maxPrediction: int('maxPrediction', config.maxPrediction ?? 8, 0, MAX_PREDICTION),
     fps: int('fps', fps, 1, 1000),
     frameMs: 1000 / fps,
@@ -185,6 +194,14 @@ export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): Reso
     );
   }
   return resolved;
+}
+
+/** A fixed input delay, checked; the message also names the other choice, 'auto'. */
+function inputDelay(value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_INPUT_DELAY) {
+    throw new RangeError(`inputDelay must be an integer in 0..${MAX_INPUT_DELAY} or 'auto', got ${typeof value === 'string' ? `'${value}'` : String(value)}`);
+  }
+  return value;
 }
 
 function int(name: string, value: number, min: number, max: number): number {

@@ -13,7 +13,8 @@ export type ConnectRequest =
       readonly action: 'create';
       readonly name: string;
       readonly password?: string;
-      readonly settings?: Readonly<Record<string, number>>;
+      /** Room settings by name (`RoomSettings`); numbers, and `'auto'` for the input delay. */
+      readonly settings?: Readonly<Record<string, number | 'auto'>>;
     }
   | {
       readonly action: 'join';
@@ -94,14 +95,15 @@ export function parseConnectRequest(input: unknown): { ok: true; request: Connec
   if (typeof name !== 'string' || password === null) return { ok: false, error: 'bad-request' };
   if (v['action'] === 'create') {
     for (const key of Object.keys(v)) if (!['action', 'name', 'password', 'settings'].includes(key)) return { ok: false, error: 'bad-request' };
-    let settings: Record<string, number> | undefined;
+    let settings: Record<string, number | 'auto'> | undefined;
     if (v['settings'] !== undefined) {
       const s = v['settings'];
       if (typeof s !== 'object' || s === null || Array.isArray(s)) return { ok: false, error: 'bad-request' };
       settings = {};
       for (const [key, x] of Object.entries(s as Record<string, unknown>)) {
-        if (!SETTING_KEYS.has(key) || typeof x !== 'number' || !Number.isFinite(x)) return { ok: false, error: 'bad-request' };
-        settings[key] = x;
+        const value = key === 'inputDelay' && x === 'auto' ? x : typeof x === 'number' && Number.isFinite(x) ? x : undefined;
+        if (!SETTING_KEYS.has(key) || value === undefined) return { ok: false, error: 'bad-request' };
+        settings[key] = value;
       }
     }
     return {

@@ -457,21 +457,21 @@ function joinCode(value: unknown): string {
 
 function settings(value: unknown): RoomSettings {
   const f = fields(object(value), ROOM_SETTING_KEYS);
-  const out: Record<string, number> = {};
+  const out: Record<string, number | 'auto'> = {};
   for (const key of ROOM_SETTING_KEYS) out[key] = setting(key, f[key]);
   return Object.freeze(out as unknown as RoomSettings);
 }
 
 function partialSettings(value: unknown): Partial<RoomSettings> {
   const f = fields(object(value), [], ROOM_SETTING_KEYS);
-  const out: Record<string, number> = {};
+  const out: Record<string, number | 'auto'> = {};
   for (const key of ROOM_SETTING_KEYS) if (Object.hasOwn(f, key)) out[key] = setting(key, f[key]);
   return Object.freeze(out as Partial<RoomSettings>);
 }
 
-function setting(key: keyof RoomSettings, value: unknown): number {
+function setting(key: keyof RoomSettings, value: unknown): number | 'auto' {
   if (!isRoomSettingValue(key, value)) throw new Invalid(ControlDecodeError.BadField);
-  return value + 0;
+  return typeof value === 'number' ? value + 0 : value;
 }
 
 function matchDecision(value: unknown): MatchDecision {

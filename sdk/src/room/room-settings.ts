@@ -8,8 +8,11 @@ import { MAX_PLAYERS } from '../protocol/messages.ts';
 export interface RoomSettings {
   /** Player seats, 2..16. Spectators are not counted. */
   readonly maxPlayers: number;
-  /** Frames between pressing a button and its effect, 0..30. */
-  readonly inputDelay: number;
+  /**
+   * Frames between pressing a button and its effect, 0..30, or `'auto'`: each player's session
+   * chooses its own from its measured round trips (the session's `inputDelay: 'auto'`).
+   */
+  readonly inputDelay: number | 'auto';
   /** Frames a session may run ahead of confirmed inputs, 0..30; 0 is deterministic lockstep. */
   readonly maxPrediction: number;
   /** Simulation rate (frames per second), 1..240. */
@@ -50,7 +53,7 @@ export function resolveRoomSettings(partial: Partial<RoomSettings> = {}, base: R
   }
   // Not `??`: a null must be refused, not taken for "keep the current value".
   const given = partial as Readonly<Record<string, unknown>>;
-  const pick = (key: keyof RoomSettings): number => setting(key, given[key] === undefined ? base[key] : given[key]);
+  const pick = <K extends keyof RoomSettings>(key: K): RoomSettings[K] => setting(key, given[key] === undefined ? base[key] : given[key]);
   return Object.freeze({
     maxPlayers: pick('maxPlayers'),
     inputDelay: pick('inputDelay'),
@@ -60,7 +63,8 @@ export function resolveRoomSettings(partial: Partial<RoomSettings> = {}, base: R
 }
 
 /** Whether `value` is a valid value of setting `key` (no throw; for validators). */
-export function isRoomSettingValue(key: keyof RoomSettings, value: unknown): value is number {
+export function isRoomSettingValue<K extends keyof RoomSettings>(key: K, value: unknown): value is RoomSettings[K] {
+  if (key === 'inputDelay' && value === 'auto') return true;
   const { min, max } = ROOM_SETTINGS_LIMITS[key];
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
@@ -70,11 +74,11 @@ export function sameRoomSettings(a: RoomSettings, b: RoomSettings): boolean {
   return a.maxPlayers === b.maxPlayers && a.inputDelay === b.inputDelay && a.maxPrediction === b.maxPrediction && a.fps === b.fps;
 }
 
-function setting(key: keyof RoomSettings, value: unknown): number {
+function setting<K extends keyof RoomSettings>(key: K, value: unknown): RoomSettings[K] {
   if (!isRoomSettingValue(key, value)) {
     const { min, max } = ROOM_SETTINGS_LIMITS[key];
     const got = typeof value === 'number' ? String(value) : typeof value;
-    throw new RangeError(`room settings: ${key} must be an integer in ${min}..${max}, got ${got}`);
+    throw new RangeError(`room settings: ${key} must be an integer in ${min}..${max}${key === 'inputDelay' ? " or 'auto'" : ''}, got ${got}`);
   }
-  return value + 0; // -0 becomes 0
+  return (typeof value === 'number' ? value + 0 : value) as RoomSettings[K]; // -0 becomes 0
 }
