@@ -1,10 +1,13 @@
 /**
  * `npm run bench`: rollback sessions of the trivial test game over the simulated network, in
- * virtual time, for each profile of ../shared/network-profiles.json × 2, 4, 8 and 16 players.
+ * virtual time, for each profile of ../shared/network-profiles.json: a CPU and network table
+ * (2, 4, 8 and 16 players, one seed), then a play-feel table (4 and 8 players, mean of seeds 1-3:
+ * stalls, rollbacks, confirmation latency; see play-feel-probe.ts).
  *
- *   npm run bench                          table of every scenario
- *   npm run bench -- --json                one JSON object per line
+ *   npm run bench                          both tables
+ *   npm run bench -- --json                one JSON object per line ("table": "cpu" or "feel")
  *   npm run bench -- --profile awful --players 4 --frames 600
+ *   npm run bench -- --table feel --seeds 1,2,3,4
  *
  * Virtual time makes the network figures exact for a seed; only the CPU figures depend on the
  * machine. The JIT is warmed up first (three standard-scenario runs, then a short run of each
@@ -16,9 +19,12 @@ import { parseArgs } from 'node:util';
 import { SimulatedMatch } from '../src/sim/simulated-match.ts';
 import { loadNetworkProfiles } from '../src/node.ts';
 import { getProfile } from '../src/sim/network-profile.ts';
-import type { NetworkProfile } from '../src/sim/network-profile.ts';
+import type { NetworkProfile, NetworkProfiles } from '../src/sim/network-profile.ts';
+import { measurePlayFeel } from './play-feel-probe.ts';
+import type { PlayFeelMeasure } from './play-feel-probe.ts';
 
 export interface BenchResult {
+  readonly table: 'cpu';
   readonly profile: string;
   readonly players: number;
   readonly frames: number;
@@ -42,13 +48,19 @@ export interface BenchResult {
   /** Frames re-simulated per second, per player. */
   readonly rollbackFramesPerSecond: number;
   readonly maxRollbackFrames: number;
-  /** `advanceFrame` calls that could not advance, summed over all players. */
-  readonly stallFrames: number;
+  /**
+   * The sessions' `stats().stallFrames`, summed over all players: `advanceFrame` calls that could
+   * not advance. Not what players feel: a peer pinned at its prediction window advances a frame on
+   * every tick yet counts a stalled call on every tick too. The play-feel table's stall frames are.
+   */
+  readonly stalledCalls: number;
   /** Every frame confirmed in the end, a minute of virtual time later at most. */
   readonly deadlock: boolean;
 }
 
 const ALL_PLAYERS = [2, 4, 8, 16];
+/** Player counts of the play-feel table (issue 12: a small and a large match). */
+const FEEL_PLAYERS = [4, 8];
 
 export function runScenario(name: string, profile: NetworkProfile, players: number, frames: number, seed: number): BenchResult {
   const match = new SimulatedMatch({ players, seed, profile, timer: () => performance.now() });
@@ -85,6 +97,7 @@ export function runScenario(name: string, profile: NetworkProfile, players: numb
     }
   }
   return {
+    table: 'cpu',
     profile: name,
     players,
     frames,
@@ -97,8 +110,66 @@ export function runScenario(name: string, profile: NetworkProfile, players: numb
     packetsPerLinkSecond: round(packets / (players * (players - 1)) / seconds, 2),
     rollbackFramesPerSecond: round(stats.reduce((a, s) => a + s.rollbackFrames, 0) / players / seconds, 2),
     maxRollbackFrames: Math.max(...stats.map((s) => s.maxRollbackFrames)),
-    stallFrames: stats.reduce((a, s) => a + s.stallFrames, 0),
+    stalledCalls: stats.reduce((a, s) => a + s.stallFrames, 0),
     deadlock,
+  };
+}
+
+/** Profiles on which the issue asks the confirmation latency's median to be within a frame of its limit. */
+const LATENCY_TARGET_PROFILES = new Set(['lan', 'wifi', 'continental', 'intercontinental']);
+
+/** One row of the play-feel table: a profile and player count, means over the seeds unless said. */
+export interface PlayFeelResult {
+  readonly table: 'feel';
+  readonly profile: string;
+  readonly players: number;
+  readonly seeds: readonly number[];
+  /** Stall frames (ticks owed a frame that advanced none) per minute, all players summed. */
+  readonly stallFramesPerMinute: number;
+  /** The sessions' stalled `advanceFrame` calls per minute, all players summed (the old "stalls"). */
+  readonly stalledCallsPerMinute: number;
+  /** Longest stall of any player in any seed (ms): the worst, not a mean. */
+  readonly longestStallMs: number;
+  /** Each seed's longest stall (ms), in the order of `seeds`. */
+  readonly longestStallMsBySeed: readonly number[];
+  /** Frames re-simulated per player per second. */
+  readonly rollbackFramesPerSecond: number;
+  /** 99th percentile of frames re-simulated by one rollback. */
+  readonly rollbackDepthP99: number;
+  /** Confirmation latency median and 99th percentile (ms), see `PlayFeel`. */
+  readonly confirmLatencyP50Ms: number;
+  readonly confirmLatencyP99Ms: number;
+  /** Its physical limit (ms): rttMs / 2 - input delay in ms. */
+  readonly confirmLimitMs: number;
+  /** Median over the limit (ms). */
+  readonly confirmExcessMs: number;
+  /** Whether the median is within one frame period of the limit; null where no target is set (awful). */
+  readonly latencyTargetMet: boolean | null;
+}
+
+/** Plays `profile` with `players` once per seed and averages what the players felt. */
+export function runPlayFeel(name: string, profile: NetworkProfile, players: number, frames: number, seeds: readonly number[]): PlayFeelResult {
+  const runs: PlayFeelMeasure[] = seeds.map((seed) => measurePlayFeel(profile, players, seed, frames));
+  const mean = (pick: (r: PlayFeelMeasure) => number): number => runs.reduce((a, r) => a + pick(r), 0) / runs.length;
+  const p50 = mean((r) => r.confirmLatencyP50Ms);
+  const limit = runs[0]!.confirmLimitMs;
+  const frameMs = 1000 / 60;
+  return {
+    table: 'feel',
+    profile: name,
+    players,
+    seeds,
+    stallFramesPerMinute: round(mean((r) => r.stallFramesPerMinute), 1),
+    stalledCallsPerMinute: round(mean((r) => r.stalledCallsPerMinute), 1),
+    longestStallMs: round(Math.max(...runs.map((r) => r.longestStallMs)), 0),
+    longestStallMsBySeed: runs.map((r) => round(r.longestStallMs, 0)),
+    rollbackFramesPerSecond: round(mean((r) => r.rollbackFramesPerSecond), 2),
+    rollbackDepthP99: round(mean((r) => r.rollbackDepthP99), 1),
+    confirmLatencyP50Ms: round(p50, 1),
+    confirmLatencyP99Ms: round(mean((r) => r.confirmLatencyP99Ms), 1),
+    confirmLimitMs: round(limit, 1),
+    confirmExcessMs: round(p50 - limit, 1),
+    latencyTargetMet: LATENCY_TARGET_PROFILES.has(name) ? p50 - limit <= frameMs : null,
   };
 }
 
@@ -115,6 +186,8 @@ function main(): void {
       players: { type: 'string' },
       frames: { type: 'string' },
       seed: { type: 'string', default: '1' },
+      seeds: { type: 'string', default: '1,2,3' },
+      table: { type: 'string', default: 'both' },
     },
     strict: true,
   });
@@ -125,8 +198,29 @@ function main(): void {
   for (const p of playerCounts) if (p < 2 || p > 16) throw new RangeError(`--players must be 2..16, got ${p}`);
   const frames = values.frames !== undefined ? positiveInt('--frames', values.frames) : file.standardScenario.frames;
   const seed = positiveInt('--seed', values.seed ?? '1');
+  const seeds = (values.seeds ?? '1,2,3').split(',').map((text) => positiveInt('--seeds', text));
+  const table = values.table ?? 'both';
+  if (table !== 'both' && table !== 'cpu' && table !== 'feel') throw new RangeError(`--table must be cpu, feel or both, got ${table}`);
+  if (table !== 'feel') runCpuTable(values.json ?? false, file, names, playerCounts, frames, seed);
+  if (table !== 'cpu') {
+    const feelPlayers = values.players !== undefined ? playerCounts : FEEL_PLAYERS;
+    if (!values.json) {
+      console.log('');
+      console.log(`Play feel: ${frames} frames after the last start, mean of seeds ${seeds.join(', ')}; stalls per minute summed over players; latencies in ms`);
+      console.log(feelHeader());
+    }
+    for (const name of names) {
+      for (const players of feelPlayers) {
+        const result = runPlayFeel(name, getProfile(file, name), players, frames, seeds);
+        console.log(values.json ? JSON.stringify(result) : feelRow(result));
+      }
+    }
+  }
+}
 
-  if (!values.json) {
+/** The CPU and network table: one measured run per scenario, after the JIT warm-up. */
+function runCpuTable(json: boolean, file: NetworkProfiles, names: readonly string[], playerCounts: readonly number[], frames: number, seed: number): void {
+  if (!json) {
     console.log(`Backspin bench: ${frames} frames at 60 fps per scenario, virtual time, seed ${seed}; node ${process.version}`);
     console.log('warming up the JIT (three standard-scenario runs, discarded)...');
   }
@@ -134,13 +228,13 @@ function main(): void {
   // scenarios would measure the compiler, not the SDK.
   const standard = file.standardScenario;
   for (let w = 0; w < 3; w++) runScenario(standard.profile, getProfile(file, standard.profile), standard.players, standard.frames, seed + 2000 + w);
-  if (!values.json) console.log(header());
+  if (!json) console.log(header());
   for (const name of names) {
     const profile = getProfile(file, name);
     for (const players of playerCounts) {
       runScenario(name, profile, players, Math.min(frames, 1200), seed + 1000); // this scenario's shapes, discarded
       const result = runScenario(name, profile, players, frames, seed);
-      console.log(values.json ? JSON.stringify(result) : row(result));
+      console.log(json ? JSON.stringify(result) : row(result));
     }
   }
 }
@@ -157,7 +251,6 @@ const COLUMNS: [keyof BenchResult, string, number][] = [
   ['packetsPerLinkSecond', 'pkt/link·s', 10],
   ['rollbackFramesPerSecond', 'rb fr/s', 8],
   ['maxRollbackFrames', 'max rb', 6],
-  ['stallFrames', 'stalls', 7],
   ['deadlock', 'deadlock', 8],
 ];
 
@@ -167,6 +260,29 @@ function header(): string {
 
 function row(r: BenchResult): string {
   return COLUMNS.map(([key, , w]) => String(r[key]).padStart(w)).join(' ');
+}
+
+const FEEL_COLUMNS: [keyof PlayFeelResult, string, number][] = [
+  ['profile', 'profile', 16],
+  ['players', 'players', 7],
+  ['stallFramesPerMinute', 'stall fr/min', 12],
+  ['longestStallMs', 'worst stall ms', 14],
+  ['stalledCallsPerMinute', '(stalled calls/min)', 19],
+  ['rollbackFramesPerSecond', 'rb fr/s', 8],
+  ['rollbackDepthP99', 'rb depth p99', 12],
+  ['confirmLatencyP50Ms', 'confirm p50', 11],
+  ['confirmLatencyP99Ms', 'confirm p99', 11],
+  ['confirmLimitMs', 'limit', 7],
+  ['confirmExcessMs', 'p50-limit', 9],
+  ['latencyTargetMet', 'p50 ≤ limit+1fr', 15],
+];
+
+function feelHeader(): string {
+  return FEEL_COLUMNS.map(([, title, w]) => title.padStart(w)).join(' ');
+}
+
+function feelRow(r: PlayFeelResult): string {
+  return FEEL_COLUMNS.map(([key, , w]) => (key === 'latencyTargetMet' && r[key] === null ? '—' : String(r[key])).padStart(w)).join(' ');
 }
 
 function positiveInt(flag: string, text: string): number {
