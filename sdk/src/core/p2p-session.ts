@@ -7,16 +7,17 @@ import { repeatLastInput } from './input-predictor.ts';
 import { InputQueue } from './input-queue.ts';
 import { SavedStateRing } from './saved-state-ring.ts';
 import { DesyncDetector } from './desync-detector.ts';
-import { LinkState, PeerLink } from './peer-link.ts';
+import type { EndpointEvent, SendContext } from './peer-endpoint.ts';
+import { EndpointState, KEEPALIVE_MS, PeerEndpoint } from './peer-endpoint.ts';
 import type { P2PSessionConfig, ResolvedSessionConfig } from './session-config.ts';
 import { MAX_INPUT_DELAY, resolveSessionConfig } from './session-config.ts';
 import type { SessionEvent } from './session-events.ts';
 import { SessionEndReason } from './session-events.ts';
 import type { PeerStats, SessionStats } from './session-stats.ts';
 import type { SessionDropReason } from './session-stats.ts';
-import { explainFingerprint, sessionFingerprint } from './session-fingerprint.ts';
+import { sessionFingerprint } from './session-fingerprint.ts';
 import { PacketCodec } from './packet-codec.ts';
-import type { ConnectStatus, DropReason, Message } from '../protocol/messages.ts';
+import type { DropReason, Message, Packet } from '../protocol/messages.ts';
 import { MAX_INPUTS_PER_PACKET, MessageType } from '../protocol/messages.ts';
 import { Prng } from '../kit/prng.ts';
 
@@ -52,43 +53,9 @@ export type AdvanceResult = (typeof AdvanceResult)[keyof typeof AdvanceResult];
 const NOT_AGREED = -2;
 /** Frames of a player's inputs kept behind the newest beyond what any peer may still need. */
 const HISTORY_MARGIN = MAX_INPUTS_PER_PACKET;
-/**
- * Handshake request resend interval (ms) while the peer answers (and during the first
- * SYNC_QUIET_AFTER_MS, before it can have). Short, because each peer starts its frame 0 the moment
- * its own handshakes are done: a lost request or reply that waited a long interval would start that
- * peer that much later than the others, and an early peer more than its prediction window ahead
- * of a late one stalls at that window until time sync has slowed it down, which takes seconds.
- * Requests in flight are remembered (SYNC_OUTSTANDING), so a round trip longer than this
- * interval only overlaps requests; a reply to any of them counts.
- */
-const SYNC_RETRY_MS = 30;
-/** A peer that has not answered at all for this long (ms) is asked only every SYNC_RETRY_QUIET_MS. */
-const SYNC_QUIET_AFTER_MS = 1000;
-const SYNC_RETRY_QUIET_MS = 200;
-/**
- * How long a peer may leave every handshake request unanswered before a `synchronizing` event
- * names it with `silentMs`, and again every as long (ms): 3 s is about twenty requests, far beyond
- * any round trip, so the likely cause is a wrong address or a peer whose session is not running.
- */
-const SYNC_SILENT_NOTICE_MS = 3000;
-/**
- * Rejoin probes (QualityReports) go to each peer that has not answered one this often (ms): a
- * rejoining session stalls until all have, and a lossy link may need several tries.
- */
-const PROBE_RETRY_MS = 100;
-/** A quiet link sends a keepalive this often (ms). */
-const KEEPALIVE_MS = 200;
 /** Frames between wait recommendations, and the lead (frames) below which none is made. */
 const RECOMMEND_INTERVAL_FRAMES = 60;
 const RECOMMEND_MIN_FRAMES = 2;
-/** Goodbye is sent this many times: it is the one message that gets no answer. */
-const GOODBYE_COPIES = 3;
-/**
- * A dropped player's valid packets are answered with our statuses (which say it was dropped) at
- * most this often (ms), so that it ends its session instead of playing on alone, and so that the
- * answers never outnumber what it sends.
- */
-const DROPPED_REPLY_MS = 200;
 const NO_EVENTS: readonly SessionEvent[] = Object.freeze([]);
 /**
  * Frames a remote player's inputs may run ahead of our current frame. An honest peer is at most
@@ -106,6 +73,11 @@ const MAX_PENDING_EVENTS = 1024;
  * Pure and synchronous: it never reads a clock or starts a timer. Each frame the game calls
  * `poll(nowMs)` (network in and out, timeouts) and then `advanceFrame(localInput)` (which calls the
  * game's `step`, and `save`/`load` when rolling back). See docs/main-loop.md.
+ *
+ * The protocol with each remote peer (handshake, acknowledgements, send timing, keepalives,
+ * quality reports, round trip, silence timer) is that peer's `PeerEndpoint`
+ * (core/peer-endpoint.ts); the session keeps what needs every peer at once: input queues,
+ * prediction, rollback, the disconnect agreement and desync detection.
  */
 export class P2PSession<I, S> {
   private readonly cfg: ResolvedSessionConfig;
@@ -123,8 +95,13 @@ export class P2PSession<I, S> {
   private readonly onChecksum: ((frame: number, checksum: number) => void) | undefined;
 
   private readonly queues: InputQueue[];
-  private readonly links: (PeerLink | undefined)[];
-  private readonly byAddress = new Map<PeerAddress, PeerLink>();
+  /** The protocol with each remote player's peer (undefined: the local player). */
+  private readonly endpoints: (PeerEndpoint | undefined)[];
+  private readonly byAddress = new Map<PeerAddress, PeerEndpoint>();
+  /** What endpoints read when they decide what to send: updated in place before each flush. */
+  private readonly sendCtx: { -readonly [K in keyof SendContext]: SendContext[K] };
+  /** Frames re-simulated because of each player's inputs (`PeerStats.rollbackFrames`). */
+  private readonly rollbackByPlayer: Float64Array;
   private readonly disconnected: Uint8Array;
   /** Last frame of a dropped player's real inputs, once every survivor agrees; NOT_AGREED before. */
   private readonly agreed: Int32Array;
@@ -208,14 +185,48 @@ export class P2PSession<I, S> {
     this.disconnected = new Uint8Array(this.n);
     this.agreed = new Int32Array(this.n).fill(NOT_AGREED);
     this.statuses = Array.from({ length: this.n }, () => ({ disconnected: false, lastFrame: -1 }));
-    this.links = this.cfg.addresses.map((address, player) => {
+    this.rollbackByPlayer = new Float64Array(this.n);
+    this.endpoints = this.cfg.addresses.map((address, player) => {
       if (address === undefined) return undefined;
-      const link = new PeerLink(player, address, this.n, this.cfg.syncRoundTrips);
-      this.byAddress.set(address, link);
-      return link;
+      const endpoint = new PeerEndpoint({
+        player,
+        address,
+        localPlayer: this.local,
+        playerCount: this.n,
+        inputSize: this.size,
+        matchId: this.cfg.matchId,
+        fingerprint: this.fingerprint,
+        epoch: this.cfg.epoch,
+        syncRoundTrips: this.cfg.syncRoundTrips,
+        frameMs: this.cfg.frameMs,
+        inputResendFrames: this.cfg.inputResendFrames,
+        qualityReportMs: this.cfg.qualityReportMs,
+        disconnectNotifyStartMs: this.cfg.disconnectNotifyStartMs,
+        disconnectTimeoutMs: this.cfg.disconnectTimeoutMs,
+        send: (message) => {
+          const bytes = this.packets.encode({ token: this.token, message });
+          this.transport.send(address, bytes);
+          return bytes.length;
+        },
+        nextNonce: () => this.rng.nextU32(),
+      });
+      this.byAddress.set(address, endpoint);
+      return endpoint;
     });
 
     const rollback = this.cfg.maxPrediction > 0;
+    this.sendCtx = {
+      running: false,
+      frame: 0,
+      statuses: this.statuses,
+      dropCount: 0,
+      agreementPending: false,
+      lockstep: !rollback,
+      lastChangeFrame: -1,
+      lastFrame: (player) => this.queues[player]!.lastFrame,
+      dropped: (player) => this.disconnected[player] === 1,
+      inputRun: (player, from) => this.inputRun(player, from),
+    };
     this.ring = rollback ? new SavedStateRing<S>(this.cfg.maxPrediction + 2) : undefined;
     this.usedSlots = this.cfg.maxPrediction + 2;
     this.usedFrame = new Int32Array(this.usedSlots * this.n).fill(-1);
@@ -296,8 +307,8 @@ export class P2PSession<I, S> {
    */
   get framesAhead(): number {
     let ahead = 0;
-    for (const link of this.links) {
-      if (link !== undefined && link.state === LinkState.Running) ahead = Math.max(ahead, link.timeSync.framesAhead);
+    for (const endpoint of this.endpoints) {
+      if (endpoint !== undefined && endpoint.state === EndpointState.Running) ahead = Math.max(ahead, endpoint.framesAhead);
     }
     return ahead;
   }
@@ -390,10 +401,10 @@ export class P2PSession<I, S> {
    * player or an ended session; throws a `RangeError` for a handle that is not a remote player.
    */
   routeChanged(player: number): void {
-    const link = Number.isInteger(player) ? this.links[player] : undefined;
-    if (link === undefined) throw new RangeError(`player ${String(player)} is not a remote player`);
-    if (this.hasEnded() || link.state === LinkState.Disconnected) return;
-    link.resetRoute();
+    const endpoint = Number.isInteger(player) ? this.endpoints[player] : undefined;
+    if (endpoint === undefined) throw new RangeError(`player ${String(player)} is not a remote player`);
+    if (this.hasEnded() || endpoint.state === EndpointState.Disconnected) return;
+    endpoint.routeChanged();
   }
 
   /** Route changes the transport reports (`Transport.drainRouteChanges`): each peer's estimates restart. */
@@ -401,8 +412,8 @@ export class P2PSession<I, S> {
     const changes = this.transport.drainRouteChanges?.();
     if (changes === undefined) return;
     for (const change of changes) {
-      const link = this.byAddress.get(change.peer);
-      if (link !== undefined) this.routeChanged(link.player);
+      const endpoint = this.byAddress.get(change.peer);
+      if (endpoint !== undefined) this.routeChanged(endpoint.player);
     }
   }
 
@@ -422,10 +433,7 @@ export class P2PSession<I, S> {
     }
     if (this.sessionState === SessionState.Ended) return;
     const lastFrame = this.queues[this.local]?.lastFrame ?? -1;
-    for (const link of this.links) {
-      if (link === undefined || link.state === LinkState.Disconnected) continue;
-      for (let i = 0; i < GOODBYE_COPIES; i++) this.send(link, { type: MessageType.Goodbye, lastFrame });
-    }
+    for (const endpoint of this.endpoints) endpoint?.sayGoodbye(lastFrame, this.nowMs);
     this.sessionState = SessionState.Ended;
     this.ended = reason;
     this.isolated = false;
@@ -452,7 +460,7 @@ export class P2PSession<I, S> {
   /** Figures for the whole session and each remote peer, as of now. */
   stats(): SessionStats {
     const peers: PeerStats[] = [];
-    for (const link of this.links) if (link !== undefined) peers.push(this.peerStats(link.player));
+    for (const endpoint of this.endpoints) if (endpoint !== undefined) peers.push(this.peerStats(endpoint.player));
     return {
       currentFrame: this.frame,
       confirmedFrame: this.confirmedFrame,
@@ -467,22 +475,22 @@ export class P2PSession<I, S> {
 
   /** Network figures for one remote player (a RangeError for the local one or an unknown handle). */
   peerStats(player: number): PeerStats {
-    const link = this.links[player];
-    if (link === undefined) throw new RangeError(`player ${String(player)} is not a remote player`);
+    const endpoint = this.endpoints[player];
+    if (endpoint === undefined) throw new RangeError(`player ${String(player)} is not a remote player`);
     return {
       player,
-      rttMs: Math.max(0, link.srttMs),
-      jitterMs: link.rttVarMs,
-      lossRate: link.loss.lossRate,
-      sendBytesPerSecond: link.sendBytesPerSecond,
-      receiveBytesPerSecond: link.receiveBytesPerSecond,
-      localFrameAdvantage: link.timeSync.localAdvantage,
-      remoteFrameAdvantage: link.timeSync.remoteAdvantage,
-      rollbackFrames: link.rollbackFrames,
-      packetsSent: link.packetsSent,
-      packetsReceived: link.packetsReceived,
-      bytesSent: link.bytesSent,
-      bytesReceived: link.bytesReceived,
+      rttMs: endpoint.rttMs,
+      jitterMs: endpoint.jitterMs,
+      lossRate: endpoint.lossRate,
+      sendBytesPerSecond: endpoint.sendBytesPerSecond,
+      receiveBytesPerSecond: endpoint.receiveBytesPerSecond,
+      localFrameAdvantage: endpoint.localFrameAdvantage,
+      remoteFrameAdvantage: endpoint.remoteFrameAdvantage,
+      rollbackFrames: this.rollbackByPlayer[player]!,
+      packetsSent: endpoint.packetsSent,
+      packetsReceived: endpoint.packetsReceived,
+      bytesSent: endpoint.bytesSent,
+      bytesReceived: endpoint.bytesReceived,
       connected: this.disconnected[player] === 0,
     };
   }
@@ -566,8 +574,7 @@ export class P2PSession<I, S> {
     const frames = end - target;
     this.rollbackTotal += frames;
     if (frames > this.maxRollback) this.maxRollback = frames;
-    const link = this.links[this.blame];
-    if (link !== undefined) link.rollbackFrames += frames;
+    if (this.blame >= 0 && this.blame < this.n) this.rollbackByPlayer[this.blame]! += frames;
   }
 
   /** A remote input for `frame` arrived: if we simulated that frame on a different guess, roll back. */
@@ -632,8 +639,8 @@ export class P2PSession<I, S> {
     this.checksummedThrough = frame;
     this.onChecksum?.(frame, checksum);
     this.desync.addLocal(frame, checksum, (player, remote) => this.raiseDesync(frame, player, checksum, remote));
-    for (const link of this.links) {
-      if (link !== undefined && link.state === LinkState.Running) this.send(link, { type: MessageType.ChecksumReport, frame, checksum });
+    for (const endpoint of this.endpoints) {
+      if (endpoint !== undefined && endpoint.state === EndpointState.Running) endpoint.sendChecksum(frame, checksum, this.nowMs);
     }
   }
 
@@ -643,14 +650,7 @@ export class P2PSession<I, S> {
   }
 
   private sampleTimeSync(): void {
-    for (const link of this.links) {
-      // No round trip known (right after a route change): no sample, rather than one projected
-      // with a wrong travel time.
-      if (link === undefined || link.state !== LinkState.Running || link.remoteFrame < 0 || link.srttMs < 0) continue;
-      const travelMs = this.nowMs - link.remoteFrameAtMs + link.srttMs / 2;
-      const remoteNow = link.remoteFrame + travelMs / this.cfg.frameMs;
-      link.timeSync.addLocalSample(this.frame - remoteNow);
-    }
+    for (const endpoint of this.endpoints) endpoint?.sampleTimeSync(this.frame, this.nowMs);
   }
 
   private recommendWait(): void {
@@ -666,8 +666,8 @@ export class P2PSession<I, S> {
     for (let p = 0; p < this.n; p++) {
       const queue = this.queues[p]!;
       let keep = Math.min(rollbackFloor, queue.lastFrame - HISTORY_MARGIN);
-      for (const link of this.links) {
-        if (link !== undefined && link.state !== LinkState.Disconnected) keep = Math.min(keep, link.remoteLastFrame[p]!);
+      for (const endpoint of this.endpoints) {
+        if (endpoint !== undefined && endpoint.state !== EndpointState.Disconnected) keep = Math.min(keep, endpoint.remoteLastFrame(p));
       }
       queue.retainFrom(keep);
     }
@@ -676,14 +676,14 @@ export class P2PSession<I, S> {
   // ---- network in ---------------------------------------------------------------------------
 
   private handleDatagram(from: PeerAddress, data: Uint8Array): void {
-    const link = this.byAddress.get(from);
-    if (link === undefined) {
+    const endpoint = this.byAddress.get(from);
+    if (endpoint === undefined) {
       this.drops['unknown-sender']++;
       return;
     }
-    if (link.state === LinkState.Disconnected) {
+    if (endpoint.state === EndpointState.Disconnected) {
       this.drops.stale++;
-      this.answerDropped(link, data);
+      this.answerDropped(endpoint, data);
       return;
     }
     const result = this.packets.decode(data);
@@ -691,68 +691,74 @@ export class P2PSession<I, S> {
       this.drops[result.reason]++;
       return;
     }
-    const { token, message } = result.packet;
-    const handshake = message.type === MessageType.SyncRequest || message.type === MessageType.SyncReply;
-    if (!handshake && token !== link.remoteToken) {
-      this.drops.stale++;
+    const refused = endpoint.admit(result.packet);
+    if (refused !== undefined) {
+      this.drops[refused]++;
+      this.takeEndpointEvents(endpoint);
       return;
     }
-    if (handshake && !this.acceptHandshake(link, token, message)) return;
-
-    link.noteReceived(data.length);
-    link.loss.recordArrival();
+    // Before the endpoint notes this packet's arrival: whether we had heard no one for a while.
     this.heardAgain();
-    link.lastReceiveMs = this.nowMs;
-    if (link.interrupted) {
-      link.interrupted = false;
-      this.emit({ type: 'resumed', player: link.player });
-    }
-
+    const message = endpoint.receive(result.packet.message, data.length, this.nowMs);
+    this.takeEndpointEvents(endpoint);
+    if (message === undefined) return;
     switch (message.type) {
-      case MessageType.SyncRequest:
-        this.send(link, {
-          type: MessageType.SyncReply,
-          nonce: message.nonce,
-          fingerprint: this.fingerprint,
-          player: this.local,
-          epoch: this.cfg.epoch,
-        });
-        return;
-      case MessageType.SyncReply:
-        this.onSyncReply(link, message.nonce);
-        return;
       case MessageType.Input:
-        this.onStatuses(link, message.currentFrame, message.statuses);
+        this.onStatuses(endpoint);
         if (this.hasEnded()) return;
-        if (this.disconnected[link.player] === 0) this.onInputs(link, message.player, message.startFrame, message.inputs);
+        if (this.disconnected[endpoint.player] === 0) this.onInputs(endpoint, message.player, message.startFrame, message.inputs);
         return;
       case MessageType.InputAck:
-        this.onStatuses(link, message.currentFrame, message.statuses);
-        return;
-      case MessageType.QualityReport:
-        link.timeSync.setRemoteAdvantage(message.frameAdvantage / 8);
-        link.loss.recordReport(message.packetsSent);
-        this.send(link, { type: MessageType.QualityReply, pongMs: message.pingMs });
-        return;
-      case MessageType.QualityReply: {
-        const nowU32 = Math.floor(this.nowMs) >>> 0;
-        link.onQualityReply(message.pongMs, this.nowMs);
-        if (this.rejoinSinceMs >= 0) {
-          // An answer to a probe sent since the rejoin began: the peer still counts us in.
-          const since = Math.floor(this.rejoinSinceMs) >>> 0;
-          if ((message.pongMs - since) >>> 0 <= (nowU32 - since) >>> 0) link.rejoined = true;
-        }
-        return;
-      }
-      case MessageType.KeepAlive:
+        this.onStatuses(endpoint);
         return;
       case MessageType.ChecksumReport: {
-        const mine = this.desync.addRemote(link.player, message.frame, message.checksum);
-        if (mine !== undefined) this.raiseDesync(message.frame, link.player, mine, message.checksum);
+        const mine = this.desync.addRemote(endpoint.player, message.frame, message.checksum);
+        if (mine !== undefined) this.raiseDesync(message.frame, endpoint.player, mine, message.checksum);
         return;
       }
       case MessageType.Goodbye:
-        this.dropPlayer(link.player);
+        this.dropPlayer(endpoint.player);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Raises the session events for what `endpoint` reported, in order; its handshake completing may
+   * complete ours (`running`).
+   */
+  private takeEndpointEvents(endpoint: PeerEndpoint): void {
+    const events = endpoint.takeEvents();
+    for (let i = 0; i < events.length; i++) this.onEndpointEvent(endpoint, events[i]!);
+  }
+
+  private onEndpointEvent(endpoint: PeerEndpoint, event: EndpointEvent): void {
+    const player = endpoint.player;
+    switch (event.type) {
+      case 'synchronizing':
+        this.emit(
+          event.silentMs === undefined
+            ? { type: 'synchronizing', player, count: event.count, total: event.total }
+            : { type: 'synchronizing', player, count: event.count, total: event.total, silentMs: event.silentMs },
+        );
+        return;
+      case 'synchronized':
+        this.emit({ type: 'synchronized', player });
+        if (this.endpoints.every((l) => l === undefined || l.state !== EndpointState.Syncing)) {
+          this.sessionState = SessionState.Running;
+          for (const l of this.endpoints) l?.restartSilence(this.nowMs);
+          this.emit({ type: 'running' });
+        }
+        return;
+      case 'interrupted':
+        this.emit({ type: 'interrupted', player, disconnectInMs: event.disconnectInMs });
+        return;
+      case 'resumed':
+        this.emit({ type: 'resumed', player });
+        return;
+      case 'incompatible':
+        this.emit({ type: 'incompatible-peer', player, reason: event.reason });
         return;
     }
   }
@@ -770,87 +776,22 @@ export class P2PSession<I, S> {
     return value >>> 0;
   }
 
-  /** Checks a handshake message's claims; learns the peer's token. False: dropped. */
-  private acceptHandshake(link: PeerLink, token: number, message: Message): boolean {
-    if (message.type !== MessageType.SyncRequest && message.type !== MessageType.SyncReply) return true;
-    if (message.player !== link.player) {
-      this.drops.spoofed++;
-      if (!link.incompatibleReported && link.remoteToken < 0) {
-        // Before any valid handshake from that address this is a setup mistake: say which, once.
-        // (Later, it is a forgery of a peer that once spoke right: counted, not raised.)
-        link.incompatibleReported = true;
-        const claim = Number.isInteger(message.player) ? message.player : -1;
-        const reason =
-          claim === this.local
-            ? `the peer at ${link.address} says it is player ${claim}, this session's own local player: both sessions were given the same local player`
-            : `the peer at ${link.address} says it is player ${claim}, but this session has player ${link.player} at that address: the two sessions list their players in different orders`;
-        this.emit({ type: 'incompatible-peer', player: link.player, reason });
-      }
-      return false;
-    }
-    if (message.fingerprint !== this.fingerprint || message.epoch !== this.cfg.epoch) {
-      this.drops.incompatible++;
-      if (!link.incompatibleReported) {
-        link.incompatibleReported = true;
-        const reason =
-          message.fingerprint !== this.fingerprint
-            ? explainFingerprint(message.fingerprint, this.n, this.size, this.cfg.matchId)
-            : `epoch differs: it has ${message.epoch}, we ${this.cfg.epoch} (a decision of another room authority)`;
-        this.emit({ type: 'incompatible-peer', player: link.player, reason });
-      }
-      return false;
-    }
-    if (link.remoteToken < 0) link.remoteToken = token;
-    if (token !== link.remoteToken) {
-      this.drops.stale++;
-      return false;
-    }
-    return true;
-  }
-
-  private onSyncReply(link: PeerLink, nonce: number): void {
-    if (link.state !== LinkState.Syncing) return;
-    const rtt = link.takeSyncReply(nonce, this.nowMs);
-    if (rtt < 0) return;
-    link.addRttSample(rtt);
-    link.syncSentMs = -Infinity; // ask again on the next poll
-    link.syncRemaining--;
-    link.syncDone++;
-    const total = this.cfg.syncRoundTrips;
-    this.emit({ type: 'synchronizing', player: link.player, count: link.syncDone, total });
-    if (link.syncRemaining > 0) return;
-    link.state = LinkState.Running;
-    this.emit({ type: 'synchronized', player: link.player });
-    if (this.links.every((l) => l === undefined || l.state !== LinkState.Syncing)) {
-      this.sessionState = SessionState.Running;
-      for (const l of this.links) if (l !== undefined) l.lastReceiveMs = Math.max(l.lastReceiveMs, this.nowMs);
-      this.emit({ type: 'running' });
-    }
-  }
-
-  private onStatuses(link: PeerLink, currentFrame: number, statuses: readonly ConnectStatus[]): void {
-    if (currentFrame > link.remoteFrame) {
-      link.remoteFrame = currentFrame;
-      link.remoteFrameAtMs = this.nowMs;
-    }
-    for (let p = 0; p < this.n; p++) {
-      const status = statuses[p]!;
-      link.mergeStatus(p, status.lastFrame, status.disconnected);
-    }
-    if (link.remoteDisconnected[this.local]) {
+  /** The peer's statuses (merged by its endpoint) may drop us, or players we still have. */
+  private onStatuses(endpoint: PeerEndpoint): void {
+    if (endpoint.remoteDisconnected(this.local)) {
       // That peer has dropped us, and drops spread to every survivor: playing on would only be
       // playing alone, in a match the others no longer share. End instead.
       this.end(SessionEndReason.Removed);
       return;
     }
     for (let p = 0; p < this.n; p++) {
-      if (p !== this.local && link.remoteDisconnected[p] && !this.disconnected[p]) this.dropPlayer(p);
+      if (p !== this.local && endpoint.remoteDisconnected(p) && !this.disconnected[p]) this.dropPlayer(p);
     }
   }
 
-  private onInputs(link: PeerLink, player: number, startFrame: number, inputs: Uint8Array): void {
+  private onInputs(endpoint: PeerEndpoint, player: number, startFrame: number, inputs: Uint8Array): void {
     // Own inputs, or a departed player's inputs forwarded by a survivor; nothing else.
-    const own = player === link.player;
+    const own = player === endpoint.player;
     if (player === this.local || (!own && !this.disconnected[player]) || (own && this.disconnected[player])) {
       this.drops.spoofed++;
       return;
@@ -869,7 +810,7 @@ export class P2PSession<I, S> {
       this.checkPrediction(player, frame, inputs, i * this.size);
       appended = true;
     }
-    if (appended || inputs.length > 0) link.ackPending = true;
+    if (appended || inputs.length > 0) endpoint.inputsReceived();
   }
 
   // ---- timers and disconnects -----------------------------------------------------------------
@@ -883,7 +824,7 @@ export class P2PSession<I, S> {
    */
   private runTimers(): void {
     const now = this.nowMs;
-    for (const link of this.links) if (link !== undefined && link.state !== LinkState.Disconnected) link.tick(now);
+    for (const endpoint of this.endpoints) if (endpoint !== undefined && endpoint.state !== EndpointState.Disconnected) endpoint.tick(now);
     if (this.sessionState !== SessionState.Running) return;
     const heardMs = this.lastHeardMs();
     if (heardMs === -Infinity) {
@@ -891,22 +832,16 @@ export class P2PSession<I, S> {
       return;
     }
     const deafMs = now - heardMs;
-    const timeout = this.cfg.disconnectTimeoutMs;
     if (deafMs >= this.cfg.isolationTimeoutMs) {
       this.end(SessionEndReason.Isolated);
       return;
     }
     this.checkIsolation();
     const witnessed = deafMs < this.witnessMs();
-    for (const link of this.links) {
-      if (link === undefined || link.state === LinkState.Disconnected) continue;
-      const silentMs = now - link.lastReceiveMs;
-      if (silentMs >= timeout && witnessed) {
-        this.dropPlayer(link.player);
-      } else if (silentMs >= this.cfg.disconnectNotifyStartMs && !link.interrupted) {
-        link.interrupted = true;
-        this.emit({ type: 'interrupted', player: link.player, disconnectInMs: Math.max(0, timeout - silentMs) });
-      }
+    for (const endpoint of this.endpoints) {
+      if (endpoint === undefined || endpoint.state === EndpointState.Disconnected) continue;
+      if (endpoint.checkSilence(now, witnessed)) this.dropPlayer(endpoint.player);
+      else this.takeEndpointEvents(endpoint);
     }
   }
 
@@ -926,10 +861,10 @@ export class P2PSession<I, S> {
   private checkRejoin(): void {
     if (this.rejoinSinceMs < 0) return;
     let remaining = 0;
-    for (const link of this.links) {
-      if (link === undefined || link.state === LinkState.Disconnected) continue;
+    for (const endpoint of this.endpoints) {
+      if (endpoint === undefined || endpoint.state === EndpointState.Disconnected) continue;
       remaining++;
-      if (!link.rejoined) return;
+      if (!endpoint.rejoined) return;
     }
     this.rejoinSinceMs = -1;
     if (remaining > 0) this.emit({ type: 'reconnected' });
@@ -951,8 +886,8 @@ export class P2PSession<I, S> {
   /** When any remaining remote peer was last heard (ms); -Infinity if none remains. */
   private lastHeardMs(): number {
     let heard = -Infinity;
-    for (const link of this.links) {
-      if (link !== undefined && link.state !== LinkState.Disconnected && link.lastReceiveMs > heard) heard = link.lastReceiveMs;
+    for (const endpoint of this.endpoints) {
+      if (endpoint !== undefined && endpoint.state !== EndpointState.Disconnected && endpoint.lastReceiveMs > heard) heard = endpoint.lastReceiveMs;
     }
     return heard;
   }
@@ -969,38 +904,30 @@ export class P2PSession<I, S> {
     const now = this.nowMs;
     const deafMs = now - this.lastHeardMs();
     if (deafMs >= this.witnessMs()) {
-      for (const link of this.links) {
-        if (link !== undefined && link.state !== LinkState.Disconnected && link.lastReceiveMs < now) link.lastReceiveMs = now;
+      for (const endpoint of this.endpoints) {
+        if (endpoint !== undefined && endpoint.state !== EndpointState.Disconnected) endpoint.restartSilence(now);
       }
     }
     if (this.isolated && this.rejoinSinceMs < 0) {
       // Silent long enough for the others to have dropped us: ask each of them before going on.
       this.rejoinSinceMs = now;
-      for (const link of this.links) {
-        if (link === undefined) continue;
-        link.rejoined = false;
-        link.probeSentMs = -Infinity;
-      }
+      for (const endpoint of this.endpoints) endpoint?.startRejoin(now);
     }
   }
 
   /**
-   * A packet from a player we dropped: if it is really that peer's (it decodes and carries its
-   * token), tell it, at most every DROPPED_REPLY_MS, with our statuses, which mark it dropped; it
-   * then ends its session ('removed') instead of playing on alone. Never to a forged or unknown
-   * sender, never to a Goodbye, and never to a peer whose statuses say it dropped us too (it
-   * ignores us, and two such peers would answer each other forever).
+   * A packet from a player we dropped: if its endpoint finds it due and really that peer's, our
+   * statuses, which mark it dropped, so that it ends its session ('removed') instead of playing on
+   * alone (see `PeerEndpoint.answersDropped`).
    */
-  private answerDropped(link: PeerLink, data: Uint8Array): void {
-    if (this.nowMs - link.droppedReplyMs < DROPPED_REPLY_MS || link.remoteToken < 0) return;
-    const result = this.packets.decode(data);
-    if (!result.ok || result.packet.token !== link.remoteToken) return;
-    const message = result.packet.message;
-    if (message.type === MessageType.Goodbye) return;
-    if ((message.type === MessageType.Input || message.type === MessageType.InputAck) && message.statuses[this.local]?.disconnected === true) return;
-    link.droppedReplyMs = this.nowMs;
+  private answerDropped(endpoint: PeerEndpoint, data: Uint8Array): void {
+    const decode = (): Packet | undefined => {
+      const result = this.packets.decode(data);
+      return result.ok ? result.packet : undefined;
+    };
+    if (!endpoint.answersDropped(this.nowMs, decode)) return;
     this.updateStatuses();
-    this.send(link, { type: MessageType.InputAck, currentFrame: this.frame, statuses: this.statuses });
+    endpoint.sendStatuses(this.sendContext(false), this.nowMs);
   }
 
   /** Marks `player` gone in our own view. The frame its inputs end at is agreed in `checkAgreements`. */
@@ -1008,8 +935,7 @@ export class P2PSession<I, S> {
     if (this.disconnected[player]) return;
     this.disconnected[player] = 1;
     this.dropCount++;
-    const link = this.links[player];
-    if (link !== undefined) link.state = LinkState.Disconnected;
+    this.endpoints[player]?.disconnect();
   }
 
   /**
@@ -1022,13 +948,13 @@ export class P2PSession<I, S> {
       if (!this.disconnected[x] || this.agreed[x] !== NOT_AGREED) continue;
       let last = this.queues[x]!.lastFrame;
       let everyone = true;
-      for (const link of this.links) {
-        if (link === undefined || link.player === x || link.state === LinkState.Disconnected) continue;
-        if (!link.remoteDisconnected[x]) {
+      for (const endpoint of this.endpoints) {
+        if (endpoint === undefined || endpoint.player === x || endpoint.state === EndpointState.Disconnected) continue;
+        if (!endpoint.remoteDisconnected(x)) {
           everyone = false;
           break;
         }
-        last = Math.max(last, link.remoteLastFrame[x]!);
+        last = Math.max(last, endpoint.remoteLastFrame(x));
       }
       if (!everyone) continue;
       this.agreed[x] = last;
@@ -1040,60 +966,30 @@ export class P2PSession<I, S> {
   // ---- network out --------------------------------------------------------------------------
 
   /**
-   * Sends what is due to each peer. `fromAdvance`: called right after a new local input, when only
-   * inputs (changed ones at once, unchanged ones at the resend interval) are considered.
+   * Sends what is due to each peer (see `PeerEndpoint.flush`). `fromAdvance`: called right after a
+   * new local input, when only inputs (changed ones at once, unchanged ones at the resend interval)
+   * are considered.
    */
   private flush(fromAdvance: boolean): void {
     const now = this.nowMs;
     this.updateStatuses();
-    const agreementPending = !fromAdvance && this.agreementPending();
-    for (const link of this.links) {
-      if (link === undefined || link.state === LinkState.Disconnected) continue;
-      if (link.state === LinkState.Syncing) {
-        if (!fromAdvance && link.lastReceiveMs === -Infinity && now - link.syncStartedMs >= link.syncSilentNoticeMs + SYNC_SILENT_NOTICE_MS) {
-          link.syncSilentNoticeMs += SYNC_SILENT_NOTICE_MS;
-          this.emit({ type: 'synchronizing', player: link.player, count: link.syncDone, total: this.cfg.syncRoundTrips, silentMs: now - link.syncStartedMs });
-        }
-        const quiet = link.lastReceiveMs === -Infinity && now - link.syncStartedMs >= SYNC_QUIET_AFTER_MS;
-        if (!fromAdvance && now - link.syncSentMs >= (quiet ? SYNC_RETRY_QUIET_MS : SYNC_RETRY_MS)) {
-          const nonce = this.rng.nextU32();
-          link.noteSyncRequest(nonce, now);
-          this.send(link, {
-            type: MessageType.SyncRequest,
-            nonce,
-            fingerprint: this.fingerprint,
-            player: this.local,
-            epoch: this.cfg.epoch,
-          });
-        }
-        // A peer that finished its handshake first may already send inputs: acknowledge them.
-        if (this.sessionState !== SessionState.Running) continue;
-      }
-      this.sendInputs(link, now, fromAdvance);
-      if (fromAdvance) continue;
-      this.forwardInputs(link, now);
-      // Inputs carry acknowledgements and statuses while frames advance; an InputAck carries them
-      // when they do not, and at once after a drop: a drop is agreed only when every survivor
-      // has heard of it, and until then everyone may be stalled, with no inputs left to send.
-      const resendMs = this.cfg.inputResendFrames * this.cfg.frameMs;
-      const dropNews = link.statusesSentDrops !== this.dropCount;
-      const agreeing = agreementPending && now - link.lastStatusesSendMs >= resendMs;
-      if (dropNews || agreeing || (link.ackPending && now - link.lastSendMs >= resendMs + this.cfg.frameMs)) {
-        this.send(link, { type: MessageType.InputAck, currentFrame: this.frame, statuses: this.statuses });
-      }
-      const probe = this.rejoinSinceMs >= 0 && !link.rejoined && now - link.probeSentMs >= PROBE_RETRY_MS;
-      if (probe || link.qualityReportDue(now, this.cfg.qualityReportMs)) {
-        link.noteQualityReport(now);
-        link.probeSentMs = now;
-        this.send(link, {
-          type: MessageType.QualityReport,
-          pingMs: Math.floor(now) >>> 0,
-          frameAdvantage: Math.round(link.timeSync.localAdvantage * 8),
-          packetsSent: link.packetsSent >>> 0,
-        });
-      }
-      if (now - link.lastSendMs >= KEEPALIVE_MS) this.send(link, { type: MessageType.KeepAlive });
+    const ctx = this.sendContext(!fromAdvance && this.agreementPending());
+    for (const endpoint of this.endpoints) {
+      if (endpoint === undefined || endpoint.state === EndpointState.Disconnected) continue;
+      endpoint.flush(ctx, now, fromAdvance);
+      if (!fromAdvance) this.takeEndpointEvents(endpoint);
     }
+  }
+
+  /** The send context, brought up to date (statuses are updated separately, in place). */
+  private sendContext(agreementPending: boolean): SendContext {
+    const ctx = this.sendCtx;
+    ctx.running = this.sessionState === SessionState.Running;
+    ctx.frame = this.frame;
+    ctx.dropCount = this.dropCount;
+    ctx.agreementPending = agreementPending;
+    ctx.lastChangeFrame = this.lastChangeFrame;
+    return ctx;
   }
 
   private updateStatuses(): void {
@@ -1104,70 +1000,21 @@ export class P2PSession<I, S> {
     }
   }
 
-  /**
-   * Our own inputs the peer has not acknowledged. After a new input (`fromAdvance`): at once if it
-   * changed, else every `inputResendFrames` frames. From `poll`: only when advancing has not sent
-   * for a while (a stall, a pause), so that a peer waiting on us still gets our inputs.
-   */
-  private sendInputs(link: PeerLink, now: number, fromAdvance: boolean): void {
-    const queue = this.queues[this.local]!;
-    const acked = link.remoteLastFrame[this.local]!;
-    if (queue.lastFrame <= acked) return;
-    if (fromAdvance) {
-      // In lockstep every input is awaited, so each goes out at once; with rollback an unchanged
-      // input was predicted right already and can wait for the resend interval.
-      const changed = this.ring === undefined ? queue.lastFrame > link.sentThrough : this.lastChangeFrame > link.sentThrough;
-      const interval = this.ackOverdue(link, queue.lastFrame - acked) ? 1 : this.cfg.inputResendFrames;
-      if (!changed && this.frame - link.lastInputSendFrame < interval) return;
-    } else if (now - link.lastInputSendMs < (this.cfg.inputResendFrames + 0.5) * this.cfg.frameMs) {
-      return;
-    }
-    this.sendRun(link, this.local, acked + 1);
-    link.sentThrough = queue.lastFrame;
-    link.lastInputSendMs = now;
-    link.lastInputSendFrame = this.frame;
-  }
-
-  /**
-   * Whether the peer's acknowledgement of our inputs is late: more of them unacknowledged than a
-   * round trip (plus twice its deviation) and the two send intervals account for (the peer's
-   * acknowledgements ride on packets `inputResendFrames` apart; our newest input may wait
-   * `inputResendFrames - 1` frames). Then a packet, or a burst of them, was likely lost: until the
-   * acknowledgement catches up, unchanged inputs go out every frame rather than every
-   * `inputResendFrames`, so that a burst of lost packets leaves the peer without our inputs for
-   * half as long. Costs a few packets, and only while an acknowledgement is late.
-   */
-  private ackOverdue(link: PeerLink, unacked: number): boolean {
-    if (link.srttMs < 0) return false;
-    const expected = (link.srttMs + 2 * link.rttVarMs) / this.cfg.frameMs + 2 * this.cfg.inputResendFrames - 1;
-    return unacked > expected;
-  }
-
-  /** A departed player's inputs that this survivor lacks and we hold. */
-  private forwardInputs(link: PeerLink, now: number): void {
-    for (let x = 0; x < this.n; x++) {
-      if (!this.disconnected[x] || x === link.player || !link.remoteDisconnected[x]) continue;
-      const theirs = link.remoteLastFrame[x]!;
-      if (theirs >= this.queues[x]!.lastFrame || now - link.forwardSentMs[x]! < this.cfg.inputResendFrames * this.cfg.frameMs) continue;
-      link.forwardSentMs[x] = now;
-      this.sendRun(link, x, theirs + 1);
-    }
-  }
-
-  private sendRun(link: PeerLink, player: number, from: number): void {
+  /** An Input message with `player`'s inputs from frame `from` on (as many as one packet carries), or undefined if none are held. */
+  private inputRun(player: number, from: number): Message | undefined {
     const queue = this.queues[player]!;
     const start = Math.max(from, queue.firstFrame);
     const end = Math.min(queue.lastFrame, start + MAX_INPUTS_PER_PACKET - 1);
-    if (end < start) return;
+    if (end < start) return undefined;
     for (let f = start; f <= end; f++) queue.copyTo(f, this.sendScratch, (f - start) * this.size);
-    this.send(link, {
+    return {
       type: MessageType.Input,
       player,
       currentFrame: this.frame,
       statuses: this.statuses,
       startFrame: start,
       inputs: this.sendScratch.subarray(0, (end - start + 1) * this.size),
-    });
+    };
   }
 
   /** Whether some dropped player's last frame is not agreed yet. */
@@ -1176,16 +1023,6 @@ export class P2PSession<I, S> {
     return false;
   }
 
-  private send(link: PeerLink, message: Message): void {
-    if (message.type === MessageType.Input || message.type === MessageType.InputAck) {
-      link.statusesSentDrops = this.dropCount;
-      link.lastStatusesSendMs = this.nowMs;
-      link.ackPending = false;
-    }
-    const bytes = this.packets.encode({ token: this.token, message });
-    this.transport.send(link.address, bytes);
-    link.noteSent(bytes.length, this.nowMs);
-  }
 }
 
 function isZero(bytes: Uint8Array): boolean {
