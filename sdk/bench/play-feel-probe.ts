@@ -8,6 +8,7 @@
  */
 import { SimulatedMatch } from '../src/sim/simulated-match.ts';
 import type { NetworkProfile } from '../src/sim/network-profile.ts';
+import type { SimulatedSessionOptions } from '../src/sim/simulated-match.ts';
 
 /** The play-feel figures of one match (see docs/benchmarks.md for the exact definitions). */
 export interface PlayFeel {
@@ -192,9 +193,12 @@ export interface PlayFeelMeasure extends PlayFeel {
   /**
    * The least confirmation latency physics allows (ms): a remote input for frame F leaves when its
    * sender plays F - inputDelay, i.e. inputDelay frame periods before it plays F, and takes at
-   * least the one-way delay (rttMs / 2 on average): rttMs / 2 - inputDelay × 1000 / fps.
+   * least the one-way delay (rttMs / 2 on average): rttMs / 2 - inputDelay × 1000 / fps. With an
+   * automatic delay, the peers' mean delay at the end (it has settled by then).
    */
   readonly confirmLimitMs: number;
+  /** The peers' input delay at the end (frames), averaged: the fixed one, or where 'auto' settled. */
+  readonly inputDelayFrames: number;
 }
 
 /**
@@ -202,17 +206,18 @@ export interface PlayFeelMeasure extends PlayFeel {
  * `frames` frame periods after the last peer started running (plus one, so that its loop ticked for
  * the frame due at the end), and returns what its players felt over the whole of it, start included.
  */
-export function measurePlayFeel(profile: NetworkProfile, players: number, seed: number, frames: number): PlayFeelMeasure {
+export function measurePlayFeel(profile: NetworkProfile, players: number, seed: number, frames: number, session: SimulatedSessionOptions = {}): PlayFeelMeasure {
   const probe = new PlayFeelProbe();
-  const match = new SimulatedMatch({ players, seed, profile, beforePoll: probe.beforePoll });
+  const match = new SimulatedMatch({ players, seed, profile, session, beforePoll: probe.beforePoll });
   probe.attach(match);
   const startDeadlineMs = 30_000;
   match.runUntil(1);
   while (match.peers.some((p) => p.runningAtMs < 0) && match.clock.now() < startDeadlineMs) match.runUntil(match.clock.now() + 10);
   const lastStart = Math.max(...match.peers.map((p) => p.runningAtMs));
   match.runUntil(lastStart + (frames + 1) * match.frameMs);
-  const confirmLimitMs = profile.rttMs / 2 - match.peers[0]!.session.inputDelay * match.frameMs;
-  return { ...probe.finish(), confirmLimitMs };
+  const inputDelayFrames = match.peers.reduce((sum, p) => sum + p.session.inputDelay, 0) / match.peers.length;
+  const confirmLimitMs = profile.rttMs / 2 - inputDelayFrames * match.frameMs;
+  return { ...probe.finish(), confirmLimitMs, inputDelayFrames };
 }
 
 /** Nearest-rank percentile of `values` (`q` in 0..1); 0 for none. Sorts `values` in place. */

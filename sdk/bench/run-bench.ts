@@ -124,6 +124,10 @@ export interface PlayFeelResult {
   readonly profile: string;
   readonly players: number;
   readonly seeds: readonly number[];
+  /** The sessions' input delay setting: 2 (the default) or 'auto'. */
+  readonly inputDelay: number | 'auto';
+  /** Where the delay was at the end (frames, mean of peers and seeds): with 'auto', where it settled. */
+  readonly inputDelayFrames: number;
   /** Stall frames (ticks owed a frame that advanced none) per minute, all players summed. */
   readonly stallFramesPerMinute: number;
   /** The sessions' stalled `advanceFrame` calls per minute, all players summed (the old "stalls"). */
@@ -148,8 +152,8 @@ export interface PlayFeelResult {
 }
 
 /** Plays `profile` with `players` once per seed and averages what the players felt. */
-export function runPlayFeel(name: string, profile: NetworkProfile, players: number, frames: number, seeds: readonly number[]): PlayFeelResult {
-  const runs: PlayFeelMeasure[] = seeds.map((seed) => measurePlayFeel(profile, players, seed, frames));
+export function runPlayFeel(name: string, profile: NetworkProfile, players: number, frames: number, seeds: readonly number[], inputDelay: number | 'auto' = 2): PlayFeelResult {
+  const runs: PlayFeelMeasure[] = seeds.map((seed) => measurePlayFeel(profile, players, seed, frames, { inputDelay }));
   const mean = (pick: (r: PlayFeelMeasure) => number): number => runs.reduce((a, r) => a + pick(r), 0) / runs.length;
   const p50 = mean((r) => r.confirmLatencyP50Ms);
   const limit = runs[0]!.confirmLimitMs;
@@ -159,6 +163,8 @@ export function runPlayFeel(name: string, profile: NetworkProfile, players: numb
     profile: name,
     players,
     seeds,
+    inputDelay,
+    inputDelayFrames: round(mean((r) => r.inputDelayFrames), 1),
     stallFramesPerMinute: round(mean((r) => r.stallFramesPerMinute), 1),
     stalledCallsPerMinute: round(mean((r) => r.stalledCallsPerMinute), 1),
     longestStallMs: round(Math.max(...runs.map((r) => r.longestStallMs)), 0),
@@ -211,8 +217,11 @@ function main(): void {
     }
     for (const name of names) {
       for (const players of feelPlayers) {
-        const result = runPlayFeel(name, getProfile(file, name), players, frames, seeds);
-        console.log(values.json ? JSON.stringify(result) : feelRow(result));
+        // The default fixed delay, then 'auto' (issue 12: rollbacks with and without it).
+        for (const inputDelay of [2, 'auto'] as const) {
+          const result = runPlayFeel(name, getProfile(file, name), players, frames, seeds, inputDelay);
+          console.log(values.json ? JSON.stringify(result) : feelRow(result));
+        }
       }
     }
   }
@@ -265,6 +274,8 @@ function row(r: BenchResult): string {
 const FEEL_COLUMNS: [keyof PlayFeelResult, string, number][] = [
   ['profile', 'profile', 16],
   ['players', 'players', 7],
+  ['inputDelay', 'delay', 5],
+  ['inputDelayFrames', 'settled', 7],
   ['stallFramesPerMinute', 'stall fr/min', 12],
   ['longestStallMs', 'worst stall ms', 14],
   ['stalledCallsPerMinute', '(stalled calls/min)', 19],

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AUTO_INPUT_DELAY, AutoInputDelay, targetInputDelay } from '../../sdk/src/core/auto-input-delay.ts';
+import { SimulatedMatch } from '../../sdk/src/sim/simulated-match.ts';
+import { NETWORK_PRESETS } from '../../sdk/src/sim/network-presets.ts';
+import type { NetworkProfile } from '../../sdk/src/sim/network-profile.ts';
 
 const FRAME_MS = 1000 / 60;
 const { minFrames, maxFrames } = AUTO_INPUT_DELAY;
@@ -54,6 +57,14 @@ describe('AutoInputDelay', () => {
     }
   });
 
+  it('keeps either delay near a half-way mark: a trip of 2.6 frames moves neither 2 up nor 3 down', () => {
+    const trip = [link(2 * 2.6 * FRAME_MS, 0)];
+    for (const start of [2, 3]) {
+      const auto = new AutoInputDelay(60, start);
+      for (let t = 0; t <= 5000; t += 100) expect(auto.update(t, trip, true)).toBe(start);
+    }
+  });
+
   it('lowers only while the player’s input is steady, so no press is dropped', () => {
     const auto = new AutoInputDelay(60, 3);
     const near = [link(48, 8)]; // target 2
@@ -74,5 +85,60 @@ describe('AutoInputDelay', () => {
     expect(() => new AutoInputDelay(60, 2, { minFrames: 3, maxFrames: 2 })).toThrow(/minFrames <= maxFrames/);
     expect(() => new AutoInputDelay(60, 2, { minFrames: 1.5 })).toThrow(RangeError);
     expect(() => new AutoInputDelay(60, 2, { holdMs: -1 })).toThrow(/holdMs/);
+  });
+});
+
+describe("a session with inputDelay 'auto'", () => {
+  /** One match on `profile`, every peer on 'auto', sampled each tick: each peer's delay over time and the checksums. */
+  function play(profile: NetworkProfile, players: number, seed: number, ms: number) {
+    const delays: number[][] = Array.from({ length: players }, () => []);
+    const match: SimulatedMatch = new SimulatedMatch({
+      players,
+      seed,
+      profile,
+      session: { inputDelay: 'auto' },
+      beforePoll: (player) => delays[player]!.push(match.peers[player]!.session.inputDelay),
+    });
+    match.runUntil(ms);
+    return { match, delays, checks: match.compareChecksums() };
+  }
+
+  // The measured round trip includes the game loop's tick at both ends (about 18 ms here), so the
+  // continental preset's one-way trip plus jitter measures 3.2 to 4.6 frames: 3 or 4 both fit.
+  it.each([
+    ['lan', [1]],
+    ['wifi', [2]],
+    ['continental', [3, 4]],
+    ['intercontinental', [4]],
+  ] as const)('on %s every peer settles on %j frames, one frame at a time, and the match stays in agreement', (name, expected) => {
+    for (const seed of [1, 2]) {
+      const { match, delays, checks } = play(NETWORK_PRESETS[name], 4, seed, 20_000);
+      for (const [player, seen] of delays.entries()) {
+        const session = match.peers[player]!.session;
+        expect(session.autoInputDelay).toBe(true);
+        expect(expected, `${name} seed ${seed} player ${player}: ${session.inputDelay} frames`).toContain(session.inputDelay);
+        for (let i = 1; i < seen.length; i++) expect(Math.abs(seen[i]! - seen[i - 1]!)).toBeLessThanOrEqual(1);
+        // It does not wander: after the first 8 s, at most one change back and forth.
+        const late = seen.slice(Math.floor(seen.length * 0.4));
+        expect(late.filter((d, i) => i > 0 && d !== late[i - 1]).length).toBeLessThanOrEqual(2);
+      }
+      expect(checks.mismatchedFrames, `${name} seed ${seed}`).toEqual([]);
+      expect(checks.framesCompared).toBeGreaterThan(10); // one checksum a second
+    }
+  });
+
+  it('a fixed delay set later stops it; setInputDelay("auto") starts it again from there', () => {
+    const match = new SimulatedMatch({ players: 2, seed: 3, profile: NETWORK_PRESETS.continental, session: { inputDelay: 'auto' } });
+    match.runUntil(8000);
+    const session = match.peers[0]!.session;
+    expect([3, 4]).toContain(session.inputDelay);
+    session.setInputDelay(6);
+    match.runUntil(12_000);
+    expect([session.autoInputDelay, session.inputDelay]).toEqual([false, 6]);
+    session.setInputDelay('auto');
+    match.runUntil(20_000);
+    expect(session.autoInputDelay).toBe(true);
+    expect([3, 4]).toContain(session.inputDelay); // back down from 6, one frame a second
+    expect(match.compareChecksums().mismatchedFrames).toEqual([]);
   });
 });

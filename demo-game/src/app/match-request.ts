@@ -12,7 +12,8 @@ export type MatchRequest =
       readonly profileName: string;
       readonly profile: NetworkProfile;
       readonly maxPrediction: number;
-      readonly inputDelay: number;
+      /** Frames, or 'auto': each session chooses its own from its round trips. */
+      readonly inputDelay: number | 'auto';
     };
 
 /** The final standings, for the results scene. */

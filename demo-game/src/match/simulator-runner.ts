@@ -18,8 +18,8 @@ export interface SimulatorRunnerOptions {
   readonly profile: NetworkProfile;
   readonly seed: number;
   readonly playerName: string;
-  /** Frames of input delay (default 2). */
-  readonly inputDelay?: number;
+  /** Frames of input delay, or 'auto' (each session follows its round trips). Default 'auto'. */
+  readonly inputDelay?: number | 'auto';
   /** Prediction window in frames; 0 runs lockstep (default 8). */
   readonly maxPrediction?: number;
 }
@@ -48,13 +48,13 @@ export class SimulatorRunner implements MatchRunner {
   private readonly peers: SimulatedPeer[];
   private readonly observer: SessionObserver<ArenaInput, ArenaState>;
   private readonly over = new MatchOverWatch();
-  private readonly inputDelay: number;
+  private readonly inputDelay: number | 'auto';
   private readonly maxPrediction: number;
   private nowMs = 0;
 
   constructor(options: SimulatorRunnerOptions) {
     const n = options.players;
-    this.inputDelay = options.inputDelay ?? 2;
+    this.inputDelay = options.inputDelay ?? 'auto';
     this.maxPrediction = options.maxPrediction ?? 8;
     this.names = [options.playerName, ...Array.from({ length: n - 1 }, (_, i) => `Bot ${i + 1}`)];
     const network = new SimulatedNetwork({ seed: options.seed, clock: { now: () => this.nowMs }, profile: options.profile });

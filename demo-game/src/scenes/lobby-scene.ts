@@ -123,7 +123,8 @@ export class LobbyScene extends Phaser.Scene {
       return n;
     };
     const create = h('button', { id: 'create-room', className: 'primary', textContent: 'Create a room' });
-    create.addEventListener('click', () => this.connect({ action: 'create', name: name(), settings: { ...DEFAULT_ROOM_SETTINGS } }));
+    // The demo's rooms start with each player's input delay chosen from its own round trips.
+    create.addEventListener('click', () => this.connect({ action: 'create', name: name(), settings: { ...DEFAULT_ROOM_SETTINGS, inputDelay: 'auto' } }));
     // Room for "K7Q-M2P" or "k7q m2p": the SDK's normalizeJoinCode takes either.
     const code = h('input', { id: 'join-code', placeholder: 'K7Q-M2P', maxLength: 12, value: linkedCode ?? '', spellcheck: false, style: 'text-transform: uppercase; width: 8em' });
     const join = h('button', { id: 'join-room', textContent: 'Join' });
@@ -214,10 +215,10 @@ export class LobbyScene extends Phaser.Scene {
       client.setReady(!(me?.ready ?? false));
     });
     const maxPlayers = select('setting-max-players', [2, 3, 4, 5, 6, 7, 8].map((n) => [String(n), String(n)] as const), '4');
-    const inputDelay = select('setting-input-delay', [0, 1, 2, 3, 4, 5, 6, 8].map((n) => [String(n), `${n} frames`] as const), '2');
+    const inputDelay = select('setting-input-delay', [['auto', 'Auto'], ...[0, 1, 2, 3, 4, 5, 6, 8].map((n) => [String(n), `${n} frames`] as const)], 'auto');
     const netMode = select('setting-net-mode', [['8', 'Rollback (8 frames)'], ['4', 'Rollback (4 frames)'], ['0', 'Lockstep']], '8');
     maxPlayers.addEventListener('change', () => client.updateSettings({ maxPlayers: Number(maxPlayers.value) }));
-    inputDelay.addEventListener('change', () => client.updateSettings({ inputDelay: Number(inputDelay.value) }));
+    inputDelay.addEventListener('change', () => client.updateSettings({ inputDelay: inputDelay.value === 'auto' ? 'auto' : Number(inputDelay.value) }));
     netMode.addEventListener('change', () => client.updateSettings({ maxPrediction: Number(netMode.value) }));
     const settings = h('div', { className: 'row', id: 'settings' }, field('Players', maxPlayers), field('Input delay', inputDelay), field('Netcode', netMode));
     const start = h('button', { id: 'start-match', className: 'primary', textContent: 'Start match', disabled: true });

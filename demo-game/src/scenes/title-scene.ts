@@ -88,7 +88,7 @@ export class TitleScene extends Phaser.Scene {
     const profileSelect = select('sim-profile', [], '');
     const simPlayers = select('sim-players', [2, 3, 4, 5, 6, 7, 8].map((n) => [String(n), `${n} players`] as const), '2');
     const simMode = select('sim-mode', [['8', 'Rollback (8 frames)'], ['0', 'Lockstep']], '8');
-    const simDelay = select('sim-delay', [0, 1, 2, 3, 4, 6, 8].map((n) => [String(n), `${n} frames`] as const), '2');
+    const simDelay = select('sim-delay', [['auto', 'Auto'], ...[0, 1, 2, 3, 4, 6, 8].map((n) => [String(n), `${n} frames`] as const)], 'auto');
     const playSim = h('button', { id: 'play-simulator', textContent: 'Play over simulated network', disabled: true });
     const simNote = h('p', { className: 'help', textContent: 'Loading network profiles…' });
     let profiles: NetworkProfiles | undefined;
@@ -115,7 +115,7 @@ export class TitleScene extends Phaser.Scene {
         profileName: profileSelect.value,
         profile,
         maxPrediction: Number(simMode.value),
-        inputDelay: Number(simDelay.value),
+        inputDelay: simDelay.value === 'auto' ? 'auto' : Number(simDelay.value),
       };
       this.scene.start(SceneKey.Match, request);
     });

@@ -9,10 +9,12 @@
  * one-way trip buys nothing, and past a few frames players feel it, so the choice is the one-way
  * trip in frames, within `minFrames..maxFrames`.
  *
- * The measurements move all the time (jitter, a Wi-Fi scan), and every change costs something: a
- * raise repeats one input, a lowering drops one. So the delay follows the target slowly: it moves
- * one frame at a time, only after the target has stayed on the same side for `holdMs`, and it is
- * only lowered while the player's input is steady (the dropped input equals the one kept).
+ * The measurements move all the time (jitter, a Wi-Fi scan, and the game loop's own tick, which a
+ * measured round trip includes), and every change costs something: a raise repeats one input, a
+ * lowering drops one. So the delay follows slowly: it moves only when the one-way trip is more
+ * than `BAND_FRAMES` past the current delay's half-way marks (so a trip of 2.6 frames keeps a
+ * delay of 2 or 3, whichever it has), one frame at a time, after that has held for `holdMs`, and
+ * it is only lowered while the player's input is steady (the dropped input equals the one kept).
  *
  * Pure: the caller passes the time and the measurements.
  */
@@ -26,6 +28,9 @@ export const AUTO_INPUT_DELAY = {
   /** How long the target must stay above (or below) the delay before it moves one frame (ms). */
   holdMs: 1000,
 } as const;
+
+/** How far past the half-way mark between two delays the one-way trip must be to move (frames). */
+const BAND_FRAMES = 0.25;
 
 /** The measurements of one link the choice is made from (`PeerStats` has them). */
 export interface LinkLatency {
@@ -48,14 +53,19 @@ export interface AutoInputDelayOptions {
  * are left out; with none measured, `undefined`.
  */
 export function targetInputDelay(links: readonly LinkLatency[], frameMs: number, minFrames: number, maxFrames: number): number | undefined {
+  const frames = oneWayFrames(links, frameMs);
+  return frames === undefined ? undefined : Math.min(maxFrames, Math.max(minFrames, Math.round(frames)));
+}
+
+/** The slowest measured link's one-way trip plus jitter, in frames of `frameMs` (fractional); undefined with none measured. */
+function oneWayFrames(links: readonly LinkLatency[], frameMs: number): number | undefined {
   let worstMs: number | undefined;
   for (const { rttMs, jitterMs } of links) {
     if (!(rttMs > 0) || !Number.isFinite(rttMs)) continue;
     const oneWayMs = rttMs / 2 + Math.max(0, jitterMs);
     worstMs = worstMs === undefined ? oneWayMs : Math.max(worstMs, oneWayMs);
   }
-  if (worstMs === undefined) return undefined;
-  return Math.min(maxFrames, Math.max(minFrames, Math.round(worstMs / frameMs)));
+  return worstMs === undefined ? undefined : worstMs / frameMs;
 }
 
 /** Follows {@link targetInputDelay} one frame at a time, with the hold and steadiness rules above. */
@@ -96,17 +106,21 @@ export class AutoInputDelay {
    * lowering would drop an input equal to the one kept (nothing the player did is lost).
    */
   update(nowMs: number, links: readonly LinkLatency[], inputSteady: boolean): number {
-    const target = targetInputDelay(links, this.frameMs, this.minFrames, this.maxFrames);
-    if (target === undefined || target === this.current) {
+    const frames = oneWayFrames(links, this.frameMs);
+    const side =
+      frames === undefined ? 0
+      : frames > this.current + 0.5 + BAND_FRAMES && this.current < this.maxFrames ? 1
+      : frames < this.current - 0.5 - BAND_FRAMES && this.current > this.minFrames ? -1
+      : 0;
+    if (side === 0) {
       this.pressure = undefined;
       return this.current;
     }
-    const side = target > this.current ? 1 : -1;
     if (this.pressure?.side !== side) this.pressure = { side, sinceMs: nowMs };
     if (nowMs - this.pressure.sinceMs < this.holdMs) return this.current;
     if (side < 0 && !inputSteady) return this.current; // wait for a moment the player is not pressing anything new
     this.current += side;
-    this.pressure = this.current === target ? undefined : { side, sinceMs: nowMs };
+    this.pressure = { side, sinceMs: nowMs }; // a further step needs a hold of its own
     return this.current;
   }
 }

@@ -7,6 +7,8 @@ import { repeatLastInput } from './input-predictor.ts';
 import { InputQueue } from './input-queue.ts';
 import { SavedStateRing } from './saved-state-ring.ts';
 import { DesyncDetector } from './desync-detector.ts';
+import { AutoInputDelay } from './auto-input-delay.ts';
+import type { LinkLatency } from './auto-input-delay.ts';
 import type { EndpointEvent, SendContext } from './peer-endpoint.ts';
 import { EndpointState, KEEPALIVE_MS, PeerEndpoint } from './peer-endpoint.ts';
 import type { P2PSessionConfig, ResolvedSessionConfig } from './session-config.ts';
@@ -136,6 +138,8 @@ export class P2PSession<I, S> {
   private rejoinSinceMs = -1;
   private frame = 0;
   private delay: number;
+  /** Chooses the delay from the links' round trips (`inputDelay: 'auto'`); undefined for a fixed delay. */
+  private autoDelay: AutoInputDelay | undefined;
   private firstIncorrect = -1;
   private blame = -1;
   /** Newest local frame whose input differs from the one before: peers must hear of it at once. */
@@ -176,6 +180,7 @@ export class P2PSession<I, S> {
     this.local = this.cfg.localPlayer;
     this.size = config.input.size;
     this.delay = this.cfg.inputDelay;
+    if (this.cfg.autoInputDelay) this.autoDelay = new AutoInputDelay(this.cfg.fps, this.delay);
     this.rng = new Prng(config.seed);
     this.onChecksum = config.onChecksum;
     this.token = this.rng.nextU32() & 0xffff;
@@ -280,9 +285,14 @@ export class P2PSession<I, S> {
     return this.n;
   }
 
-  /** Frames between a local input and the frame it applies to, as set now. */
+  /** Frames between a local input and the frame it applies to, as set now (an automatic one moves; see `autoInputDelay`). */
   get inputDelay(): number {
     return this.delay;
+  }
+
+  /** Whether the input delay follows the network (`inputDelay: 'auto'`, or `setInputDelay('auto')`). */
+  get autoInputDelay(): boolean {
+    return this.autoDelay !== undefined;
   }
 
   /** Whether rollback is on (false: lockstep). */
@@ -293,11 +303,18 @@ export class P2PSession<I, S> {
   /**
    * Changes the input delay (frames) from the next input on. Raising it repeats the last input to
    * fill the gap; lowering it drops local inputs until the frames catch up. Peers need not agree.
+   * A number fixes the delay (an automatic one stops); `'auto'` lets it follow the network from
+   * the current delay on.
    */
-  setInputDelay(frames: number): void {
-    if (!Number.isInteger(frames) || frames < 0 || frames > MAX_INPUT_DELAY) {
-      throw new RangeError(`inputDelay must be an integer in 0..${MAX_INPUT_DELAY}, got ${String(frames)}`);
+  setInputDelay(frames: number | 'auto'): void {
+    if (frames === 'auto') {
+      this.autoDelay ??= new AutoInputDelay(this.cfg.fps, this.delay);
+      return;
     }
+    if (!Number.isInteger(frames) || frames < 0 || frames > MAX_INPUT_DELAY) {
+      throw new RangeError(`inputDelay must be an integer in 0..${MAX_INPUT_DELAY} or 'auto', got ${String(frames)}`);
+    }
+    this.autoDelay = undefined;
     this.delay = frames;
   }
 
@@ -347,7 +364,23 @@ export class P2PSession<I, S> {
     if (this.hasEnded()) return;
     this.checkAgreements();
     this.checkRejoin();
+    this.followNetworkDelay();
     this.flush(false);
+  }
+
+  /**
+   * With an automatic delay, takes the running links' round trips and moves the delay (one frame
+   * at most, see `AutoInputDelay`). The local input counts as steady when the newest queued one
+   * has not changed since the frame now being played: lowering the delay then drops an input
+   * equal to the one kept.
+   */
+  private followNetworkDelay(): void {
+    if (this.autoDelay === undefined || this.sessionState !== SessionState.Running) return;
+    const links: LinkLatency[] = [];
+    for (const endpoint of this.endpoints) {
+      if (endpoint !== undefined && endpoint.state === EndpointState.Running) links.push({ rttMs: endpoint.rttMs, jitterMs: endpoint.jitterMs });
+    }
+    this.delay = this.autoDelay.update(this.nowMs, links, this.lastChangeFrame < this.frame);
   }
 
   /**
