@@ -500,10 +500,11 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       // Ada created the room (slot 0): she is first in the line of succession and takes the room
       // over at the next epoch; Brook and Cy follow her over their direct links.
       const heldByAda = '(window.backspin.holder && window.backspin.holder.holder === 0 && window.backspin.holder.epoch === 2)';
-      // Every page plays on, sampled every 500 ms for 6 s (the room changes hands within about
-      // 1.5 s of the loss): at least 25 of the 30 frames of each half second (the pages are linked
-      // directly; the machine runs 3 of them). A stall while the room changes hands shows as less.
-      const SAMPLES = 12;
+      // Every page plays on, sampled every 500 ms for 10 s: at least 25 of the 30 frames of each
+      // half second (the pages are linked directly; the machine runs 3 of them). A stall of the
+      // match while the room changes hands shows as less. The room usually changes hands within
+      // 1.5 s; on a loaded machine the others have taken longer to follow, so they get the 10 s.
+      const SAMPLES = 20;
       const slowest: number[] = [0, 0, 0];
       const heldAfterMs: (number | undefined)[] = [undefined, undefined, undefined];
       let shot = false;
@@ -586,9 +587,17 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
     return after;
   }
 
-  /** No console problem on any page but the refused requests to a host that is down (a reconnect, or the holder's re-home attempts). */
+  /**
+   * No console problem on any page but the refused requests to a host that is down or going (a
+   * reconnect, or the holder's re-home attempts): refused connections, and while a stopped host
+   * shuts down, a 503 to a new connection and a 404 to the candidate poll of a connection it has
+   * just closed.
+   */
   function expectOnlyHostDownProblems(watches: readonly PageProblems[]): void {
-    const expected = (line: string) => /ERR_CONNECTION_REFUSED|console\.error: Failed to fetch$|request failed: (GET|POST) .*\/\.wrtc\//.test(line);
+    const expected = (line: string) =>
+      /ERR_CONNECTION_REFUSED|console\.error: Failed to fetch$|request failed: (GET|POST) .*\/\.wrtc\/|HTTP 503 POST .*\/\.wrtc\/v2\/connections$|HTTP 404 GET .*\/\.wrtc\/v2\/connections\/[^/]+\/additional-candidates$|status of (503|404) \((Service Unavailable|Not Found)\)$|Connection failed with status code 503\.$/.test(
+        line,
+      );
     for (const w of watches) expect(w.problems.filter((line) => !expected(line)), w.console.join('\n')).toEqual([]);
   }
 

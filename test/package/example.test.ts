@@ -14,8 +14,9 @@ const run = promisify(execFile);
 const STEP_TIMEOUT_MS = 180_000;
 /**
  * Issue 11's target: a game that uses a session and the simulator carries under 20 kB (gzip) of
- * the SDK. Measured at about 16.4 kB (P2PSession, its protocol, the simulated network; the kit's
- * trigonometry tables are left out when unused), in an entry of about 20.1 kB with Pong's own code.
+ * the SDK. Measured at about 18 kB (P2PSession with its per-peer endpoints and automatic input
+ * delay, its protocol, the simulated network; the kit's trigonometry tables are left out when
+ * unused), in an entry of about 21.6 kB with Pong's own code.
  */
 const SDK_SHARE_GZIP_TARGET = 20 * 1024;
 /**
@@ -23,7 +24,7 @@ const SDK_SHARE_GZIP_TARGET = 20 * 1024;
  * catches the SDK growing, and the online code (geckos.io client, rooms, direct links: about 33 kB
  * more) ending up in the entry instead of its own chunk.
  */
-const ENTRY_GZIP_CEILING = 21.5 * 1024;
+const ENTRY_GZIP_CEILING = 23 * 1024;
 
 /** The child processes' environment, without what `npm test` and Vitest set for themselves (npm_*, NODE_ENV, VITEST*). */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|NODE_ENV$|NODE_OPTIONS$|VITE)/i.test(k)));
