@@ -59,6 +59,19 @@ interface HostStats {
   readonly relay: { readonly connections: number; readonly rooms: number };
 }
 
+/**
+ * Polls the host's counters every 250 ms until `done` holds (true) or `withinMs` passes (false):
+ * waits for reclaims and room closings no longer than they take.
+ */
+async function statsUntil(host: HostProcess, done: (stats: HostStats) => boolean, withinMs: number): Promise<boolean> {
+  const deadline = performance.now() + withinMs;
+  while (performance.now() < deadline) {
+    if (done(await statsOf(host))) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
 /** The host's counters, as `kill -USR2` prints them. */
 async function statsOf(host: HostProcess): Promise<HostStats> {
   const before = host.output.stdout().length;
@@ -521,7 +534,8 @@ describe('a live host attacked by a LAN guest, during an honest match', () => {
     // The attackers of the tests above leave first: their rooms count against this machine's
     // address (4 open rooms each), as they would for a guest on the LAN.
     for (const h of hostile.splice(0)) h.close();
-    await sleep(6000);
+    // Their rooms close after the reconnect grace (5 s): then only the honest room is left.
+    await statsUntil(host, (s) => s.relay.rooms === 1 && s.relay.connections === 3, 10_000);
     // The slow ones, a frozen member and a stalled host (tests 11 and 12, 25 s together), ran on
     // this same host just before: what they left behind is in the figures checked below, so they
     // are not played a second time here.
@@ -534,9 +548,10 @@ describe('a live host attacked by a LAN guest, during an honest match', () => {
       await attackTokenAfterFailures('127.0.0.11');
       await attackChat();
     });
-    // Every hostile member goes; half-open connections are reclaimed; empty rooms close after the grace.
+    // Every hostile member goes; half-open connections are reclaimed (10 s after they were made);
+    // empty rooms close after the grace (5 s). The checks below then say whether all of it happened.
     for (const h of hostile.splice(0)) h.close();
-    await sleep(11_000);
+    await statsUntil(host, (s) => s.pending === 0 && s.peers === 3 && s.relay.connections === 3 && s.relay.rooms === 1, 15_000);
     const page = await http(host.port, 'GET', '/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('hardening');
