@@ -199,6 +199,12 @@ export interface PlayFeelMeasure extends PlayFeel {
   readonly confirmLimitMs: number;
   /** The peers' input delay at the end (frames), averaged: the fixed one, or where 'auto' settled. */
   readonly inputDelayFrames: number;
+  /**
+   * From the first peer's start (its session running) to the last peer's (ms of virtual time). A
+   * peer that starts more than its prediction window (8 frames, 133 ms) before another stalls at
+   * the window until that one's first inputs arrive.
+   */
+  readonly startSpreadMs: number;
 }
 
 /**
@@ -213,11 +219,13 @@ export function measurePlayFeel(profile: NetworkProfile, players: number, seed: 
   const startDeadlineMs = 30_000;
   match.runUntil(1);
   while (match.peers.some((p) => p.runningAtMs < 0) && match.clock.now() < startDeadlineMs) match.runUntil(match.clock.now() + 10);
-  const lastStart = Math.max(...match.peers.map((p) => p.runningAtMs));
+  const starts = match.peers.map((p) => p.runningAtMs);
+  const lastStart = Math.max(...starts);
+  const startSpreadMs = lastStart - Math.min(...starts);
   match.runUntil(lastStart + (frames + 1) * match.frameMs);
   const inputDelayFrames = match.peers.reduce((sum, p) => sum + p.session.inputDelay, 0) / match.peers.length;
   const confirmLimitMs = profile.rttMs / 2 - inputDelayFrames * match.frameMs;
-  return { ...probe.finish(), confirmLimitMs, inputDelayFrames };
+  return { ...probe.finish(), confirmLimitMs, inputDelayFrames, startSpreadMs };
 }
 
 /** Nearest-rank percentile of `values` (`q` in 0..1); 0 for none. Sorts `values` in place. */

@@ -134,6 +134,8 @@ export interface PlayFeelResult {
   readonly stalledCallsPerMinute: number;
   /** Longest stall of any player in any seed (ms): the worst, not a mean. */
   readonly longestStallMs: number;
+  /** From the first peer's start to the last peer's (ms), see `PlayFeelMeasure.startSpreadMs`. */
+  readonly startSpreadMs: number;
   /** Each seed's longest stall (ms), in the order of `seeds`. */
   readonly longestStallMsBySeed: readonly number[];
   /** Frames re-simulated per player per second. */
@@ -169,6 +171,7 @@ export function runPlayFeel(name: string, profile: NetworkProfile, players: numb
     stalledCallsPerMinute: round(mean((r) => r.stalledCallsPerMinute), 1),
     longestStallMs: round(Math.max(...runs.map((r) => r.longestStallMs)), 0),
     longestStallMsBySeed: runs.map((r) => round(r.longestStallMs, 0)),
+    startSpreadMs: round(mean((r) => r.startSpreadMs), 0),
     rollbackFramesPerSecond: round(mean((r) => r.rollbackFramesPerSecond), 2),
     rollbackDepthP99: round(mean((r) => r.rollbackDepthP99), 1),
     confirmLatencyP50Ms: round(p50, 1),
@@ -278,6 +281,7 @@ const FEEL_COLUMNS: [keyof PlayFeelResult, string, number][] = [
   ['inputDelayFrames', 'settled', 7],
   ['stallFramesPerMinute', 'stall fr/min', 12],
   ['longestStallMs', 'worst stall ms', 14],
+  ['startSpreadMs', 'start spread ms', 15],
   ['stalledCallsPerMinute', '(stalled calls/min)', 19],
   ['rollbackFramesPerSecond', 'rb fr/s', 8],
   ['rollbackDepthP99', 'rb depth p99', 12],

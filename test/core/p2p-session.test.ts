@@ -185,7 +185,7 @@ describe('P2PSession bad input', () => {
     rig.tick();
     const fromP2 = rig.peers[2]!;
     fromP2.transport.recordSends = true;
-    rig.tick();
+    rig.ticks(2); // unchanged inputs go out every inputResendFrames (2) frames: one tick may have none
     const p2Input = fromP2.transport.sent.find((s) => s.to === 'p0' && ((s.data[2] ?? 0) & 0x0f) === 3);
     expect(p2Input).toBeDefined();
     victim.transport.inject('p1', p2Input!.data); // p2's packet, replayed from p1's address

@@ -28,6 +28,8 @@ class Rig {
   frame = 0;
   lastChangeFrame = -1;
   running = false;
+  /** Our handshakes with every peer are done (the session is ready, waiting for the others). */
+  ready = false;
   statuses: ConnectStatus[] = [
     { disconnected: false, lastFrame: -1 },
     { disconnected: false, lastFrame: -1 },
@@ -61,6 +63,9 @@ class Rig {
     this.ctx = {
       get running() {
         return rig.running;
+      },
+      get ready() {
+        return rig.ready;
       },
       get frame() {
         return rig.frame;
@@ -217,6 +222,50 @@ describe('PeerEndpoint handshake', () => {
     expect(rig.sentOf(MessageType.SyncReply)).toHaveLength(1); // answered
     expect(rig.deliver({ type: MessageType.KeepAlive }, TOKEN + 1)).toBe('stale');
     expect(rig.deliver({ type: MessageType.SyncRequest, nonce: 2, fingerprint: FINGERPRINT, player: 1, epoch: 0 }, TOKEN + 1)).toBe('stale');
+  });
+});
+
+describe('PeerEndpoint synchronized start', () => {
+  it('while ready and not running, tells the peer every 16 ms with an Input of no inputs; stops once running', () => {
+    const rig = new Rig();
+    rig.synchronize(20);
+    rig.running = false;
+    // Synchronized with this peer but not yet ready (another handshake is under way): no notice.
+    const before = rig.sent.length;
+    for (let i = 0; i < 10; i++, rig.nowMs += 4) rig.poll();
+    expect(rig.sent.slice(before).filter((s) => s.message.type === MessageType.Input)).toHaveLength(0);
+    rig.ready = true;
+    const t0 = rig.nowMs;
+    const from = rig.sent.length;
+    for (let i = 0; i < 10; i++, rig.nowMs += 4) rig.poll(); // 40 ms
+    const notices = rig.sent.slice(from).filter((s) => s.message.type === MessageType.Input);
+    expect(notices.map((s) => s.atMs - t0)).toEqual([0, 16, 32]);
+    expect(notices[0]!.message).toEqual({ type: MessageType.Input, player: 0, currentFrame: 0, statuses: rig.statuses, startFrame: 0, inputs: new Uint8Array(0) });
+    rig.running = true;
+    const running = rig.sent.length;
+    for (let i = 0; i < 10; i++, rig.nowMs += 4) rig.poll();
+    expect(rig.sent.slice(running).filter((s) => s.message.type === MessageType.Input)).toHaveLength(0); // no inputs held yet
+  });
+
+  it("hears the peer's Input, empty or not, as its readiness; an empty one is no frame report", () => {
+    const rig = new Rig();
+    rig.synchronize(20);
+    expect(rig.endpoint.peerReady).toBe(false);
+    rig.deliver({ type: MessageType.InputAck, currentFrame: 0, statuses: rig.statuses });
+    expect(rig.endpoint.peerReady).toBe(false); // an InputAck may come from a peer not ready yet
+
+    const notified = new Rig();
+    notified.synchronize(20);
+    notified.deliver({ type: MessageType.Input, player: 1, currentFrame: 0, statuses: notified.statuses, startFrame: 0, inputs: new Uint8Array(0) });
+    expect(notified.endpoint.peerReady).toBe(true);
+    // The peer does not run yet: its frame 0 is no position in time, so no time-sync sample.
+    notified.endpoint.sampleTimeSync(5, notified.nowMs + 100);
+    expect(notified.endpoint.localFrameAdvantage).toBe(0);
+
+    const other = new Rig();
+    other.synchronize(20);
+    other.deliver({ type: MessageType.Input, player: 1, currentFrame: 3, statuses: other.statuses, startFrame: 0, inputs: new Uint8Array(2) });
+    expect(other.endpoint.peerReady).toBe(true);
   });
 });
 

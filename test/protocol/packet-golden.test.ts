@@ -105,6 +105,23 @@ const golden: [string, Packet, TestContext, string][] = [
     ctx4,
     'b5 01 03 01 00 46 e2 10 8e 01 01',
   ],
+  [
+    // What a session whose handshakes are all done sends until it runs (protocol.md, Handshake 4).
+    'Input as a readiness notice (frame 0, no inputs, nothing held yet)',
+    {
+      token: 0x0001,
+      message: {
+        type: MessageType.Input,
+        player: 2,
+        currentFrame: 0,
+        statuses: [live(-1), live(-1), live(-1), live(-1)],
+        startFrame: 0,
+        inputs: new Uint8Array(0),
+      },
+    },
+    ctx4,
+    'b5 01 23 01 00 00 22 22 00',
+  ],
 ];
 
 describe('golden packets', () => {

@@ -99,8 +99,10 @@ describe('the session RTT after a route change', () => {
     const trace = rttTrace({ profile, relay: { ...profile, rttMs: 2 * profile.rttMs }, startRoute: StandardRoute.Relay, to: StandardRoute.Direct, notify: true, untilMs: 2 * QUALITY_REPORT_MS, seed });
     const last = trace[trace.length - 1]!;
     // A fresh estimate is the median of 6 samples, each off by up to the jitter of both directions
-    // and by up to a frame of polling on each side.
-    for (const r of last.rtt) expect(Math.abs(r - (profile.rttMs + frameMs)), `${name}: ${last.rtt.join(', ')}`).toBeLessThanOrEqual(2 * profile.jitterMs + TOLERANCE_MS);
+    // and by up to a frame of polling: a reply is read at our next poll, so where the two peers'
+    // ticks are about a one-way trip apart (lan, seed 1: 1 ms) each sample is one frame or two,
+    // as the jitter falls, and so may the median be.
+    for (const r of last.rtt) expect(Math.abs(r - (profile.rttMs + frameMs)), `${name}: ${last.rtt.join(', ')}`).toBeLessThanOrEqual(2 * profile.jitterMs + frameMs);
   });
 });
 

@@ -25,9 +25,12 @@ import { Prng } from '../kit/prng.ts';
 
 /** Where a session is in its life. */
 export const SessionState = {
-  /** Handshaking with peers; `advanceFrame` does nothing yet. */
+  /**
+   * Handshaking with peers, or done and waiting until every peer is too (so that all start frame 0
+   * together); `advanceFrame` does nothing yet.
+   */
   Synchronizing: 'synchronizing',
-  /** Every peer synchronized: `advanceFrame` simulates frames. */
+  /** Every peer synchronized and ready: `advanceFrame` simulates frames. */
   Running: 'running',
   /** `leave()` or `end()` was called, the peers dropped us, or we heard no one for too long: see `endReason`. */
   Ended: 'ended',
@@ -127,6 +130,12 @@ export class P2PSession<I, S> {
   private readonly desync: DesyncDetector;
 
   private sessionState: SessionState = SessionState.Synchronizing;
+  /**
+   * When our handshakes with every peer were all done (ms), or -1. From then on we are *ready*: we
+   * tell each peer so, and silence timers run (as they would once running); we start once every
+   * peer has said it is ready too (see `checkStart`).
+   */
+  private readyAtMs = -1;
   private ended: SessionEndReason | undefined;
   /** No remaining peer heard for `disconnectTimeoutMs`: an `isolated` event was raised. */
   private isolated = false;
@@ -222,6 +231,7 @@ export class P2PSession<I, S> {
     const rollback = this.cfg.maxPrediction > 0;
     this.sendCtx = {
       running: false,
+      ready: false,
       frame: 0,
       statuses: this.statuses,
       dropCount: 0,
@@ -363,6 +373,7 @@ export class P2PSession<I, S> {
     this.runTimers();
     if (this.hasEnded()) return;
     this.checkAgreements();
+    this.checkStart();
     this.checkRejoin();
     this.followNetworkDelay();
     this.flush(false);
@@ -778,11 +789,6 @@ export class P2PSession<I, S> {
         return;
       case 'synchronized':
         this.emit({ type: 'synchronized', player });
-        if (this.endpoints.every((l) => l === undefined || l.state !== EndpointState.Syncing)) {
-          this.sessionState = SessionState.Running;
-          for (const l of this.endpoints) l?.restartSilence(this.nowMs);
-          this.emit({ type: 'running' });
-        }
         return;
       case 'interrupted':
         this.emit({ type: 'interrupted', player, disconnectInMs: event.disconnectInMs });
@@ -794,6 +800,47 @@ export class P2PSession<I, S> {
         this.emit({ type: 'incompatible-peer', player, reason: event.reason });
         return;
     }
+  }
+
+  /**
+   * The synchronized start. Each peer would otherwise start frame 0 when its *own* handshakes are
+   * done; with loss those finish up to a few hundred ms apart, and a peer that starts more than its
+   * prediction window (8 frames, 133 ms) before another stalls at that window until time sync has
+   * slowed it down, which takes seconds. So a peer whose handshakes are done is only *ready*: it
+   * tells every peer so (its endpoints send an Input with no inputs every ~16 ms) and starts once
+   * it has heard the same from every remaining peer. The last peer to be ready has heard every
+   * other already; it waits half its mean round trip (the time its own notice takes to reach the
+   * others, who start on hearing it) so that it does not run that far ahead of them. Dropped peers
+   * (a kick, a Goodbye, or silence: timers run from readiness on) are not waited for.
+   */
+  private checkStart(): void {
+    if (this.sessionState !== SessionState.Synchronizing) return;
+    let everyoneReady = true;
+    let halfRttSumMs = 0;
+    let links = 0;
+    for (const endpoint of this.endpoints) {
+      if (endpoint === undefined || endpoint.state === EndpointState.Disconnected) continue;
+      if (endpoint.state === EndpointState.Syncing) return;
+      if (!endpoint.peerReady) everyoneReady = false;
+      halfRttSumMs += endpoint.rttMs / 2;
+      links++;
+    }
+    const now = this.nowMs;
+    if (this.readyAtMs < 0) {
+      this.readyAtMs = now;
+      // Silence timers start now (until now a peer could be quiet for handshake reasons).
+      for (const endpoint of this.endpoints) endpoint?.restartSilence(now);
+    }
+    if (!everyoneReady) return;
+    if (links > 0 && now < this.readyAtMs + halfRttSumMs / links) return;
+    this.sessionState = SessionState.Running;
+    for (const endpoint of this.endpoints) endpoint?.restartSilence(now);
+    this.emit({ type: 'running' });
+  }
+
+  /** Whether silence timers and isolation apply: running, or ready and waiting for the others to be. */
+  private watchingSilence(): boolean {
+    return this.sessionState === SessionState.Running || (this.sessionState === SessionState.Synchronizing && this.readyAtMs >= 0);
   }
 
   /**
@@ -858,7 +905,7 @@ export class P2PSession<I, S> {
   private runTimers(): void {
     const now = this.nowMs;
     for (const endpoint of this.endpoints) if (endpoint !== undefined && endpoint.state !== EndpointState.Disconnected) endpoint.tick(now);
-    if (this.sessionState !== SessionState.Running) return;
+    if (!this.watchingSilence()) return;
     const heardMs = this.lastHeardMs();
     if (heardMs === -Infinity) {
       this.isolated = false; // every other player is gone: nobody is left to hear
@@ -880,7 +927,7 @@ export class P2PSession<I, S> {
 
   /** Raises `isolated` once no remaining peer has been heard for `disconnectTimeoutMs`. */
   private checkIsolation(): void {
-    if (this.sessionState !== SessionState.Running || this.isolated) return;
+    if (!this.watchingSilence() || this.isolated) return;
     const deafMs = this.nowMs - this.lastHeardMs();
     if (deafMs === Infinity || deafMs < this.cfg.disconnectTimeoutMs) return;
     this.isolated = true;
@@ -933,7 +980,7 @@ export class P2PSession<I, S> {
    * others may have dropped us meanwhile, which only an answer sent from now on can tell.
    */
   private heardAgain(): void {
-    if (this.sessionState !== SessionState.Running) return;
+    if (!this.watchingSilence()) return;
     const now = this.nowMs;
     const deafMs = now - this.lastHeardMs();
     if (deafMs >= this.witnessMs()) {
@@ -1018,6 +1065,7 @@ export class P2PSession<I, S> {
   private sendContext(agreementPending: boolean): SendContext {
     const ctx = this.sendCtx;
     ctx.running = this.sessionState === SessionState.Running;
+    ctx.ready = this.readyAtMs >= 0;
     ctx.frame = this.frame;
     ctx.dropCount = this.dropCount;
     ctx.agreementPending = agreementPending;

@@ -8,14 +8,19 @@ import type { SessionDropReason } from './session-stats.ts';
 
 /**
  * Handshake request resend interval (ms) while the peer answers (and during the first
- * SYNC_QUIET_AFTER_MS, before it can have). Short, because each peer starts its frame 0 the moment
- * its own handshakes are done: a lost request or reply that waited a long interval would start that
- * peer that much later than the others, and an early peer more than its prediction window ahead
- * of a late one stalls at that window until time sync has slowed it down, which takes seconds.
- * Requests in flight are remembered (SYNC_OUTSTANDING), so a round trip longer than this
- * interval only overlaps requests; a reply to any of them counts.
+ * SYNC_QUIET_AFTER_MS, before it can have). Short, because no peer starts its frame 0 before every
+ * peer's handshakes are done: a lost request or reply that waited a long interval would hold up
+ * the whole match's start. Requests in flight are remembered (SYNC_OUTSTANDING), so a round trip
+ * longer than this interval only overlaps requests; a reply to any of them counts.
  */
 const SYNC_RETRY_MS = 30;
+/**
+ * While our handshakes are all done and the session waits to start, the readiness notice (an Input
+ * with no inputs) goes to each peer this often (ms): about one frame, so that a lost notice delays
+ * that peer's start by about a frame, not by a round trip. It lasts only until the session runs
+ * (then its real Inputs say the same), about one one-way trip for the last peer to be ready.
+ */
+const READY_RETRY_MS = 16;
 /** A peer that has not answered at all for this long (ms) is asked only every SYNC_RETRY_QUIET_MS. */
 const SYNC_QUIET_AFTER_MS = 1000;
 const SYNC_RETRY_QUIET_MS = 200;
@@ -117,8 +122,13 @@ export interface PeerEndpointOptions {
  * and updates it in place (no allocation per frame); endpoints only read it.
  */
 export interface SendContext {
-  /** Every peer synchronized: frames advance, inputs may be sent. */
+  /** The session runs: frames advance, inputs may be sent. */
   readonly running: boolean;
+  /**
+   * Our handshakes with every peer are done (we are *ready*): until the session runs, each peer is
+   * told so every READY_RETRY_MS by an Input message with no inputs.
+   */
+  readonly ready: boolean;
   /** The session's current frame. */
   readonly frame: number;
   /** Our statuses of every player, up to date, as Input and InputAck carry them. */
@@ -140,6 +150,8 @@ export interface SendContext {
 }
 
 const NO_EVENTS: readonly EndpointEvent[] = Object.freeze([]);
+/** The inputs of a readiness notice: none. */
+const NO_INPUTS = new Uint8Array(0);
 
 /**
  * The protocol with one remote peer (one per address): the handshake, acknowledgements and the
@@ -225,6 +237,13 @@ export class PeerEndpoint {
   private readonly remoteLast: Int32Array;
   /** The peer's view: players it has dropped. Only ever set. */
   private readonly remoteDropped: Uint8Array;
+  /**
+   * The peer told us its handshakes are all done: an Input message of its own arrived (empty, the
+   * readiness notice of a peer waiting to start, or with inputs, from a peer that runs).
+   */
+  private peerReadyValue = false;
+  /** When our last readiness notice went to this peer (ms). */
+  private readySentMs = -Infinity;
   /** The peer's newest reported current frame and when we heard it (ms). */
   private remoteFrame = -1;
   private remoteFrameAtMs = 0;
@@ -267,6 +286,15 @@ export class PeerEndpoint {
   /** While the session rejoins: whether this peer answered a probe sent since it began. */
   get rejoined(): boolean {
     return this.rejoinedValue;
+  }
+
+  /**
+   * Whether the peer has told us that its handshakes with every peer are done (any Input message
+   * of its own: a readiness notice, or its inputs once it runs). The session starts only once every
+   * remaining peer has (see P2PSession's `checkStart`).
+   */
+  get peerReady(): boolean {
+    return this.peerReadyValue;
   }
 
   /** Handshake round trips done. */
@@ -498,6 +526,11 @@ export class PeerEndpoint {
         this.onSyncReply(message.nonce, nowMs);
         return undefined;
       case MessageType.Input:
+        if (message.player === this.player) this.peerReadyValue = true;
+        // An empty Input is a readiness notice from a peer that does not run yet: its frame 0 is
+        // no position in time, and taking it as one would skew the first time-sync samples.
+        this.onStatuses(message.inputs.length > 0 ? message.currentFrame : -1, message.statuses, nowMs);
+        return message;
       case MessageType.InputAck:
         this.onStatuses(message.currentFrame, message.statuses, nowMs);
         return message;
@@ -640,6 +673,7 @@ export class PeerEndpoint {
       // A peer that finished its handshake first may already send inputs: acknowledge them.
       if (!ctx.running) return;
     }
+    if (!fromAdvance && !ctx.running && ctx.ready && nowMs - this.readySentMs >= READY_RETRY_MS) this.sendReady(ctx, nowMs);
     this.sendInputs(ctx, nowMs, fromAdvance);
     if (fromAdvance) return;
     this.forwardInputs(ctx, nowMs);
@@ -655,6 +689,17 @@ export class PeerEndpoint {
     const probe = this.rejoinSinceMs >= 0 && !this.rejoinedValue && nowMs - this.probeSentMs >= PROBE_RETRY_MS;
     if (probe || this.qualityReportDue(nowMs)) this.sendQualityReport(nowMs);
     if (nowMs - this.lastSendMs >= KEEPALIVE_MS) this.send({ type: MessageType.KeepAlive }, nowMs);
+  }
+
+  /**
+   * The readiness notice: an Input message of ours with no inputs (frame 0, our statuses). It says
+   * that all our handshakes are done; the peer starts once it has heard one (or our inputs) from
+   * every peer. No new message type, so a peer that starts without waiting reads it as an Input
+   * that carries nothing new.
+   */
+  private sendReady(ctx: SendContext, nowMs: number): void {
+    this.readySentMs = nowMs;
+    this.sendWithStatuses({ type: MessageType.Input, player: this.local, currentFrame: 0, statuses: ctx.statuses, startFrame: 0, inputs: NO_INPUTS }, ctx, nowMs);
   }
 
   /** An InputAck with our statuses: they acknowledge the peer's inputs and tell it of drops. */
