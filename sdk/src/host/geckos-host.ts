@@ -12,7 +12,8 @@ import { refusalStatus } from '../relay/connect-request.ts';
 import { CONNECTION_ID_LENGTH, SignalingRoute, checkSignalingRequest, isSignalingPath } from './signaling-request.ts';
 import { PendingConnections } from './pending-connections.ts';
 import type { PendingConnectionsOptions } from './pending-connections.ts';
-import { MemberPeer } from './member-peer.ts';
+import type { MemberPeer } from './member-peer.ts';
+import { missingPeer } from './missing-peer.ts';
 
 /** Where a host listens, what it serves, and its limits (`startHost`). Every field is optional. */
 export interface HostOptions {
@@ -101,6 +102,7 @@ interface Peer {
  * any size, answered every origin, and never reclaimed a connection whose channel did not open.
  */
 export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
+  const MemberPeerClass = await loadMemberPeer();
   const bindAddress = options.bindAddress ?? '0.0.0.0';
   const files = options.staticDir !== undefined ? serveStatic(options.staticDir) : undefined;
   const now = () => performance.now();
@@ -141,7 +143,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     const peer: Peer = {
       binding: result.binding,
       relayId: undefined,
-      member: new MemberPeer(
+      member: new MemberPeerClass(
         { id, port, bindAddress: bindAddress !== '0.0.0.0' ? bindAddress : undefined },
         {
           onOpen: () => {
@@ -328,4 +330,19 @@ function newConnectionId(): string {
 
 function randomU32(): number {
   return randomBytes(4).readUInt32LE(0);
+}
+
+/**
+ * The WebRTC side (`member-peer.ts`, over node-datachannel), loaded when a host starts rather than
+ * when `backspin/host` is imported: node-datachannel is an optional peer dependency of `backspin`,
+ * and without it `startHost` rejects with what to install instead of Node's module-not-found.
+ */
+async function loadMemberPeer(): Promise<typeof MemberPeer> {
+  try {
+    return (await import('./member-peer.ts')).MemberPeer;
+  } catch (error) {
+    const missing = missingPeer(error, 'node-datachannel');
+    if (missing === undefined) throw error;
+    throw new Error(`backspin/host: ${missing}`, { cause: error });
+  }
 }
