@@ -12,7 +12,7 @@ import type { LinkLatency } from './auto-input-delay.ts';
 import type { EndpointEvent, SendContext } from './peer-endpoint.ts';
 import { EndpointState, KEEPALIVE_MS, PeerEndpoint } from './peer-endpoint.ts';
 import type { P2PSessionConfig, ResolvedSessionConfig } from './session-config.ts';
-import { MAX_INPUT_DELAY, resolveSessionConfig } from './session-config.ts';
+import { checkedInputDelay, resolveSessionConfig } from './session-config.ts';
 import type { SessionEvent } from './session-events.ts';
 import { SessionEndReason } from './session-events.ts';
 import type { PeerStats, SessionStats } from './session-stats.ts';
@@ -149,6 +149,8 @@ export class P2PSession<I, S> {
   private delay: number;
   /** Chooses the delay from the links' round trips (`inputDelay: 'auto'`); undefined for a fixed delay. */
   private autoDelay: AutoInputDelay | undefined;
+  /** The running links `followNetworkDelay` reads, gathered anew each poll into this one array. */
+  private readonly runningLinks: LinkLatency[] = [];
   private firstIncorrect = -1;
   private blame = -1;
   /** Newest local frame whose input differs from the one before: peers must hear of it at once. */
@@ -321,11 +323,8 @@ export class P2PSession<I, S> {
       this.autoDelay ??= new AutoInputDelay(this.cfg.fps, this.delay);
       return;
     }
-    if (!Number.isInteger(frames) || frames < 0 || frames > MAX_INPUT_DELAY) {
-      throw new RangeError(`inputDelay must be an integer in 0..${MAX_INPUT_DELAY} or 'auto', got ${String(frames)}`);
-    }
+    this.delay = checkedInputDelay(frames);
     this.autoDelay = undefined;
-    this.delay = frames;
   }
 
   /**
@@ -387,10 +386,10 @@ export class P2PSession<I, S> {
    */
   private followNetworkDelay(): void {
     if (this.autoDelay === undefined || this.sessionState !== SessionState.Running) return;
-    const links: LinkLatency[] = [];
-    for (const endpoint of this.endpoints) {
-      if (endpoint !== undefined && endpoint.state === EndpointState.Running) links.push({ rttMs: endpoint.rttMs, jitterMs: endpoint.jitterMs });
-    }
+    // Reused, not allocated each poll: an endpoint is itself a LinkLatency (its rttMs and jitterMs).
+    const links = this.runningLinks;
+    links.length = 0;
+    for (const endpoint of this.endpoints) if (endpoint !== undefined && endpoint.state === EndpointState.Running) links.push(endpoint);
     this.delay = this.autoDelay.update(this.nowMs, links, this.lastChangeFrame < this.frame);
   }
 

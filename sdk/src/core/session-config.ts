@@ -169,7 +169,7 @@ export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): Reso
     playerCount: players.length,
     localPlayer,
     addresses,
-    inputDelay: config.inputDelay === 'auto' ? 2 : inputDelay(config.inputDelay ?? 2),
+    inputDelay: config.inputDelay === 'auto' ? 2 : checkedInputDelay(config.inputDelay ?? 2),
     autoInputDelay: config.inputDelay === 'auto',
     maxPrediction: int('maxPrediction', config.maxPrediction ?? 8, 0, MAX_PREDICTION),
     fps: int('fps', fps, 1, 1000),
@@ -196,8 +196,11 @@ export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): Reso
   return resolved;
 }
 
-/** A fixed input delay, checked; the message also names the other choice, 'auto'. */
-function inputDelay(value: number): number {
+/**
+ * A fixed input delay (frames), checked: the config's and `P2PSession.setInputDelay`'s. The message
+ * also names the other choice, 'auto'.
+ */
+export function checkedInputDelay(value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > MAX_INPUT_DELAY) {
     throw new RangeError(`inputDelay must be an integer in 0..${MAX_INPUT_DELAY} or 'auto', got ${typeof value === 'string' ? `'${value}'` : String(value)}`);
   }

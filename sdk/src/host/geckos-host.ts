@@ -343,6 +343,6 @@ async function loadMemberPeer(): Promise<typeof MemberPeer> {
   } catch (error) {
     const missing = missingPeer(error, 'node-datachannel');
     if (missing === undefined) throw error;
-    throw new Error(`backspin/host: ${missing}`, { cause: error });
+    throw new Error(missing, { cause: error });
   }
 }

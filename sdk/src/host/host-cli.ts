@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { startHost as StartHost } from './geckos-host.ts';
+import { startHost } from './geckos-host.ts';
 import { lanAddresses } from './lan-addresses.ts';
 import { missingPeer } from './missing-peer.ts';
 
@@ -86,18 +86,8 @@ export async function runHostCli(argv: readonly string[] = process.argv.slice(2)
     console.log(USAGE);
     return;
   }
-  // Loaded here, not at the top: the host's WebRTC is the optional peer dependency node-datachannel,
-  // and without it the command says what to install instead of failing with a stack trace.
-  let startHost: typeof StartHost;
-  try {
-    ({ startHost } = await import('./geckos-host.ts'));
-  } catch (error) {
-    const missing = missingPeer(error, 'node-datachannel');
-    if (missing === undefined) throw error;
-    console.error(`backspin-host: ${missing}`);
-    process.exitCode = 1;
-    return;
-  }
+  // Without the optional peer node-datachannel, startHost rejects saying what to install (it loads
+  // the WebRTC side itself), and that is printed below as why the host could not start.
   let host;
   try {
     host = await startHost({
