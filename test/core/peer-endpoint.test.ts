@@ -30,18 +30,21 @@ class Rig {
   running = false;
   /** Our handshakes with every peer are done (the session is ready, waiting for the others). */
   ready = false;
-  statuses: ConnectStatus[] = [
-    { disconnected: false, lastFrame: -1 },
-    { disconnected: false, lastFrame: -1 },
-  ];
+  statuses: ConnectStatus[];
+  /** Players we dropped (never 0 or 1 here), as the session's statuses and drop count show them. */
+  readonly droppedPlayers = new Set<number>();
+  agreementPending = false;
   readonly ctx: SendContext;
+  readonly players: number;
 
-  constructor(options: { syncRoundTrips?: number } = {}) {
+  constructor(options: { syncRoundTrips?: number; players?: number } = {}) {
+    this.players = options.players ?? 2;
+    this.statuses = Array.from({ length: this.players }, () => ({ disconnected: false, lastFrame: -1 }));
     this.endpoint = new PeerEndpoint({
       player: 1,
       address: 'peer-1',
       localPlayer: 0,
-      playerCount: 2,
+      playerCount: this.players,
       inputSize: 1,
       matchId: 0,
       fingerprint: FINGERPRINT,
@@ -73,14 +76,18 @@ class Rig {
       get statuses() {
         return rig.statuses;
       },
-      dropCount: 0,
-      agreementPending: false,
+      get dropCount() {
+        return rig.droppedPlayers.size;
+      },
+      get agreementPending() {
+        return rig.agreementPending;
+      },
       lockstep: false,
       get lastChangeFrame() {
         return rig.lastChangeFrame;
       },
       lastFrame: (player) => (player === 0 ? rig.localLast : -1),
-      dropped: () => false,
+      dropped: (player) => rig.droppedPlayers.has(player),
       inputRun: (player, from) =>
         from > rig.localLast
           ? undefined
@@ -129,16 +136,22 @@ class Rig {
     this.running = true;
   }
 
-  /** The peer acknowledges our inputs through `frame` (an InputAck carrying its statuses). */
-  ack(frame: number): void {
+  /**
+   * The peer acknowledges our inputs through `frame` (an InputAck carrying its statuses), and
+   * reports `droppedByPeer` dropped.
+   */
+  ack(frame: number, droppedByPeer: readonly number[] = []): void {
     this.deliver({
       type: MessageType.InputAck,
       currentFrame: this.frame,
-      statuses: [
-        { disconnected: false, lastFrame: frame },
-        { disconnected: false, lastFrame: -1 },
-      ],
+      statuses: Array.from({ length: this.players }, (_, p) => ({ disconnected: droppedByPeer.includes(p), lastFrame: p === 0 ? frame : -1 })),
     });
+  }
+
+  /** We drop `player` (the session's statuses and drop count change). */
+  drop(player: number): void {
+    this.droppedPlayers.add(player);
+    this.statuses[player] = { disconnected: true, lastFrame: this.statuses[player]!.lastFrame };
   }
 
   /** One advanced frame: a new local input (changed or not), then the send right after it. */
@@ -347,6 +360,41 @@ describe('PeerEndpoint input sending', () => {
     expect(acks).toHaveLength(1);
     // Not before inputResendFrames + 1 frames (50 ms) since the last packet to the peer.
     expect(acks[0]!.atMs - start).toBe(50);
+  });
+});
+
+describe('PeerEndpoint drop statuses', () => {
+  it('repeats our statuses after a drop until the peer acknowledges an input sent since, even with our agreement done', () => {
+    const rig = new Rig({ players: 3 });
+    rig.synchronize(40);
+    for (let i = 0; i < 4; i++) rig.advance(i === 0);
+    rig.ack(rig.localLast);
+    rig.poll();
+    rig.sent.length = 0;
+    // We drop player 2 and, having heard of it from the peer, are already agreed: nothing of
+    // ours is pending. The peer still needs our report to agree too. We are stalled (no frames).
+    rig.drop(2);
+    rig.ack(rig.localLast, [2]);
+    const start = rig.nowMs;
+    for (; rig.nowMs < start + 200; rig.nowMs += 1) rig.poll();
+    const repeats = rig.sentOf(MessageType.InputAck).map((s) => Math.round(s.atMs - start));
+    // At once, then every inputResendFrames (33.3 ms) while the peer may not have heard it.
+    expect(repeats).toEqual([0, 34, 68, 102, 136, 170]);
+    for (const s of rig.sentOf(MessageType.InputAck)) {
+      if (s.message.type === MessageType.InputAck) expect(s.message.statuses[2]!.disconnected).toBe(true);
+    }
+    // An acknowledgement of inputs the peer had before the drop proves nothing: still repeating.
+    rig.ack(rig.localLast, [2]);
+    rig.sent.length = 0;
+    for (const end = rig.nowMs + 50; rig.nowMs < end; rig.nowMs += 1) rig.poll();
+    expect(rig.sentOf(MessageType.InputAck).length).toBeGreaterThan(0);
+    // Frames go on: a new input carries the statuses. Once it is acknowledged, the peer has them.
+    rig.advance(true);
+    rig.ack(rig.localLast, [2]);
+    rig.sent.length = 0;
+    for (const end = rig.nowMs + 200; rig.nowMs < end; rig.nowMs += 1) rig.poll();
+    expect(rig.sentOf(MessageType.InputAck)).toEqual([]);
+    expect(rig.sentOf(MessageType.KeepAlive).length).toBeGreaterThan(0);
   });
 });
 

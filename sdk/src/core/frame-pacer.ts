@@ -8,20 +8,20 @@ const DEAD_ZONE_FRAMES = 1.5;
  * A fixed timestep keeps the simulation identical everywhere whatever the display rate. A frame
  * is only paid for when the session really advanced it (`frameDone`), so a frame that stalled
  * (prediction window full, lockstep wait) stays owed and is caught up on the next tick instead of
- * being lost, except while the session runs ahead of its peers (beyond the dead zone): then it is
- * given up, since catching up would only run into the prediction window again. Time sync is
- * applied as a gentle slowdown (each frame of lead beyond 1.5 frames stretches frames by 2.5%, at
- * most `maxSlowdown`) rather than skipped frames, so the player sees no hitch. Pure: the caller
- * passes the time.
+ * being lost, even while the session runs ahead of its peers: the lead is an estimate from
+ * packets that a lossy link delays or drops, and a frame given up on a wrong estimate is lost for
+ * good, so on a lossy mesh each peer's give-ups left others "ahead" of it in turn and the whole
+ * match fell behind real time (awful, 4 players: 70% of real time against 82%). A real lead is
+ * given back by the slowdown, and a stall longer than `maxCatchUp` frames is forgiven anyway.
+ * Time sync is applied as a gentle slowdown (each frame of lead beyond 1.5 frames stretches
+ * frames by 2.5%, at most `maxSlowdown`) rather than skipped frames, so the player sees no hitch.
+ * Pure: the caller passes the time.
  */
 export class FramePacer {
   private readonly frameMs: number;
   /** When the next owed frame became due (ms); undefined before the first call. */
   private nextFrameMs: number | undefined;
   private stepMs: number;
-  /** Frames the last `framesDue` said were owed, and how many `frameDone` paid for since. */
-  private lastDue = 0;
-  private doneSinceDue = 0;
 
   /**
    * @param fps Simulation rate (frames per second).
@@ -51,29 +51,17 @@ export class FramePacer {
     // it sits above zero even when all peers are level, and acting on it would slow everyone.
     const stretch = framesAhead > DEAD_ZONE_FRAMES ? Math.min(this.maxSlowdown, (framesAhead - DEAD_ZONE_FRAMES) * 0.025) : 0;
     this.stepMs = this.frameMs * (1 + stretch);
-    // Frames owed last time and not advanced stalled (prediction window full). Normally they stay
-    // owed and are caught up, so that a peer held up by a late packet does not fall behind. But
-    // a peer that runs ahead of the others stalled because it is ahead: catching up would only
-    // take it back to its prediction limit, stalling again on every tick (after a late start, for
-    // the seconds the slowdown needs). Ahead, the stalled frames are given up, as time sync wants.
-    const stalled = this.lastDue - this.doneSinceDue;
-    this.lastDue = 0;
-    this.doneSinceDue = 0;
-    if (stretch > 0 && stalled > 0) this.nextFrameMs += stalled * this.stepMs;
     if (nowMs < this.nextFrameMs) return 0;
     const owed = Math.floor((nowMs - this.nextFrameMs) / this.stepMs) + 1;
     if (owed > this.maxCatchUp) {
       this.nextFrameMs = nowMs - (this.maxCatchUp - 1) * this.stepMs; // forgive the backlog
-      this.lastDue = this.maxCatchUp;
       return this.maxCatchUp;
     }
-    this.lastDue = owed;
     return owed;
   }
 
   /** Pays for one advanced frame. */
   frameDone(): void {
-    this.doneSinceDue++;
     if (this.nextFrameMs !== undefined) this.nextFrameMs += this.stepMs;
   }
 

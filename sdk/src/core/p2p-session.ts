@@ -161,6 +161,13 @@ export class P2PSession<I, S> {
   private dropCount = 0;
   /** Newest frame whose checksum has been taken as confirmed. */
   private checksummedThrough = -1;
+  /**
+   * Checksums taken but not yet reported (frame, checksum, in frame order): our own inputs before
+   * that frame are final for us, but not yet for the match until every remaining peer holds them.
+   * If peers dropped us first, they agree our inputs end at the newest any of them holds, and a
+   * frame we reported past that would never have been played by anyone else.
+   */
+  private readonly heldChecksums: number[] = [];
 
   private pendingEvents: SessionEvent[] = [];
   private rollbackTotal = 0;
@@ -372,6 +379,7 @@ export class P2PSession<I, S> {
     this.runTimers();
     if (this.hasEnded()) return;
     this.checkAgreements();
+    this.releaseChecksums();
     this.checkStart();
     this.checkRejoin();
     this.followNetworkDelay();
@@ -665,7 +673,10 @@ export class P2PSession<I, S> {
 
   /** Takes the checksums of frames that have become confirmed since the last call. */
   private takeChecksums(): void {
-    if (this.ring === undefined || this.cfg.checksumIntervalFrames === 0) return;
+    if (this.ring === undefined || this.cfg.checksumIntervalFrames === 0) {
+      this.releaseChecksums(); // lockstep takes them in simulate
+      return;
+    }
     // The state at the start of frame f is final once every input before f is; the newest state
     // in the ring is that of frame `this.frame - 1`.
     const through = Math.min(this.confirmedThrough(true) + 1, this.frame - 1);
@@ -676,10 +687,31 @@ export class P2PSession<I, S> {
       if (checksum !== undefined) this.recordChecksum(f, checksum);
       this.checksummedThrough = f;
     }
+    this.releaseChecksums();
   }
 
   private recordChecksum(frame: number, checksum: number): void {
     this.checksummedThrough = frame;
+    this.heldChecksums.push(frame, checksum);
+  }
+
+  /** Reports the held checksums whose frames every remaining peer holds our inputs for. */
+  private releaseChecksums(): void {
+    if (this.heldChecksums.length === 0) return;
+    let held = Number.MAX_SAFE_INTEGER;
+    for (const endpoint of this.endpoints) {
+      if (endpoint === undefined || endpoint.state === EndpointState.Disconnected) continue;
+      held = Math.min(held, endpoint.remoteLastFrame(this.local));
+    }
+    let i = 0;
+    // The state at the start of frame f depends on our inputs through f - 1.
+    for (; i < this.heldChecksums.length && this.heldChecksums[i]! - 1 <= held; i += 2) {
+      this.reportChecksum(this.heldChecksums[i]!, this.heldChecksums[i + 1]!);
+    }
+    if (i > 0) this.heldChecksums.splice(0, i);
+  }
+
+  private reportChecksum(frame: number, checksum: number): void {
     this.onChecksum?.(frame, checksum);
     this.desync.addLocal(frame, checksum, (player, remote) => this.raiseDesync(frame, player, checksum, remote));
     for (const endpoint of this.endpoints) {

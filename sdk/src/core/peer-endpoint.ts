@@ -205,6 +205,12 @@ export class PeerEndpoint {
   private statusesSentDrops = 0;
   /** When statuses (an Input or InputAck) last went to this peer (ms). */
   private lastStatusesSendMs = -Infinity;
+  /**
+   * Our first own-input frame not sent to this peer before our newest drop, or -1 when the peer
+   * has acknowledged it. Every packet that carries that input also carries our statuses with the
+   * drop, so its acknowledgement proves the peer has heard of the drop from us (see `flush`).
+   */
+  private dropHeardFrom = -1;
   /** Newest own-input frame included in a packet to this peer. */
   private sentThrough = -1;
   /** When the session began rejoining after an isolation (ms), or -1: probes go out until answered. */
@@ -682,13 +688,25 @@ export class PeerEndpoint {
     // has heard of it, and until then everyone may be stalled, with no inputs left to send.
     const resendMs = this.opts.inputResendFrames * this.opts.frameMs;
     const dropNews = this.statusesSentDrops !== ctx.dropCount;
-    const agreeing = ctx.agreementPending && nowMs - this.lastStatusesSendMs >= resendMs;
+    const agreeing = (ctx.agreementPending || this.dropUnheard()) && nowMs - this.lastStatusesSendMs >= resendMs;
     if (dropNews || agreeing || (this.ackPending && nowMs - this.lastSendMs >= resendMs + this.opts.frameMs)) {
       this.sendStatuses(ctx, nowMs);
     }
     const probe = this.rejoinSinceMs >= 0 && !this.rejoinedValue && nowMs - this.probeSentMs >= PROBE_RETRY_MS;
     if (probe || this.qualityReportDue(nowMs)) this.sendQualityReport(nowMs);
     if (nowMs - this.lastSendMs >= KEEPALIVE_MS) this.send({ type: MessageType.KeepAlive }, nowMs);
+  }
+
+  /**
+   * Whether the peer may not have heard from us of our newest drop. The peer agrees on a dropped
+   * player's last frame only once every survivor, us included, has reported it dropped, so our
+   * statuses are repeated until it has, even once our own agreement is done: a stalled session
+   * sends no inputs that would carry them, and a single copy may be lost. (Hearing of the drop
+   * from the peer itself proves nothing: it may have learned it from us, or from a third peer.)
+   */
+  private dropUnheard(): boolean {
+    if (this.dropHeardFrom >= 0 && this.remoteLast[this.local]! >= this.dropHeardFrom) this.dropHeardFrom = -1;
+    return this.dropHeardFrom >= 0;
   }
 
   /**
@@ -720,7 +738,10 @@ export class PeerEndpoint {
 
   /** An Input or InputAck: they carry our statuses, so they acknowledge the peer's inputs and tell it of drops. */
   private sendWithStatuses(message: Message, ctx: SendContext, nowMs: number): void {
-    this.statusesSentDrops = ctx.dropCount;
+    if (this.statusesSentDrops !== ctx.dropCount) {
+      this.statusesSentDrops = ctx.dropCount;
+      this.dropHeardFrom = Math.max(this.sentThrough, this.remoteLast[this.local]!) + 1;
+    }
     this.lastStatusesSendMs = nowMs;
     this.ackPending = false;
     this.send(message, nowMs);
