@@ -8,6 +8,7 @@
  *   npm run bench -- --json                one JSON object per line ("table": "cpu" or "feel")
  *   npm run bench -- --profile awful --players 4 --frames 600
  *   npm run bench -- --table feel --seeds 1,2,3,4
+ *   npm run bench -- --input-resend-frames 1   unchanged inputs every frame (the demo's setting)
  *
  * Virtual time makes the network figures exact for a seed; only the CPU figures depend on the
  * machine. The JIT is warmed up first (three standard-scenario runs, then a short run of each
@@ -62,8 +63,8 @@ const ALL_PLAYERS = [2, 4, 8, 16];
 /** Player counts of the play-feel table (issue 12: a small and a large match). */
 const FEEL_PLAYERS = [4, 8];
 
-export function runScenario(name: string, profile: NetworkProfile, players: number, frames: number, seed: number): BenchResult {
-  const match = new SimulatedMatch({ players, seed, profile, timer: () => performance.now() });
+export function runScenario(name: string, profile: NetworkProfile, players: number, frames: number, seed: number, inputResendFrames = 2): BenchResult {
+  const match = new SimulatedMatch({ players, seed, profile, timer: () => performance.now(), session: { inputResendFrames } });
   // Handshake first; the measured window is `frames` frames of time after the last peer starts.
   const startDeadline = 30_000;
   match.runUntil(1);
@@ -154,8 +155,16 @@ export interface PlayFeelResult {
 }
 
 /** Plays `profile` with `players` once per seed and averages what the players felt. */
-export function runPlayFeel(name: string, profile: NetworkProfile, players: number, frames: number, seeds: readonly number[], inputDelay: number | 'auto' = 2): PlayFeelResult {
-  const runs: PlayFeelMeasure[] = seeds.map((seed) => measurePlayFeel(profile, players, seed, frames, { inputDelay }));
+export function runPlayFeel(
+  name: string,
+  profile: NetworkProfile,
+  players: number,
+  frames: number,
+  seeds: readonly number[],
+  inputDelay: number | 'auto' = 2,
+  inputResendFrames = 2,
+): PlayFeelResult {
+  const runs: PlayFeelMeasure[] = seeds.map((seed) => measurePlayFeel(profile, players, seed, frames, { inputDelay, inputResendFrames }));
   const mean = (pick: (r: PlayFeelMeasure) => number): number => runs.reduce((a, r) => a + pick(r), 0) / runs.length;
   const p50 = mean((r) => r.confirmLatencyP50Ms);
   const limit = runs[0]!.confirmLimitMs;
@@ -197,6 +206,7 @@ function main(): void {
       seed: { type: 'string', default: '1' },
       seeds: { type: 'string', default: '1,2,3' },
       table: { type: 'string', default: 'both' },
+      'input-resend-frames': { type: 'string', default: '2' },
     },
     strict: true,
   });
@@ -209,20 +219,21 @@ function main(): void {
   const seed = positiveInt('--seed', values.seed ?? '1');
   const seeds = (values.seeds ?? '1,2,3').split(',').map((text) => positiveInt('--seeds', text));
   const table = values.table ?? 'both';
+  const resend = positiveInt('--input-resend-frames', values['input-resend-frames'] ?? '2');
   if (table !== 'both' && table !== 'cpu' && table !== 'feel') throw new RangeError(`--table must be cpu, feel or both, got ${table}`);
-  if (table !== 'feel') runCpuTable(values.json ?? false, file, names, playerCounts, frames, seed);
+  if (table !== 'feel') runCpuTable(values.json ?? false, file, names, playerCounts, frames, seed, resend);
   if (table !== 'cpu') {
     const feelPlayers = values.players !== undefined ? playerCounts : FEEL_PLAYERS;
     if (!values.json) {
       console.log('');
-      console.log(`Play feel: ${frames} frames after the last start, mean of seeds ${seeds.join(', ')}; stalls per minute summed over players; latencies in ms`);
+      console.log(`Play feel: ${frames} frames after the last start, mean of seeds ${seeds.join(', ')}; stalls per minute summed over players; latencies in ms; inputResendFrames ${resend}`);
       console.log(feelHeader());
     }
     for (const name of names) {
       for (const players of feelPlayers) {
         // The default fixed delay, then 'auto' (issue 12: rollbacks with and without it).
         for (const inputDelay of [2, 'auto'] as const) {
-          const result = runPlayFeel(name, getProfile(file, name), players, frames, seeds, inputDelay);
+          const result = runPlayFeel(name, getProfile(file, name), players, frames, seeds, inputDelay, resend);
           console.log(values.json ? JSON.stringify(result) : feelRow(result));
         }
       }
@@ -231,9 +242,9 @@ function main(): void {
 }
 
 /** The CPU and network table: one measured run per scenario, after the JIT warm-up. */
-function runCpuTable(json: boolean, file: NetworkProfiles, names: readonly string[], playerCounts: readonly number[], frames: number, seed: number): void {
+function runCpuTable(json: boolean, file: NetworkProfiles, names: readonly string[], playerCounts: readonly number[], frames: number, seed: number, resend: number): void {
   if (!json) {
-    console.log(`Backspin bench: ${frames} frames at 60 fps per scenario, virtual time, seed ${seed}; node ${process.version}`);
+    console.log(`Backspin bench: ${frames} frames at 60 fps per scenario, virtual time, seed ${seed}; inputResendFrames ${resend}; node ${process.version}`);
     console.log('warming up the JIT (three standard-scenario runs, discarded)...');
   }
   // V8 needs a few full runs before the hot paths reach their final tier; without this the first
@@ -244,8 +255,8 @@ function runCpuTable(json: boolean, file: NetworkProfiles, names: readonly strin
   for (const name of names) {
     const profile = getProfile(file, name);
     for (const players of playerCounts) {
-      runScenario(name, profile, players, Math.min(frames, 1200), seed + 1000); // this scenario's shapes, discarded
-      const result = runScenario(name, profile, players, frames, seed);
+      runScenario(name, profile, players, Math.min(frames, 1200), seed + 1000, resend); // this scenario's shapes, discarded
+      const result = runScenario(name, profile, players, frames, seed, resend);
       console.log(json ? JSON.stringify(result) : row(result));
     }
   }

@@ -50,3 +50,23 @@ describe.each(Object.keys(profiles.profiles))('stall budget on %s', (name) => {
     }
   });
 });
+
+/**
+ * The demo game's setting, `inputResendFrames: 1` (every input every frame; docs/main-loop.md):
+ * what it pays for in bytes must buy no stall at all on wifi, continental and intercontinental at
+ * 8 players, and on wifi and continental a confirmation median within one frame (16.7 ms) of the
+ * limit (issue 12's latency target, which the default of 2 misses; docs/benchmarks.md). On
+ * intercontinental 8p the bench's 60 s runs put the median 16.5 ms over the limit, too close to
+ * the frame to assert on a 20 s run (17.9 there), so only its stalls are checked.
+ */
+describe('with inputResendFrames 1 (the demo game)', () => {
+  it.each([
+    ['wifi', true],
+    ['continental', true],
+    ['intercontinental', false],
+  ] as const)('%s, 8 players, seed 1: no stall (confirmation within a frame of the limit: %s)', (name, checkLatency) => {
+    const r = measurePlayFeel(getProfile(profiles, name), 8, 1, FRAMES, { inputResendFrames: 1 });
+    expect(r.stallFrames).toBe(0);
+    if (checkLatency) expect(r.confirmLatencyP50Ms - r.confirmLimitMs).toBeLessThanOrEqual(1000 / 60);
+  });
+});

@@ -6,7 +6,7 @@ import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
 import { holderChangeText, ORPHANED_TEXT, REHOMED_TEXT } from '../app/room-holder.ts';
 import { driveSession } from './drive-session.ts';
 import type { MatchRunner, PeerLine, PeerRouteLine, RunnerNotice } from './match-runner.ts';
-import { CHECKSUM_INTERVAL_FRAMES, MatchMode } from './match-runner.ts';
+import { CHECKSUM_INTERVAL_FRAMES, INPUT_RESEND_FRAMES, MatchMode } from './match-runner.ts';
 import { MatchOverWatch } from './match-over-watch.ts';
 import { SessionObserver } from './session-observer.ts';
 
@@ -70,7 +70,7 @@ export class OnlineRunner implements MatchRunner {
       game: this.game,
       input: arenaInputCodec,
       seed: crypto.getRandomValues(new Uint32Array(1))[0]!,
-      session: { checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES, onChecksum: recordChecksum },
+      session: { checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES, inputResendFrames: INPUT_RESEND_FRAMES, onChecksum: recordChecksum },
     });
     this.localPlayer = this.match.session.localPlayer;
     this.observer = new SessionObserver(this.match.session, this.names);

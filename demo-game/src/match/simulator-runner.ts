@@ -7,7 +7,7 @@ import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { recordChecksum } from '../app/debug-hooks.ts';
 import { driveSession } from './drive-session.ts';
 import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
-import { CHECKSUM_INTERVAL_FRAMES, MatchMode } from './match-runner.ts';
+import { CHECKSUM_INTERVAL_FRAMES, INPUT_RESEND_FRAMES, MatchMode } from './match-runner.ts';
 import { MatchOverWatch } from './match-over-watch.ts';
 import { SessionObserver } from './session-observer.ts';
 
@@ -72,6 +72,7 @@ export class SimulatorRunner implements MatchRunner {
         maxPrediction: this.maxPrediction,
         fps: FPS,
         checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES,
+        inputResendFrames: INPUT_RESEND_FRAMES,
         ...(me === 0 ? { onChecksum: recordChecksum } : {}),
       });
       return { game, session, pacer: new FramePacer(FPS), bot: () => botInput(game.state, me, game.frame) };

@@ -807,17 +807,22 @@ export class PeerEndpoint {
 
   /**
    * Whether the peer's acknowledgement of our inputs is late: more of them unacknowledged
-   * (`unacked`, frames) than a round trip (plus twice its deviation) and the two send intervals
-   * account for (the peer's acknowledgements ride on packets `inputResendFrames` apart; our newest
-   * input may wait `inputResendFrames - 1` frames). Then a packet, or a burst of them, was likely
-   * lost: until the acknowledgement catches up, unchanged inputs go out every frame rather than
-   * every `inputResendFrames`, so that a burst of lost packets leaves the peer without our inputs
-   * for half as long. Costs a few packets, and only while an acknowledgement is late.
+   * (`unacked`, frames, counting our newest input) than a round trip (plus twice its deviation)
+   * and the peer's send interval account for (its acknowledgements ride on packets
+   * `inputResendFrames` apart). Then a packet, or a burst of them, was likely lost: until the
+   * acknowledgement catches up, unchanged inputs go out every frame rather than every
+   * `inputResendFrames`, so that a burst of lost packets leaves the peer without our inputs for
+   * half as long. Costs a few packets, and only while an acknowledgement is late.
+   *
+   * The wait of our own newest input for its send (up to `inputResendFrames - 1` frames) is left
+   * out of the allowance on purpose: it fires a frame sooner after a loss, at the price of a few
+   * early firings without one. On wifi with 8 players (2% loss in bursts) stalls fell from 6.0
+   * to 4.0 frames per minute (mean of seeds 1-20) for 1% more bytes (issue 12).
    */
   private ackOverdue(unacked: number): boolean {
     if (this.srttMs < 0) return false;
     const o = this.opts;
-    const expected = (this.srttMs + 2 * this.rttVarMs) / o.frameMs + 2 * o.inputResendFrames - 1;
+    const expected = (this.srttMs + 2 * this.rttVarMs) / o.frameMs + o.inputResendFrames;
     return unacked > expected;
   }
 
