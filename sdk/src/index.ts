@@ -15,6 +15,8 @@ export { SyncTestSession } from './core/sync-test-session.ts';
 export type { SyncTestConfig, SyncTestMismatch } from './core/sync-test-session.ts';
 export { InputStatus } from './core/game.ts';
 export type { Game, PlayerInput } from './core/game.ts';
+export { int32StateCodec } from './core/state-codec.ts';
+export type { Int32StateOptions, StateCodec } from './core/state-codec.ts';
 export { bytesInputCodec } from './core/input-codec.ts';
 export type { InputCodec } from './core/input-codec.ts';
 export { repeatLastInput } from './core/input-predictor.ts';

@@ -34,7 +34,7 @@ const SURFACE: Record<string, { module: object; names: string[] }> = {
       'addressSlot', 'bytesInputCodec', 'connectToRoom', 'createMatchSession', 'fixedAbs',
       'fixedAtan2', 'fixedCeil', 'fixedClamp', 'fixedCos', 'fixedDiv', 'fixedFloor',
       'fixedFromRatio', 'fixedLerp', 'fixedMax', 'fixedMin', 'fixedMul', 'fixedRound', 'fixedSin',
-      'fixedSqrt', 'fixedToInt', 'fixedToNumber', 'formatJoinCode', 'hashBytes', 'isJoinCode',
+      'fixedSqrt', 'fixedToInt', 'fixedToNumber', 'formatJoinCode', 'hashBytes', 'int32StateCodec', 'isJoinCode',
       'normalizeJoinCode', 'repeatLastInput', 'routeRtts', 'slotAddress', 'slotRole', 'toFixed',
     ],
   },

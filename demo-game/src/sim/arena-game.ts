@@ -1,5 +1,5 @@
-import { InputStatus, FIXED_ONE, FIXED_TWO_PI, fixedDiv, fixedMul, fixedSqrt, fixedToNumber, Hasher, Prng } from 'backspin';
-import type { Game, PlayerInput, Fixed } from 'backspin';
+import { InputStatus, FIXED_ONE, FIXED_TWO_PI, fixedDiv, fixedMul, fixedSqrt, fixedToNumber, Hasher, int32StateCodec, Prng } from 'backspin';
+import type { Game, PlayerInput, Fixed, StateCodec } from 'backspin';
 import { ArenaConfig as C } from './arena-config.ts';
 import type { ArenaInput } from './arena-input.ts';
 import { ArenaButton, inputAim, inputButtons } from './arena-input.ts';
@@ -51,6 +51,7 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
   private s: ArenaState;
   private readonly prng: Prng;
   private readonly hasher = new Hasher();
+  private bytesCodec: StateCodec<ArenaState> | undefined;
 
   constructor(options: ArenaGameOptions) {
     this.s = new ArenaState(options.players);
@@ -125,6 +126,31 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
   load(state: ArenaState): void {
     cloneInto(state, this.s);
     this.prng.loadState(this.s.rng);
+  }
+
+  /** The state as bytes (its words, little-endian), for a player who rejoins the match. */
+  encodeState(state: ArenaState): Uint8Array {
+    return this.stateBytes().encode(state);
+  }
+
+  /** A state from `encodeState`'s bytes; a RangeError if they are not one of this match's size. */
+  decodeState(bytes: Uint8Array): ArenaState {
+    return this.stateBytes().decode(bytes);
+  }
+
+  private stateBytes(): StateCodec<ArenaState> {
+    this.bytesCodec ??= int32StateCodec<ArenaState>({
+      words: (state) => state.words,
+      fromWords: (words) => {
+        const state = new ArenaState(this.s.players);
+        if (words.length !== state.words.length) {
+          throw new RangeError(`an arena state for ${state.players} players is ${state.words.length} words, got ${words.length}`);
+        }
+        state.words.set(words);
+        return state;
+      },
+    });
+    return this.bytesCodec;
   }
 
   /** MurmurHash3 of every state word, fed as little-endian int32: the same on every platform. */

@@ -48,4 +48,17 @@ export interface Game<I, S> {
   load(state: S): void;
   /** A 32-bit digest of the whole state (e.g. `hashBytes` of its serialised form), for desync detection. */
   checksum(): number;
+  /**
+   * Optional: a saved state (from `save`) as bytes, so that a peer can send it to a player who
+   * joins or rejoins a running match. A game without `encodeState` and `decodeState` still plays,
+   * but cannot take a player back in. The bytes must hold the whole state: a player loading them
+   * continues from them alone, and must reach the same checksums as everyone else.
+   * `int32StateCodec` writes both for a state kept in an Int32Array.
+   */
+  encodeState?(state: S): Uint8Array;
+  /**
+   * Optional, with `encodeState`: a state for `load` from `encodeState`'s bytes. The bytes come from
+   * another peer: throw (a RangeError) rather than return a state they cannot describe.
+   */
+  decodeState?(bytes: Uint8Array): S;
 }

@@ -1,6 +1,8 @@
 import type { Game, PlayerInput } from '../core/game.ts';
 import { InputStatus } from '../core/game.ts';
 import { Hasher } from '../kit/hash.ts';
+import { int32StateCodec } from '../core/state-codec.ts';
+import type { StateCodec } from '../core/state-codec.ts';
 
 /**
  * A tiny deterministic game for tests, benchmarks and examples: each player walks on an integer
@@ -13,12 +15,23 @@ export class TestGame implements Game<Uint8Array, Int32Array> {
   /** [frame, digest, x0, y0, x1, y1, ...] */
   private state: Int32Array;
   private readonly hasher = new Hasher();
+  /** Its state as bytes, for a player who rejoins (`Game.encodeState`). */
+  private readonly bytes: StateCodec<Int32Array>;
 
   constructor(
     /** Players in the game (each one walks on the grid). */
     readonly players: number,
   ) {
     this.state = new Int32Array(2 + players * 2);
+    const words = this.state.length;
+    this.bytes = int32StateCodec<Int32Array>({
+      words: (state) => state,
+      fromWords: (w) => {
+        if (w.length !== words) throw new RangeError(`a TestGame state for ${players} players is ${words} words, got ${w.length}`);
+        return w;
+      },
+      maxWords: words,
+    });
   }
 
   /** The frame the next `step` simulates (0 at the start). */
@@ -52,6 +65,14 @@ export class TestGame implements Game<Uint8Array, Int32Array> {
 
   load(state: Int32Array): void {
     this.state.set(state);
+  }
+
+  encodeState(state: Int32Array): Uint8Array {
+    return this.bytes.encode(state);
+  }
+
+  decodeState(bytes: Uint8Array): Int32Array {
+    return this.bytes.decode(bytes);
   }
 
   checksum(): number {
