@@ -7,4 +7,4 @@
  */
 export * from './sim/index.ts';
 export { SimulatedMatch } from './sim/simulated-match.ts';
-export type { SimulatedMatchOptions, SimulatedPeer, SimulatedSessionOptions } from './sim/simulated-match.ts';
+export type { SimulatedMatchOptions, SimulatedPeer, SimulatedPeerHooks, SimulatedSessionOptions } from './sim/simulated-match.ts';

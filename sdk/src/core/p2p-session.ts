@@ -98,6 +98,11 @@ export class P2PSession<I, S> {
   private readonly fingerprint: number;
   private readonly rng: Prng;
   private readonly onChecksum: ((frame: number, checksum: number) => void) | undefined;
+  private readonly onConfirmedInputs: P2PSessionConfig<I, S>['onConfirmedInputs'];
+  /** Newest frame handed to `onConfirmedInputs` (-1: none yet), and the reused arrays it is given. */
+  private inputsReportedThrough = -1;
+  private confirmedBytes: Uint8Array[] = [];
+  private confirmedStatuses: InputStatus[] = [];
 
   private readonly queues: InputQueue[];
   /** The protocol with each remote player's peer (undefined: the local player). */
@@ -201,6 +206,7 @@ export class P2PSession<I, S> {
     if (this.cfg.autoInputDelay) this.autoDelay = new AutoInputDelay(this.cfg.fps, this.delay);
     this.rng = new Prng(config.seed);
     this.onChecksum = config.onChecksum;
+    this.onConfirmedInputs = config.onConfirmedInputs;
     this.token = this.rng.nextU32() & 0xffff;
     this.fingerprint = sessionFingerprint(this.n, this.size, this.cfg.matchId);
 
@@ -427,6 +433,7 @@ export class P2PSession<I, S> {
     this.simulate(true);
     this.takeChecksums();
     this.recommendWait();
+    this.reportConfirmedInputs(); // before trimHistory, which may forget the frames reported now
     if ((this.frame & 7) === 0) this.trimHistory();
     this.flush(true);
     return AdvanceResult.Advanced;
@@ -733,6 +740,33 @@ export class P2PSession<I, S> {
     this.nextRecommendFrame = this.frame + RECOMMEND_INTERVAL_FRAMES;
     const frames = Math.floor(this.framesAhead);
     if (frames >= RECOMMEND_MIN_FRAMES) this.emit({ type: 'wait-recommendation', frames });
+  }
+
+  /**
+   * Hands `onConfirmedInputs` every frame simulated here whose inputs are all final, in order. The
+   * queues still hold them: `trimHistory` keeps every frame from min(confirmed, frame - 1) on, the
+   * very bound reported through here each time before it runs.
+   */
+  private reportConfirmedInputs(): void {
+    const report = this.onConfirmedInputs;
+    if (report === undefined) return;
+    const through = Math.min(this.confirmedThrough(true), this.frame - 1);
+    if (through <= this.inputsReportedThrough) return;
+    if (this.confirmedBytes.length === 0) {
+      this.confirmedBytes = Array.from({ length: this.n }, () => new Uint8Array(this.size));
+      this.confirmedStatuses = new Array<InputStatus>(this.n).fill(InputStatus.Confirmed);
+    }
+    for (let f = this.inputsReportedThrough + 1; f <= through; f++) {
+      for (let p = 0; p < this.n; p++) {
+        const agreed = this.agreed[p]!;
+        const gone = agreed !== NOT_AGREED && f > agreed;
+        if (gone) this.confirmedBytes[p]!.fill(0);
+        else if (!this.queues[p]!.copyTo(f, this.confirmedBytes[p]!)) throw new Error(`internal: player ${p}'s confirmed input of frame ${f} is gone; please report this`);
+        this.confirmedStatuses[p] = gone ? InputStatus.Disconnected : InputStatus.Confirmed;
+      }
+      this.inputsReportedThrough = f;
+      report(f, this.confirmedBytes, this.confirmedStatuses);
+    }
   }
 
   /** Lets each input queue forget frames that neither a rollback nor any peer can still need. */

@@ -1,4 +1,4 @@
-import type { Game } from './game.ts';
+import type { Game, InputStatus } from './game.ts';
 import type { InputCodec } from './input-codec.ts';
 import type { InputPredictor } from './input-predictor.ts';
 import type { PeerAddress, Transport } from '../transport/transport.ts';
@@ -86,6 +86,14 @@ export interface P2PSessionConfig<I, S> {
    * the same value that is sent to peers. For logs, replays and tests.
    */
   readonly onChecksum?: (frame: number, checksum: number) => void;
+  /**
+   * Called once per frame, in frame order from frame 0, as soon as every player's input for that
+   * frame is final (and the frame has been simulated here): `inputs[p]` is player p's encoded input
+   * (`size` bytes), `statuses[p]` Confirmed, or Disconnected (all-zero input) after a dropped
+   * player's agreed last frame. Exactly what every peer's final simulation of the frame is given, so
+   * a `ReplayRecorder` can record a match from it. The arrays are reused: copy what you keep.
+   */
+  readonly onConfirmedInputs?: (frame: number, inputs: readonly Uint8Array[], statuses: readonly InputStatus[]) => void;
 }
 
 /** A config with every default filled in. */

@@ -14,8 +14,11 @@ import type { ChecksumComparison } from './compare-checksums.ts';
 
 /** Session settings a simulated match may override (everything but players, game and transport). */
 export type SimulatedSessionOptions = Partial<
-  Omit<P2PSessionConfig<Uint8Array, Int32Array>, 'players' | 'game' | 'transport' | 'input' | 'seed' | 'onChecksum'>
+  Omit<P2PSessionConfig<Uint8Array, Int32Array>, 'players' | 'game' | 'transport' | 'input' | 'seed' | 'onChecksum' | 'onConfirmedInputs'>
 >;
+
+/** What a game may attach to one peer's session to watch its match (e.g. a `ReplayRecorder`'s hooks). */
+export type SimulatedPeerHooks = Pick<P2PSessionConfig<Uint8Array, Int32Array>, 'onChecksum' | 'onConfirmedInputs'>;
 
 /** A simulated match: how many players, the seed, the network, and the sessions' settings. */
 export interface SimulatedMatchOptions {
@@ -58,6 +61,11 @@ export interface SimulatedMatchOptions {
    * game loop would between two frames (a route change, a setting).
    */
   readonly beforePoll?: (player: number, nowMs: number) => void;
+  /**
+   * Hooks for each peer's session, asked once per peer at construction (undefined: none): e.g. a
+   * `ReplayRecorder` on one peer. The match still keeps each peer's checksums itself.
+   */
+  readonly hooks?: (player: number) => SimulatedPeerHooks | undefined;
 }
 
 /** One simulated player: its session, game, clock and what it saw. */
@@ -136,6 +144,7 @@ export class SimulatedMatch {
       const game = new TestGame(players);
       const checksums = new Map<number, number>();
       const endpoint = this.network.endpoint(addresses[p]!);
+      const hooks = options.hooks?.(p);
       const session = new P2PSession<Uint8Array, Int32Array>({
         ...options.session,
         fps,
@@ -144,7 +153,11 @@ export class SimulatedMatch {
         transport: this.timedTransport(options.transport?.(p, endpoint) ?? endpoint),
         input: bytesInputCodec(inputSize),
         seed: rng.nextU32(),
-        onChecksum: (frame, checksum) => checksums.set(frame, checksum),
+        onChecksum: (frame, checksum) => {
+          checksums.set(frame, checksum);
+          hooks?.onChecksum?.(frame, checksum);
+        },
+        ...(hooks?.onConfirmedInputs !== undefined ? { onConfirmedInputs: hooks.onConfirmedInputs } : {}),
       });
       peers.push({ player: p, address: addresses[p]!, session, game, checksums, events: [], alive: true, runningAtMs: -1, framesAdvanced: 0, advanceCalls: 0 });
       const ppm = (rng.nextInt(2 * drift + 1) - drift) / 1e6;
