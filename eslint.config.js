@@ -19,6 +19,7 @@ export default tseslint.config(
       'sdk/src/core/**/*.ts',
       'sdk/src/protocol/**/*.ts',
       'sdk/src/kit/**/*.ts',
+      'sdk/src/replay/**/*.ts',
       'sdk/src/room/**/*.ts',
       'sdk/src/relay/**/*.ts',
       'sdk/src/migration/**/*.ts',

@@ -31,6 +31,9 @@ export { FramePacer } from './core/frame-pacer.ts';
 export { PROTOCOL_VERSION, MAX_PACKET_BYTES, MAX_PLAYERS, MAX_INPUT_BYTES } from './protocol/messages.ts';
 export type { DropReason } from './protocol/messages.ts';
 
+// Replays: record a match's decision, final inputs and checksums; play it back and verify it.
+export * from './replay/index.ts';
+
 // The transport a session sends through: bring your own, or get one from a room.
 export type { Datagram, PeerAddress, Transport } from './transport/transport.ts';
 export { RoutedTransport, StandardRoute } from './transport/routed-transport.ts';
