@@ -1,8 +1,10 @@
 import { FramePacer, InputStatus, SyncTestSession } from 'backspin';
+import type { Replay } from 'backspin';
+import { LocalArenaRecording } from './arena-replay.ts';
 import { ArenaGame, ArenaPhase, arenaInputCodec, botInput } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
-import { MatchMode, NO_NOTICES } from './match-runner.ts';
+import { CHECKSUM_INTERVAL_FRAMES, MatchMode, NO_NOTICES } from './match-runner.ts';
 
 export interface BotRunnerOptions {
   /** Bots besides the player, 1..7. */
@@ -33,6 +35,8 @@ export class BotRunner implements MatchRunner {
   /** Reused every frame: stepping allocates nothing. */
   private readonly inputs: { input: ArenaInput; status: InputStatus }[];
   private readonly raw: ArenaInput[];
+  /** Records the match (every frame is final as it is stepped), checksums as a session would take them. */
+  private readonly recording: LocalArenaRecording;
   private readonly syncTest: SyncTestSession<ArenaInput, ArenaState> | undefined;
   private readonly notices: RunnerNotice[] = [];
   /** The first frame SyncTest found re-simulating to a different state, if any (it reports one). */
@@ -45,6 +49,7 @@ export class BotRunner implements MatchRunner {
     this.names = [options.playerName, ...Array.from({ length: options.bots }, (_, i) => `Bot ${i + 1}`)];
     this.inputs = Array.from({ length: players }, () => ({ input: 0, status: InputStatus.Confirmed }));
     this.raw = new Array<ArenaInput>(players).fill(0);
+    this.recording = new LocalArenaRecording({ players, seed: options.seed, names: this.names }, CHECKSUM_INTERVAL_FRAMES);
     if (options.syncTest) {
       const distance = options.syncTestDistance ?? 7;
       this.syncTest = new SyncTestSession({ game: this.game, players, input: arenaInputCodec, checkDistance: distance });
@@ -58,6 +63,7 @@ export class BotRunner implements MatchRunner {
       const frame = this.game.frame;
       this.raw[0] = sample();
       for (let p = 1; p < this.raw.length; p++) this.raw[p] = botInput(this.game.state, p, frame);
+      this.recording.frame(this.game, frame, this.raw);
       if (this.syncTest !== undefined) {
         const mismatch = this.syncTest.advanceFrame(this.raw);
         if (mismatch !== undefined && this.desyncFrames.length === 0) {
@@ -104,6 +110,10 @@ export class BotRunner implements MatchRunner {
 
   /** Bots never leave: a match against them always runs to its end. */
   readonly endedEarly = undefined;
+
+  replay(): Replay {
+    return this.recording.recorder.replay();
+  }
 
   dispose(): void {}
 }

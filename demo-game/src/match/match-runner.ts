@@ -1,3 +1,4 @@
+import type { Replay } from 'backspin';
 import type { ArenaGame, ArenaInput } from '../sim/index.ts';
 
 /** How a match is played: over the host's rooms, alone against bots, or over the simulated network. */
@@ -96,6 +97,11 @@ export interface MatchRunner {
    * dropped us, our connection was down too long), else undefined: the scene then ends it early.
    */
   readonly endedEarly: string | undefined;
+  /**
+   * The match as recorded so far (every frame whose inputs are final for everyone, and the
+   * confirmed checksums), for "Watch replay" and "Save replay" on the results screen.
+   */
+  replay(): Replay;
   /** Stops the match and frees its resources (closes nothing the caller still owns). */
   dispose(): void;
 }

@@ -1,5 +1,5 @@
 import { FramePacer, createMatchSession, HOST_HOLDER, slotAddress } from 'backspin';
-import type { MatchDecision, MatchSession, RoomConnection } from 'backspin';
+import type { MatchDecision, MatchSession, Replay, ReplayRecorder, RoomConnection } from 'backspin';
 import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
@@ -9,6 +9,7 @@ import type { MatchRunner, PeerLine, PeerRouteLine, RunnerNotice } from './match
 import { CHECKSUM_INTERVAL_FRAMES, INPUT_RESEND_FRAMES, MatchMode } from './match-runner.ts';
 import { MatchOverWatch } from './match-over-watch.ts';
 import { SessionObserver } from './session-observer.ts';
+import { createArenaRecorder } from './arena-replay.ts';
 
 /** How often the debug hooks' routes are refreshed (ms). */
 const ROUTES_REFRESH_MS = 250;
@@ -55,6 +56,8 @@ export class OnlineRunner implements MatchRunner {
   private rehomedAtMs: number | undefined;
   private rehomedEpoch: number | undefined;
   private routesAtMs = -Infinity;
+  /** Records the match as this player's session confirms it. */
+  private readonly recorder: ReplayRecorder;
 
   constructor(
     private readonly connection: RoomConnection,
@@ -63,6 +66,12 @@ export class OnlineRunner implements MatchRunner {
     const room = connection.client.room;
     this.names = decision.players.map((slot) => room?.members.find((m) => m.slot === slot)?.name ?? `Slot ${slot}`);
     this.game = new ArenaGame({ players: decision.players.length, seed: decision.seed });
+    const recorder = createArenaRecorder({ players: decision.players.length, seed: decision.seed, matchId: decision.matchId, fps: decision.settings.fps, names: this.names });
+    this.recorder = recorder;
+    const onChecksum = (frame: number, checksum: number): void => {
+      recordChecksum(frame, checksum);
+      recorder.onChecksum(frame, checksum);
+    };
     this.match = createMatchSession({
       transport: connection.transport,
       slot: connection.slot,
@@ -70,7 +79,7 @@ export class OnlineRunner implements MatchRunner {
       game: this.game,
       input: arenaInputCodec,
       seed: crypto.getRandomValues(new Uint32Array(1))[0]!,
-      session: { checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES, inputResendFrames: INPUT_RESEND_FRAMES, onChecksum: recordChecksum },
+      session: { checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES, inputResendFrames: INPUT_RESEND_FRAMES, onChecksum, onConfirmedInputs: recorder.onConfirmedInputs },
     });
     this.localPlayer = this.match.session.localPlayer;
     this.observer = new SessionObserver(this.match.session, this.names);
@@ -229,6 +238,10 @@ export class OnlineRunner implements MatchRunner {
     if (this.orphanedSaid) return;
     this.orphanedSaid = true;
     this.observer.push({ kind: 'info', text: ORPHANED_TEXT });
+  }
+
+  replay(): Replay {
+    return this.recorder.replay();
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 import { FramePacer, P2PSession } from 'backspin';
-import type { PlayerSpec } from 'backspin';
+import type { PlayerSpec, Replay, ReplayRecorder } from 'backspin';
 import { SimulatedNetwork } from 'backspin/sim';
 import type { NetworkProfile } from 'backspin/sim';
 import { ArenaGame, arenaInputCodec, botInput } from '../sim/index.ts';
@@ -10,6 +10,7 @@ import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
 import { CHECKSUM_INTERVAL_FRAMES, INPUT_RESEND_FRAMES, MatchMode } from './match-runner.ts';
 import { MatchOverWatch } from './match-over-watch.ts';
 import { SessionObserver } from './session-observer.ts';
+import { createArenaRecorder } from './arena-replay.ts';
 
 export interface SimulatorRunnerOptions {
   /** Players, 2..8: you are player 1, every other one a bot with a session of its own. */
@@ -50,6 +51,8 @@ export class SimulatorRunner implements MatchRunner {
   private readonly over = new MatchOverWatch();
   private readonly inputDelay: number | 'auto';
   private readonly maxPrediction: number;
+  /** Records the match as player 1's session confirms it. */
+  private readonly recorder: ReplayRecorder;
   private nowMs = 0;
 
   constructor(options: SimulatorRunnerOptions) {
@@ -59,6 +62,12 @@ export class SimulatorRunner implements MatchRunner {
     this.names = [options.playerName, ...Array.from({ length: n - 1 }, (_, i) => `Bot ${i + 1}`)];
     const network = new SimulatedNetwork({ seed: options.seed, clock: { now: () => this.nowMs }, profile: options.profile });
     const address = (p: number) => `sim:${p}`;
+    const recorder = createArenaRecorder({ players: n, seed: options.seed, fps: FPS, names: this.names });
+    this.recorder = recorder;
+    const onChecksum = (frame: number, checksum: number): void => {
+      recordChecksum(frame, checksum);
+      recorder.onChecksum(frame, checksum);
+    };
     this.peers = Array.from({ length: n }, (_, me) => {
       const game = new ArenaGame({ players: n, seed: options.seed });
       const players: PlayerSpec[] = Array.from({ length: n }, (_, p) => (p === me ? { kind: 'local' } : { kind: 'remote', address: address(p) }));
@@ -73,7 +82,7 @@ export class SimulatorRunner implements MatchRunner {
         fps: FPS,
         checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES,
         inputResendFrames: INPUT_RESEND_FRAMES,
-        ...(me === 0 ? { onChecksum: recordChecksum } : {}),
+        ...(me === 0 ? { onChecksum, onConfirmedInputs: recorder.onConfirmedInputs } : {}),
       });
       return { game, session, pacer: new FramePacer(FPS), bot: () => botInput(game.state, me, game.frame) };
     });
@@ -130,6 +139,10 @@ export class SimulatorRunner implements MatchRunner {
 
   get finished(): boolean {
     return this.over.decided(this.peers[0]!.session.confirmedFrame);
+  }
+
+  replay(): Replay {
+    return this.recorder.replay();
   }
 
   dispose(): void {
