@@ -5,6 +5,7 @@ import { pickRenderer } from './render/pick-renderer.ts';
 import { SCREEN_HEIGHT, SCREEN_WIDTH } from './render/screen-layout.ts';
 import { LobbyScene } from './scenes/lobby-scene.ts';
 import { MatchScene } from './scenes/match-scene.ts';
+import { ReplayScene } from './scenes/replay-scene.ts';
 import { ResultsScene } from './scenes/results-scene.ts';
 import { TitleScene } from './scenes/title-scene.ts';
 
@@ -22,7 +23,7 @@ const game = new Phaser.Game({
   // Keys are read from the window directly (input/keyboard-controls.ts); Phaser's keyboard is not used.
   input: { keyboard: false, gamepad: false, activePointers: 4 },
   fps: { smoothStep: false },
-  scene: [TitleScene, LobbyScene, MatchScene, ResultsScene],
+  scene: [TitleScene, LobbyScene, MatchScene, ResultsScene, ReplayScene],
 });
 game.events.once(Phaser.Core.Events.READY, () => {
   debugHooks.renderer = game.renderer.type === Phaser.CANVAS ? 'canvas' : 'webgl';

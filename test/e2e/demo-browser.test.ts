@@ -10,6 +10,9 @@ import type { DemoServer } from './demo-server.ts';
 import { ARROW_KEYS, playKeyPattern, WASD_KEYS } from './key-pattern.ts';
 import { watchPage } from './page-problems.ts';
 import type { PageProblems } from './page-problems.ts';
+import { encodeReplay } from '../../sdk/src/replay/replay-codec.ts';
+import { BotRunner } from '../../demo-game/src/match/bot-runner.ts';
+import { botInput } from '../../demo-game/src/sim/index.ts';
 
 /**
  * The demo game as players meet it: `npm start` builds and serves it, Debian's Chromium (headless)
@@ -116,6 +119,41 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       await context.close();
     }
   }, 45_000);
+
+  it('Load replay on the title screen plays a .bsr file, reproducing its checksums at 8×; a file that is not a replay is refused by name', async () => {
+    // 8 s of a 4-player match against bots, recorded in Node by the demo's own runner.
+    const runner = new BotRunner({ bots: 3, seed: 17, playerName: 'Ada', syncTest: false });
+    const sample = () => botInput(runner.game.state, 0, runner.game.frame);
+    for (let now = 0; now <= 8_000; now += 4) runner.tick(now, sample);
+    const replay = runner.replay();
+    const file = Buffer.from(encodeReplay(replay));
+    const context = await chromiumBrowser().newContext();
+    try {
+      const page = await context.newPage();
+      const watched = watchPage(page, 'page');
+      await page.goto(url('/'));
+      await page.waitForSelector('#load-replay', { timeout: 20_000 });
+      await page.setInputFiles('#replay-file', { name: 'broken.bsr', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a replay, only some text') });
+      await until(page, `document.getElementById('replay-status')?.textContent?.includes('not a Backspin replay') === true`, 5_000);
+      await page.setInputFiles('#replay-file', { name: 'match.bsr', mimeType: 'application/octet-stream', buffer: file });
+      await until(page, 'window.backspin.scene === "replay"', 10_000);
+      await page.click('#replay-panel button[data-speed="8"]');
+      await until(page, `window.backspin.replay?.frame === ${replay.frameCount}`, 20_000);
+      const done = await hook<{ verified: number; checksums: number; mismatchFrame: number }>(page, 'window.backspin.replay');
+      expect(done).toMatchObject({ verified: replay.checksums.length, checksums: replay.checksums.length, mismatchFrame: -1 });
+      expect(await page.locator('#replay-verdict').textContent()).toBe(`Checksums reproduced: ${replay.checksums.length} of ${replay.checksums.length}`);
+      // Paused, seeking back with the slider lands on its frame; then Back to the title screen.
+      await page.click('#replay-pause');
+      await page.locator('#replay-seek').fill('300');
+      await until(page, 'window.backspin.replay?.frame === 300', 5_000);
+      await page.screenshot({ path: join(SHOTS, 'replay.png') });
+      await page.click('#replay-back');
+      await until(page, 'window.backspin.scene === "title"', 5_000);
+      expect(watched.problems, watched.console.join('\n')).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 
   it('keyboard, touch and gamepad each move the local player, and the menus take typing again after the match', async () => {
     // A fake gamepad in the standard mapping: the page reads `navigator.getGamepads()` each frame.

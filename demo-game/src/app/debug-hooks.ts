@@ -42,6 +42,11 @@ export interface DebugHooks {
    * takeover). Undefined outside a room, or without host migration.
    */
   holder: { readonly holder: number; readonly epoch: number } | undefined;
+  /**
+   * While a replay is watched: its frame and length, the recorded checksums reproduced so far of
+   * all of them, and the first frame that differed (-1 while none did).
+   */
+  replay: { readonly frame: number; readonly frameCount: number; readonly verified: number; readonly checksums: number; readonly mismatchFrame: number } | undefined;
 }
 
 declare global {
@@ -70,6 +75,7 @@ export const debugHooks: DebugHooks = {
   local: { x: 0, y: 0, alive: false },
   routes: [],
   holder: undefined,
+  replay: undefined,
 };
 // Guarded so that the match runners can also run in Node (test/demo).
 if (typeof window !== 'undefined') window.backspin = debugHooks;

@@ -1,4 +1,4 @@
-import type { MatchDecision, RoomConnection } from 'backspin';
+import type { MatchDecision, Replay, RoomConnection } from 'backspin';
 import type { NetworkProfile } from 'backspin/sim';
 
 /** What the match scene is asked to play; the results scene hands it back for "play again". */
@@ -29,4 +29,6 @@ export interface MatchResult {
   readonly winner: number;
   /** Why the match ended early (a dropped host), if it did. */
   readonly endedEarly?: string;
+  /** The match as recorded (see docs/replays.md), for "Watch replay" and "Save replay". */
+  readonly replay?: Replay;
 }

@@ -4,5 +4,7 @@ export const SceneKey = {
   Lobby: 'lobby',
   Match: 'match',
   Results: 'results',
+  /** Watching a recorded match (from the results screen, or a file loaded on the title screen). */
+  Replay: 'replay',
 } as const;
 export type SceneKey = (typeof SceneKey)[keyof typeof SceneKey];

@@ -125,6 +125,7 @@ export class MatchScene extends Phaser.Scene {
       falls: players.map((p) => g.state.falls[p] ?? 0),
       left: players.map((p) => g.isRemoved(p)),
       winner: g.matchWinner,
+      replay: this.runner.replay(),
       ...(endedEarly !== undefined ? { endedEarly } : {}),
     };
   }

@@ -4,6 +4,8 @@ import type { MatchRequest, MatchResult } from '../app/match-request.ts';
 import { holderChangeText, REHOMED_TEXT } from '../app/room-holder.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
+import { replayFileName, saveReplayFile } from '../app/replay-file.ts';
+import type { ReplayRequest } from './replay-scene.ts';
 import { h, mountPanel } from '../ui/dom.ts';
 
 /** The final standings, then back to the room (online), again (offline), or to the title. */
@@ -88,6 +90,16 @@ export class ResultsScene extends Phaser.Scene {
       this.scene.start(SceneKey.Title);
     });
     buttons.append(toTitle);
+    const replay = r.replay;
+    const replayButtons = replay !== undefined && replay.frameCount > 0 && h('div', { className: 'row' });
+    if (replayButtons !== false && replay !== undefined) {
+      const watch = h('button', { id: 'watch-replay', textContent: 'Watch replay' });
+      const back = { scene: SceneKey.Results, data: r };
+      watch.addEventListener('click', () => this.scene.start(SceneKey.Replay, { replay, back } satisfies ReplayRequest));
+      const save = h('button', { id: 'save-replay', textContent: 'Save replay' });
+      save.addEventListener('click', () => saveReplayFile(replay, replayFileName()));
+      replayButtons.append(watch, save);
+    }
     this.unmount = mountPanel(
       h(
         'div',
@@ -96,6 +108,7 @@ export class ResultsScene extends Phaser.Scene {
         r.endedEarly !== undefined && h('p', { className: 'status error', textContent: r.endedEarly }),
         h('table', { className: 'results' }, h('tr', {}, h('th', { textContent: 'Player' }), h('th', { textContent: 'Rounds' }), h('th', { textContent: 'Falls' }), h('th')), ...rows),
         buttons,
+        replayButtons,
         h('div', { id: 'results-status', className: 'status error' }),
       ),
     );

@@ -12,6 +12,9 @@ import { BotRunner } from '../match/bot-runner.ts';
 import { ArenaView } from '../render/arena-view.ts';
 import { keepArenaCentred } from '../render/screen-layout.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
+import { readReplayFile } from '../app/replay-file.ts';
+import { REPLAY_FILE_EXTENSION } from '../match/arena-replay.ts';
+import type { ReplayRequest } from './replay-scene.ts';
 
 /** Bots playing behind the title menu. */
 const BACKDROP_PLAYERS = 6;
@@ -120,6 +123,23 @@ export class TitleScene extends Phaser.Scene {
       this.scene.start(SceneKey.Match, request);
     });
 
+    const replayFile = h('input', { id: 'replay-file', type: 'file', accept: REPLAY_FILE_EXTENSION });
+    replayFile.style.display = 'none';
+    const loadReplay = h('button', { id: 'load-replay', textContent: 'Load replay…' });
+    const replayStatus = h('p', { id: 'replay-status', className: 'status error' });
+    loadReplay.addEventListener('click', () => replayFile.click());
+    replayFile.addEventListener('change', () => {
+      const file = replayFile.files?.[0];
+      if (file === undefined) return;
+      readReplayFile(file).then(
+        (replay) => this.scene.start(SceneKey.Replay, { replay, back: { scene: SceneKey.Title } } satisfies ReplayRequest),
+        (error: unknown) => {
+          replayStatus.textContent = `${file.name} is not a replay this version can play: ${error instanceof Error ? error.message : String(error)}`;
+          replayFile.value = '';
+        },
+      );
+    });
+
     const panel = h(
       'div',
       { className: 'panel', id: 'title-panel' },
@@ -132,6 +152,8 @@ export class TitleScene extends Phaser.Scene {
       h('div', { className: 'row' }, field('Network', profileSelect), field('Players', simPlayers), field('Mode', simMode), field('Input delay', simDelay)),
       h('div', { className: 'row' }, playSim),
       simNote,
+      h('div', { className: 'row' }, loadReplay, replayFile),
+      replayStatus,
       h('h2', { textContent: 'Controls' }),
       h(
         'p',
