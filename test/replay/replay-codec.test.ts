@@ -118,13 +118,16 @@ describe('the replay format', () => {
     expect(() => encodeReplay({ ...replay, decision: { ...replay.decision, names: ['x'.repeat(65), 'a', 'b'] } })).toThrow(/64/);
   });
 
-  it('the recorder refuses frames out of order and a player coming back', () => {
+  it('the recorder refuses frames out of order, a player coming back, and a decision it could not write', () => {
     const recorder = new ReplayRecorder({ players: 2, inputSize: 1, seed: 1 });
     const zero = [Uint8Array.of(0), Uint8Array.of(0)];
     expect(() => recorder.onConfirmedInputs(1, zero, [C, C])).toThrow(/expected the inputs of frame 0/);
     recorder.onConfirmedInputs(0, zero, [C, D]);
     expect(() => recorder.onConfirmedInputs(1, zero, [C, C])).toThrow(/came back/);
     expect(() => recorder.onConfirmedInputs(1, [Uint8Array.of(0), Uint8Array.of(1)], [C, D])).toThrow(/non-zero/);
+    // A seed is not wrapped into range: the game rebuilt from it would not be the one played.
+    expect(() => new ReplayRecorder({ players: 2, inputSize: 1, seed: -1 })).toThrow(/u32/);
+    expect(() => new ReplayRecorder({ players: 2, inputSize: 1, seed: 1, names: ['only one'] })).toThrow(/1 names for 2 players/);
   });
 
   it('fuzz: 5000 seeded mutations and truncations are each a clean ReplayFormatError or a valid replay that re-encodes to the same bytes', () => {

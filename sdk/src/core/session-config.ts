@@ -92,6 +92,8 @@ export interface P2PSessionConfig<I, S> {
    * (`size` bytes), `statuses[p]` Confirmed, or Disconnected (all-zero input) after a dropped
    * player's agreed last frame. Exactly what every peer's final simulation of the frame is given, so
    * a `ReplayRecorder` can record a match from it. The arrays are reused: copy what you keep.
+   * Called from `advanceFrame`; it should not throw (an exception leaves `advanceFrame` after the
+   * frame was simulated, and that call's sends wait for the next `poll`).
    */
   readonly onConfirmedInputs?: (frame: number, inputs: readonly Uint8Array[], statuses: readonly InputStatus[]) => void;
 }

@@ -1,6 +1,7 @@
 import { InputStatus } from '../core/game.ts';
 import type { Replay, ReplayDecision, ReplayTrack } from './replay-format.ts';
-import { MAX_REPLAY_FRAMES } from './replay-format.ts';
+import { MAX_REPLAY_FPS, MAX_REPLAY_FRAMES, MAX_REPLAY_SETTINGS_BYTES } from './replay-format.ts';
+import { MAX_INPUT_BYTES, MAX_PLAYERS } from '../protocol/messages.ts';
 
 /** What a recorder needs to know of the match before frame 0: a {@link ReplayDecision}, with defaults. */
 export interface ReplayRecorderOptions {
@@ -10,7 +11,7 @@ export interface ReplayRecorderOptions {
   readonly inputSize: number;
   /** Frames per second. Default 60. */
   readonly fps?: number;
-  /** The match's u32 seed, as the game was built with. */
+  /** The match's u32 seed, as the game was built with (not coerced: anything else is a RangeError). */
   readonly seed: number;
   /** The match's u32 id. Default 0. */
   readonly matchId?: number;
@@ -54,13 +55,19 @@ export class ReplayRecorder {
       players: options.players,
       inputSize: options.inputSize,
       fps: options.fps ?? 60,
-      seed: options.seed >>> 0,
-      matchId: (options.matchId ?? 0) >>> 0,
+      seed: options.seed,
+      matchId: options.matchId ?? 0,
       settings: (options.settings ?? new Uint8Array(0)).slice(),
       ...(options.names !== undefined ? { names: [...options.names] } : {}),
     };
-    if (!Number.isInteger(decision.players) || decision.players < 1 || decision.players > 16) throw new RangeError(`players must be 1..16, got ${String(decision.players)}`);
-    if (!Number.isInteger(decision.inputSize) || decision.inputSize < 1 || decision.inputSize > 64) throw new RangeError(`inputSize must be 1..64, got ${String(decision.inputSize)}`);
+    // Refused here rather than when the replay is encoded at the end of the match.
+    if (!Number.isInteger(decision.players) || decision.players < 1 || decision.players > MAX_PLAYERS) throw new RangeError(`players must be 1..${MAX_PLAYERS}, got ${String(decision.players)}`);
+    if (!Number.isInteger(decision.inputSize) || decision.inputSize < 1 || decision.inputSize > MAX_INPUT_BYTES) throw new RangeError(`inputSize must be 1..${MAX_INPUT_BYTES}, got ${String(decision.inputSize)}`);
+    if (!Number.isInteger(decision.fps) || decision.fps < 1 || decision.fps > MAX_REPLAY_FPS) throw new RangeError(`fps must be 1..${MAX_REPLAY_FPS}, got ${String(decision.fps)}`);
+    // Not coerced: a game rebuilt from a wrapped seed would not be the game that was played.
+    if (decision.seed >>> 0 !== decision.seed || decision.matchId >>> 0 !== decision.matchId) throw new RangeError(`seed and matchId must be u32 (0..4294967295), got ${String(decision.seed)} and ${String(decision.matchId)}`);
+    if (decision.settings.length > MAX_REPLAY_SETTINGS_BYTES) throw new RangeError(`settings must be at most ${MAX_REPLAY_SETTINGS_BYTES} bytes, got ${decision.settings.length}`);
+    if (decision.names !== undefined && decision.names.length !== decision.players) throw new RangeError(`${decision.names.length} names for ${decision.players} players`);
     this.decision = decision;
     this.tracks = Array.from({ length: decision.players }, () => ({ ends: [], inputs: new Uint8Array(16 * decision.inputSize), disconnectedFrom: -1 }));
   }
