@@ -14,6 +14,7 @@ import { PendingConnections } from './pending-connections.ts';
 import type { PendingConnectionsOptions } from './pending-connections.ts';
 import type { MemberPeer } from './member-peer.ts';
 import { missingPeer } from './missing-peer.ts';
+import { LAN_URLS_PATH, lanUrls } from './lan-urls.ts';
 
 /** Where a host listens, what it serves, and its limits (`startHost`). Every field is optional. */
 export interface HostOptions {
@@ -227,6 +228,9 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
           fault(error);
           if (!res.headersSent) refuse(res, 500, 'internal');
         });
+      } else if (req.url === LAN_URLS_PATH && req.method === 'GET') {
+        // For a page opened through localhost: its join link must name an address phones reach.
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ urls: lanUrls(bindAddress, port) }));
       } else if (files !== undefined) {
         files(req, res);
       } else {

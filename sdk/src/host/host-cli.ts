@@ -3,7 +3,8 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startHost } from './geckos-host.ts';
-import { lanAddresses } from './lan-addresses.ts';
+import { lanUrls, urlOf } from './lan-urls.ts';
+import { logRooms } from './room-log.ts';
 import { missingPeer } from './missing-peer.ts';
 
 const USAGE = `Usage: backspin-host [--port 8080] [--bind 0.0.0.0] [--static DIR]
@@ -131,7 +132,7 @@ export async function runHostCli(argv: readonly string[] = process.argv.slice(2)
   const loopback = args.bind === 'localhost' || args.bind === '::1' || args.bind.startsWith('127.');
   // Bound to one address, the host answers on that address only: `localhost` would not reach it.
   const local = everywhere || loopback ? `http://localhost:${host.port}/` : urlOf(args.bind, host.port);
-  const urls = (everywhere ? lanAddresses() : loopback ? [] : [args.bind]).map((ip) => urlOf(ip, host.port));
+  const urls = lanUrls(args.bind, host.port);
   console.log(`Backspin host listening on port ${host.port} (TCP for the page, UDP for the game).`);
   console.log(`  On this machine:  ${local}`);
   for (const url of urls) console.log(`  On the LAN:       ${url}`);
@@ -143,6 +144,8 @@ export async function runHostCli(argv: readonly string[] = process.argv.slice(2)
   }
   if (args.staticDir === undefined) console.log('(No --static folder: serving signaling only.)');
   console.log('Press Ctrl+C to stop.');
+  // From here on, one line per room event: who created, joined and left which room, and matches.
+  logRooms(host.relay.authority, (line) => console.log(line));
 }
 
 /** The join QR code for a terminal, or a hint in brackets where the optional peer dependency qrcode is not installed. */
@@ -155,11 +158,6 @@ async function terminalQrOrHint(url: string): Promise<string> {
     if (missing === undefined) throw error;
     return `(No QR code: ${missing})`;
   }
-}
-
-/** `http://ip:port/`, with an IPv6 address in brackets. */
-function urlOf(ip: string, port: number): string {
-  return `http://${ip.includes(':') ? `[${ip}]` : ip}:${port}/`;
 }
 
 /**
