@@ -245,6 +245,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       return;
     }
     try {
+      if (!(await answersHttp(options))) return;
       const next = await open(options, encodeConnectRequest({ action: 'rehome', handover, token: binding.token }));
       if (closed || migration?.holdsRoom !== true || next.binding.slot !== binding.slot || next.binding.code !== binding.code) {
         closeChannel(next.channel);
@@ -470,6 +471,21 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
 /** A uniform u32 from the platform's cryptographic source (the room a member may restore mints match ids and seeds with it). */
 function randomU32(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]!;
+}
+
+/**
+ * Whether anything answers HTTP at the host's address: a quiet first look before a re-home attempt.
+ * While the host is down, geckos.io's failed connect logs an error ("Failed to fetch") on every
+ * attempt, every {@link REHOME_PROBE_MS} for as long as the host stays away, which players read as
+ * the page failing; a refused look costs one line that the browser itself logs for the request.
+ */
+async function answersHttp(options: RoomConnectionOptions): Promise<boolean> {
+  try {
+    await fetch(`${options.url}:${options.port}/`, { method: 'HEAD', cache: 'no-store' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function open(options: RoomConnectionOptions, authorization: string): Promise<{ channel: ClientChannel; binding: Binding }> {
