@@ -61,6 +61,6 @@ export default defineConfig({
     port: 5173,
     // `npm run dev`: the host runs beside Vite; the page's signaling requests go through Vite to it
     // (same origin for the browser), and the WebRTC traffic then goes to the host's UDP port directly.
-    proxy: { '/.wrtc': `http://127.0.0.1:${process.env.BACKSPIN_HOST_PORT ?? '8080'}` },
+    proxy: Object.fromEntries(['/.wrtc', '/.backspin'].map((path) => [path, `http://127.0.0.1:${process.env.BACKSPIN_HOST_PORT ?? '8080'}`])),
   },
 });

@@ -1,9 +1,11 @@
+import { shareableOrigin } from './lan-origin.ts';
+
 /** Query parameter of a join link: `http://host:port/?room=ABC123`. */
 const ROOM_PARAM = 'room';
 
-/** The link friends open (or scan) to join room `code` on this host. */
-export function joinLink(code: string, loc: Location = window.location): string {
-  const url = new URL(loc.href);
+/** The link friends open (or scan) to join room `code` on this host, at an address their devices reach (see lan-origin.ts). */
+export function joinLink(code: string, base: string = shareableOrigin()): string {
+  const url = new URL(base);
   url.search = '';
   url.hash = '';
   url.searchParams.set(ROOM_PARAM, code);

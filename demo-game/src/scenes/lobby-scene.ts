@@ -4,21 +4,32 @@ import { connectToRoom, DEFAULT_ROOM_SETTINGS, HOST_HOLDER, JOIN_CODE_LENGTH, no
 import type { RoomConnection, RoomRequest, RoomState } from 'backspin';
 import { debugHooks } from '../app/debug-hooks.ts';
 import { hostAddress } from '../app/host-address.ts';
+import { hostAnswers } from '../app/host-answers.ts';
 import { forgetRoomLink, joinLink, roomFromLink } from '../app/join-link.ts';
+import { loadShareableOrigin, onlyThisMachine } from '../app/lan-origin.ts';
 import type { MatchRequest } from '../app/match-request.ts';
-import { hasSavedPlayerName, loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
+import { cleanPlayerName, hasSavedPlayerName, loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
 import { holderChangeText, lostHolderName, REHOMED_TEXT, successorLobbyText } from '../app/room-holder.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
+import { copyText } from '../ui/copy-text.ts';
 import { joinErrorText } from '../ui/join-error-text.ts';
+import { roomErrorText } from '../ui/room-error-text.ts';
 
 /** How often the room view is redrawn from the room state (ms). */
 const REFRESH_MS = 200;
+/**
+ * A join still under way after this long (ms) is most likely stuck on the game's UDP port: the
+ * page and the request went through (TCP), but the WebRTC connection does not open.
+ */
+const SLOW_JOIN_MS = 8000;
 
 export interface LobbySceneData {
   /** Come back to this room (after a match); otherwise offer to create or join one. */
   readonly connection?: RoomConnection;
+  /** The name typed on the title screen, not yet accepted by the host (so not yet saved). */
+  readonly typedName?: string;
 }
 
 /**
@@ -39,8 +50,12 @@ export class LobbyScene extends Phaser.Scene {
     super(SceneKey.Lobby);
   }
 
+  /** The name the title screen passed on, for the name field. */
+  private typedName: string | undefined;
+
   init(data: LobbySceneData): void {
     this.connection = data.connection;
+    this.typedName = data.typedName;
     this.refresh = undefined;
     this.busy = false;
     this.lostHolder = undefined;
@@ -97,7 +112,13 @@ export class LobbyScene extends Phaser.Scene {
         this.lastRefreshMs = -Infinity;
       } else if (e.type === 'orphaned') this.leaveRoom('The host left, and no player could take the room over, so it is closed. Create or join a room again.');
       else if (e.type === 'connection' && e.state === 'closed') this.leaveRoom('Lost the connection to the host.');
-      else if (e.type === 'error') this.setStatus(e.message, true);
+      else if (e.type === 'error') {
+        console.info(`[backspin] the host refused: ${e.message}`);
+        this.setStatus(roomErrorText(e.code, c.client.room), true);
+        // A refused setting: the menus show the room's own value again.
+        (document.activeElement as HTMLElement | null)?.blur?.();
+        this.lastRefreshMs = -Infinity;
+      }
       else if (e.type === 'room-state') this.lastRefreshMs = -Infinity;
       if (this.connection === undefined) return;
     }
@@ -116,22 +137,40 @@ export class LobbyScene extends Phaser.Scene {
 
   private showConnect(linkedCode: string | undefined): void {
     debugHooks.roomCode = undefined;
-    const nameInput = h('input', { id: 'lobby-name', value: loadPlayerName(), maxLength: MAX_NAME_LENGTH, spellcheck: false });
-    const name = () => {
-      const n = nameInput.value.trim() || 'Player';
-      savePlayerName(n);
-      return n;
+    void loadShareableOrigin();
+    const nameInput = h('input', { id: 'lobby-name', value: this.typedName ?? loadPlayerName(), maxLength: MAX_NAME_LENGTH, spellcheck: false, placeholder: 'Your name' });
+    /** The name to send, or undefined (and the player asked for one) when nothing visible is typed. */
+    const name = (): string | undefined => {
+      const n = cleanPlayerName(nameInput.value);
+      if (n !== '') return n;
+      this.setStatus('Type your name first: it is what your friends see.', true);
+      nameInput.focus();
+      return undefined;
     };
-    const create = h('button', { id: 'create-room', className: 'primary', textContent: 'Create a room' });
+    // A join link came for joining: Join is the main button then, Create otherwise.
+    const create = h('button', { id: 'create-room', className: linkedCode === undefined ? 'primary' : '', textContent: 'Create a room' });
     // The demo's rooms start with each player's input delay chosen from its own round trips.
-    create.addEventListener('click', () => this.connect({ action: 'create', name: name(), settings: { ...DEFAULT_ROOM_SETTINGS, inputDelay: 'auto' } }));
+    const doCreate = () => {
+      const n = name();
+      if (n !== undefined) this.connect({ action: 'create', name: n, settings: { ...DEFAULT_ROOM_SETTINGS, inputDelay: 'auto' } });
+    };
+    create.addEventListener('click', doCreate);
     // Room for "K7Q-M2P" or "k7q m2p": the SDK's normalizeJoinCode takes either.
     const code = h('input', { id: 'join-code', placeholder: 'K7Q-M2P', maxLength: 12, value: linkedCode ?? '', spellcheck: false, style: 'text-transform: uppercase; width: 8em' });
-    const join = h('button', { id: 'join-room', textContent: 'Join' });
-    const doJoin = () => this.join(code.value, name());
+    const join = h('button', { id: 'join-room', className: linkedCode === undefined ? '' : 'primary', textContent: 'Join' });
+    const doJoin = () => {
+      const n = name();
+      if (n !== undefined) this.join(code.value, n);
+    };
     join.addEventListener('click', doJoin);
     code.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') doJoin();
+    });
+    // Enter in the name field does what the main button does: join a code that is there, else create.
+    nameInput.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter') return;
+      if (code.value.trim() !== '') doJoin();
+      else doCreate();
     });
     const back = h('button', { id: 'back', textContent: 'Back' });
     back.addEventListener('click', () => this.scene.start(SceneKey.Title));
@@ -173,8 +212,13 @@ export class LobbyScene extends Phaser.Scene {
     for (const id of ['create-room', 'join-room']) (document.getElementById(id) as HTMLButtonElement | null)?.setAttribute('disabled', '');
     this.setStatus(request.action === 'create' ? 'Creating a room…' : `Joining ${request.code}…`);
     const host = hostAddress();
-    connectToRoom({ ...host, request })
-      .then((connection) => {
+    const slow = setTimeout(() => {
+      if (this.busy) this.setStatus(`Still connecting… If this does not finish, the host's firewall may be blocking the game's UDP port ${host.port}.`);
+    }, SLOW_JOIN_MS);
+    Promise.all([connectToRoom({ ...host, request }), loadShareableOrigin()])
+      .then(([connection]) => {
+        // The host took this name: remember it for next time (a refused one is not kept).
+        savePlayerName(request.name);
         forgetRoomLink();
         if (!this.scene.isActive()) {
           connection.close(); // the player left the screen meanwhile
@@ -183,11 +227,14 @@ export class LobbyScene extends Phaser.Scene {
         this.connection = connection;
         this.showRoom(connection);
       })
-      .catch((error: unknown) => {
-        const reason = error instanceof RoomJoinError ? error.reason : 'unreachable';
-        this.setStatus(joinErrorText(reason, request.action === 'join' ? request.code : undefined, `${host.url}:${host.port}`), true);
+      .catch(async (error: unknown) => {
+        let reason = error instanceof RoomJoinError ? error.reason : 'connect-failed';
+        // No answer to the connect request: a host that is gone, or a request that failed here.
+        if (reason === 'unreachable' && (await hostAnswers())) reason = 'connect-failed';
+        this.setStatus(joinErrorText(reason, request.action === 'join' ? request.code : undefined, `${host.url.replace(/^https?:\/\//, '')}:${host.port}`), true);
       })
       .finally(() => {
+        clearTimeout(slow);
         this.busy = false;
         for (const id of ['create-room', 'join-room']) document.getElementById(id)?.removeAttribute('disabled');
       });
@@ -226,32 +273,49 @@ export class LobbyScene extends Phaser.Scene {
     const leave = h('button', { id: 'leave-room', textContent: 'Leave room' });
     leave.addEventListener('click', () => this.leaveRoom());
     const copy = h('button', { id: 'copy-link', textContent: 'Copy link' });
-    copy.addEventListener('click', () => void navigator.clipboard?.writeText(link).then(() => this.setStatus('Link copied.')));
+    copy.addEventListener('click', () => {
+      void copyText(link, linkLine).then((how) =>
+        this.setStatus(how === 'copied' ? 'Link copied: paste it to your friends.' : 'This browser would not copy it: the link is selected, copy it with Ctrl+C (or a long press on a phone).'),
+      );
+    });
     const settingsNote = h('p', { className: 'help' });
     // Under a player that took the room over, newcomers cannot reach the room: its link is hidden
     // until the room is back on its host.
     const holderNote = h('p', { id: 'room-holder', className: 'status', style: 'display: none' });
     const linkRow = h('div', { className: 'row' }, copy);
     const linkLine = h('div', { className: 'link', id: 'join-link', textContent: link });
+    const machineNote = onlyThisMachine()
+      ? h('p', { id: 'join-link-note', className: 'help', textContent: 'The host found no network address: only this machine can open this link.' })
+      : undefined;
 
     this.unmount?.();
     this.unmount = mountPanel(
       h(
         'div',
         { className: 'panel', id: 'room-panel' },
-        qr,
-        h('p', { textContent: 'Room code' }),
-        h('div', { className: 'code', id: 'room-code', textContent: connection.code }),
-        linkLine,
-        linkRow,
-        holderNote,
-        h('h2', { textContent: 'Players' }),
-        members,
-        h('h2', { textContent: 'Match' }),
-        settings,
-        settingsNote,
-        h('div', { className: 'row' }, ready, start, leave),
-        h('div', { id: 'lobby-status', className: 'status' }),
+        // Two halves, side by side on a short screen (a phone on its side) so that Ready shows without scrolling.
+        h(
+          'div',
+          { className: 'room-people' },
+          qr,
+          h('p', { textContent: 'Room code' }),
+          h('div', { className: 'code', id: 'room-code', textContent: connection.code }),
+          linkLine,
+          machineNote,
+          linkRow,
+          holderNote,
+          h('h2', { textContent: 'Players' }),
+          members,
+        ),
+        h(
+          'div',
+          { className: 'room-match' },
+          h('h2', { textContent: 'Match' }),
+          settings,
+          settingsNote,
+          h('div', { className: 'row' }, ready, start, leave),
+          h('div', { id: 'lobby-status', className: 'status' }),
+        ),
       ),
     );
 

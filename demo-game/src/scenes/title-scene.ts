@@ -6,7 +6,7 @@ import { debugHooks } from '../app/debug-hooks.ts';
 import { roomFromLink } from '../app/join-link.ts';
 import type { MatchRequest } from '../app/match-request.ts';
 import { loadBrowserNetworkProfiles } from '../app/network-profiles.ts';
-import { loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
+import { cleanPlayerName, loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { BotRunner } from '../match/bot-runner.ts';
 import { ArenaView } from '../render/arena-view.ts';
@@ -67,24 +67,31 @@ export class TitleScene extends Phaser.Scene {
   }
 
   private showMenu(): void {
-    const name = h('input', { id: 'player-name', value: loadPlayerName(), maxLength: MAX_NAME_LENGTH, spellcheck: false });
-    const currentName = () => {
-      const n = name.value.trim() || 'Player';
-      savePlayerName(n);
-      return n;
+    const name = h('input', { id: 'player-name', value: loadPlayerName(), maxLength: MAX_NAME_LENGTH, spellcheck: false, placeholder: 'Your name' });
+    /**
+     * Offline, a name nobody else sees: the typed one (remembered), or "You". Online, the lobby
+     * asks for one if none is typed, and remembers it once the host has taken it.
+     */
+    const offlineName = () => {
+      const n = cleanPlayerName(name.value);
+      if (n !== '') savePlayerName(n);
+      return n === '' ? 'You' : n;
+    };
+    const goOnline = () => {
+      this.scene.start(SceneKey.Lobby, { typedName: name.value });
     };
 
     const online = h('button', { id: 'play-online', className: 'primary', textContent: 'Play with friends on this host' });
-    online.addEventListener('click', () => {
-      currentName();
-      this.scene.start(SceneKey.Lobby, {});
+    online.addEventListener('click', goOnline);
+    name.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') goOnline();
     });
 
     const bots = select('bot-count', [1, 2, 3, 4, 5, 6, 7].map((n) => [String(n), `${n} bot${n > 1 ? 's' : ''}`] as const), '3');
     const syncTest = h('input', { id: 'sync-test', type: 'checkbox' });
     const playBots = h('button', { id: 'play-bots', textContent: 'Practise vs bots' });
     playBots.addEventListener('click', () => {
-      const request: MatchRequest = { mode: 'bots', playerName: currentName(), bots: Number(bots.value), syncTest: syncTest.checked };
+      const request: MatchRequest = { mode: 'bots', playerName: offlineName(), bots: Number(bots.value), syncTest: syncTest.checked };
       this.scene.start(SceneKey.Match, request);
     });
 
@@ -113,7 +120,7 @@ export class TitleScene extends Phaser.Scene {
       if (profile === undefined) return;
       const request: MatchRequest = {
         mode: 'simulator',
-        playerName: currentName(),
+        playerName: offlineName(),
         players: Number(simPlayers.value),
         profileName: profileSelect.value,
         profile,

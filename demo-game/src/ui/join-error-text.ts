@@ -1,4 +1,7 @@
-/** What to tell the player when the host refuses a join or create (see `RoomJoinError.reason`). */
+/**
+ * What to tell the player when a join or create fails: the host's reason (`RoomJoinError.reason`),
+ * or 'connect-failed' when the host answers but the connect request failed in the browser.
+ */
 export function joinErrorText(reason: string, code: string | undefined, host: string): string {
   switch (reason) {
     case 'no-such-room':
@@ -20,8 +23,12 @@ export function joinErrorText(reason: string, code: string | undefined, host: st
     case 'too-many-rooms':
       return 'The host has too many rooms open; join one of them instead.';
     case 'unreachable':
-      return `Cannot reach the host at ${host}. Is it still running, and is UDP allowed through its firewall?`;
+      // The host's page server did not answer either (see lobby-scene's connect): it is gone.
+      return `Cannot reach the host at ${host}. Is it still running? Check the address it printed.`;
+    case 'connect-failed':
+      // The host answers, but this browser's connect request failed: no firewall is to blame.
+      return `The host at ${host} is there, but this browser could not set up the connection. Try again; if it keeps failing, reload the page.`;
     default:
-      return `The host refused: ${reason}.`;
+      return 'The host did not let you in. Try again in a moment.';
   }
 }
