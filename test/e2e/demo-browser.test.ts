@@ -217,8 +217,9 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       // Gamepad: the left stick pushed up.
       expect(await moved(() => page.evaluate('window.__pad.axes[1] = -1'), () => page.evaluate('window.__pad.axes[1] = 0'), 0, -1)).toBeGreaterThan(25);
 
-      // Esc leaves; the name field takes every key again (match keys must not stay captured).
+      // Esc asks, Leave leaves; the name field takes every key again (match keys must not stay captured).
       await page.keyboard.press('Escape');
+      await page.click('#leave-confirm', { timeout: 5_000 });
       await page.waitForSelector('#player-name', { timeout: 10_000 });
       await page.fill('#player-name', '');
       await page.click('#player-name');

@@ -47,6 +47,31 @@ export interface DebugHooks {
    * all of them, and the first frame that differed (-1 while none did).
    */
   replay: { readonly frame: number; readonly frameCount: number; readonly verified: number; readonly checksums: number; readonly mismatchFrame: number } | undefined;
+  /** The players' colours in the current match, as CSS `#rrggbb`, by player handle. */
+  playerColors: readonly string[];
+  /** How tall the players' names show on screen in the current match, in CSS pixels. */
+  nameCssPx: number;
+  /**
+   * Where the notices are drawn, and what they must keep clear of, in screen units: the scoreboard,
+   * the F3 overlay (while shown) and the arena's circle. Undefined outside a match.
+   */
+  noticeLayout: NoticeLayout | undefined;
+}
+
+/** A rectangle in screen units. */
+export interface HookRect {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/** See {@link DebugHooks.noticeLayout}. */
+export interface NoticeLayout {
+  readonly notices: readonly HookRect[];
+  readonly scoreboard: HookRect;
+  readonly overlay: HookRect | undefined;
+  readonly arena: { readonly x: number; readonly y: number; readonly r: number };
 }
 
 declare global {
@@ -76,6 +101,9 @@ export const debugHooks: DebugHooks = {
   routes: [],
   holder: undefined,
   replay: undefined,
+  playerColors: [],
+  nameCssPx: 0,
+  noticeLayout: undefined,
 };
 // Guarded so that the match runners can also run in Node (test/demo).
 if (typeof window !== 'undefined') window.backspin = debugHooks;

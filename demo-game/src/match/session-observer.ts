@@ -60,14 +60,16 @@ export class SessionObserver<I, S> {
           this.droppedNames.push(this.name(e.player));
           this.notices.push({
             kind: 'drop',
-            text: `${this.name(e.player)} dropped out at frame ${e.frame}; ${this.playersLeft() >= 2 ? 'the match goes on without them' : 'too few players are left, so the match ends'}`,
+            // Players' words: who and what now. The frame is a developer's figure (F3, the console).
+            text: `${this.name(e.player)} dropped out. ${this.playersLeft() >= 2 ? 'The match goes on without them.' : 'Too few players are left, so the match ends.'}`,
           });
           break;
         case 'desync':
           this.desyncFrames.push(e.frame);
           this.notices.push({
             kind: 'desync',
-            text: `Desync with ${this.name(e.player)} at frame ${e.frame} (checksum ${hex(e.localChecksum)} here, ${hex(e.remoteChecksum)} there): the simulation is not deterministic`,
+            // A bug in the game, not the player's doing: what to do about it, with the figures a report needs.
+            text: `Your game and ${this.name(e.player)}'s no longer agree (a bug: please report it with "frame ${e.frame}, ${hex(e.localChecksum)}/${hex(e.remoteChecksum)}").`,
           });
           break;
         case 'isolated':

@@ -4,6 +4,7 @@ import { ArenaConfig } from '../sim/index.ts';
 import type { ArenaGame } from '../sim/index.ts';
 import { playerColor, playerCss } from './player-colors.ts';
 import { ARENA_CENTER_X, ARENA_CENTER_Y } from './screen-layout.ts';
+import { cssPixelsPerUnit, readableFontSize } from './readable-size.ts';
 
 const PLAYER_RADIUS = fixedToNumber(ArenaConfig.PLAYER_RADIUS);
 const BULLET_RADIUS = fixedToNumber(ArenaConfig.BULLET_RADIUS);
@@ -42,6 +43,19 @@ export class ArenaView {
   /** Where the local player is on screen (for mouse aim). */
   localScreenPosition(): { x: number; y: number } {
     return { x: ARENA_CENTER_X + this.game.playerX(this.localPlayer), y: ARENA_CENTER_Y + this.game.playerY(this.localPlayer) };
+  }
+
+  /**
+   * Sizes the names and damage labels to stay readable (11 and 12 CSS pixels at least) on the
+   * screen as it is now: at a desktop's 13 and 15 units they were 4 pixels tall on an upright phone.
+   * Returns how tall the names show, in CSS pixels.
+   */
+  fitLabels(): number {
+    const nameSize = readableFontSize(this.scene, 11, 13, 30);
+    const labelSize = readableFontSize(this.scene, 12, 15, 32);
+    for (const t of this.names) if (t.style.fontSize !== `${nameSize}px`) t.setFontSize(nameSize);
+    for (const t of this.labels) if (t.style.fontSize !== `${labelSize}px`) t.setFontSize(labelSize);
+    return nameSize * cssPixelsPerUnit(this.scene);
   }
 
   draw(timeMs: number): void {

@@ -2,6 +2,9 @@ import type Phaser from 'phaser';
 import { ArenaConfig, ArenaPhase } from '../sim/index.ts';
 import type { ArenaGame } from '../sim/index.ts';
 import { playerCss } from './player-colors.ts';
+import { readableFontSize } from './readable-size.ts';
+import { screenRect, unionRect } from './screen-rect.ts';
+import type { ScreenRect } from './screen-rect.ts';
 
 const FONT = 'system-ui, sans-serif';
 
@@ -15,6 +18,8 @@ export class HudView {
   private readonly centre: Phaser.GameObjects.Text;
   private readonly status: Phaser.GameObjects.Text;
   private readonly footer: Phaser.GameObjects.Text;
+  /** The rows' font size (screen units) at the last fit. */
+  private rowSize = 0;
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -27,7 +32,7 @@ export class HudView {
     this.rows = names.map((_, p) =>
       scene.add.text(24, 64 + p * 30, '', { fontFamily: FONT, fontSize: '17px', color: playerCss(p), stroke: '#000000', strokeThickness: 3 }).setScrollFactor(0),
     );
-    this.footer = scene.add.text(24, 0, `First to ${game.roundsToWin} rounds · F3 network · Esc leave`, { fontFamily: FONT, fontSize: '13px', color: '#8090b0' }).setScrollFactor(0);
+    this.footer = scene.add.text(24, 0, `First to ${game.roundsToWin} rounds · F3 network · Esc leaves (asks first)`, { fontFamily: FONT, fontSize: '13px', color: '#8090b0' }).setScrollFactor(0);
     this.centre = scene.add
       .text(0, 0, '', { fontFamily: FONT, fontSize: '56px', fontStyle: 'bold', color: '#ffffff', stroke: '#000000', strokeThickness: 8, align: 'center' })
       .setOrigin(0.5)
@@ -40,10 +45,31 @@ export class HudView {
       .setDepth(500);
   }
 
+  /** Where the scoreboard (round, clock and the players' rows) is on the screen, for the notices to keep clear of. */
+  get scoreboard(): ScreenRect {
+    return unionRect([this.header, ...this.rows].map(screenRect));
+  }
+
+  /**
+   * Sizes the scoreboard to stay readable on the screen as it is now (12 CSS pixels a row at
+   * least): at a desktop's 17 units a row was 5 pixels tall on a phone.
+   */
+  private fit(): void {
+    const rowSize = readableFontSize(this.scene, 12, 17, 30);
+    if (rowSize === this.rowSize) return;
+    this.rowSize = rowSize;
+    const headerSize = readableFontSize(this.scene, 14, 22, 36);
+    this.header.setFontSize(headerSize);
+    const top = 20 + Math.round(headerSize * 1.6) + 8;
+    this.rows.forEach((row, p) => row.setFontSize(rowSize).setY(top + p * Math.round(rowSize * 1.75)));
+    this.footer.setFontSize(readableFontSize(this.scene, 10, 13, 24));
+  }
+
   draw(status: string | undefined): void {
     const g = this.game;
     const { width, height } = this.scene.scale;
-    this.footer.setY(height - 30);
+    this.fit();
+    this.footer.setY(height - this.footer.height - 14);
     this.centre.setPosition(width / 2, height / 2 - 40);
     this.status.setPosition(width / 2, height - 40);
     const seconds = Math.ceil(g.phaseFramesLeft / 60);

@@ -1,6 +1,8 @@
 import type Phaser from 'phaser';
 import { debugHooks } from '../app/debug-hooks.ts';
 import type { MatchRunner, PeerLine } from '../match/match-runner.ts';
+import { screenRect } from './screen-rect.ts';
+import type { ScreenRect } from './screen-rect.ts';
 
 /** How often the overlay's text is rebuilt (ms): figures that change every frame are unreadable. */
 const REFRESH_MS = 250;
@@ -51,10 +53,9 @@ export class NetOverlay {
     return this.visible;
   }
 
-  /** Where the overlay is on the screen while shown (its left edge and bottom), for the notices to keep clear of. */
-  get area(): { readonly left: number; readonly bottom: number } | undefined {
-    if (!this.visible) return undefined;
-    return { left: this.text.x - this.text.width, bottom: this.text.y + this.text.height };
+  /** Where the overlay is on the screen while shown, for the notices to keep clear of. */
+  get area(): ScreenRect | undefined {
+    return this.visible ? screenRect(this.text) : undefined;
   }
 
   update(nowMs: number, renderFps: number): void {

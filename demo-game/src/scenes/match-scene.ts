@@ -9,8 +9,13 @@ import { ArenaView } from '../render/arena-view.ts';
 import { HudView } from '../render/hud-view.ts';
 import { NetOverlay } from '../render/net-overlay.ts';
 import { NoticeBanner } from '../render/notice-banner.ts';
+import { playerCss } from '../render/player-colors.ts';
 import { keepArenaCentred } from '../render/screen-layout.ts';
+import { screenRectOfElement } from '../render/screen-rect.ts';
 import type { ArenaInput } from '../sim/index.ts';
+import { LeaveDialog } from '../ui/leave-dialog.ts';
+import { RotateHint } from '../ui/rotate-hint.ts';
+import { isTouchDevice, TouchBar } from '../ui/touch-bar.ts';
 
 /**
  * The simulation is also driven from a timer at this period (ms), besides the render loop:
@@ -30,6 +35,10 @@ export class MatchScene extends Phaser.Scene {
   private hud!: HudView;
   private overlay!: NetOverlay;
   private banner!: NoticeBanner;
+  private leaveDialog!: LeaveDialog;
+  /** Touch devices only: fullscreen and leave buttons, and the prompt to turn an upright phone. */
+  private touchBar: TouchBar | undefined;
+  private rotateHint: RotateHint | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private finishedAtMs: number | undefined;
   private leaving = false;
@@ -56,7 +65,16 @@ export class MatchScene extends Phaser.Scene {
     this.view = new ArenaView(this, this.runner.game, this.runner.names, this.runner.localPlayer);
     this.hud = new HudView(this, this.runner.game, this.runner.names, this.runner.localPlayer);
     this.overlay = new NetOverlay(this, this.runner);
-    this.banner = new NoticeBanner(this, () => this.overlay.area);
+    this.leaveDialog = new LeaveDialog(this.request.mode === 'online', () => this.leave());
+    const touch = isTouchDevice();
+    this.touchBar = touch ? new TouchBar(() => this.leaveDialog.show()) : undefined;
+    this.rotateHint = touch ? new RotateHint() : undefined;
+    this.banner = new NoticeBanner(this, this.runner.game.arenaRadius, () => ({
+      scoreboard: this.hud.scoreboard,
+      overlay: this.overlay.area,
+      buttons: this.touchBar === undefined ? undefined : screenRectOfElement(this, this.touchBar.element),
+    }));
+    debugHooks.playerColors = this.runner.names.map((_, p) => playerCss(p));
     this.controls = new LocalControls(this, () => this.view.localScreenPosition());
     window.addEventListener('keydown', this.onKey);
     // The game canvas must have the keyboard, not a menu element left focused.
@@ -68,6 +86,7 @@ export class MatchScene extends Phaser.Scene {
   override update(time: number): void {
     this.step();
     const now = performance.now();
+    debugHooks.nameCssPx = this.view.fitLabels();
     this.view.draw(time);
     this.hud.draw(this.runner.status);
     this.controls.touch.draw();
@@ -95,9 +114,9 @@ export class MatchScene extends Phaser.Scene {
     }
   }
 
-  /** Esc leaves. Read from the window's own key events, as every key is (input/keyboard-controls.ts). */
+  /** Esc asks whether to leave (and again, keeps playing). Read from the window's own key events, as every key is (input/keyboard-controls.ts). */
   private readonly onKey = (e: KeyboardEvent): void => {
-    if (e.code === 'Escape' && !e.repeat) this.leave();
+    if (e.code === 'Escape' && !e.repeat) this.leaveDialog.toggle();
   };
 
   /** Reads the controls for one frame (made once: `step` runs 100+ times a second). */
@@ -136,7 +155,7 @@ export class MatchScene extends Phaser.Scene {
     this.scene.start(SceneKey.Results, this.result(endedEarly));
   }
 
-  /** Esc: leave the match (online, that is leaving the room too). */
+  /** Confirmed in the leave dialog: leave the match (online, that is leaving the room too). */
   private leave(): void {
     if (this.leaving) return;
     this.leaving = true;
@@ -148,6 +167,10 @@ export class MatchScene extends Phaser.Scene {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     window.removeEventListener('keydown', this.onKey);
+    this.leaveDialog.destroy();
+    this.touchBar?.destroy();
+    this.rotateHint?.destroy();
+    this.banner.destroy();
     this.overlay.destroy();
     this.runner.dispose();
     this.controls.destroy();
