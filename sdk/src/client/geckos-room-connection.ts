@@ -232,6 +232,8 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
   /** While this member holds the room: whether a re-home attempt is under way, and when the next may start (ms). */
   let probing = false;
   let nextProbeMs = 0;
+  /** Whether this member held the room at the last tick: the first probe waits a period after it takes the room. */
+  let held = false;
   /**
    * Tries to bring the room this member holds back onto the host, at the connection's address: a
    * host started again there takes it with its code, members and tokens ('rehome'). Then every
@@ -321,6 +323,9 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
       const vouched = i >= attempts;
       if (vouched && routes.peersHearingHost().length === 0) break;
       try {
+        // A host whose page server does not answer either is not dialed: geckos.io would log
+        // "Failed to fetch" for each attempt (several a second) as an error of the page.
+        if (!(await answersHttp(options))) throw new RoomJoinError('unreachable', undefined);
         const next = await open(options, again);
         if (closing) {
           closeChannel(next.channel);
@@ -378,6 +383,10 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
     routes.tick(t);
     if (migration !== undefined) {
       migration.tick(t);
+      // Not at once on taking the room: a host that just said goodbye is still closing, and one
+      // started again takes seconds anyway.
+      if (migration.holdsRoom && !held) nextProbeMs = t + REHOME_PROBE_MS;
+      held = migration.holdsRoom;
       if (migration.holdsRoom && !probing && t >= nextProbeMs && !closed) {
         probing = true;
         void probe();
