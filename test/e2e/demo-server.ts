@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { captureOutput } from '../helpers/child-output.ts';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,6 +26,11 @@ export interface DemoServer {
   interrupt(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILL to the whole group unless it has ended: for failed tests, so that nothing is left running. */
   kill(): void;
+  /**
+   * SIGINT to the whole group (npm, its shell, the host), as Ctrl+C in a terminal sends it.
+   * Resolves once every process of it has ended; rejects, after killing the group, after `timeoutMs`.
+   */
+  interruptGroup(timeoutMs: number): Promise<void>;
 }
 
 /**
@@ -71,8 +76,25 @@ export function startDemoServer(hostArgs: readonly string[], timeoutMs: number):
     }
   };
 
+  const interruptGroup = async (ms: number) => {
+    const host = hostProcess(child.pid!);
+    try {
+      process.kill(-child.pid!, 'SIGINT');
+    } catch {
+      // the group has ended
+    }
+    const deadline = Date.now() + ms;
+    // npm may end first (by the signal): wait for the host itself.
+    while (host !== undefined && existsSync(`/proc/${host}`) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (host !== undefined && existsSync(`/proc/${host}`)) {
+      kill();
+      throw new Error(`the host was still running ${ms} ms after Ctrl+C; killed it\n${output()}`);
+    }
+    process.off('exit', onExit);
+  };
+
   return captured.waitForOutput(/Backspin host listening on port (\d+) /, timeoutMs, 'npm start').then(
-    (match) => ({ port: Number(match[1]), output, interrupt, kill }),
+    (match) => ({ port: Number(match[1]), output, interrupt, kill, interruptGroup }),
     (error: unknown) => {
       kill();
       throw error;
