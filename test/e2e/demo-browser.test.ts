@@ -590,8 +590,9 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       for (const s of slowest) expect(s, `frames per half second after the host left: ${slowest.join('/')}`).toBeGreaterThanOrEqual(25);
       const after = await expectChecksumsAgree(pages, Math.max(...lostAt), 4, 'checksummed frames after the host left, on every page');
       // Once the host is gone, the connection's reconnect attempts fail as requests to a closed
-      // port do (the browser logs each; geckos.io's client logs "Failed to fetch"). Issue 14 takes
-      // the attempts' number down; anything else is a problem.
+      // port do: since issue 14 each first looks at the host's address with a quiet HEAD request
+      // (the browser logs it as failed), and dials (geckos.io then logs "Failed to fetch") only a
+      // host that answers. Anything else is a problem.
       expectOnlyHostDownProblems(watches);
       console.info(
         `host ${how}: Ada held the room after ${heldAfterMs.join('/')} ms; pages played on, slowest half-seconds ${slowest.join('/')} frames; ${after.length} checksummed frames after it agree`,
@@ -635,7 +636,7 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
    */
   function expectOnlyHostDownProblems(watches: readonly PageProblems[]): void {
     const expected = (line: string) =>
-      /ERR_CONNECTION_REFUSED|console\.error: Failed to fetch$|request failed: (GET|POST) .*\/\.wrtc\/|HTTP 503 POST .*\/\.wrtc\/v2\/connections$|HTTP 404 GET .*\/\.wrtc\/v2\/connections\/[^/]+\/additional-candidates$|status of (503|404) \((Service Unavailable|Not Found)\)$|Connection failed with status code 503\.$/.test(
+      /ERR_CONNECTION_REFUSED|console\.error: Failed to fetch$|request failed: (GET|POST) .*\/\.wrtc\/|request failed: HEAD http:\/\/[^/]+\/: |HTTP 503 POST .*\/\.wrtc\/v2\/connections$|HTTP 404 GET .*\/\.wrtc\/v2\/connections\/[^/]+\/additional-candidates$|status of (503|404) \((Service Unavailable|Not Found)\)$|Connection failed with status code 503\.$/.test(
         line,
       );
     for (const w of watches) expect(w.problems.filter((line) => !expected(line)), w.console.join('\n')).toEqual([]);
