@@ -1,6 +1,7 @@
 import Phaser from 'phaser';
 import './ui/styles.css';
 import { debugHooks } from './app/debug-hooks.ts';
+import { soundBank } from './audio/sound-bank.ts';
 import { pickRenderer } from './render/pick-renderer.ts';
 import { SCREEN_HEIGHT, SCREEN_WIDTH } from './render/screen-layout.ts';
 import { LobbyScene } from './scenes/lobby-scene.ts';
@@ -27,4 +28,5 @@ const game = new Phaser.Game({
 });
 game.events.once(Phaser.Core.Events.READY, () => {
   debugHooks.renderer = game.renderer.type === Phaser.CANVAS ? 'canvas' : 'webgl';
+  soundBank.attach(game);
 });

@@ -56,6 +56,33 @@ export interface DebugHooks {
    * the F3 overlay (while shown) and the arena's circle. Undefined outside a match.
    */
   noticeLayout: NoticeLayout | undefined;
+  /** Sounds started since the page loaded, by key (demo-game/src/audio/sound-key.ts). */
+  sounds: Record<string, number>;
+  /** The sound settings (volume 0..1), and whether the browser lets audio play yet (after a first click or key). */
+  audio: { muted: boolean; volume: number; unlocked: boolean };
+  /** Match feedback shown in the current match (render/match-fx.ts): counts, and the kill feed's lines, oldest first. */
+  fx: MatchFxHooks;
+}
+
+/** What the match feedback shows, counted for the tests. */
+export interface MatchFxHooks {
+  /** Hit sparks, knock-out bursts (predicted), announced knock-outs (confirmed), screen shakes. */
+  sparks: number;
+  bursts: number;
+  knockouts: number;
+  shakes: number;
+  /** Dash trails started, and times the ring-edge warning came on for the local player. */
+  trails: number;
+  edgeWarnings: number;
+  /** Round and match results announced (confirmed). */
+  results: number;
+  /** Most particles alive at once. */
+  particlesPeak: number;
+  feed: string[];
+}
+
+function noFx(): MatchFxHooks {
+  return { sparks: 0, bursts: 0, knockouts: 0, shakes: 0, trails: 0, edgeWarnings: 0, results: 0, particlesPeak: 0, feed: [] };
 }
 
 /** A rectangle in screen units. */
@@ -104,6 +131,9 @@ export const debugHooks: DebugHooks = {
   playerColors: [],
   nameCssPx: 0,
   noticeLayout: undefined,
+  sounds: {},
+  audio: { muted: false, volume: 1, unlocked: false },
+  fx: noFx(),
 };
 // Guarded so that the match runners can also run in Node (test/demo).
 if (typeof window !== 'undefined') window.backspin = debugHooks;
@@ -118,6 +148,7 @@ export function resetMatchHooks(mode: string): void {
   debugHooks.drops = [];
   debugHooks.finished = false;
   debugHooks.routes = [];
+  debugHooks.fx = noFx();
 }
 
 /** Records a confirmed checksum, forgetting the oldest beyond {@link MAX_CHECKSUMS}. */

@@ -15,6 +15,7 @@ import { field, h, mountPanel, select } from '../ui/dom.ts';
 import { readReplayFile } from '../app/replay-file.ts';
 import { REPLAY_FILE_EXTENSION } from '../match/arena-replay.ts';
 import type { ReplayRequest } from './replay-scene.ts';
+import { soundControls } from '../ui/sound-controls.ts';
 
 /** Bots playing behind the title menu. */
 const BACKDROP_PLAYERS = 6;
@@ -161,6 +162,7 @@ export class TitleScene extends Phaser.Scene {
       simNote,
       h('div', { className: 'row' }, loadReplay, replayFile),
       replayStatus,
+      soundControls(),
       h('h2', { textContent: 'Controls' }),
       h(
         'p',
