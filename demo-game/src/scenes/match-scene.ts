@@ -7,6 +7,7 @@ import { createRunner } from '../match/create-runner.ts';
 import type { MatchRunner } from '../match/match-runner.ts';
 import { ArenaView } from '../render/arena-view.ts';
 import { HudView } from '../render/hud-view.ts';
+import { MatchFx } from '../render/match-fx.ts';
 import { NetOverlay } from '../render/net-overlay.ts';
 import { NoticeBanner } from '../render/notice-banner.ts';
 import { playerCss } from '../render/player-colors.ts';
@@ -39,6 +40,7 @@ export class MatchScene extends Phaser.Scene {
   /** Touch devices only: fullscreen and leave buttons, and the prompt to turn an upright phone. */
   private touchBar: TouchBar | undefined;
   private rotateHint: RotateHint | undefined;
+  private fx!: MatchFx;
   private timer: ReturnType<typeof setInterval> | undefined;
   private finishedAtMs: number | undefined;
   private leaving = false;
@@ -75,6 +77,7 @@ export class MatchScene extends Phaser.Scene {
       buttons: this.touchBar === undefined ? undefined : screenRectOfElement(this, this.touchBar.element),
     }));
     debugHooks.playerColors = this.runner.names.map((_, p) => playerCss(p));
+    this.fx = new MatchFx(this, this.runner, () => this.overlay.area);
     this.controls = new LocalControls(this, () => this.view.localScreenPosition());
     window.addEventListener('keydown', this.onKey);
     // The game canvas must have the keyboard, not a menu element left focused.
@@ -89,6 +92,7 @@ export class MatchScene extends Phaser.Scene {
     debugHooks.nameCssPx = this.view.fitLabels();
     this.view.draw(time);
     this.hud.draw(this.runner.status);
+    this.fx.update(now);
     this.controls.touch.draw();
     this.overlay.update(now, this.game.loop.actualFps);
     this.banner.update(now);
@@ -172,6 +176,7 @@ export class MatchScene extends Phaser.Scene {
     this.rotateHint?.destroy();
     this.banner.destroy();
     this.overlay.destroy();
+    this.fx.destroy();
     this.runner.dispose();
     this.controls.destroy();
     this.input.removeAllListeners();

@@ -1,0 +1,62 @@
+import type Phaser from 'phaser';
+import { soundBank } from '../audio/sound-bank.ts';
+
+/** Volume step of the - and = keys (linear, of 1). */
+const VOLUME_STEP = 0.1;
+/** The indicator stands out this long after a change (ms), then dims. */
+const HIGHLIGHT_MS = 1500;
+
+/**
+ * The in-match sound control, top right: shows "♪ 70%" or "♪ muted"; M (or a click or tap on it)
+ * mutes and unmutes, - and = turn the volume down and up. Keys are read from the window, as every
+ * key is (input/keyboard-controls.ts). The setting is the sound bank's, remembered between visits.
+ */
+export class SoundToggle {
+  private readonly text: Phaser.GameObjects.Text;
+  private changedAtMs = -Infinity;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly scene: Phaser.Scene,
+    depth: number,
+  ) {
+    this.text = scene.add
+      .text(0, 16, '', { fontFamily: 'system-ui, sans-serif', fontSize: '15px', color: '#e0e8ff', backgroundColor: '#00000080', padding: { x: 8, y: 4 } })
+      .setOrigin(1, 0)
+      .setScrollFactor(0)
+      .setDepth(depth)
+      .setInteractive({ useHandCursor: true });
+    this.text.on('pointerdown', () => soundBank.toggleMute());
+    this.unsubscribe = soundBank.onChange(() => this.refresh(performance.now()));
+    this.refresh(-Infinity);
+    window.addEventListener('keydown', this.onKey);
+  }
+
+  /** Bottom of the control (screen units), for what is laid out under it. */
+  get bottom(): number {
+    return this.text.y + this.text.height;
+  }
+
+  update(nowMs: number): void {
+    this.text.setX(this.scene.scale.width - 16);
+    this.text.setAlpha(nowMs - this.changedAtMs < HIGHLIGHT_MS ? 1 : 0.6);
+  }
+
+  destroy(): void {
+    window.removeEventListener('keydown', this.onKey);
+    this.unsubscribe();
+    this.text.destroy();
+  }
+
+  private refresh(nowMs: number): void {
+    this.changedAtMs = nowMs;
+    this.text.setText(soundBank.muted ? '♪ muted · M' : `♪ ${Math.round(soundBank.volume * 100)}% · M`);
+  }
+
+  private readonly onKey = (e: KeyboardEvent): void => {
+    if (e.repeat && e.code === 'KeyM') return;
+    if (e.code === 'KeyM') soundBank.toggleMute();
+    else if (e.code === 'Minus' || e.code === 'NumpadSubtract') soundBank.setVolume(soundBank.volume - VOLUME_STEP);
+    else if (e.code === 'Equal' || e.code === 'NumpadAdd') soundBank.setVolume(soundBank.volume + VOLUME_STEP);
+  };
+}
