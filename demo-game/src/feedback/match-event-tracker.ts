@@ -41,6 +41,9 @@ export class MatchEventTracker {
   private readonly dashCooldown = new Int32Array(MAX_PLAYERS);
   private readonly lastHitBy = new Int32Array(MAX_PLAYERS);
   private readonly roundPoints = new Int32Array(MAX_PLAYERS);
+  /** Position (units) at the previous look: where a player who has already respawned was last seen. */
+  private readonly lastX = new Float64Array(MAX_PLAYERS);
+  private readonly lastY = new Float64Array(MAX_PLAYERS);
   private readonly bulletLife = new Int32Array(ArenaConfig.BULLET_CAPACITY);
   // Knock-outs, per victim.
   /** Falls announced (confirmed knock-outs): a confirmed fall count never goes down again. */
@@ -80,10 +83,16 @@ export class MatchEventTracker {
 
     for (let p = 0; p < s.players; p++) {
       const falls = s.falls[p]!;
-      const x = s.x[p]! * UNIT;
-      const y = s.y[p]! * UNIT;
+      let x = s.x[p]! * UNIT;
+      let y = s.y[p]! * UNIT;
       if (falls > this.falls[p]!) {
-        // A fall new to this timeline (new, or back after a rollback had undone it).
+        // A fall new to this timeline (new, or back after a rollback had undone it). Seen only
+        // after the respawn (a look more than RESPAWN_FRAMES later), it happened near where the
+        // player was last seen, not where it stands now.
+        if (s.alive[p] === 1) {
+          x = this.lastX[p]!;
+          y = this.lastY[p]!;
+        }
         this.pendingBy[p] = this.scorer(s, p);
         this.pendingX[p] = x;
         this.pendingY[p] = y;
@@ -158,6 +167,8 @@ export class MatchEventTracker {
       this.dashCooldown[p] = s.dashCooldown[p]!;
       this.lastHitBy[p] = s.lastHitBy[p]!;
       this.roundPoints[p] = s.roundPoints[p]!;
+      this.lastX[p] = s.x[p]! * UNIT;
+      this.lastY[p] = s.y[p]! * UNIT;
     }
     this.bulletLife.set(s.bulletLife);
   }

@@ -10,8 +10,8 @@ const LINE_HEIGHT = 30;
 const MARGIN = 16;
 const FONT = 'system-ui, sans-serif';
 
-/** A screen area the feed keeps clear of (the F3 overlay, top right): its bottom edge, or undefined. */
-export type FeedObstacle = () => { readonly bottom: number } | undefined;
+/** The bottom edge (screen units) of what the feed keeps clear of at the top right (0 for nothing). */
+export type FeedObstacle = () => number;
 
 interface FeedLine {
   readonly scorer: Phaser.GameObjects.Text;
@@ -70,7 +70,7 @@ export class KillFeed {
     const g = this.backdrop;
     g.clear();
     const right = this.scene.scale.width - MARGIN;
-    let y = Math.max(MARGIN, (this.obstacle()?.bottom ?? 0) + 8) + LINE_HEIGHT / 2;
+    let y = Math.max(MARGIN, this.obstacle() + 8) + LINE_HEIGHT / 2;
     for (let k = 0; k < LINES; k++) {
       const index = (this.newest - k + LINES) % LINES;
       const line = this.lines[index]!;
@@ -80,9 +80,9 @@ export class KillFeed {
       line.verb.setVisible(visible);
       line.victim.setVisible(visible);
       if (!visible) continue;
-      const alpha = age > SHOW_MS - FADE_MS ? (SHOW_MS - age) / FADE_MS : 1;
-      // Slides in from the right over its first 150 ms.
-      const slide = age < 150 ? (1 - age / 150) * 40 : 0;
+      // Slides in from 24 units to the right and fades in over its first 150 ms; fades out at the end.
+      const alpha = age < 150 ? 0.3 + (0.7 * age) / 150 : age > SHOW_MS - FADE_MS ? (SHOW_MS - age) / FADE_MS : 1;
+      const slide = age < 150 ? (1 - age / 150) * 24 : 0;
       const fell = line.scorer.text === '';
       // Right-aligned, built leftwards: "scorer knocked out victim" or "victim fell out of the ring".
       let x = right - 10 + slide;

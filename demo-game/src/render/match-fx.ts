@@ -8,7 +8,6 @@ import { MatchEventTracker } from '../feedback/match-event-tracker.ts';
 import type { MatchRunner } from '../match/match-runner.ts';
 import { ArenaConfig, DIRECTION_X, DIRECTION_Y } from '../sim/index.ts';
 import { EdgeWarning } from './edge-warning.ts';
-import type { FeedObstacle } from './kill-feed.ts';
 import { KillFeed } from './kill-feed.ts';
 import { KnockoutPopups } from './knockout-popups.ts';
 import { ParticlePool, ParticleShape } from './particle-pool.ts';
@@ -57,7 +56,7 @@ export class MatchFx implements FeedbackSink {
   constructor(
     private readonly scene: Phaser.Scene,
     private readonly runner: MatchRunner,
-    obstacle: FeedObstacle,
+    obstacle: () => { readonly bottom: number } | undefined,
   ) {
     this.localPlayer = runner.localPlayer;
     this.shaker = new ScreenShake(scene.cameras.main);
@@ -65,7 +64,8 @@ export class MatchFx implements FeedbackSink {
     this.particles = new ParticlePool(scene, PARTICLES, DEPTH_PARTICLES);
     this.popups = new KnockoutPopups(scene, runner.names, DEPTH_POPUPS);
     this.toggle = new SoundToggle(scene, DEPTH_FEED);
-    this.feed = new KillFeed(scene, runner.names, () => ({ bottom: Math.max(this.toggle.bottom, obstacle()?.bottom ?? 0) }), DEPTH_FEED);
+    // Under the sound control, and under the F3 overlay while it is shown.
+    this.feed = new KillFeed(scene, runner.names, () => Math.max(this.toggle.bottom, obstacle()?.bottom ?? 0), DEPTH_FEED);
   }
 
   /** Once per render frame, after the runner's tick: events, then every effect moved and drawn. */
