@@ -18,6 +18,8 @@ export interface BotRunnerOptions {
    */
   readonly syncTest: boolean;
   readonly syncTestDistance?: number;
+  /** Simulation frames per 60 Hz frame (default 1): tests play a whole match in seconds (app/match-speed.ts). */
+  readonly speed?: number;
 }
 
 const FPS = 60;
@@ -31,7 +33,7 @@ export class BotRunner implements MatchRunner {
   readonly game: ArenaGame;
   readonly localPlayer = 0;
   readonly names: readonly string[];
-  private readonly pacer = new FramePacer(FPS);
+  private readonly pacer: FramePacer;
   /** Reused every frame: stepping allocates nothing. */
   private readonly inputs: { input: ArenaInput; status: InputStatus }[];
   private readonly raw: ArenaInput[];
@@ -45,6 +47,9 @@ export class BotRunner implements MatchRunner {
 
   constructor(options: BotRunnerOptions) {
     const players = options.bots + 1;
+    const speed = options.speed ?? 1;
+    // A sped-up match may also catch up as many real-time frames at once as a normal one.
+    this.pacer = speed === 1 ? new FramePacer(FPS) : new FramePacer(FPS * speed, 0.1, 8 * speed);
     this.game = new ArenaGame({ players, seed: options.seed });
     this.names = [options.playerName, ...Array.from({ length: options.bots }, (_, i) => `Bot ${i + 1}`)];
     this.inputs = Array.from({ length: players }, () => ({ input: 0, status: InputStatus.Confirmed }));

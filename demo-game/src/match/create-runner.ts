@@ -1,3 +1,4 @@
+import { matchSpeedFromLink } from '../app/match-speed.ts';
 import type { MatchRequest } from '../app/match-request.ts';
 import { BotRunner } from './bot-runner.ts';
 import type { MatchRunner } from './match-runner.ts';
@@ -11,7 +12,7 @@ export function createRunner(request: MatchRequest): MatchRunner {
     case 'online':
       return new OnlineRunner(request.connection, request.match);
     case 'bots':
-      return new BotRunner({ bots: request.bots, seed, playerName: request.playerName, syncTest: request.syncTest });
+      return new BotRunner({ bots: request.bots, seed, playerName: request.playerName, syncTest: request.syncTest, speed: matchSpeedFromLink() });
     case 'simulator':
       return new SimulatorRunner({
         players: request.players,
