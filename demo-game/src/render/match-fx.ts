@@ -187,7 +187,8 @@ export class MatchFx implements FeedbackSink {
 
   roundOver(_round: number, winner: number): void {
     if (winner >= 0) this.confetti(winner, 70);
-    soundBank.play(SoundKey.RoundWon, 0.9);
+    // A draw gets the same jingle, lower and quieter: nobody to cheer for.
+    soundBank.play(SoundKey.RoundWon, winner >= 0 ? 0.9 : 0.6, winner >= 0 ? 0 : -500);
     debugHooks.fx.results++;
   }
 

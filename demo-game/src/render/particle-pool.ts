@@ -40,6 +40,9 @@ export class ParticlePool {
 
   constructor(scene: Phaser.Scene, readonly capacity: number, depth: number) {
     this.graphics = scene.add.graphics().setDepth(depth);
+    // WebGL draws a circle as a polygon of up to 100 points merged where closer than this (px):
+    // 3 px keeps small particles round to the eye at a fraction of the triangulation work.
+    this.graphics.pathDetailThreshold = 3;
     this.x = new Float32Array(capacity);
     this.y = new Float32Array(capacity);
     this.vx = new Float32Array(capacity);
