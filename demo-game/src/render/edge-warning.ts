@@ -10,18 +10,22 @@ const WARN_DISTANCE = 70;
 const PLAYER_RADIUS = fixedToNumber(ArenaConfig.PLAYER_RADIUS);
 /** Pulse rate of the warning (Hz): fast enough to read as urgent. */
 const PULSE_HZ = 4;
+/** The red glow after you are knocked out fades over this long (ms). */
+const KNOCKED_OUT_GLOW_MS = 600;
 
 /**
  * The ring-edge warning: where a player is close to falling out, the ring's edge next to them
  * lights up in their colour, brighter the closer they are. For the player at this screen it is
  * louder: a pulsing white-and-red arc, chevrons pointing back to the centre, and a red glow at
- * the screen's edges, so you notice it without looking at the rim.
+ * the screen's edges, so you notice it without looking at the rim. The same glow, stronger and
+ * fading, says you were knocked out.
  */
 export class EdgeWarning {
   private readonly arcs: Phaser.GameObjects.Graphics;
   private readonly glow: Phaser.GameObjects.Graphics;
   /** Whether the local player was warned last frame (to count warnings, not frames). */
   private localWarned = false;
+  private knockedOutAtMs = -Infinity;
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -65,11 +69,18 @@ export class EdgeWarning {
       g.strokePath();
       if (local) this.drawChevrons(x, y, angle, level, pulse);
     }
-    if (localLevel > 0) this.drawGlow(localLevel * (0.55 + 0.45 * pulse));
+    const knockedOut = Math.max(0, 1 - (nowMs - this.knockedOutAtMs) / KNOCKED_OUT_GLOW_MS);
+    const glow = Math.max(localLevel * (0.55 + 0.45 * pulse), 2 * knockedOut);
+    if (glow > 0) this.drawGlow(glow);
     const warned = localLevel > 0.35;
     const cameOn = warned && !this.localWarned;
     this.localWarned = warned;
     return cameOn;
+  }
+
+  /** The screen's edges glow red and fade: you were knocked out (gentler than a full-screen flash). */
+  knockedOut(nowMs: number): void {
+    this.knockedOutAtMs = nowMs;
   }
 
   destroy(): void {

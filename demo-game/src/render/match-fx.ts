@@ -54,7 +54,7 @@ export class MatchFx implements FeedbackSink {
   private othersShotAtMs = -Infinity;
 
   constructor(
-    private readonly scene: Phaser.Scene,
+    scene: Phaser.Scene,
     private readonly runner: MatchRunner,
     obstacle: () => { readonly bottom: number } | undefined,
   ) {
@@ -177,7 +177,7 @@ export class MatchFx implements FeedbackSink {
     const involved = victim === this.localPlayer || by === this.localPlayer;
     soundBank.play(SoundKey.Knockout, involved ? 1 : 0.7);
     this.shake(involved ? 14 : 7, involved ? 380 : 260);
-    if (victim === this.localPlayer) this.scene.cameras.main.flash(160, 255, 60, 60, true);
+    if (victim === this.localPlayer) this.edge.knockedOut(this.nowMs);
   }
 
   countdown(count: number): void {
