@@ -8,6 +8,12 @@ const SHOW_MS = 6000;
 const FADE_MS = 700;
 const LINE_HEIGHT = 30;
 const MARGIN = 16;
+/**
+ * Top of the first line (screen units): the corner above belongs to the sound control and the F3
+ * overlay, which keeps its place whether the feed has lines or not (the browser tests find the
+ * overlay by its light pixels in the top 120 units of that corner).
+ */
+const FEED_TOP = 132;
 const FONT = 'system-ui, sans-serif';
 
 /** The bottom edge (screen units) of what the feed keeps clear of at the top right (0 for nothing). */
@@ -22,9 +28,10 @@ interface FeedLine {
 }
 
 /**
- * The kill feed, top right: "Ada knocked out Brook", "Brook fell out of the ring", newest on top,
- * names in their players' colours over a dark strip. A fixed set of text objects is rewritten in
- * turn, so a knock-out costs one `setText` per part and a frame costs nothing new.
+ * The kill feed, on the right under the top corner: "Ada knocked out Brook", "Brook fell out of
+ * the ring", newest on top, names in their players' colours over a dark strip. A fixed set of text
+ * objects is rewritten in turn, so a knock-out costs one `setText` per part and a frame costs
+ * nothing new.
  */
 export class KillFeed {
   private readonly lines: FeedLine[];
@@ -70,7 +77,7 @@ export class KillFeed {
     const g = this.backdrop;
     g.clear();
     const right = this.scene.scale.width - MARGIN;
-    let y = Math.max(MARGIN, this.obstacle() + 8) + LINE_HEIGHT / 2;
+    let y = Math.max(FEED_TOP, this.obstacle() + 8) + LINE_HEIGHT / 2;
     for (let k = 0; k < LINES; k++) {
       const index = (this.newest - k + LINES) % LINES;
       const line = this.lines[index]!;
