@@ -16,8 +16,8 @@ import { playerColor } from './player-colors.ts';
 import { ARENA_CENTER_X, ARENA_CENTER_Y } from './screen-layout.ts';
 import { SoundToggle } from './sound-toggle.ts';
 
-/** Particles alive at once at most: a full 8-player brawl with a knock-out peaks near 300. */
-const PARTICLES = 640;
+/** Particles alive at once at most: a busy 8-player brawl peaks near 150; confetti and bursts fit too. */
+const PARTICLES = 480;
 const PLAYER_RADIUS = fixedToNumber(ArenaConfig.PLAYER_RADIUS);
 const UNIT_X = 1 / 65536;
 /** Shots by other players make a sound at most this often (ms): 8 players fire up to 40 times a second. */
@@ -52,6 +52,8 @@ export class MatchFx implements FeedbackSink {
   private nowMs = 0;
   private lastMs: number | undefined;
   private othersShotAtMs = -Infinity;
+  /** Render frames drawn, to thin the continuous emitters (smoke every other frame). */
+  private frames = 0;
 
   constructor(
     scene: Phaser.Scene,
@@ -101,7 +103,7 @@ export class MatchFx implements FeedbackSink {
     const sx = ARENA_CENTER_X + x;
     const sy = ARENA_CENTER_Y + y;
     const color = playerColor(owner);
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 2; i++) {
       const spread = (Math.random() - 0.5) * 0.9;
       const speed = 260 + Math.random() * 200;
       this.particles.emit(ParticleShape.Streak, sx, sy, (dx - dy * spread) * speed, (dy + dx * spread) * speed, 90, 0.03, i === 0 ? 0xffffff : color, 0.9, 0.02);
@@ -120,7 +122,7 @@ export class MatchFx implements FeedbackSink {
     // Sparks fly from the struck side of the body, along the knockback, more of them at high damage.
     const hx = ARENA_CENTER_X + x - ux * PLAYER_RADIUS * 0.6;
     const hy = ARENA_CENTER_Y + y - uy * PLAYER_RADIUS * 0.6;
-    const sparks = 7 + Math.min(10, Math.floor(damage / 20));
+    const sparks = 5 + Math.min(7, Math.floor(damage / 25));
     for (let i = 0; i < sparks; i++) {
       const a = Math.atan2(uy, ux) + (Math.random() - 0.5) * 2.1;
       const v = 180 + Math.random() * 360;
@@ -136,7 +138,7 @@ export class MatchFx implements FeedbackSink {
   dash(player: number, x: number, y: number): void {
     // A puff of dust where the dash started; the trail itself is drawn while the dash lasts.
     const color = playerColor(player);
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 4; i++) {
       const a = Math.random() * Math.PI * 2;
       this.particles.emit(ParticleShape.Dot, ARENA_CENTER_X + x, ARENA_CENTER_Y + y, Math.cos(a) * 60, Math.sin(a) * 60, 300, 5, i % 2 === 0 ? color : 0xc8d0e8, 0.6, 0.05);
     }
@@ -149,13 +151,13 @@ export class MatchFx implements FeedbackSink {
     const by = ARENA_CENTER_Y + y;
     const out = Math.atan2(y, x);
     const color = playerColor(victim);
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 22; i++) {
       // Mostly outwards, the way the player flew.
-      const a = out + (Math.random() - 0.5) * (i < 20 ? 1.8 : Math.PI * 2);
+      const a = out + (Math.random() - 0.5) * (i < 15 ? 1.8 : Math.PI * 2);
       const v = 120 + Math.random() * 420;
       this.particles.emit(ParticleShape.Dot, bx, by, Math.cos(a) * v, Math.sin(a) * v, 500 + Math.random() * 400, 3 + Math.random() * 5, color, 1, 0.04);
     }
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 8; i++) {
       const a = Math.random() * Math.PI * 2;
       const v = 300 + Math.random() * 400;
       this.particles.emit(ParticleShape.Streak, bx, by, Math.cos(a) * v, Math.sin(a) * v, 300, 0.04, 0xffffff, 1, 0.02);
@@ -186,14 +188,14 @@ export class MatchFx implements FeedbackSink {
   }
 
   roundOver(_round: number, winner: number): void {
-    if (winner >= 0) this.confetti(winner, 70);
+    if (winner >= 0) this.confetti(winner, 50);
     // A draw gets the same jingle, lower and quieter: nobody to cheer for.
     soundBank.play(SoundKey.RoundWon, winner >= 0 ? 0.9 : 0.6, winner >= 0 ? 0 : -500);
     debugHooks.fx.results++;
   }
 
   matchOver(winner: number): void {
-    if (winner >= 0) this.confetti(winner, 160);
+    if (winner >= 0) this.confetti(winner, 110);
     soundBank.play(SoundKey.MatchWon, 1);
     debugHooks.fx.results++;
   }
@@ -204,17 +206,18 @@ export class MatchFx implements FeedbackSink {
   private emitTrails(): void {
     const game = this.runner.game;
     const s = game.state;
+    const smoke = (++this.frames & 1) === 0;
     for (let p = 0; p < game.players; p++) {
       if (!game.isAlive(p)) continue;
       const x = ARENA_CENTER_X + game.playerX(p);
       const y = ARENA_CENTER_Y + game.playerY(p);
       if (game.isDashing(p)) {
         this.particles.emit(ParticleShape.Dot, x, y, 0, 0, 200, PLAYER_RADIUS * 0.95, playerColor(p), 0.4, 1);
-      } else if (game.isStunned(p)) {
+      } else if (smoke && game.isStunned(p)) {
         const vx = s.vx[p]! * UNIT_X;
         const vy = s.vy[p]! * UNIT_X;
         if (vx * vx + vy * vy > SMOKE_SPEED * SMOKE_SPEED) {
-          this.particles.emit(ParticleShape.Dot, x - vx * 2, y - vy * 2, (Math.random() - 0.5) * 30, (Math.random() - 0.5) * 30, 380, 6 + Math.random() * 4, 0xb0b8c8, 0.35, 0.3);
+          this.particles.emit(ParticleShape.Dot, x - vx * 2, y - vy * 2, (Math.random() - 0.5) * 30, (Math.random() - 0.5) * 30, 420, 7 + Math.random() * 4, 0xb0b8c8, 0.35, 0.3);
         }
       }
     }

@@ -118,10 +118,14 @@ export class ParticlePool {
       const fade = this.alpha[i]! * (1 - t * t);
       const color = this.color[i]!;
       switch (this.shape[i]) {
-        case ParticleShape.Dot:
+        case ParticleShape.Dot: {
+          const r = this.size[i]! * (1 - t * 0.7);
           g.fillStyle(color, fade);
-          g.fillCircle(x, y, this.size[i]! * (1 - t * 0.7));
+          // Below 3 units a square reads as a dot and costs a rectangle, not a path.
+          if (r < 3) g.fillRect(x - r, y - r, 2 * r, 2 * r);
+          else g.fillCircle(x, y, r);
           break;
+        }
         case ParticleShape.Ring:
           g.lineStyle(Math.max(1, 5 * (1 - t)), color, fade);
           g.strokeCircle(x, y, this.size[i]! + this.grow[i]! * (1 - (1 - t) * (1 - t)));
