@@ -58,7 +58,7 @@ export class MatchFx implements FeedbackSink {
   constructor(
     scene: Phaser.Scene,
     private readonly runner: MatchRunner,
-    obstacle: () => { readonly bottom: number } | undefined,
+    obstacleBottom: () => number,
   ) {
     this.localPlayer = runner.localPlayer;
     this.shaker = new ScreenShake(scene.cameras.main);
@@ -67,7 +67,7 @@ export class MatchFx implements FeedbackSink {
     this.popups = new KnockoutPopups(scene, runner.names, DEPTH_POPUPS);
     this.toggle = new SoundToggle(scene, DEPTH_FEED);
     // Under the sound control, and under the F3 overlay while it is shown.
-    this.feed = new KillFeed(scene, runner.names, () => Math.max(this.toggle.bottom, obstacle()?.bottom ?? 0), DEPTH_FEED);
+    this.feed = new KillFeed(scene, runner.names, () => Math.max(this.toggle.bottom, obstacleBottom()), DEPTH_FEED);
   }
 
   /** Once per render frame, after the runner's tick: events, then every effect moved and drawn. */
