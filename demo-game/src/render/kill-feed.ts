@@ -38,6 +38,8 @@ export class KillFeed {
   private readonly backdrop: Phaser.GameObjects.Graphics;
   /** Index of the newest line. */
   private newest = -1;
+  /** The lowest shown line's bottom edge at the last update (screen units), 0 when none is shown. */
+  private bottomValue = 0;
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -78,6 +80,7 @@ export class KillFeed {
     g.clear();
     const right = this.scene.scale.width - MARGIN;
     let y = Math.max(FEED_TOP, this.obstacle() + 8) + LINE_HEIGHT / 2;
+    this.bottomValue = 0;
     for (let k = 0; k < LINES; k++) {
       const index = (this.newest - k + LINES) % LINES;
       const line = this.lines[index]!;
@@ -106,8 +109,14 @@ export class KillFeed {
       }
       g.fillStyle(0x000000, 0.55 * alpha);
       g.fillRoundedRect(x - 10, y - LINE_HEIGHT / 2 + 2, right + slide - x + 10, LINE_HEIGHT - 4, 6);
+      this.bottomValue = y + LINE_HEIGHT / 2;
       y += LINE_HEIGHT;
     }
+  }
+
+  /** Where the shown lines end (screen units; 0 when none is): the notices go below them. */
+  get bottom(): number {
+    return this.bottomValue;
   }
 
   destroy(): void {

@@ -87,6 +87,11 @@ export class MatchFx implements FeedbackSink {
     if (this.particles.live > fx.particlesPeak) fx.particlesPeak = this.particles.live;
   }
 
+  /** Where the kill feed's lines end on the screen (screen units; 0 when it shows none). */
+  get feedBottom(): number {
+    return this.feed.bottom;
+  }
+
   destroy(): void {
     this.particles.destroy();
     this.feed.destroy();

@@ -21,6 +21,8 @@ export interface NoticeObstacles {
   readonly overlay: ScreenRect | undefined;
   /** The touch buttons, top right, on touch devices. */
   readonly buttons: ScreenRect | undefined;
+  /** Where the kill feed's lines end, at the right (screen units; 0 when it shows none). */
+  readonly feedBottom: number;
 }
 
 /**
@@ -67,7 +69,7 @@ export class NoticeBanner {
     }
     const o = this.obstacles();
     const { width, height } = this.scene.scale;
-    const key = `${width}x${height} ${o.overlay?.y ?? ''}+${o.overlay?.h ?? ''} ${o.buttons?.h ?? ''} ${this.shown.length}`;
+    const key = `${width}x${height} ${o.overlay?.y ?? ''}+${o.overlay?.h ?? ''} ${o.buttons?.h ?? ''} ${o.feedBottom} ${this.shown.length}`;
     if (key !== this.laidOutFor) this.layout(o);
     this.laidOutFor = key;
   }
@@ -78,6 +80,8 @@ export class NoticeBanner {
     const columnWidth = Math.max(120, width - GAP - left);
     let y = GAP;
     for (const r of [o.overlay, o.buttons]) if (r !== undefined && r.x < left + columnWidth && r.x + r.w > left) y = Math.max(y, r.y + r.h + 8);
+    // The kill feed is right-aligned at the screen's edge, in this column's rows: go below it.
+    if (o.feedBottom > 0) y = Math.max(y, o.feedBottom + 8);
     const fontSize = readableFontSize(this.scene, 12, 16, 30);
     for (const s of this.shown) {
       s.text.setFontSize(fontSize).setWordWrapWidth(columnWidth - 20, true).setPosition(left, y);

@@ -75,6 +75,7 @@ export class MatchScene extends Phaser.Scene {
       scoreboard: this.hud.scoreboard,
       overlay: this.overlay.area,
       buttons: this.touchBar === undefined ? undefined : screenRectOfElement(this, this.touchBar.element),
+      feedBottom: this.fx.feedBottom,
     }));
     debugHooks.playerColors = this.runner.names.map((_, p) => playerCss(p));
     // The kill feed keeps below the F3 overlay (its bottom edge, screen units; 0 when hidden).
