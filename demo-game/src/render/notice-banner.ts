@@ -10,6 +10,8 @@ const SHOW_MS: Record<RunnerNotice['kind'], number> = { info: 5000, drop: 8000, 
 const COLORS: Record<RunnerNotice['kind'], string> = { info: '#e0e8ff', drop: '#ffcc80', error: '#ff8a80', desync: '#ff5252' };
 /** Notices shown at once; older ones give way. */
 const MAX_SHOWN = 3;
+/** `laidOutFor` once the last notice went: laid out empty, nothing to do until the next one. */
+const NOTHING_SHOWN = 'none';
 /** Space between the arena's edge, the notices and the screen's edge (screen units). */
 const GAP = 16;
 
@@ -67,7 +69,14 @@ export class NoticeBanner {
         this.laidOutFor = '';
       }
     }
+    // With nothing shown (most frames) nothing is read or built: no allocation per frame.
+    if (this.shown.length === 0 && this.laidOutFor === NOTHING_SHOWN) return;
     const o = this.obstacles();
+    if (this.shown.length === 0) {
+      this.layout(o);
+      this.laidOutFor = NOTHING_SHOWN;
+      return;
+    }
     const { width, height } = this.scene.scale;
     const key = `${width}x${height} ${o.overlay?.y ?? ''}+${o.overlay?.h ?? ''} ${o.buttons?.h ?? ''} ${o.feedBottom} ${this.shown.length}`;
     if (key !== this.laidOutFor) this.layout(o);
