@@ -13,6 +13,7 @@ const LOOK_MS = 250;
  */
 export function logRooms(authority: RoomAuthority, print: (line: string) => void, now: () => Date = () => new Date()): () => void {
   let last = new Map<string, RoomState>();
+  const seen = new Set<string>();
   const timer = setInterval(() => {
     const next = new Map<string, RoomState>();
     for (const code of authority.roomCodes()) {
@@ -20,15 +21,19 @@ export function logRooms(authority: RoomAuthority, print: (line: string) => void
       if (room !== undefined) next.set(code, room);
     }
     const stamp = now().toTimeString().slice(0, 8);
-    for (const line of roomChanges(last, next)) print(`${stamp}  ${line}`);
+    for (const line of roomChanges(last, next, seen)) print(`${stamp}  ${line}`);
     last = next;
   }, LOOK_MS);
   timer.unref();
   return () => clearInterval(timer);
 }
 
-/** What changed between two looks at the rooms (by code), one plain sentence each, oldest room first. */
-export function roomChanges(before: ReadonlyMap<string, RoomState>, after: ReadonlyMap<string, RoomState>): string[] {
+/**
+ * What changed between two looks at the rooms (by code), one plain sentence each, oldest room first.
+ * `seen` remembers (across calls) the members that have been connected once: a member's first
+ * connection, just after it joined, is part of joining, not a return.
+ */
+export function roomChanges(before: ReadonlyMap<string, RoomState>, after: ReadonlyMap<string, RoomState>, seen: Set<string> = new Set()): string[] {
   const lines: string[] = [];
   for (const [code, room] of after) {
     const old = before.get(code);
@@ -39,7 +44,7 @@ export function roomChanges(before: ReadonlyMap<string, RoomState>, after: Reado
       else lines.push(`Room ${code} is on this host (again): ${names(room.members)}.`);
       continue;
     }
-    lines.push(...memberChanges(code, old.members, room.members));
+    lines.push(...memberChanges(code, old.members, room.members, seen));
     if (old.phase !== 'playing' && room.phase === 'playing') {
       const players = room.match?.players.map((slot) => room.members.find((m) => m.slot === slot)?.name ?? `slot ${slot}`);
       lines.push(`Match started in room ${code}: ${(players ?? []).join(', ')}.`);
@@ -48,10 +53,15 @@ export function roomChanges(before: ReadonlyMap<string, RoomState>, after: Reado
     }
   }
   for (const code of before.keys()) if (!after.has(code)) lines.push(`Room ${code} closed.`);
+  for (const [code, room] of after) for (const m of room.members) if (m.connected) seen.add(memberKey(code, m));
   return lines;
 }
 
-function memberChanges(code: string, before: readonly RoomMember[], after: readonly RoomMember[]): string[] {
+function memberKey(code: string, m: RoomMember): string {
+  return `${code} ${m.slot} ${m.name}`;
+}
+
+function memberChanges(code: string, before: readonly RoomMember[], after: readonly RoomMember[], seen: ReadonlySet<string>): string[] {
   const lines: string[] = [];
   for (const m of after) {
     const old = before.find((o) => o.slot === m.slot);
@@ -60,7 +70,7 @@ function memberChanges(code: string, before: readonly RoomMember[], after: reado
       lines.push(`${m.name} joined room ${code}${m.role === 'spectator' ? ' to watch' : ''}.`);
     } else if (old.connected && !m.connected) {
       lines.push(`${m.name} lost the connection to room ${code} (their seat is kept for a while).`);
-    } else if (!old.connected && m.connected) {
+    } else if (!old.connected && m.connected && seen.has(memberKey(code, m))) {
       lines.push(`${m.name} is back in room ${code}.`);
     }
   }
