@@ -27,7 +27,7 @@ const SHOTS = join(REPO, 'test-results', 'e2e');
 /** The first `npm start` after a source change builds the demo with Vite (~20 s alone; more on a busy 2-core machine). */
 const START_TIMEOUT_MS = 90_000;
 /** Both players play this long (ms). */
-const PLAY_MS = 14_000;
+const PLAY_MS = 8_000;
 const NAME_A = 'Ada';
 const NAME_B = 'Brook';
 
@@ -231,7 +231,7 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
     }
   }, 60_000);
 
-  it('two players create and join a room through the menus, play 14 s with the keyboard, and agree on every checksum', async () => {
+  it('two players create and join a room through the menus, play 8 s with the keyboard, and agree on every checksum', async () => {
     contextA = await chromiumBrowser().newContext();
     contextB = await chromiumBrowser().newContext();
     pageA = await contextA.newPage();
@@ -306,11 +306,11 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
     for (const [i, h] of after.entries()) {
       expect(h.scene).toBe('match');
       expect(h.desyncs).toEqual([]);
-      // 1200 frames at full speed; wide slack for a busy machine.
-      expect(h.frame - startFrames[i]!).toBeGreaterThan(420);
+      // 480 frames at full speed; wide slack for a busy machine.
+      expect(h.frame - startFrames[i]!).toBeGreaterThan(240);
     }
     const shared = Object.keys(hooksA.checksums).filter((frame) => frame in hooksB.checksums);
-    expect(shared.length, `checksum frames: A ${Object.keys(hooksA.checksums).join(',')}; B ${Object.keys(hooksB.checksums).join(',')}`).toBeGreaterThanOrEqual(10);
+    expect(shared.length, `checksum frames: A ${Object.keys(hooksA.checksums).join(',')}; B ${Object.keys(hooksB.checksums).join(',')}`).toBeGreaterThanOrEqual(5);
     const differing = shared.filter((frame) => hooksA.checksums[frame] !== hooksB.checksums[frame]);
     expect(differing, 'frames where the two pages computed different states').toEqual([]);
     expect(watchA.problems, watchA.console.join('\n')).toEqual([]);
