@@ -33,7 +33,9 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'real-time', include: REAL_TIME, maxWorkers: 1 } },
-      { extends: true, test: { name: 'virtual-time', include: ['test/**/*.test.ts'], exclude: REAL_TIME, maxWorkers: 2 } },
+      // Not isolated: each worker imports the SDK once for all its files instead of once per file
+      // (72 -> 53 s for this project). These tests keep no state between files.
+      { extends: true, test: { name: 'virtual-time', include: ['test/**/*.test.ts'], exclude: REAL_TIME, maxWorkers: 2, isolate: false } },
     ],
   },
 });

@@ -9,6 +9,7 @@ import { startDemoServer } from './demo-server.ts';
 import type { DemoServer } from './demo-server.ts';
 import { ARROW_KEYS, playKeyPattern, WASD_KEYS } from './key-pattern.ts';
 import { watchPage } from './page-problems.ts';
+import { hook, until as untilEvery } from './page-script.ts';
 import type { PageProblems } from './page-problems.ts';
 import { encodeReplay } from '../../sdk/src/replay/replay-codec.ts';
 import { BotRunner } from '../../demo-game/src/match/bot-runner.ts';
@@ -36,15 +37,8 @@ if (lookup.kind === 'skip') announceSkip(lookup.message);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Reads a `window.backspin` figure (or any page expression). */
-function hook<T>(page: Page, expression: string): Promise<T> {
-  return page.evaluate(expression) as Promise<T>;
-}
-
-/** Waits until `expression` is true in the page. */
-async function until(page: Page, expression: string, timeoutMs: number): Promise<void> {
-  await page.waitForFunction(expression, undefined, { timeout: timeoutMs, polling: 100 });
-}
+/** Waits until `expression` is true in the page (looking every 100 ms). */
+const until = (page: Page, expression: string, timeoutMs: number) => untilEvery(page, expression, timeoutMs, 100);
 
 describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
   let server: DemoServer | undefined;

@@ -2,12 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkip, CHROMIUM_LAUNCH_ARGS, lookUpChromium } from './chromium-lookup.ts';
 import { startDemoServer } from './demo-server.ts';
 import type { DemoServer } from './demo-server.ts';
 import { watchPage } from './page-problems.ts';
+import { hook, until } from './page-script.ts';
 
 /**
  * Sound and match feedback as a player meets them: `npm start` serves the built demo, Chromium
@@ -27,14 +28,6 @@ const MATCH_TIMEOUT_MS = 30_000;
 
 const lookup = lookUpChromium();
 if (lookup.kind === 'skip') announceSkip(lookup.message);
-
-function hook<T>(page: Page, expression: string): Promise<T> {
-  return page.evaluate(expression) as Promise<T>;
-}
-
-async function until(page: Page, expression: string, timeoutMs: number): Promise<void> {
-  await page.waitForFunction(expression, undefined, { timeout: timeoutMs, polling: 50 });
-}
 
 describe.skipIf(lookup.kind === 'skip')('match sound and feedback in Chromium', () => {
   let server: DemoServer | undefined;

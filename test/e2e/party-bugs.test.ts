@@ -8,6 +8,7 @@ import { announceSkip, CHROMIUM_LAUNCH_ARGS, lookUpChromium } from './chromium-l
 import { startDemoServer } from './demo-server.ts';
 import type { DemoServer } from './demo-server.ts';
 import { watchPage } from './page-problems.ts';
+import { hook, until } from './page-script.ts';
 import type { PageProblems } from './page-problems.ts';
 
 /**
@@ -35,14 +36,6 @@ const PASTED = 'Zoë\u200b';
 
 const lookup = lookUpChromium();
 if (lookup.kind === 'skip') announceSkip(lookup.message);
-
-function hook<T>(page: Page, expression: string): Promise<T> {
-  return page.evaluate(expression) as Promise<T>;
-}
-
-async function until(page: Page, expression: string, timeoutMs: number): Promise<void> {
-  await page.waitForFunction(expression, undefined, { timeout: timeoutMs, polling: 50 });
-}
 
 const storedName = (page: Page) => hook<string | null>(page, 'localStorage.getItem("backspin.name")');
 const status = async (page: Page) => (await page.locator('#lobby-status').textContent()) ?? '';
