@@ -53,6 +53,15 @@ export class NetOverlay {
     return this.visible;
   }
 
+  /**
+   * The overlay's bottom edge while shown (screen units; 0 when hidden): what the kill feed keeps
+   * below, read every frame, so computed from the text's position and size without building a
+   * rectangle (`area` does, for the notices' rarer layouts).
+   */
+  get bottom(): number {
+    return this.visible ? this.text.y + this.text.displayHeight * (1 - this.text.originY) : 0;
+  }
+
   /** Where the overlay is on the screen while shown, for the notices to keep clear of. */
   get area(): ScreenRect | undefined {
     return this.visible ? screenRect(this.text) : undefined;

@@ -79,10 +79,7 @@ export class MatchScene extends Phaser.Scene {
     }));
     debugHooks.playerColors = this.runner.names.map((_, p) => playerCss(p));
     // The kill feed keeps below the F3 overlay (its bottom edge, screen units; 0 when hidden).
-    this.fx = new MatchFx(this, this.runner, () => {
-      const area = this.overlay.area;
-      return area === undefined ? 0 : area.y + area.h;
-    });
+    this.fx = new MatchFx(this, this.runner, () => this.overlay.bottom);
     this.controls = new LocalControls(this, () => this.view.localScreenPosition());
     window.addEventListener('keydown', this.onKey);
     // The game canvas must have the keyboard, not a menu element left focused.
