@@ -5,11 +5,12 @@ import { ArenaConfig } from '../../demo-game/src/sim/arena-config.ts';
 import { ArenaButton, arenaInput } from '../../demo-game/src/sim/arena-input.ts';
 import type { ArenaInput } from '../../demo-game/src/sim/arena-input.ts';
 import { ArenaState } from '../../demo-game/src/sim/arena-state.ts';
+import { ArenaMode } from '../../demo-game/src/sim/arena-mode.ts';
 import { RandomInputs, stepWith } from './arena-helpers.ts';
 import { fullArena } from '../../demo-game/bench/full-arena.ts';
 
-function runScript(seed: number, players: number, frames: number, tweak?: (frame: number, inputs: ArenaInput[]) => void): ArenaGame {
-  const game = new ArenaGame({ players, seed });
+function runScript(seed: number, players: number, frames: number, tweak?: (frame: number, inputs: ArenaInput[]) => void, mode: ArenaMode = ArenaMode.Classic): ArenaGame {
+  const game = new ArenaGame({ players, seed, mode });
   const random = new RandomInputs(seed, players);
   for (let f = 0; f < frames; f++) {
     const inputs = random.next();
@@ -102,6 +103,30 @@ describe('ArenaGame determinism', () => {
     for (let p = 0; p < 3; p++) falls += game.state.falls[p]!;
     expect(falls).toBeGreaterThan(0);
     expect(game.checksum()).toBe(2010101169);
+  });
+
+  it.each([
+    [2, 3446425199],
+    [4, 1400109186],
+    [8, 1527667409],
+  ])('shrinking ring: golden checksum with %i players after a fixed seeded script', (players, golden) => {
+    const game = new ArenaGame({ players, seed: 2024, mode: ArenaMode.ShrinkingRing });
+    const random = new RandomInputs(2024, players);
+    let smallest = Infinity;
+    let fallsWhileClosed = 0;
+    for (let f = 0; f < 4000; f++) {
+      const falls = Array.from(game.state.falls);
+      stepWith(game, random.next());
+      smallest = Math.min(smallest, game.ringRadius);
+      for (let p = 0; p < players; p++) if (game.ringRadius < 300 && game.state.falls[p]! > falls[p]!) fallsWhileClosed++;
+    }
+    // Sanity: the script reaches the second round, the ring really closed and players fell out of it.
+    expect(game.round).toBe(2);
+    expect(smallest).toBeLessThanOrEqual(150);
+    expect(fallsWhileClosed).toBeGreaterThan(0);
+    expect(game.checksum() >>> 0).toBe(golden);
+    // The same script in Classic is another match.
+    expect(runScript(2024, players, 4000).checksum()).not.toBe(game.checksum());
   });
 
   it('a rollback over a full arena (8 players firing, whole bullet pool live) re-simulates to the same states', () => {

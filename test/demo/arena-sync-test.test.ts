@@ -5,11 +5,12 @@ import { arenaInputCodec } from '../../demo-game/src/sim/arena-input.ts';
 import type { ArenaInput } from '../../demo-game/src/sim/arena-input.ts';
 import { botInput } from '../../demo-game/src/sim/arena-bot.ts';
 import { ArenaPhase } from '../../demo-game/src/sim/arena-state.ts';
+import { ArenaMode } from '../../demo-game/src/sim/arena-mode.ts';
 import { RandomInputs } from './arena-helpers.ts';
 
 /** Runs a SyncTest (every frame rolled back 8 frames and re-simulated) and returns the game. */
-function syncTest(players: number, frames: number, inputsFor: (game: ArenaGame, frame: number) => ArenaInput[]): ArenaGame {
-  const game = new ArenaGame({ players, seed: 1000 + players });
+function syncTest(players: number, frames: number, inputsFor: (game: ArenaGame, frame: number) => ArenaInput[], mode: ArenaMode = ArenaMode.Classic): ArenaGame {
+  const game = new ArenaGame({ players, seed: 1000 + players, mode });
   const session = new SyncTestSession({ game, players, input: arenaInputCodec, checkDistance: 8 });
   for (let f = 0; f < frames; f++) {
     const mismatch = session.advanceFrame(inputsFor(game, f));
@@ -36,6 +37,24 @@ describe('ArenaGame under SyncTestSession (checkDistance 8)', () => {
     const game = syncTest(players, frames, () => random.next());
     // 7000 frames span two full rounds (3000 frames each): knock-outs happened and rounds advanced.
     expect(game.round).toBeGreaterThanOrEqual(3);
+    expect(totalFalls(game)).toBeGreaterThan(0);
+  });
+
+  it.each([2, 4, 8])('shrinking ring, %i players: random inputs and bots through a whole closing round, no mismatch', (players) => {
+    const random = new RandomInputs(players * 31, players);
+    let smallest = Infinity;
+    // 3400 frames: the countdown, a round whose ring closes fully, the round's end and the next countdown.
+    const game = syncTest(
+      players,
+      3400,
+      (g, f) => {
+        smallest = Math.min(smallest, g.ringRadius);
+        return f % 2 === 0 ? random.next() : Array.from({ length: players }, (_, p) => botInput(g.state, p, f));
+      },
+      ArenaMode.ShrinkingRing,
+    );
+    expect(smallest).toBeLessThanOrEqual(150);
+    expect(game.round).toBeGreaterThanOrEqual(2);
     expect(totalFalls(game)).toBeGreaterThan(0);
   });
 

@@ -3,6 +3,7 @@ import type { ArenaInput } from './arena-input.ts';
 import { ArenaButton, arenaInput, NEUTRAL_INPUT } from './arena-input.ts';
 import { coarseLengthSquared, coarseSquare, directionFromVector } from './arena-math.ts';
 import type { ArenaState } from './arena-state.ts';
+import { ringRadius } from './arena-ring.ts';
 
 /** Beyond this distance from the centre the bot walks back inward instead of chasing (0.7 R). */
 const SAFE_RADIUS_SQ = coarseSquare(fixedMultiple(ArenaConfig.ARENA_RADIUS, 7, 10));
@@ -32,7 +33,7 @@ function axis(offset: number): number {
 
 /**
  * A simple deterministic opponent for "play against a bot": it walks toward the nearest opponent
- * in play (back toward the centre when it is near the edge), aims straight at it, fires when it is
+ * in play (back toward the centre when it is near the edge of the ring as it is now), aims straight at it, fires when it is
  * in range, and now and then (a hash of frame and player, about one frame in 20) dashes when close.
  *
  * It is a pure function of the state, so a bot's input can be computed on one peer and sent like a
@@ -53,7 +54,9 @@ export function botInput(state: ArenaState, player: number, frame: number): Aren
     }
   }
   // Near the edge: head back to the centre first.
-  const nearEdge = coarseLengthSquared(x, y) > SAFE_RADIUS_SQ;
+  const ring = ringRadius(state.mode, state.phase, state.phaseTimer);
+  const safeSq = ring === ArenaConfig.ARENA_RADIUS ? SAFE_RADIUS_SQ : coarseSquare(fixedMultiple(ring, 7, 10));
+  const nearEdge = coarseLengthSquared(x, y) > safeSq;
   const goalX = nearEdge || target < 0 ? 0 : state.x[target]!;
   const goalY = nearEdge || target < 0 ? 0 : state.y[target]!;
   const mx = axis(goalX - x);

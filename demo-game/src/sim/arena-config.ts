@@ -87,4 +87,16 @@ export const ArenaConfig = {
   /** Rounds to win with `LARGE_MATCH_PLAYERS` or more players, whose wins spread thinner. */
   ROUNDS_TO_WIN_LARGE: 2,
   LARGE_MATCH_PLAYERS: 5,
+
+  // The shrinking ring (ArenaMode.ShrinkingRing; see arena-ring.ts). Classic keeps ARENA_RADIUS.
+  /** Frames at the start of a round before the ring starts closing: 10 s to settle in. */
+  RING_HOLD_FRAMES: 10 * 60,
+  /** Frames over which the ring closes from ARENA_RADIUS to RING_MIN_RADIUS: 25 s (9 units/s, a player runs 210). */
+  RING_SHRINK_FRAMES: 25 * 60,
+  /** The ring's radius for the last 5 s of the round: room for a scramble, not for hiding. */
+  RING_MIN_RADIUS: toFixed(150),
+  /** In sudden death the ring closes on to this radius... */
+  RING_FINAL_RADIUS: toFixed(90),
+  /** ...over this many frames (10 s of the 20 s of sudden death). */
+  RING_SUDDEN_SHRINK_FRAMES: 10 * 60,
 } as const;

@@ -5,6 +5,8 @@ import type { ArenaInput } from './arena-input.ts';
 import { ArenaButton, inputAim, inputButtons } from './arena-input.ts';
 import { coarseLengthSquared, coarseSquare, DIRECTION_X, DIRECTION_Y, DIRECTIONS } from './arena-math.ts';
 import { ArenaPhase, ArenaState, cloneInto } from './arena-state.ts';
+import { ArenaMode, isArenaMode } from './arena-mode.ts';
+import { ringHoldFramesLeft, ringRadius } from './arena-ring.ts';
 
 /** Options of a match. Every peer must pass the same values. */
 export interface ArenaGameOptions {
@@ -12,6 +14,8 @@ export interface ArenaGameOptions {
   readonly players: number;
   /** The agreed match seed (any integer): spawn points come from it. */
   readonly seed: number;
+  /** The way to play (default Classic). A RangeError for a mode this build does not have. */
+  readonly mode?: ArenaMode;
 }
 
 /**
@@ -25,7 +29,6 @@ const MOVE_DIRECTION = Int8Array.from([
   -1, 24, 8, -1, // left+right: cancels to the vertical part only
 ]);
 
-const ARENA_RADIUS_SQ = coarseSquare(C.ARENA_RADIUS);
 const BULLET_HIT_SQ = coarseSquare(C.PLAYER_RADIUS + C.BULLET_RADIUS);
 const BODY_DIAMETER = 2 * C.PLAYER_RADIUS;
 const BODY_DIAMETER_SQ = coarseSquare(BODY_DIAMETER);
@@ -42,7 +45,9 @@ const BODY_DIAMETER_SQ = coarseSquare(BODY_DIAMETER);
  * points wins it. A shared lead goes to sudden death, where the first player to lead alone wins
  * (after `SUDDEN_DEATH_FRAMES`, a draw). `ROUNDS_TO_WIN` rounds win the match
  * (`ROUNDS_TO_WIN_LARGE` with `LARGE_MATCH_PLAYERS` or more). A Disconnected player
- * leaves play for good; if fewer than two remain, the match ends.
+ * leaves play for good; if fewer than two remain, the match ends. In the shrinking-ring mode
+ * (`ArenaMode.ShrinkingRing`) the ring a player must stay inside closes over the round
+ * (arena-ring.ts); everything else is the same.
  *
  * Renderers read the getters below (they convert to JS numbers for drawing) or `state` directly;
  * neither may be written to.
@@ -54,7 +59,9 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
   private bytesCodec: StateCodec<ArenaState> | undefined;
 
   constructor(options: ArenaGameOptions) {
-    this.s = new ArenaState(options.players);
+    const mode = options.mode ?? ArenaMode.Classic;
+    if (!isArenaMode(mode)) throw new RangeError(`ArenaGame: unknown mode ${String(mode)}`);
+    this.s = new ArenaState(options.players, mode);
     this.prng = new Prng(options.seed);
     this.startRound();
     this.prng.saveState(this.s.rng);
@@ -119,7 +126,7 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
   }
 
   save(reuse?: ArenaState): ArenaState {
-    const target = reuse !== undefined && reuse.players === this.s.players ? reuse : new ArenaState(this.s.players);
+    const target = reuse !== undefined && reuse.players === this.s.players && reuse.mode === this.s.mode ? reuse : new ArenaState(this.s.players, this.s.mode);
     return cloneInto(this.s, target);
   }
 
@@ -142,7 +149,7 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
     this.bytesCodec ??= int32StateCodec<ArenaState>({
       words: (state) => state.words,
       fromWords: (words) => {
-        const state = new ArenaState(this.s.players);
+        const state = new ArenaState(this.s.players, this.s.mode);
         if (words.length !== state.words.length) {
           throw new RangeError(`an arena state for ${state.players} players is ${state.words.length} words, got ${words.length}`);
         }
@@ -153,11 +160,16 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
     return this.bytesCodec;
   }
 
-  /** MurmurHash3 of every state word, fed as little-endian int32: the same on every platform. */
+  /**
+   * MurmurHash3 of every state word, fed as little-endian int32: the same on every platform. A
+   * mode other than Classic is hashed too, so a peer or a replay in the wrong mode fails at the
+   * first checksum; Classic's checksums (and its replays' recorded ones) are as before modes.
+   */
   checksum(): number {
     const h = this.hasher.reset(0);
     const words = this.s.words;
     for (let i = 0; i < words.length; i++) h.updateI32(words[i]!);
+    if (this.s.mode !== ArenaMode.Classic) h.updateI32(this.s.mode);
     return h.digest();
   }
 
@@ -187,9 +199,26 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
   get roundsToWin(): number {
     return this.s.players >= C.LARGE_MATCH_PLAYERS ? C.ROUNDS_TO_WIN_LARGE : C.ROUNDS_TO_WIN;
   }
-  /** Arena radius in units. */
+  /** The way this match is played. */
+  get mode(): ArenaMode {
+    return this.s.mode;
+  }
+  /** The floor's full radius in units (the ring at its widest). */
   get arenaRadius(): number {
     return fixedToNumber(C.ARENA_RADIUS);
+  }
+  /** The ring's radius now, in units: beyond it a player is out (the full radius in Classic). */
+  get ringRadius(): number {
+    return fixedToNumber(ringRadius(this.s.mode, this.s.phase, this.s.phaseTimer));
+  }
+  /** The smallest the ring gets in this phase (units): where it is heading, for a renderer. */
+  get ringTargetRadius(): number {
+    if (this.s.mode !== ArenaMode.ShrinkingRing) return this.arenaRadius;
+    return fixedToNumber(this.s.phase === ArenaPhase.SuddenDeath ? C.RING_FINAL_RADIUS : C.RING_MIN_RADIUS);
+  }
+  /** Frames until the ring starts closing this round (0 once it closes, or in Classic). */
+  get ringHoldFramesLeft(): number {
+    return ringHoldFramesLeft(this.s.mode, this.s.phase, this.s.phaseTimer);
   }
   isAlive(p: number): boolean {
     return this.s.alive[p] === 1;
@@ -258,8 +287,9 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
     }
     this.stepBullets();
     this.resolveBodies();
+    const ringSq = coarseSquare(ringRadius(s.mode, s.phase, s.phaseTimer));
     for (let p = 0; p < s.players; p++) {
-      if (s.alive[p] === 1 && coarseLengthSquared(s.x[p]!, s.y[p]!) > ARENA_RADIUS_SQ) this.knockOut(p);
+      if (s.alive[p] === 1 && coarseLengthSquared(s.x[p]!, s.y[p]!) > ringSq) this.knockOut(p);
     }
   }
 
@@ -415,10 +445,15 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
     s.lastHitTimer[p] = 0;
   }
 
-  /** Brings a knocked-out player back at a seeded point near the centre, protected for a while. */
+  /**
+   * Brings a knocked-out player back at a seeded point near the centre, protected for a while:
+   * within `RESPAWN_RADIUS_UNITS`, or half the ring's radius once a shrinking ring is smaller.
+   */
   private respawn(p: number): void {
+    const s = this.s;
     const dir = this.prng.nextInt(DIRECTIONS);
-    const radius = this.prng.nextInt(C.RESPAWN_RADIUS_UNITS + 1) << 16;
+    const ringUnits = ringRadius(s.mode, s.phase, s.phaseTimer) >> 16;
+    const radius = this.prng.nextInt(Math.min(C.RESPAWN_RADIUS_UNITS, ringUnits >> 1) + 1) << 16;
     this.placePlayer(p, fixedMul(DIRECTION_X[dir]!, radius), fixedMul(DIRECTION_Y[dir]!, radius), (dir + 16) & 31);
   }
 

@@ -1,5 +1,6 @@
 import { PRNG_STATE_WORDS } from 'backspin';
 import { ArenaConfig } from './arena-config.ts';
+import { ArenaMode } from './arena-mode.ts';
 
 /** Phases of a match. */
 export const ArenaPhase = {
@@ -34,6 +35,11 @@ const BULLET_FIELDS = 5;
  */
 export class ArenaState {
   readonly players: number;
+  /**
+   * The match's mode: fixed for the match, so it is not one of the `words` (a Classic state is
+   * word for word what it was before modes existed); `cloneInto` refuses to mix modes.
+   */
+  readonly mode: ArenaMode;
   /** Every word of the state, for copying and hashing. */
   readonly words: Int32Array;
 
@@ -89,13 +95,14 @@ export class ArenaState {
   /** The simulation's PRNG state (4 words, see `Prng.saveState`). */
   readonly rng: Uint32Array;
 
-  constructor(players: number) {
+  constructor(players: number, mode: ArenaMode = ArenaMode.Classic) {
     if (!Number.isInteger(players) || players < ArenaConfig.MIN_PLAYERS || players > ArenaConfig.MAX_PLAYERS) {
       throw new RangeError(
         `players must be an integer in ${ArenaConfig.MIN_PLAYERS}..${ArenaConfig.MAX_PLAYERS}, got ${players}`,
       );
     }
     this.players = players;
+    this.mode = mode;
     const capacity = ArenaConfig.BULLET_CAPACITY;
     const total = META_WORDS + PLAYER_FIELDS * players + BULLET_FIELDS * capacity + PRNG_STATE_WORDS;
     const buffer = new ArrayBuffer(total * 4);
@@ -180,13 +187,15 @@ export class ArenaState {
 }
 
 /**
- * Copies `from` into `to` (same player count) and returns `to`: no allocation, so a session that
- * hands back an old save costs one 2 KB copy per frame. Throws a RangeError on a player-count mismatch.
+ * Copies `from` into `to` (same player count and mode) and returns `to`: no allocation, so a
+ * session that hands back an old save costs one 2 KB copy per frame. Throws a RangeError on a
+ * player-count or mode mismatch.
  */
 export function cloneInto(from: ArenaState, to: ArenaState): ArenaState {
   if (from.players !== to.players) {
     throw new RangeError(`cloneInto: ${from.players} players into a state for ${to.players}`);
   }
+  if (from.mode !== to.mode) throw new RangeError(`cloneInto: a state of mode ${from.mode} into one of mode ${to.mode}`);
   if (from !== to) to.words.set(from.words);
   return to;
 }

@@ -6,6 +6,8 @@ export { ArenaGame } from './arena-game.ts';
 export type { ArenaGameOptions } from './arena-game.ts';
 export { ArenaState, ArenaPhase, cloneInto } from './arena-state.ts';
 export { ArenaConfig } from './arena-config.ts';
+export { ArenaMode, ARENA_MODES, ARENA_MODE_KEYS, ARENA_MODE_LABELS, isArenaMode } from './arena-mode.ts';
+export { ringRadius } from './arena-ring.ts';
 export {
   ArenaButton,
   ARENA_BUTTON_MASK,
