@@ -11,7 +11,8 @@ import type { ArenaInput, ArenaState } from '../../demo-game/src/sim/index.ts';
 import { driveSession } from '../../demo-game/src/match/drive-session.ts';
 import { BotRunner } from '../../demo-game/src/match/bot-runner.ts';
 import { SimulatorRunner } from '../../demo-game/src/match/simulator-runner.ts';
-import { createArenaRecorder, playArenaReplay } from '../../demo-game/src/match/arena-replay.ts';
+import { arenaReplayMode, arenaReplaySettings, createArenaRecorder, playArenaReplay } from '../../demo-game/src/match/arena-replay.ts';
+import { ArenaMode } from '../../demo-game/src/sim/arena-mode.ts';
 
 /** Encodes, decodes and plays `replay` back on a fresh arena; returns the player after the last frame. */
 function roundTrip(replay: Replay) {
@@ -48,6 +49,33 @@ describe('arena replays', () => {
     const { watched } = roundTrip(replay);
     expect(watched.game.checksum()).toBe(runner.game.checksum());
     expect(watched.game.matchWinner).toBe(runner.game.matchWinner);
+  });
+
+  it('a shrinking-ring match against bots records its mode and replays in it, through the closing ring, to the same state', () => {
+    const runner = new BotRunner({ bots: 2, seed: 21, playerName: 'me', syncTest: false, gameMode: ArenaMode.ShrinkingRing });
+    const sample = () => botInput(runner.game.state, 0, runner.game.frame);
+    // 50 s: the first round's ring closes fully.
+    for (let now = 0; now < 50_000; now += 4) runner.tick(now, sample);
+    expect(runner.game.frame).toBeGreaterThan(2700);
+    const replay = runner.replay();
+    expect(new TextDecoder().decode(replay.decision.settings)).toBe('backspin-arena/1 mode=shrinking-ring');
+    const { watched } = roundTrip(replay);
+    expect(watched.game.mode).toBe(ArenaMode.ShrinkingRing);
+    expect(watched.game.checksum()).toBe(runner.game.checksum());
+    // The same inputs played as Classic part ways at the first checksum (the mode is in it).
+    const asClassic = playArenaReplay({ ...replay, decision: { ...replay.decision, settings: arenaReplaySettings(ArenaMode.Classic) } });
+    expect(asClassic.player.playToEnd()?.frame).toBe(0);
+  });
+
+  it('reads a replay\'s mode: none is Classic (older replays), unknown modes are refused by name', () => {
+    const enc = (text: string) => new TextEncoder().encode(text);
+    expect(arenaReplayMode(enc('backspin-arena/1'))).toBe(ArenaMode.Classic);
+    expect(arenaReplayMode(arenaReplaySettings(ArenaMode.ShrinkingRing))).toBe(ArenaMode.ShrinkingRing);
+    expect(new TextDecoder().decode(arenaReplaySettings(ArenaMode.Classic))).toBe('backspin-arena/1');
+    expect(() => arenaReplayMode(enc('backspin-arena/1 mode=teams'))).toThrow('an arena mode this build does not have (mode=teams)');
+    expect(() => arenaReplayMode(enc('backspin-arena/1 mode=shrinking-ring extra'))).toThrow(/mode this build does not have/);
+    expect(() => arenaReplayMode(enc('backspin-arena/1 speed=2'))).toThrow(/mode this build does not have/);
+    expect(() => arenaReplayMode(enc('backspin-arena/2 mode=shrinking-ring'))).toThrow(/rules 2;/);
   });
 
   it('3 arena sessions on wifi, one crashing mid-match: the survivor’s replay has the drop and verifies', () => {

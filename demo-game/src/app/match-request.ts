@@ -1,10 +1,11 @@
 import type { MatchDecision, Replay, RoomConnection } from 'backspin';
 import type { NetworkProfile } from 'backspin/sim';
+import type { ArenaMode } from '../sim/index.ts';
 
 /** What the match scene is asked to play; the results scene hands it back for "play again". */
 export type MatchRequest =
   | { readonly mode: 'online'; readonly connection: RoomConnection; readonly match: MatchDecision }
-  | { readonly mode: 'bots'; readonly playerName: string; readonly bots: number; readonly syncTest: boolean }
+  | { readonly mode: 'bots'; readonly playerName: string; readonly bots: number; readonly syncTest: boolean; readonly gameMode?: ArenaMode | undefined }
   | {
       readonly mode: 'simulator';
       readonly playerName: string;
@@ -14,6 +15,8 @@ export type MatchRequest =
       readonly maxPrediction: number;
       /** Frames, or 'auto': each session chooses its own from its round trips. */
       readonly inputDelay: number | 'auto';
+      /** The way to play (default Classic); online, the room's settings say it. */
+      readonly gameMode?: ArenaMode | undefined;
     };
 
 /** The final standings, for the results scene. */

@@ -1,15 +1,35 @@
 import { InputStatus, ReplayPlayer, ReplayRecorder } from 'backspin';
 import type { Replay } from 'backspin';
-import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
+import { ArenaGame, ArenaMode, ARENA_MODE_KEYS, ARENA_MODES, arenaInputCodec } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 
+/** The arena's mark at the start of a replay's settings: the game and its rules' version. */
+const ARENA_RULES = 'backspin-arena/1';
+
 /**
- * The arena's mark in a replay's settings: the game and its rules' version. A replay of another
- * game, or of rules this build does not have, is refused by name instead of playing back as
- * nonsense (a replay of slightly different rules would play, and its checksums would say where
- * the rules part ways).
+ * The arena's settings as a replay records them: its mark (game and rules version), then ` mode=`
+ * and the mode's key unless it is Classic (`backspin-arena/1 mode=shrinking-ring`), so replays
+ * from before modes existed read as Classic. A replay of another game, or of rules or a mode this
+ * build does not have, is refused by name instead of playing back as nonsense (a replay of
+ * slightly different rules would play, and its checksums would say where the rules part ways).
  */
-export const ARENA_REPLAY_SETTINGS = new TextEncoder().encode('backspin-arena/1');
+export function arenaReplaySettings(mode: ArenaMode = ArenaMode.Classic): Uint8Array {
+  return new TextEncoder().encode(mode === ArenaMode.Classic ? ARENA_RULES : `${ARENA_RULES} mode=${ARENA_MODE_KEYS[mode]}`);
+}
+
+/** The mode of a replay's settings; an Error whose message can be shown as it is otherwise. */
+export function arenaReplayMode(settings: Uint8Array): ArenaMode {
+  const text = new TextDecoder().decode(settings);
+  const [rules, ...options] = text.split(' ');
+  if (rules !== ARENA_RULES) {
+    throw new Error(text.startsWith('backspin-arena/') ? `This replay is of arena rules ${rules!.slice(15)}; this build plays rules 1.` : 'This replay is not of Backspin Arena.');
+  }
+  if (options.length === 0) return ArenaMode.Classic;
+  const key = options.length === 1 && options[0]!.startsWith('mode=') ? options[0]!.slice(5) : undefined;
+  const mode = ARENA_MODES.find((m) => ARENA_MODE_KEYS[m] === key);
+  if (mode === undefined) throw new Error(`This replay is of an arena mode this build does not have (${text.slice(ARENA_RULES.length + 1, ARENA_RULES.length + 41)}).`);
+  return mode;
+}
 /** The file extension the demo saves replays under. */
 export const REPLAY_FILE_EXTENSION = '.bsr';
 
@@ -17,6 +37,8 @@ export const REPLAY_FILE_EXTENSION = '.bsr';
 export interface ArenaRecordingOptions {
   readonly players: number;
   readonly seed: number;
+  /** Default Classic. */
+  readonly mode?: ArenaMode | undefined;
   readonly matchId?: number;
   readonly fps?: number;
   readonly names: readonly string[];
@@ -30,7 +52,7 @@ export function createArenaRecorder(options: ArenaRecordingOptions): ReplayRecor
     fps: options.fps ?? 60,
     seed: options.seed >>> 0,
     matchId: (options.matchId ?? 0) >>> 0,
-    settings: ARENA_REPLAY_SETTINGS,
+    settings: arenaReplaySettings(options.mode),
     names: options.names.map(shortName),
   });
 }
@@ -78,12 +100,9 @@ export interface ArenaReplay {
  */
 export function playArenaReplay(replay: Replay): ArenaReplay {
   const d = replay.decision;
-  const settings = new TextDecoder().decode(d.settings);
-  if (settings !== new TextDecoder().decode(ARENA_REPLAY_SETTINGS)) {
-    throw new Error(settings.startsWith('backspin-arena/') ? `This replay is of arena rules ${settings.slice(15)}; this build plays rules 1.` : 'This replay is not of Backspin Arena.');
-  }
+  const mode = arenaReplayMode(d.settings);
   if (d.inputSize !== arenaInputCodec.size || d.players < 2 || d.players > 8) throw new Error(`An arena replay has 2 to 8 players with ${arenaInputCodec.size}-byte inputs; this one has ${d.players} with ${d.inputSize}.`);
-  const game = new ArenaGame({ players: d.players, seed: d.seed });
+  const game = new ArenaGame({ players: d.players, seed: d.seed, mode });
   const player = new ReplayPlayer({ game, input: arenaInputCodec, replay, keyframeIntervalFrames: 300 });
   const names = d.names ?? Array.from({ length: d.players }, (_, p) => `Player ${p + 1}`);
   return { player, game, names };

@@ -2,7 +2,7 @@ import { FramePacer, InputStatus, SyncTestSession } from 'backspin';
 import type { Replay } from 'backspin';
 import { LocalArenaRecording } from './arena-replay.ts';
 import { ArenaGame, ArenaPhase, arenaInputCodec, botInput } from '../sim/index.ts';
-import type { ArenaInput, ArenaState } from '../sim/index.ts';
+import type { ArenaInput, ArenaMode, ArenaState } from '../sim/index.ts';
 import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
 import { CHECKSUM_INTERVAL_FRAMES, MatchMode, NO_NOTICES } from './match-runner.ts';
 
@@ -11,6 +11,8 @@ export interface BotRunnerOptions {
   readonly bots: number;
   readonly seed: number;
   readonly playerName: string;
+  /** The way to play (default Classic). */
+  readonly gameMode?: ArenaMode | undefined;
   /**
    * Runs the match under a {@link SyncTestSession}: every frame, the state of `syncTestDistance`
    * frames ago is loaded and re-simulated, and any checksum difference is reported. For
@@ -50,11 +52,11 @@ export class BotRunner implements MatchRunner {
     const speed = options.speed ?? 1;
     // A sped-up match may also catch up as many real-time frames at once as a normal one.
     this.pacer = speed === 1 ? new FramePacer(FPS) : new FramePacer(FPS * speed, 0.1, 8 * speed);
-    this.game = new ArenaGame({ players, seed: options.seed });
+    this.game = new ArenaGame({ players, seed: options.seed, mode: options.gameMode });
     this.names = [options.playerName, ...Array.from({ length: options.bots }, (_, i) => `Bot ${i + 1}`)];
     this.inputs = Array.from({ length: players }, () => ({ input: 0, status: InputStatus.Confirmed }));
     this.raw = new Array<ArenaInput>(players).fill(0);
-    this.recording = new LocalArenaRecording({ players, seed: options.seed, names: this.names }, CHECKSUM_INTERVAL_FRAMES);
+    this.recording = new LocalArenaRecording({ players, seed: options.seed, mode: options.gameMode, names: this.names }, CHECKSUM_INTERVAL_FRAMES);
     if (options.syncTest) {
       const distance = options.syncTestDistance ?? 7;
       this.syncTest = new SyncTestSession({ game: this.game, players, input: arenaInputCodec, checkDistance: distance });

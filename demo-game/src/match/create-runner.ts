@@ -12,7 +12,7 @@ export function createRunner(request: MatchRequest): MatchRunner {
     case 'online':
       return new OnlineRunner(request.connection, request.match);
     case 'bots':
-      return new BotRunner({ bots: request.bots, seed, playerName: request.playerName, syncTest: request.syncTest, speed: matchSpeedFromLink() });
+      return new BotRunner({ bots: request.bots, seed, playerName: request.playerName, syncTest: request.syncTest, gameMode: request.gameMode, speed: matchSpeedFromLink() });
     case 'simulator':
       return new SimulatorRunner({
         players: request.players,
@@ -22,6 +22,7 @@ export function createRunner(request: MatchRequest): MatchRunner {
         playerName: request.playerName,
         inputDelay: request.inputDelay,
         maxPrediction: request.maxPrediction,
+        gameMode: request.gameMode,
       });
   }
 }

@@ -3,7 +3,7 @@ import type { PlayerSpec, Replay, ReplayRecorder } from 'backspin';
 import { SimulatedNetwork } from 'backspin/sim';
 import type { NetworkProfile } from 'backspin/sim';
 import { ArenaGame, arenaInputCodec, botInput } from '../sim/index.ts';
-import type { ArenaInput, ArenaState } from '../sim/index.ts';
+import type { ArenaInput, ArenaMode, ArenaState } from '../sim/index.ts';
 import { recordChecksum } from '../app/debug-hooks.ts';
 import { driveSession } from './drive-session.ts';
 import type { MatchRunner, PeerLine, RunnerNotice } from './match-runner.ts';
@@ -23,6 +23,8 @@ export interface SimulatorRunnerOptions {
   readonly inputDelay?: number | 'auto';
   /** Prediction window in frames; 0 runs lockstep (default 8). */
   readonly maxPrediction?: number;
+  /** The way to play (default Classic). */
+  readonly gameMode?: ArenaMode | undefined;
 }
 
 interface SimulatedPeer {
@@ -62,14 +64,14 @@ export class SimulatorRunner implements MatchRunner {
     this.names = [options.playerName, ...Array.from({ length: n - 1 }, (_, i) => `Bot ${i + 1}`)];
     const network = new SimulatedNetwork({ seed: options.seed, clock: { now: () => this.nowMs }, profile: options.profile });
     const address = (p: number) => `sim:${p}`;
-    const recorder = createArenaRecorder({ players: n, seed: options.seed, fps: FPS, names: this.names });
+    const recorder = createArenaRecorder({ players: n, seed: options.seed, mode: options.gameMode, fps: FPS, names: this.names });
     this.recorder = recorder;
     const onChecksum = (frame: number, checksum: number): void => {
       recordChecksum(frame, checksum);
       recorder.onChecksum(frame, checksum);
     };
     this.peers = Array.from({ length: n }, (_, me) => {
-      const game = new ArenaGame({ players: n, seed: options.seed });
+      const game = new ArenaGame({ players: n, seed: options.seed, mode: options.gameMode });
       const players: PlayerSpec[] = Array.from({ length: n }, (_, p) => (p === me ? { kind: 'local' } : { kind: 'remote', address: address(p) }));
       const session = new P2PSession<ArenaInput, ArenaState>({
         players,

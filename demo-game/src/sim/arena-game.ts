@@ -15,7 +15,7 @@ export interface ArenaGameOptions {
   /** The agreed match seed (any integer): spawn points come from it. */
   readonly seed: number;
   /** The way to play (default Classic). A RangeError for a mode this build does not have. */
-  readonly mode?: ArenaMode;
+  readonly mode?: ArenaMode | undefined;
 }
 
 /**
