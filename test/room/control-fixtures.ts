@@ -52,7 +52,7 @@ export class FixtureRandom {
 }
 
 function settings(r: FixtureRandom): RoomSettings {
-  return { maxPlayers: r.between(2, 16), inputDelay: r.between(0, 30), maxPrediction: r.between(0, 30), fps: r.between(1, 240) };
+  return { maxPlayers: r.between(2, 16), inputDelay: r.between(0, 30), maxPrediction: r.between(0, 30), fps: r.between(1, 240), gameMode: r.between(0, 255) };
 }
 
 function partialSettings(r: FixtureRandom): Partial<RoomSettings> {

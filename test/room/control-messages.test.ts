@@ -231,7 +231,7 @@ describe('control messages: strict decoding', () => {
   });
 
   it('a match-start must agree with its decision on the epoch', () => {
-    const match = { matchId: 1, epoch: 5, seed: 2, players: [0, 1], settings: { maxPlayers: 2, inputDelay: 2, maxPrediction: 8, fps: 60 }, startFrame: 0 };
+    const match = { matchId: 1, epoch: 5, seed: 2, players: [0, 1], settings: { maxPlayers: 2, inputDelay: 2, maxPrediction: 8, fps: 60, gameMode: 1 }, startFrame: 0 };
     expect(reason(JSON.stringify({ type: 'match-start', match, epoch: 5 }), 'host')).toBe('ok');
     expect(reason(JSON.stringify({ type: 'match-start', match, epoch: 6 }), 'host')).toBe('bad-field');
   });

@@ -415,8 +415,10 @@ describe('RoomAuthority: ready, settings and start', () => {
     expect(a.updateSettings(code, 0, { speed: 1 } as never)).toEqual({ ok: false, error: 'bad-settings' });
     expect(a.updateSettings(code, 0, null as never)).toEqual({ ok: false, error: 'bad-settings' });
     expect(a.updateSettings(code, 0, { maxPlayers: 2 })).toEqual({ ok: false, error: 'max-below-players' });
-    ok(a.updateSettings(code, 0, { maxPlayers: 3, fps: 30 }));
-    expect(a.room(code)!.settings).toEqual({ maxPlayers: 3, inputDelay: 2, maxPrediction: 8, fps: 30 });
+    expect(a.updateSettings(code, 0, { gameMode: 256 })).toEqual({ ok: false, error: 'bad-settings' });
+    expect(a.updateSettings(code, 0, { gameMode: -1 })).toEqual({ ok: false, error: 'bad-settings' });
+    ok(a.updateSettings(code, 0, { maxPlayers: 3, fps: 30, gameMode: 1 }));
+    expect(a.room(code)!.settings).toEqual({ maxPlayers: 3, inputDelay: 2, maxPrediction: 8, fps: 30, gameMode: 1 });
     expect(a.join({ code, name: 'X', role: 'player' }, 0)).toEqual({ ok: false, error: 'full' });
   });
 

@@ -9,15 +9,15 @@ import {
 import type { RoomSettings } from '../../sdk/src/room/room-settings.ts';
 
 describe('resolveRoomSettings', () => {
-  it('fills in the defaults: 4 players, delay 2, prediction 8, 60 fps', () => {
-    expect(resolveRoomSettings()).toEqual({ maxPlayers: 4, inputDelay: 2, maxPrediction: 8, fps: 60 });
+  it('fills in the defaults: 4 players, delay 2, prediction 8, 60 fps, the game\'s default mode', () => {
+    expect(resolveRoomSettings()).toEqual({ maxPlayers: 4, inputDelay: 2, maxPrediction: 8, fps: 60, gameMode: 0 });
     expect(resolveRoomSettings({})).toEqual(DEFAULT_ROOM_SETTINGS);
-    expect(resolveRoomSettings({ maxPrediction: 0 })).toEqual({ maxPlayers: 4, inputDelay: 2, maxPrediction: 0, fps: 60 });
+    expect(resolveRoomSettings({ maxPrediction: 0 })).toEqual({ maxPlayers: 4, inputDelay: 2, maxPrediction: 0, fps: 60, gameMode: 0 });
   });
 
   it('takes missing values from the base, not the defaults', () => {
-    const base: RoomSettings = { maxPlayers: 8, inputDelay: 5, maxPrediction: 0, fps: 30 };
-    expect(resolveRoomSettings({ inputDelay: 1 }, base)).toEqual({ maxPlayers: 8, inputDelay: 1, maxPrediction: 0, fps: 30 });
+    const base: RoomSettings = { maxPlayers: 8, inputDelay: 5, maxPrediction: 0, fps: 30, gameMode: 1 };
+    expect(resolveRoomSettings({ inputDelay: 1 }, base)).toEqual({ maxPlayers: 8, inputDelay: 1, maxPrediction: 0, fps: 30, gameMode: 1 });
   });
 
   it('accepts every bound and refuses one past it, naming the field', () => {
@@ -26,6 +26,7 @@ describe('resolveRoomSettings', () => {
       ['inputDelay', 0, 30],
       ['maxPrediction', 0, 30],
       ['fps', 1, 240],
+      ['gameMode', 0, 255],
     ];
     for (const [key, min, max] of ranges) {
       expect(ROOM_SETTINGS_LIMITS[key]).toEqual({ min, max });
@@ -40,7 +41,7 @@ describe('resolveRoomSettings', () => {
   it("takes 'auto' for the input delay (each player's session then chooses its own), and for nothing else", () => {
     expect(resolveRoomSettings({ inputDelay: 'auto' }).inputDelay).toBe('auto');
     expect(resolveRoomSettings({ maxPlayers: 3 }, resolveRoomSettings({ inputDelay: 'auto' })).inputDelay).toBe('auto');
-    for (const key of ['maxPlayers', 'maxPrediction', 'fps'] as const) {
+    for (const key of ['maxPlayers', 'maxPrediction', 'fps', 'gameMode'] as const) {
       expect(() => resolveRoomSettings({ [key]: 'auto' } as never)).toThrow(new RegExp(`${key} must be an integer`));
     }
     expect(() => resolveRoomSettings({ inputDelay: 'Auto' } as never)).toThrow(/inputDelay must be an integer in 0\.\.30 or 'auto', got string/);
@@ -73,5 +74,6 @@ describe('resolveRoomSettings', () => {
     expect(isRoomSettingValue('maxPlayers', '4')).toBe(false);
     expect(sameRoomSettings(resolveRoomSettings(), DEFAULT_ROOM_SETTINGS)).toBe(true);
     expect(sameRoomSettings(resolveRoomSettings({ fps: 30 }), DEFAULT_ROOM_SETTINGS)).toBe(false);
+    expect(sameRoomSettings(resolveRoomSettings({ gameMode: 1 }), DEFAULT_ROOM_SETTINGS)).toBe(false);
   });
 });

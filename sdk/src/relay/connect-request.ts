@@ -49,7 +49,7 @@ export const MAX_CONNECT_REQUEST_CHARS = 1024;
 export const MAX_REHOME_REQUEST_CHARS = 12 * 1024;
 /** Characters JSON leaves as they are but an HTTP header cannot carry (outside printable ASCII). */
 const NOT_HEADER_SAFE = /[^\x20-\x7e]/g;
-const SETTING_KEYS = new Set(['maxPlayers', 'inputDelay', 'maxPrediction', 'fps']);
+const SETTING_KEYS = new Set(['maxPlayers', 'inputDelay', 'maxPrediction', 'fps', 'gameMode']);
 
 /**
  * Encodes a request for the authorization header: JSON in printable ASCII only (every other

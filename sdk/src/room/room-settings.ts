@@ -17,6 +17,12 @@ export interface RoomSettings {
   readonly maxPrediction: number;
   /** Simulation rate (frames per second), 1..240. */
   readonly fps: number;
+  /**
+   * The game's own choice of rules, 0..255 (0 = the game's default): which numbers mean what is
+   * the game's business (the demo: 0 Classic, 1 Shrinking ring). The room only checks the range
+   * and carries it, like the other settings, to every player in the match decision.
+   */
+  readonly gameMode: number;
 }
 
 /** Inclusive bounds of each setting. The session accepts more (fps up to 1000); a room keeps to what a display can show. */
@@ -25,6 +31,7 @@ export const ROOM_SETTINGS_LIMITS = {
   inputDelay: { min: 0, max: MAX_INPUT_DELAY },
   maxPrediction: { min: 0, max: MAX_PREDICTION },
   fps: { min: 1, max: 240 },
+  gameMode: { min: 0, max: 255 },
 } as const satisfies Record<keyof RoomSettings, { readonly min: number; readonly max: number }>;
 
 /** The settings of a new room when its creator gives none (the session's own defaults). */
@@ -33,10 +40,11 @@ export const DEFAULT_ROOM_SETTINGS: RoomSettings = Object.freeze({
   inputDelay: 2,
   maxPrediction: 8,
   fps: 60,
+  gameMode: 0,
 });
 
 /** The setting names, in a fixed order (also the only keys a partial may have). */
-export const ROOM_SETTING_KEYS: readonly (keyof RoomSettings)[] = Object.freeze(['maxPlayers', 'inputDelay', 'maxPrediction', 'fps']);
+export const ROOM_SETTING_KEYS: readonly (keyof RoomSettings)[] = Object.freeze(['maxPlayers', 'inputDelay', 'maxPrediction', 'fps', 'gameMode']);
 
 /**
  * Fills in a partial from `base` (the defaults, or a room's current settings) and checks every
@@ -59,6 +67,7 @@ export function resolveRoomSettings(partial: Partial<RoomSettings> = {}, base: R
     inputDelay: pick('inputDelay'),
     maxPrediction: pick('maxPrediction'),
     fps: pick('fps'),
+    gameMode: pick('gameMode'),
   });
 }
 
@@ -71,7 +80,7 @@ export function isRoomSettingValue<K extends keyof RoomSettings>(key: K, value: 
 
 /** Whether two settings are equal field by field. */
 export function sameRoomSettings(a: RoomSettings, b: RoomSettings): boolean {
-  return a.maxPlayers === b.maxPlayers && a.inputDelay === b.inputDelay && a.maxPrediction === b.maxPrediction && a.fps === b.fps;
+  return a.maxPlayers === b.maxPlayers && a.inputDelay === b.inputDelay && a.maxPrediction === b.maxPrediction && a.fps === b.fps && a.gameMode === b.gameMode;
 }
 
 function setting<K extends keyof RoomSettings>(key: K, value: unknown): RoomSettings[K] {
