@@ -1,6 +1,6 @@
 import { FramePacer, createMatchSession, HOST_HOLDER, slotAddress } from 'backspin';
 import type { MatchDecision, MatchSession, Replay, ReplayRecorder, RoomConnection } from 'backspin';
-import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
+import { ArenaGame, ArenaMode, arenaInputCodec, isArenaMode } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
 import { holderChangeText, ORPHANED_TEXT, REHOMED_TEXT } from '../app/room-holder.ts';
@@ -65,8 +65,12 @@ export class OnlineRunner implements MatchRunner {
   ) {
     const room = connection.client.room;
     this.names = decision.players.map((slot) => room?.members.find((m) => m.slot === slot)?.name ?? `Slot ${slot}`);
-    this.game = new ArenaGame({ players: decision.players.length, seed: decision.seed });
-    const recorder = createArenaRecorder({ players: decision.players.length, seed: decision.seed, matchId: decision.matchId, fps: decision.settings.fps, names: this.names });
+    // A mode this build does not have (a newer page's, or a forged setting) plays Classic: every
+    // peer of this build decides the same, and the notice says so.
+    const gameMode = decision.settings.gameMode;
+    const mode = isArenaMode(gameMode) ? gameMode : ArenaMode.Classic;
+    this.game = new ArenaGame({ players: decision.players.length, seed: decision.seed, mode });
+    const recorder = createArenaRecorder({ players: decision.players.length, seed: decision.seed, mode, matchId: decision.matchId, fps: decision.settings.fps, names: this.names });
     this.recorder = recorder;
     const onChecksum = (frame: number, checksum: number): void => {
       recordChecksum(frame, checksum);
@@ -83,6 +87,7 @@ export class OnlineRunner implements MatchRunner {
     });
     this.localPlayer = this.match.session.localPlayer;
     this.observer = new SessionObserver(this.match.session, this.names);
+    if (mode !== gameMode) this.observer.push({ kind: 'error', text: `The room asked for game mode ${gameMode}, which this version does not have: playing Classic` });
     this.pacer = new FramePacer(decision.settings.fps);
   }
 

@@ -12,6 +12,7 @@ import { cleanPlayerName, hasSavedPlayerName, loadPlayerName, MAX_NAME_LENGTH, s
 import { holderChangeText, lostHolderName, REHOMED_TEXT, successorLobbyText } from '../app/room-holder.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
+import { gameModeOptions } from '../ui/game-mode-options.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
 import { copyText } from '../ui/copy-text.ts';
 import { joinErrorText } from '../ui/join-error-text.ts';
@@ -35,7 +36,7 @@ export interface LobbySceneData {
 /**
  * Rooms on this host: create one or join by code (or by a join link or its QR code), then the
  * room: its code, link and QR code, the players with their ping and ready state, and for the
- * owner the match settings (players, input delay, rollback or lockstep) and the start button.
+ * owner the match settings (game mode, players, input delay, rollback or lockstep) and the start button.
  */
 export class LobbyScene extends Phaser.Scene {
   private connection: RoomConnection | undefined;
@@ -267,7 +268,9 @@ export class LobbyScene extends Phaser.Scene {
     maxPlayers.addEventListener('change', () => client.updateSettings({ maxPlayers: Number(maxPlayers.value) }));
     inputDelay.addEventListener('change', () => client.updateSettings({ inputDelay: inputDelay.value === 'auto' ? 'auto' : Number(inputDelay.value) }));
     netMode.addEventListener('change', () => client.updateSettings({ maxPrediction: Number(netMode.value) }));
-    const settings = h('div', { className: 'row', id: 'settings' }, field('Players', maxPlayers), field('Input delay', inputDelay), field('Netcode', netMode));
+    const gameMode = select('setting-game-mode', gameModeOptions(), '0');
+    gameMode.addEventListener('change', () => client.updateSettings({ gameMode: Number(gameMode.value) }));
+    const settings = h('div', { className: 'row', id: 'settings' }, field('Game', gameMode), field('Players', maxPlayers), field('Input delay', inputDelay), field('Netcode', netMode));
     const start = h('button', { id: 'start-match', className: 'primary', textContent: 'Start match', disabled: true });
     start.addEventListener('click', () => client.startMatch());
     const leave = h('button', { id: 'leave-room', textContent: 'Leave room' });
@@ -332,6 +335,7 @@ export class LobbyScene extends Phaser.Scene {
         [maxPlayers, room.settings.maxPlayers],
         [inputDelay, room.settings.inputDelay],
         [netMode, room.settings.maxPrediction],
+        [gameMode, room.settings.gameMode],
       ] as const) {
         if (document.activeElement !== el) {
           if (![...el.options].some((o) => o.value === String(value))) el.append(h('option', { value: String(value), textContent: String(value) }));

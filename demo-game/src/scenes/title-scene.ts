@@ -16,6 +16,8 @@ import { readReplayFile } from '../app/replay-file.ts';
 import { REPLAY_FILE_EXTENSION } from '../match/arena-replay.ts';
 import type { ReplayRequest } from './replay-scene.ts';
 import { soundControls } from '../ui/sound-controls.ts';
+import { gameModeOptions } from '../ui/game-mode-options.ts';
+import { ArenaMode, isArenaMode } from '../sim/index.ts';
 
 /** Bots playing behind the title menu. */
 const BACKDROP_PLAYERS = 6;
@@ -88,11 +90,17 @@ export class TitleScene extends Phaser.Scene {
       if (e.key === 'Enter') goOnline();
     });
 
+    // One game mode for both offline matches (bots and the simulator).
+    const gameModeSelect = select('game-mode', gameModeOptions(), String(ArenaMode.Classic));
+    const gameMode = () => {
+      const mode = Number(gameModeSelect.value);
+      return isArenaMode(mode) ? mode : ArenaMode.Classic;
+    };
     const bots = select('bot-count', [1, 2, 3, 4, 5, 6, 7].map((n) => [String(n), `${n} bot${n > 1 ? 's' : ''}`] as const), '3');
     const syncTest = h('input', { id: 'sync-test', type: 'checkbox' });
     const playBots = h('button', { id: 'play-bots', textContent: 'Practise vs bots' });
     playBots.addEventListener('click', () => {
-      const request: MatchRequest = { mode: 'bots', playerName: offlineName(), bots: Number(bots.value), syncTest: syncTest.checked };
+      const request: MatchRequest = { mode: 'bots', playerName: offlineName(), bots: Number(bots.value), syncTest: syncTest.checked, gameMode: gameMode() };
       this.scene.start(SceneKey.Match, request);
     });
 
@@ -127,6 +135,7 @@ export class TitleScene extends Phaser.Scene {
         profile,
         maxPrediction: Number(simMode.value),
         inputDelay: simDelay.value === 'auto' ? 'auto' : Number(simDelay.value),
+        gameMode: gameMode(),
       };
       this.scene.start(SceneKey.Match, request);
     });
@@ -156,7 +165,7 @@ export class TitleScene extends Phaser.Scene {
       h('div', { className: 'row' }, field('Your name', name)),
       h('div', { className: 'row' }, online),
       h('h2', { textContent: 'Offline' }),
-      h('div', { className: 'row' }, field('Opponents', bots), h('label', { className: 'field' }, h('span', { textContent: 'SyncTest (developers)' }), syncTest), playBots),
+      h('div', { className: 'row' }, field('Game', gameModeSelect), field('Opponents', bots), h('label', { className: 'field' }, h('span', { textContent: 'SyncTest (developers)' }), syncTest), playBots),
       h('div', { className: 'row' }, field('Network', profileSelect), field('Players', simPlayers), field('Mode', simMode), field('Input delay', simDelay)),
       h('div', { className: 'row' }, playSim),
       simNote,
