@@ -121,4 +121,34 @@ describe.skipIf(lookup.kind === 'skip')('match sound and feedback in Chromium', 
       await context.close();
     }
   }, 90_000);
+
+  it('a shrinking-ring match against bots: the ring closes to its smallest late in the round, drawn as players see it', async () => {
+    if (lookup.kind !== 'run' || browser === undefined) throw new Error(lookup.kind === 'run' ? 'Chromium did not start' : lookup.message);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const watched = watchPage(page, 'page');
+      // 8×, not 32×: a loaded page draws ~12 frames a second, and at 32× the ring's last seconds
+      // would pass within two of them.
+      await page.goto(`http://127.0.0.1:${server!.port}/?speed=8`);
+      await page.waitForSelector('#game-mode', { timeout: 20_000 });
+      await page.selectOption('#game-mode', '1');
+      await page.selectOption('#bot-count', '5');
+      await page.click('#play-bots');
+      await until(page, 'window.backspin.scene === "match"', 10_000);
+      expect(await hook(page, 'window.backspin.gameMode')).toBe(1);
+      expect(await hook(page, 'window.backspin.ringRadius')).toBe(360);
+      // On the way: the ring closing (its edge pulses, a dashed circle shows where it is heading).
+      await until(page, 'window.backspin.ringRadius <= 260', MATCH_TIMEOUT_MS);
+      await page.screenshot({ path: join(SHOTS, 'shrinking-ring-closing.png') });
+      // Late in the first round (34 s of play, about 4.5 s at 8×): the ring is nearly at its smallest.
+      await until(page, 'window.backspin.ringRadius <= 165', MATCH_TIMEOUT_MS);
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(SHOTS, 'shrinking-ring.png') });
+      expect(await hook<string[]>(page, 'window.backspin.desyncs')).toEqual([]);
+      expect(watched.problems, watched.console.join('\n')).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

@@ -25,6 +25,9 @@ export interface DebugHooks {
   fps: number;
   /** True once the current match is over. */
   finished: boolean;
+  /** The current match's game mode (0 Classic, 1 Shrinking ring) and its ring's radius now (arena units). */
+  gameMode: number;
+  ringRadius: number;
   /** The local player in arena units (x right, y down) and whether it is in play, during a match. */
   local: { x: number; y: number; alive: boolean };
   /** Whether the F3 network overlay is shown. */
@@ -124,6 +127,8 @@ export const debugHooks: DebugHooks = {
   finished: false,
   renderer: '',
   overlay: false,
+  gameMode: 0,
+  ringRadius: 0,
   local: { x: 0, y: 0, alive: false },
   routes: [],
   holder: undefined,

@@ -1,6 +1,6 @@
 import type Phaser from 'phaser';
 import { fixedToNumber } from 'backspin';
-import { ArenaConfig } from '../sim/index.ts';
+import { ArenaConfig, ArenaMode } from '../sim/index.ts';
 import type { ArenaGame } from '../sim/index.ts';
 import { playerColor, playerCss } from './player-colors.ts';
 import { ARENA_CENTER_X, ARENA_CENTER_Y } from './screen-layout.ts';
@@ -8,6 +8,10 @@ import { cssPixelsPerUnit, readableFontSize } from './readable-size.ts';
 
 const PLAYER_RADIUS = fixedToNumber(ArenaConfig.PLAYER_RADIUS);
 const BULLET_RADIUS = fixedToNumber(ArenaConfig.BULLET_RADIUS);
+/** Share of the gap a re-opening ring closes per drawn frame: it opens over about half a second between rounds. */
+const RING_REOPEN_EASE = 0.08;
+/** Pulse rate of a closing ring's edge (Hz). */
+const RING_PULSE_HZ = 2;
 
 /**
  * Draws the arena simulation: the ring, the players (colour, facing, damage %, dash cooldown,
@@ -17,6 +21,10 @@ const BULLET_RADIUS = fixedToNumber(ArenaConfig.BULLET_RADIUS);
  */
 export class ArenaView {
   private readonly floor: Phaser.GameObjects.Graphics;
+  /** The shrinking ring: the closed-off floor, the ring's edge and where it is heading (redrawn each frame). */
+  private readonly ring: Phaser.GameObjects.Graphics | undefined;
+  /** The ring's radius as drawn (units): the simulation's, except that it eases open between rounds. */
+  private shownRing: number;
   private readonly bodies: Phaser.GameObjects.Graphics;
   private readonly labels: Phaser.GameObjects.Text[];
   private readonly names: Phaser.GameObjects.Text[];
@@ -29,6 +37,8 @@ export class ArenaView {
   ) {
     this.floor = scene.add.graphics();
     this.drawFloor();
+    this.ring = game.mode === ArenaMode.ShrinkingRing ? scene.add.graphics() : undefined;
+    this.shownRing = game.ringRadius;
     this.bodies = scene.add.graphics();
     this.labels = playerNames.map(() =>
       scene.add.text(0, 0, '', { fontFamily: 'system-ui, sans-serif', fontSize: '15px', fontStyle: 'bold', color: '#ffffff', stroke: '#000000', strokeThickness: 4 }).setOrigin(0.5, 1),
@@ -61,6 +71,7 @@ export class ArenaView {
   draw(timeMs: number): void {
     const g = this.bodies;
     const game = this.game;
+    if (this.ring !== undefined) this.drawRing(this.ring, timeMs);
     g.clear();
     for (let i = 0; i < game.bulletCapacity; i++) {
       if (!game.isBulletActive(i)) continue;
@@ -109,6 +120,7 @@ export class ArenaView {
 
   destroy(): void {
     this.floor.destroy();
+    this.ring?.destroy();
     this.bodies.destroy();
     for (const t of [...this.labels, ...this.names]) t.destroy();
   }
@@ -124,9 +136,59 @@ export class ArenaView {
       g.lineBetween(ARENA_CENTER_X + d, ARENA_CENTER_Y - half, ARENA_CENTER_X + d, ARENA_CENTER_Y + half);
       g.lineBetween(ARENA_CENTER_X - half, ARENA_CENTER_Y + d, ARENA_CENTER_X + half, ARENA_CENTER_Y + d);
     }
-    g.lineStyle(2, 0x2e4a80, 1);
-    g.strokeCircle(ARENA_CENTER_X, ARENA_CENTER_Y, fixedToNumber(ArenaConfig.SPAWN_RING_RADIUS));
-    g.lineStyle(8, 0xff5252, 0.85);
+    // In the shrinking ring the red edge moves (drawRing): the floor's own rim is only its border,
+    // and the spawn circle is left out (passing it, the closing edge looked doubled).
+    const classic = this.game.mode === ArenaMode.Classic;
+    if (classic) {
+      g.lineStyle(2, 0x2e4a80, 1);
+      g.strokeCircle(ARENA_CENTER_X, ARENA_CENTER_Y, fixedToNumber(ArenaConfig.SPAWN_RING_RADIUS));
+    }
+    g.lineStyle(classic ? 8 : 4, classic ? 0xff5252 : 0x2e4a80, classic ? 0.85 : 1);
+    g.strokeCircle(ARENA_CENTER_X, ARENA_CENTER_Y, r);
+  }
+
+  /**
+   * The shrinking ring: the floor outside it darkened and hatched red (out of bounds), its edge a
+   * thick red line that pulses while it closes, and a dashed amber circle where it is heading.
+   */
+  private drawRing(g: Phaser.GameObjects.Graphics, timeMs: number): void {
+    const game = this.game;
+    const full = game.arenaRadius;
+    const target = game.ringRadius;
+    // Closing: follow the simulation exactly (it decides who is out). Opening again: ease.
+    this.shownRing = target < this.shownRing ? target : this.shownRing + (target - this.shownRing) * RING_REOPEN_EASE;
+    if (full - this.shownRing < 0.5) this.shownRing = target;
+    const r = this.shownRing;
+    g.clear();
+    if (full - r > 0.5) {
+      g.lineStyle(full - r, 0x05070d, 0.72);
+      g.strokeCircle(ARENA_CENTER_X, ARENA_CENTER_Y, (full + r) / 2);
+    }
+    if (full - r > 12) {
+      // Hatching on the closed floor, so it reads as "out" without relying on colour; slanted
+      // less while the band is thin, so no stroke reaches inside the ring.
+      g.lineStyle(2, 0xff5252, 0.22);
+      const tilt = (0.5 * (full - r)) / full;
+      for (let a = 0; a < 72; a++) {
+        const angle = (a / 72) * Math.PI * 2;
+        const cos = Math.cos(angle);
+        const sin = Math.sin(angle);
+        g.lineBetween(ARENA_CENTER_X + cos * (r + 4), ARENA_CENTER_Y + sin * (r + 4), ARENA_CENTER_X + Math.cos(angle + tilt) * (full - 2), ARENA_CENTER_Y + Math.sin(angle + tilt) * (full - 2));
+      }
+    }
+    const goal = game.ringTargetRadius;
+    if (goal < r - 1) {
+      g.lineStyle(2, 0xffc857, 0.55);
+      const dashes = Math.max(24, Math.round(goal / 4));
+      for (let d = 0; d < dashes; d++) {
+        g.beginPath();
+        g.arc(ARENA_CENTER_X, ARENA_CENTER_Y, goal, (d / dashes) * Math.PI * 2, ((d + 0.5) / dashes) * Math.PI * 2);
+        g.strokePath();
+      }
+    }
+    const closing = game.ringHoldFramesLeft === 0 && goal < r - 1;
+    const pulse = closing ? 0.5 + 0.5 * Math.sin((timeMs / 1000) * RING_PULSE_HZ * 2 * Math.PI) : 1;
+    g.lineStyle(closing ? 10 : 8, 0xff5252, 0.65 + 0.3 * pulse);
     g.strokeCircle(ARENA_CENTER_X, ARENA_CENTER_Y, r);
   }
 }

@@ -41,7 +41,7 @@ export class EdgeWarning {
   update(nowMs: number): boolean {
     const g = this.arcs;
     const game = this.game;
-    const radius = game.arenaRadius;
+    const radius = game.ringRadius; // in the shrinking ring, where the edge is now
     g.clear();
     this.glow.clear();
     const pulse = 0.5 + 0.5 * Math.sin((nowMs / 1000) * PULSE_HZ * 2 * Math.PI);

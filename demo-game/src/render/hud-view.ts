@@ -1,5 +1,5 @@
 import type Phaser from 'phaser';
-import { ArenaConfig, ArenaPhase } from '../sim/index.ts';
+import { ArenaConfig, ArenaMode, ARENA_MODE_LABELS, ArenaPhase } from '../sim/index.ts';
 import type { ArenaGame } from '../sim/index.ts';
 import { playerCss } from './player-colors.ts';
 import { readableFontSize } from './readable-size.ts';
@@ -32,7 +32,8 @@ export class HudView {
     this.rows = names.map((_, p) =>
       scene.add.text(24, 64 + p * 30, '', { fontFamily: FONT, fontSize: '17px', color: playerCss(p), stroke: '#000000', strokeThickness: 3 }).setScrollFactor(0),
     );
-    this.footer = scene.add.text(24, 0, `First to ${game.roundsToWin} rounds · F3 network · Esc leaves (asks first)`, { fontFamily: FONT, fontSize: '13px', color: '#8090b0' }).setScrollFactor(0);
+    const modeNote = game.mode === ArenaMode.Classic ? '' : `${ARENA_MODE_LABELS[game.mode]} · `;
+    this.footer = scene.add.text(24, 0, `${modeNote}First to ${game.roundsToWin} rounds · F3 network · Esc leaves (asks first)`, { fontFamily: FONT, fontSize: '13px', color: '#8090b0' }).setScrollFactor(0);
     this.centre = scene.add
       .text(0, 0, '', { fontFamily: FONT, fontSize: '56px', fontStyle: 'bold', color: '#ffffff', stroke: '#000000', strokeThickness: 8, align: 'center' })
       .setOrigin(0.5)
@@ -75,7 +76,7 @@ export class HudView {
     const seconds = Math.ceil(g.phaseFramesLeft / 60);
     const clock =
       g.phase === ArenaPhase.Playing ? `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}` : g.phase === ArenaPhase.SuddenDeath ? 'SUDDEN DEATH: first to lead wins' : '';
-    this.header.setText(`Round ${g.round}   ${clock}`);
+    this.header.setText(`Round ${g.round}   ${clock}${this.ringNote()}`);
     for (let p = 0; p < this.rows.length; p++) {
       const wins = '★'.repeat(g.playerScore(p)) + '☆'.repeat(Math.max(0, g.roundsToWin - g.playerScore(p)));
       const name = this.names[p]! + (p === this.localPlayer ? ' (you)' : '');
@@ -86,11 +87,23 @@ export class HudView {
     this.status.setText(status ?? '');
   }
 
+  /** The shrinking ring's state after the clock: when it starts closing, then that it closes. */
+  private ringNote(): string {
+    const g = this.game;
+    if (g.mode !== ArenaMode.ShrinkingRing || (g.phase !== ArenaPhase.Playing && g.phase !== ArenaPhase.SuddenDeath)) return '';
+    const hold = g.ringHoldFramesLeft;
+    if (hold > 0) return `   ring closes in ${Math.ceil(hold / 60)}`;
+    return g.ringRadius > g.ringTargetRadius ? '   ring closing!' : '';
+  }
+
   private centreText(): string {
     const g = this.game;
     switch (g.phase) {
       case ArenaPhase.Countdown:
-        return g.round === 1 && g.phaseFramesLeft > ArenaConfig.COUNTDOWN_FRAMES - 40 ? 'Knock them out of the ring!' : String(Math.ceil(g.phaseFramesLeft / 40));
+        if (g.round === 1 && g.phaseFramesLeft > ArenaConfig.COUNTDOWN_FRAMES - 40) {
+          return g.mode === ArenaMode.ShrinkingRing ? 'Stay inside: the ring closes in!' : 'Knock them out of the ring!';
+        }
+        return String(Math.ceil(g.phaseFramesLeft / 40));
       case ArenaPhase.RoundOver:
         return g.roundWinner >= 0 ? `${this.names[g.roundWinner]} takes round ${g.round}` : `Round ${g.round} is a draw`;
       case ArenaPhase.MatchOver:

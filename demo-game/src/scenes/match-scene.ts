@@ -107,6 +107,8 @@ export class MatchScene extends Phaser.Scene {
     hooks.local.x = g.playerX(me);
     hooks.local.y = g.playerY(me);
     hooks.local.alive = g.isAlive(me);
+    hooks.gameMode = g.mode;
+    hooks.ringRadius = g.ringRadius;
     const endedEarly = this.runner.endedEarly;
     if (endedEarly !== undefined) {
       // The match cannot go on for this player (the host is gone, the others dropped us): the
