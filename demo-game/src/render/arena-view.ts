@@ -3,6 +3,7 @@ import { fixedToNumber } from 'backspin';
 import { ArenaConfig, ArenaMode } from '../sim/index.ts';
 import type { ArenaGame } from '../sim/index.ts';
 import { playerColor, playerCss } from './player-colors.ts';
+import { drawPlayerMark, playerGlyph } from './player-marks.ts';
 import { ARENA_CENTER_X, ARENA_CENTER_Y } from './screen-layout.ts';
 import { cssPixelsPerUnit, readableFontSize } from './readable-size.ts';
 
@@ -45,7 +46,7 @@ export class ArenaView {
     );
     this.names = playerNames.map((name, p) =>
       scene.add
-        .text(0, 0, p === localPlayer ? `${name} (you)` : name, { fontFamily: 'system-ui, sans-serif', fontSize: '13px', color: playerCss(p), stroke: '#000000', strokeThickness: 3 })
+        .text(0, 0, `${playerGlyph(p)} ${p === localPlayer ? `${name} (you)` : name}`, { fontFamily: 'system-ui, sans-serif', fontSize: '13px', color: playerCss(p), stroke: '#000000', strokeThickness: 3 })
         .setOrigin(0.5, 0),
     );
   }
@@ -99,9 +100,14 @@ export class ArenaView {
       g.fillCircle(x, y, PLAYER_RADIUS);
       g.lineStyle(p === this.localPlayer ? 3 : 2, p === this.localPlayer ? 0xffffff : 0x000000, alpha);
       g.strokeCircle(x, y, PLAYER_RADIUS);
+      // The player's mark in the middle (a cue besides colour), the facing as a notch outside it.
+      g.fillStyle(0x0b1020, alpha * 0.85);
+      drawPlayerMark(g, p, x, y, PLAYER_RADIUS * 0.95);
       const angle = game.playerAngle(p);
+      const cos = Math.cos(angle);
+      const sin = Math.sin(angle);
       g.lineStyle(4, 0x000000, alpha * 0.8);
-      g.lineBetween(x, y, x + Math.cos(angle) * PLAYER_RADIUS, y + Math.sin(angle) * PLAYER_RADIUS);
+      g.lineBetween(x + cos * PLAYER_RADIUS * 0.62, y + sin * PLAYER_RADIUS * 0.62, x + cos * PLAYER_RADIUS, y + sin * PLAYER_RADIUS);
       // Dash cooldown: an arc that closes as the dash comes back.
       const cooldown = game.dashCooldownLeft(p);
       if (cooldown > 0) {

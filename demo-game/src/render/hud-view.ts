@@ -2,6 +2,7 @@ import type Phaser from 'phaser';
 import { ArenaConfig, ArenaMode, ARENA_MODE_LABELS, ArenaPhase } from '../sim/index.ts';
 import type { ArenaGame } from '../sim/index.ts';
 import { playerCss } from './player-colors.ts';
+import { playerGlyph } from './player-marks.ts';
 import { readableFontSize } from './readable-size.ts';
 import { screenRect, unionRect } from './screen-rect.ts';
 import type { ScreenRect } from './screen-rect.ts';
@@ -79,7 +80,7 @@ export class HudView {
     this.header.setText(`Round ${g.round}   ${clock}${this.ringNote()}`);
     for (let p = 0; p < this.rows.length; p++) {
       const wins = '★'.repeat(g.playerScore(p)) + '☆'.repeat(Math.max(0, g.roundsToWin - g.playerScore(p)));
-      const name = this.names[p]! + (p === this.localPlayer ? ' (you)' : '');
+      const name = `${playerGlyph(p)} ${this.names[p]!}${p === this.localPlayer ? ' (you)' : ''}`;
       const state = g.isRemoved(p) ? 'left' : g.isAlive(p) ? `${g.playerDamage(p)}%` : `back in ${Math.ceil(g.respawnFramesLeft(p) / 60)}`;
       this.rows[p]!.setText(`${wins}  ${name}  ·  ${g.playerRoundPoints(p)} KO  ·  ${state}`).setAlpha(g.isRemoved(p) ? 0.4 : 1);
     }

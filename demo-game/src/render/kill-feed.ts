@@ -1,5 +1,6 @@
 import type Phaser from 'phaser';
 import { playerCss } from './player-colors.ts';
+import { playerGlyph } from './player-marks.ts';
 
 /** Lines shown at once; an older one gives way. */
 const LINES = 5;
@@ -63,9 +64,9 @@ export class KillFeed {
     this.newest = (this.newest + 1) % LINES;
     const line = this.lines[this.newest]!;
     const victimName = this.name(victim);
-    line.victim.setText(victimName).setColor(playerCss(victim));
+    line.victim.setText(`${playerGlyph(victim)} ${victimName}`).setColor(playerCss(victim));
     if (scorer >= 0) {
-      line.scorer.setText(this.name(scorer)).setColor(playerCss(scorer));
+      line.scorer.setText(`${playerGlyph(scorer)} ${this.name(scorer)}`).setColor(playerCss(scorer));
       line.verb.setText(' knocked out ');
     } else {
       line.scorer.setText('');

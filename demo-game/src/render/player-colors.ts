@@ -1,9 +1,16 @@
 /**
- * One colour per player handle (8 players), distinct on a dark background and for common
- * colour-blindness. None is near white: a player that is hit flashes white (arena-view.ts), and
- * an eighth player in light grey (#e0e0e0) looked hit all match. The eighth is a sandy tan.
+ * One colour per player handle (8 players), told apart on the dark floor with normal colour
+ * vision and under protanopia, deuteranopia and tritanopia: every pair is at least 22 ΔE (CIE
+ * L*a*b*, 1976) apart after a full-severity colour-blindness simulation, about ten times a
+ * just-noticeable difference (test/demo/player-colors.test.ts measures it; the palette before
+ * had an orange and a tan 4.5 apart under protanopia). They are ordered so that the first players
+ * differ most: up to 4 players, every pair is at least 35 apart for every kind of vision.
+ *
+ * None is near white (a player that is hit flashes white, arena-view.ts) or too dark for the
+ * floor (L* 56 to 84). Colour is never the only cue: every player also has a mark
+ * (player-marks.ts) on its body, its name tag and the scoreboard.
  */
-export const PLAYER_COLORS = [0x4fc3f7, 0xff8a65, 0x81c784, 0xffd54f, 0xba68c8, 0xf06292, 0x4db6ac, 0xd4a373] as const;
+export const PLAYER_COLORS = [0x4d80ff, 0xcc801a, 0x9980b3, 0x1ae6b3, 0x99e680, 0x00aa66, 0xe6cc33, 0xff99ff] as const;
 
 export function playerColor(player: number): number {
   return PLAYER_COLORS[player % PLAYER_COLORS.length]!;
