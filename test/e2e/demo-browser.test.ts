@@ -370,11 +370,17 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
         await c.fill('#lobby-name', 'Cy');
         await c.click('#join-room');
         for (const page of [a, c]) await until(page, 'document.querySelectorAll("#members li").length === 2', 15_000);
+        // The owner picks the shrinking ring, and the newcomer's lobby shows it (before Ready: a
+        // change of setting un-readies everyone).
+        await a.selectOption('#setting-game-mode', '1');
+        await until(c, 'document.getElementById("setting-game-mode")?.value === "1"', 10_000);
         // The match before reset everyone's ready flag.
         for (const page of [a, c]) await page.click('#ready');
         for (const page of [a, c]) await until(page, 'document.querySelector("#members li[data-ready=\'false\']") === null', 10_000);
         await a.click('#start-match', { timeout: 10_000 });
         for (const page of [a, c]) await until(page, 'window.backspin.scene === "match"', 15_000);
+        // Both play the room's mode (its checksums include it, so the agreement below covers it).
+        for (const page of [a, c]) expect(await hook(page, 'window.backspin.gameMode')).toBe(1);
         await until(a, 'Object.keys(window.backspin.checksums).length >= 4', 30_000);
         await until(c, 'Object.keys(window.backspin.checksums).length >= 4', 30_000);
         const sumsA = await hook<Record<string, number>>(a, 'window.backspin.checksums');
