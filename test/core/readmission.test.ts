@@ -17,7 +17,7 @@ describe('Readmission: the agreement on a returning player\'s re-entry frame', (
     expect(r.cap).toBeUndefined();
     r.receive(3, 120, false); // the returning peer's proposal
     expect(r.heard).toBe(120);
-    r.propose(118 < 120 ? 120 : 118);
+    r.propose(Math.max(r.heard, 118)); // our next frame is 118: the proposal heard is later
     expect(r.cap).toBe(119);
     expect(r.decide(0, everyone)).toBe(-1); // 1 and 2 have not proposed
     r.receive(1, 125, false);

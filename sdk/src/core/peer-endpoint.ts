@@ -545,7 +545,8 @@ export class PeerEndpoint {
   /**
    * An admitted packet of `bytes` bytes: counted, its protocol part handled (handshake, quality
    * reports, the peer's statuses, which acknowledge what we sent). Returns the message when the
-   * session has more to do with it (Input, InputAck, ChecksumReport, Goodbye), else undefined.
+   * session has more to do with it (Input, InputAck, ChecksumReport, Goodbye, and the rejoin's
+   * StateChunk, StateAck and Readmit), else undefined.
    */
   receive(message: Message, bytes: number, nowMs: number): Message | undefined {
     this.packetsReceivedCount++;
