@@ -59,13 +59,15 @@ export class MatchFx implements FeedbackSink {
     scene: Phaser.Scene,
     private readonly runner: MatchRunner,
     obstacleBottom: () => number,
+    /** Bottom of the touch buttons at the top right (screen units; 0 without them): the sound control goes below. */
+    buttonsBottom: () => number = () => 0,
   ) {
     this.localPlayer = runner.localPlayer;
     this.shaker = new ScreenShake(scene.cameras.main);
     this.edge = new EdgeWarning(scene, runner.game, runner.localPlayer, DEPTH_WARNING);
     this.particles = new ParticlePool(scene, PARTICLES, DEPTH_PARTICLES);
     this.popups = new KnockoutPopups(scene, runner.names, DEPTH_POPUPS);
-    this.toggle = new SoundToggle(scene, DEPTH_FEED);
+    this.toggle = new SoundToggle(scene, DEPTH_FEED, buttonsBottom);
     // Under the sound control, and under the F3 overlay while it is shown.
     this.feed = new KillFeed(scene, runner.names, () => Math.max(this.toggle.bottom, obstacleBottom()), DEPTH_FEED);
   }
