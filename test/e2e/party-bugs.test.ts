@@ -366,8 +366,16 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     await page.screenshot({ path: join(SHOTS, 'party-title-phone-landscape.png') });
     const playBots = await hook<{ bottom: number; height: number }>(page, '(() => ({ bottom: document.getElementById("play-bots").getBoundingClientRect().bottom, height: innerHeight }))()');
     expect(playBots.bottom, JSON.stringify(playBots)).toBeLessThanOrEqual(playBots.height);
+    // How to play: a card per device, this one's (touch) first, hidden until asked for.
+    expect(await page.locator('.controls-cards').isVisible()).toBe(false);
+    await page.click('#title-how-to-play');
+    const devices = await hook<string[]>(page, '[...document.querySelectorAll(".controls-cards .controls-card")].map((c) => c.dataset.device)');
+    expect(devices).toEqual(['touch', 'keyboard', 'gamepad']);
     await page.selectOption('#bot-count', '7');
     await page.click('#play-bots');
+    // A first match on this device starts with its controls card (no emotes offline).
+    await page.locator('#controls-hint .controls-card[data-device="touch"]').waitFor({ state: 'attached', timeout: 10_000 });
+    expect(await page.locator('#controls-hint').textContent()).not.toContain('Emotes');
     await until(page, 'window.backspin.scene === "match" && window.backspin.frame > 10', 10_000);
     const colors = await hook<string[]>(page, 'window.backspin.playerColors');
     expect(colors).toHaveLength(8);

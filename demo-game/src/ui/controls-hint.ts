@@ -23,8 +23,8 @@ export class ControlsHint {
     writeCount(seen + 1);
     this.el = h('div', { className: 'controls-hint', id: 'controls-hint' }, controlsCard(likelyDevice(), emotes));
     document.getElementById('ui')?.append(this.el);
+    // Faded out, it stays (invisible, taking no input) until the match ends.
     this.timers.push(setTimeout(() => this.el?.classList.add('fading'), SHOW_MS));
-    this.timers.push(setTimeout(() => this.el?.remove(), SHOW_MS + 800));
   }
 
   destroy(): void {
