@@ -15,6 +15,7 @@ import { ScreenShake } from './screen-shake.ts';
 import { playerColor } from './player-colors.ts';
 import { ARENA_CENTER_X, ARENA_CENTER_Y } from './screen-layout.ts';
 import { SoundToggle } from './sound-toggle.ts';
+import type { ScreenRect } from './screen-rect.ts';
 
 /** Particles alive at once at most: a busy 8-player brawl peaks near 150; confetti and bursts fit too. */
 const PARTICLES = 480;
@@ -87,6 +88,11 @@ export class MatchFx implements FeedbackSink {
     if (this.edge.update(nowMs)) debugHooks.fx.edgeWarnings++;
     const fx = debugHooks.fx;
     if (this.particles.live > fx.particlesPeak) fx.particlesPeak = this.particles.live;
+  }
+
+  /** Where the sound control (♪) is (screen units), for the notices to keep clear of. */
+  get soundArea(): ScreenRect {
+    return this.toggle.area;
   }
 
   /** Where the kill feed's lines end on the screen (screen units; 0 when it shows none). */

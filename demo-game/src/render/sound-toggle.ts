@@ -2,6 +2,8 @@ import type Phaser from 'phaser';
 import { soundBank } from '../audio/sound-bank.ts';
 import { debugHooks } from '../app/debug-hooks.ts';
 import { cssPixelsPerUnit, readableFontSize } from './readable-size.ts';
+import { screenRect } from './screen-rect.ts';
+import type { ScreenRect } from './screen-rect.ts';
 
 /** Volume step of the - and = keys (linear, of 1). */
 const VOLUME_STEP = 0.1;
@@ -37,6 +39,11 @@ export class SoundToggle {
     this.unsubscribe = soundBank.onChange(() => this.refresh(performance.now()));
     this.refresh(-Infinity);
     window.addEventListener('keydown', this.onKey);
+  }
+
+  /** Where the control is (screen units), for the notices to keep clear of. */
+  get area(): ScreenRect {
+    return screenRect(this.text);
   }
 
   /** Bottom of the control (screen units), for what is laid out under it. */

@@ -12,7 +12,7 @@ import { NetOverlay } from '../render/net-overlay.ts';
 import { NoticeBanner } from '../render/notice-banner.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { keepArenaCentred } from '../render/screen-layout.ts';
-import { screenRectOfElement } from '../render/screen-rect.ts';
+import { screenRectOfElement, unionRect } from '../render/screen-rect.ts';
 import type { ArenaInput } from '../sim/index.ts';
 import { LeaveDialog } from '../ui/leave-dialog.ts';
 import { RotateHint } from '../ui/rotate-hint.ts';
@@ -85,7 +85,8 @@ export class MatchScene extends Phaser.Scene {
     this.banner = new NoticeBanner(this, this.runner.game.arenaRadius, () => ({
       scoreboard: this.hud.scoreboard,
       overlay: this.overlay.area,
-      buttons: this.touchBar === undefined ? undefined : screenRectOfElement(this, this.touchBar.element),
+      // The touch buttons (touch devices) and the ♪ control under them, top right.
+      buttons: this.touchBar === undefined ? this.fx.soundArea : unionRect([screenRectOfElement(this, this.touchBar.element), this.fx.soundArea]),
       feedBottom: this.fx.feedBottom,
     }));
     debugHooks.playerColors = this.runner.names.map((_, p) => playerCss(p));
