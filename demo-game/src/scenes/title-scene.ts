@@ -24,8 +24,9 @@ import { howToPlay } from '../ui/controls-card.ts';
 const BACKDROP_PLAYERS = 6;
 
 /**
- * The first screen: your name, then play on this host (the lobby), practise against bots, or
- * feel rollback over the network simulator. Bots play a match behind the menu.
+ * The first screen: your name, the rooms open on this host (join one with a click), create a
+ * room or join one by code (the lobby), practise against bots, or feel rollback over the network
+ * simulator; how to play, per device. Bots play a match behind the menu.
  */
 export class TitleScene extends Phaser.Scene {
   private unmount: (() => void) | undefined;
