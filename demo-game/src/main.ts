@@ -1,5 +1,6 @@
 import Phaser from 'phaser';
 import './ui/styles.css';
+import './ui/party.css';
 import { debugHooks } from './app/debug-hooks.ts';
 import { soundBank } from './audio/sound-bank.ts';
 import { pickRenderer } from './render/pick-renderer.ts';

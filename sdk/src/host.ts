@@ -12,3 +12,5 @@ export type { RelayHostOptions, RelayHostStats } from './relay/relay-host.ts';
 export type { PendingConnectionsOptions } from './host/pending-connections.ts';
 export { lanAddresses } from './host/lan-addresses.ts';
 export { serveStatic } from './host/static-files.ts';
+export { OPEN_ROOMS_PATH, openRooms } from './host/open-rooms.ts';
+export type { OpenRoom, OpenRoomsOptions, RoomDirectory } from './host/open-rooms.ts';

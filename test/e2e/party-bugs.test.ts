@@ -73,6 +73,8 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
   let fourth: Page | undefined;
   /** Players in the room for bug 6. */
   let players = 0;
+  /** The emotes Дима's page showed in the match of bug 7 (bug 14). */
+  let emotesSeen: string[] = [];
 
   const local = (path: string) => `http://localhost:${server!.port}${path}`;
   /** An address as another device at the party opens it: the LAN address, else (no LAN here) localhost. */
@@ -137,6 +139,44 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     }
     expect(await page.locator('canvas.qr').getAttribute('title')).toBe(link);
   }, 30_000);
+
+  it('14: the title screen lists the host\'s rooms and joins one with a click; a lobby chat line reaches the other page, as text', async () => {
+    const o = need(owner, 'the owner');
+    // Another device at the party, on the title screen: the owner's room is in its list.
+    const page = await newPage('lister');
+    await page.goto(lan('/'));
+    await page.fill('#player-name', 'Lou', { timeout: 20_000 });
+    const row = page.locator(`#room-list li[data-code="${code}"]`);
+    await row.waitFor({ timeout: 8_000 });
+    const listed = (await row.textContent()) ?? '';
+    await page.screenshot({ path: join(SHOTS, 'party-title-rooms.png') });
+    await row.locator('.room-join').click();
+    expect(await page.locator('#room-code').textContent({ timeout: 15_000 })).toBe(code);
+    await page.fill('#chat-input', 'hi from Lou 👋');
+    await page.press('#chat-input', 'Enter');
+    await until(o, '[...document.querySelectorAll("#chat-lines li")].some((li) => li.textContent === "Lou: hi from Lou 👋")', 5_000);
+    // Markup in a line is shown as the characters typed, never made into elements.
+    const markup = '<b>bold</b> & <img src=x onerror="window.pwned=1">';
+    await o.fill('#chat-input', markup);
+    await o.press('#chat-input', 'Enter');
+    await until(page, 'document.querySelectorAll("#chat-lines li").length === 2', 5_000);
+    const lines = await page.locator('#chat-lines li').allTextContents();
+    const nameColors = await hook<string[]>(page, '[...document.querySelectorAll("#chat-lines .chat-name")].map((el) => getComputedStyle(el).color)');
+    const dotColors = await hook<string[]>(page, '[...document.querySelectorAll("#members li .dot")].map((el) => getComputedStyle(el).backgroundColor)');
+    await o.screenshot({ path: join(SHOTS, 'party-lobby-chat.png') });
+    const injected = await hook<number>(page, 'document.querySelectorAll("#chat-lines b, #chat-lines img").length + (window.pwned === undefined ? 0 : 1)');
+    // Lou goes (the tests after count the room's members).
+    await page.click('#leave-room');
+    await page.locator('#create-room').waitFor({ timeout: 10_000 });
+    await page.context().close();
+    expect(listed).toContain(OWNER);
+    expect(listed).toContain('1/');
+    expect(lines).toEqual(['Lou: hi from Lou 👋', `${OWNER}: ${markup}`]);
+    expect(injected).toBe(0);
+    // Each name in its player's colour, as in the member list (the owner first, Lou second).
+    expect(nameColors).toEqual([dotColors[1], dotColors[0]]);
+    expect(new Set(nameColors).size).toBe(2);
+  }, 40_000);
 
   it('9: a join link offers Join, not Create, and Enter in the name field joins', async () => {
     // Over the LAN address: not a secure context, as on any other device at the party (and bug 4 after).
@@ -277,6 +317,11 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     await a.click('#start-match', { timeout: 10_000 });
     for (const page of [a, b]) await until(page, 'window.backspin.scene === "match"', 15_000);
     await until(a, 'window.backspin.frame > 30', 15_000);
+    // Bug 14 (checked in its own test below): key 1 sends "GG"; Дима's page shows it over the owner's ship.
+    await a.keyboard.press('Digit1');
+    await until(b, 'window.backspin.emotes.length > 0', 5_000).catch(() => undefined);
+    emotesSeen = await hook<string[]>(b, '[...window.backspin.emotes]');
+    await b.screenshot({ path: join(SHOTS, 'party-emote.png') });
     await a.keyboard.press('F3');
     // Дима's device goes away: the owner sees it as a notice.
     await b.context().close();
@@ -306,6 +351,10 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     expect(problems, JSON.stringify(layout)).toEqual([]);
   }, 45_000);
 
+  it('14: an emote sent in a match shows on the other page', () => {
+    expect(emotesSeen).toEqual([`${OWNER}: GG`]);
+  });
+
   /** The phone of the next three tests, in a bots match with 7 bots. */
   let phone: Page | undefined;
 
@@ -313,8 +362,20 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     const page = (phone = await newPage('phone', PHONE));
     await page.goto(lan('/'));
     await page.fill('#player-name', 'Pia', { timeout: 20_000 });
+    // Bug 14: the title fits a landscape phone down to its offline play button.
+    await page.screenshot({ path: join(SHOTS, 'party-title-phone-landscape.png') });
+    const playBots = await hook<{ bottom: number; height: number }>(page, '(() => ({ bottom: document.getElementById("play-bots").getBoundingClientRect().bottom, height: innerHeight }))()');
+    expect(playBots.bottom, JSON.stringify(playBots)).toBeLessThanOrEqual(playBots.height);
+    // How to play: a card per device, this one's (touch) first, hidden until asked for.
+    expect(await page.locator('.controls-cards').isVisible()).toBe(false);
+    await page.click('#title-how-to-play');
+    const devices = await hook<string[]>(page, '[...document.querySelectorAll(".controls-cards .controls-card")].map((c) => c.dataset.device)');
+    expect(devices).toEqual(['touch', 'keyboard', 'gamepad']);
     await page.selectOption('#bot-count', '7');
     await page.click('#play-bots');
+    // A first match on this device starts with its controls card (no emotes offline).
+    await page.locator('#controls-hint .controls-card[data-device="touch"]').waitFor({ state: 'attached', timeout: 10_000 });
+    expect(await page.locator('#controls-hint').textContent()).not.toContain('Emotes');
     await until(page, 'window.backspin.scene === "match" && window.backspin.frame > 10', 10_000);
     const colors = await hook<string[]>(page, 'window.backspin.playerColors');
     expect(colors).toHaveLength(8);
@@ -328,6 +389,12 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     // CSS pixels on screen: 6 on a landscape phone and 4 upright before.
     expect(await hook<number>(page, 'window.backspin.nameCssPx')).toBeGreaterThanOrEqual(10);
     await page.screenshot({ path: join(SHOTS, 'party-match-phone-landscape.png') });
+    // Bug 14: the sound control (♪) keeps clear of the touch buttons, and of the dash button (bottom right).
+    const sound = await hook<Rect | undefined>(page, 'window.backspin.soundControl');
+    const bar = await hook<Rect>(page, '(() => { const r = document.getElementById("match-bar").getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; })()');
+    expect(sound).toBeDefined();
+    expect(overlaps(sound!, bar), JSON.stringify({ sound, bar })).toBe(false);
+    expect(sound!.y + sound!.h).toBeLessThan(PHONE_LANDSCAPE.height / 2);
     await page.setViewportSize(PHONE_PORTRAIT);
     await page.locator('#rotate-hint').waitFor({ state: 'visible', timeout: 5_000 });
     await page.screenshot({ path: join(SHOTS, 'party-match-phone-portrait.png') });

@@ -136,7 +136,8 @@ describe('backspin-host on the command line', () => {
   });
 
   it('takes the room limits as whole numbers, and refuses anything else with a reason', () => {
-    expect(parseHostArgs([])).toMatchObject({ roomsPerAddress: 4, roomCreatesPerMinute: 6 });
+    expect(parseHostArgs([])).toMatchObject({ roomsPerAddress: 4, roomCreatesPerMinute: 6, roomList: true });
+    expect(parseHostArgs(['--no-room-list'])).toMatchObject({ roomList: false });
     expect(parseHostArgs(['--rooms-per-address', '40', '--room-creates-per-minute=100'])).toMatchObject({ roomsPerAddress: 40, roomCreatesPerMinute: 100 });
     for (const bad of ['0', '-1', '1.5', 'x', '', '10000000']) {
       expect(() => parseHostArgs([`--rooms-per-address=${bad}`])).toThrow(`--rooms-per-address must be a whole number from 1 to 1000000, got "${bad}"`);

@@ -205,7 +205,7 @@ describe('the Pong example, outside the repository', () => {
           'backspin/sim': ['SimulatedNetwork', 'VirtualClock', 'NETWORK_PRESETS', 'SimulatedMatch'],
           'backspin/testing': ['TestGame', 'compareChecksums'],
           'backspin/node': ['installNodeWebRTC', 'loadNetworkProfiles'],
-          'backspin/host': ['startHost', 'serveStatic', 'lanAddresses'],
+          'backspin/host': ['startHost', 'serveStatic', 'lanAddresses', 'openRooms', 'OPEN_ROOMS_PATH'],
         };
         const missing = [];
         const loaded = {};

@@ -44,7 +44,7 @@ const SURFACE: Record<string, { module: object; names: string[] }> = {
     names: ['NETWORK_PRESETS', 'PERFECT_NETWORK_PROFILE', 'SimulatedMatch', 'SimulatedNetwork', 'VirtualClock', 'getProfile', 'parseNetworkProfile', 'parseNetworkProfiles'],
   },
   'backspin/testing': { module: testing, names: ['TestGame', 'compareChecksums'] },
-  'backspin/host': { module: host, names: ['lanAddresses', 'serveStatic', 'startHost'] },
+  'backspin/host': { module: host, names: ['OPEN_ROOMS_PATH', 'lanAddresses', 'openRooms', 'serveStatic', 'startHost'] },
   'backspin/node': { module: node, names: ['NETWORK_PROFILES_ENV', 'defaultNetworkProfilesPath', 'installNodeWebRTC', 'loadNetworkProfiles'] },
 };
 

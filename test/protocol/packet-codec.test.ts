@@ -213,7 +213,7 @@ describe('decoder drops', () => {
     drop('b5 02 07 00 00', DropReason.Version);
     drop('b5 00', DropReason.Version);
     drop('b5 01 00 00 00', DropReason.UnknownType);
-    drop('b5 01 0a 00 00', DropReason.UnknownType);
+    drop('b5 01 0d 00 00', DropReason.UnknownType);
     drop('b5 01 0f 00 00', DropReason.UnknownType);
     // Types without a player argument must have a zero high nibble.
     drop('b5 01 17 00 00', DropReason.UnknownType);

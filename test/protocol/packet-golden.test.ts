@@ -45,6 +45,18 @@ const golden: [string, Packet, TestContext, string][] = [
   ],
   ['Goodbye', { token: 7, message: { type: MessageType.Goodbye, lastFrame: -1 } }, ctx4, 'b5 01 09 07 00 00'],
   [
+    'StateChunk',
+    {
+      token: 0x0a0b,
+      message: { type: MessageType.StateChunk, transferId: 0x1234, frame: 300, totalBytes: 1320, hash: 0xcafef00d, index: 1, bytes: fromHex('01 02 03') },
+    },
+    ctx4,
+    'b5 01 0a 0b 0a 34 12 ac 02 a8 0a 0d f0 fe ca 01 01 02 03',
+  ],
+  ['StateAck', { token: 0x0a0b, message: { type: MessageType.StateAck, transferId: 0x1234, next: 1, mask: 0x80000001 } }, ctx4, 'b5 01 0b 0b 0a 34 12 01 01 00 00 80'],
+  ['Readmit (a proposal)', { token: 9, message: { type: MessageType.Readmit, player: 2, frame: 300, agreed: false } }, ctx4, 'b5 01 2c 09 00 ac 02 00'],
+  ['Readmit (agreed)', { token: 9, message: { type: MessageType.Readmit, player: 3, frame: 301, agreed: true } }, ctx4, 'b5 01 3c 09 00 ad 02 01'],
+  [
     'InputAck (extended and disconnected statuses)',
     {
       token: 0x1234,

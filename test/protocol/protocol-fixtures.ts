@@ -116,7 +116,7 @@ function randomInputs(rng: TestRng, player: number, startFrame: number, count: n
  */
 export function randomMessage(rng: TestRng, ctx: TestContext): Message {
   const { playerCount, inputSize } = ctx;
-  const type = rng.between(MessageType.SyncRequest, MessageType.Goodbye) as MessageType;
+  const type = rng.between(MessageType.SyncRequest, MessageType.Readmit) as MessageType;
   switch (type) {
     case MessageType.SyncRequest:
     case MessageType.SyncReply:
@@ -163,6 +163,22 @@ export function randomMessage(rng: TestRng, ctx: TestContext): Message {
       return { type, frame: randomFrame(rng), checksum: randomU32(rng) };
     case MessageType.Goodbye:
       return { type, lastFrame: rng.chance(0.2) ? -1 : randomFrame(rng) };
+    case MessageType.StateChunk: {
+      const totalBytes = rng.chance(0.3) ? rng.between(1, 2000) : rng.between(1, MAX_FRAME);
+      return {
+        type,
+        transferId: rng.below(0x10000),
+        frame: randomFrame(rng),
+        totalBytes,
+        hash: randomU32(rng),
+        index: rng.chance(0.5) ? rng.below(4) : randomFrame(rng),
+        bytes: rng.bytes(rng.between(1, 1000)),
+      };
+    }
+    case MessageType.StateAck:
+      return { type, transferId: rng.below(0x10000), next: rng.chance(0.5) ? rng.below(40) : randomFrame(rng), mask: randomU32(rng) };
+    case MessageType.Readmit:
+      return { type, player: rng.below(playerCount), frame: randomFrame(rng), agreed: rng.chance(0.5) };
   }
 }
 
@@ -213,6 +229,20 @@ export function messagesEqual(a: Message, b: Message): boolean {
       return b.type === a.type && a.frame === b.frame && a.checksum === b.checksum;
     case MessageType.Goodbye:
       return b.type === a.type && a.lastFrame === b.lastFrame;
+    case MessageType.StateChunk:
+      return (
+        b.type === a.type &&
+        a.transferId === b.transferId &&
+        a.frame === b.frame &&
+        a.totalBytes === b.totalBytes &&
+        a.hash === b.hash &&
+        a.index === b.index &&
+        bytesEqual(a.bytes, b.bytes)
+      );
+    case MessageType.StateAck:
+      return b.type === a.type && a.transferId === b.transferId && a.next === b.next && a.mask === b.mask;
+    case MessageType.Readmit:
+      return b.type === a.type && a.player === b.player && a.frame === b.frame && a.agreed === b.agreed;
   }
 }
 

@@ -65,6 +65,10 @@ export interface DebugHooks {
   audio: { muted: boolean; volume: number; unlocked: boolean };
   /** Match feedback shown in the current match (render/match-fx.ts): counts, and the kill feed's lines, oldest first. */
   fx: MatchFxHooks;
+  /** Emotes shown in the current match ("Ada: GG"), oldest first. */
+  emotes: string[];
+  /** Where the in-match sound control (♪) is, in CSS pixels of the viewport; undefined outside a match. */
+  soundControl: HookRect | undefined;
 }
 
 /** What the match feedback shows, counted for the tests. */
@@ -139,6 +143,8 @@ export const debugHooks: DebugHooks = {
   sounds: {},
   audio: { muted: false, volume: 1, unlocked: false },
   fx: noFx(),
+  emotes: [],
+  soundControl: undefined,
 };
 // Guarded so that the match runners can also run in Node (test/demo).
 if (typeof window !== 'undefined') window.backspin = debugHooks;

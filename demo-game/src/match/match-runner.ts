@@ -65,8 +65,18 @@ export interface RunnerNotice {
  * the game to draw. The scene calls `tick` from both its render loop and a timer, so frames are
  * paced by a `FramePacer`, not by the display.
  */
+/** Emotes over the room's chat, in an online match (match/match-emotes.ts shows them). */
+export interface RunnerEmotes {
+  /** Sends emote `index` (app/emotes.ts) to everyone in the room. */
+  send(index: number): void;
+  /** The emotes that came from the room's players since the last call, by player handle. */
+  drain(): readonly { readonly player: number; readonly emote: number }[];
+}
+
 export interface MatchRunner {
   readonly mode: MatchMode;
+  /** Emotes to and from the other players; undefined offline (nobody to send them to). */
+  readonly emotes?: RunnerEmotes;
   /** The state to draw (for a rollback session: the local, possibly predicted, state). */
   readonly game: ArenaGame;
   /** Player handle of the person at this screen. */

@@ -5,7 +5,9 @@ import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
 import { holderChangeText, ORPHANED_TEXT, REHOMED_TEXT } from '../app/room-holder.ts';
 import { driveSession } from './drive-session.ts';
-import type { MatchRunner, PeerLine, PeerRouteLine, RunnerNotice } from './match-runner.ts';
+import type { MatchRunner, PeerLine, PeerRouteLine, RunnerEmotes, RunnerNotice } from './match-runner.ts';
+import { recordChat } from '../app/chat-log.ts';
+import { emoteChatText } from '../app/emotes.ts';
 import { CHECKSUM_INTERVAL_FRAMES, INPUT_RESEND_FRAMES, MatchMode } from './match-runner.ts';
 import { MatchOverWatch } from './match-over-watch.ts';
 import { SessionObserver } from './session-observer.ts';
@@ -58,6 +60,16 @@ export class OnlineRunner implements MatchRunner {
   private routesAtMs = -Infinity;
   /** Records the match as this player's session confirms it. */
   private readonly recorder: ReplayRecorder;
+  /** Emotes from the room's players not yet drained, by player handle. */
+  private emoteInbox: { player: number; emote: number }[] = [];
+  readonly emotes: RunnerEmotes = {
+    send: (index) => this.connection.client.chat(emoteChatText(index)),
+    drain: () => {
+      const out = this.emoteInbox;
+      if (out.length > 0) this.emoteInbox = [];
+      return out;
+    },
+  };
 
   constructor(
     private readonly connection: RoomConnection,
@@ -99,6 +111,7 @@ export class OnlineRunner implements MatchRunner {
       else if (e.type === 'holder') this.onHolder(e.slot, e.epoch, e.mine);
       else if (e.type === 'orphaned') this.sayOrphaned();
       else if (e.type === 'rehomed') this.onRehomed(e.epoch, nowMs);
+      else if (e.type === 'chat') this.onChat(e.slot, e.text);
       else this.match.applyRoomEvent(e);
     }
     // A reconnect that is not the host's loss (only our path to it broke) is said after a while;
@@ -210,6 +223,16 @@ export class OnlineRunner implements MatchRunner {
       // Closed with nobody holding the room (or without migration): the match still plays on.
       this.sayOrphaned();
     }
+  }
+
+  /**
+   * A chat line during the match: kept for the lobby's chat box; an emote from a player of this
+   * match also goes above their ship. At most 64 wait (nothing drains them if nothing draws).
+   */
+  private onChat(slot: number, text: string): void {
+    const line = recordChat(this.connection, slot, text);
+    const player = this.decision.players.indexOf(slot);
+    if (line.emote !== undefined && player >= 0 && this.emoteInbox.length < 64) this.emoteInbox.push({ player, emote: line.emote });
   }
 
   /** A player holds the room now: said once per holder. */

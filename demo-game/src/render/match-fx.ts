@@ -15,6 +15,7 @@ import { ScreenShake } from './screen-shake.ts';
 import { playerColor } from './player-colors.ts';
 import { ARENA_CENTER_X, ARENA_CENTER_Y } from './screen-layout.ts';
 import { SoundToggle } from './sound-toggle.ts';
+import type { ScreenRect } from './screen-rect.ts';
 
 /** Particles alive at once at most: a busy 8-player brawl peaks near 150; confetti and bursts fit too. */
 const PARTICLES = 480;
@@ -59,13 +60,15 @@ export class MatchFx implements FeedbackSink {
     scene: Phaser.Scene,
     private readonly runner: MatchRunner,
     obstacleBottom: () => number,
+    /** Bottom of the touch buttons at the top right (screen units; 0 without them): the sound control goes below. */
+    buttonsBottom: () => number = () => 0,
   ) {
     this.localPlayer = runner.localPlayer;
     this.shaker = new ScreenShake(scene.cameras.main);
     this.edge = new EdgeWarning(scene, runner.game, runner.localPlayer, DEPTH_WARNING);
     this.particles = new ParticlePool(scene, PARTICLES, DEPTH_PARTICLES);
     this.popups = new KnockoutPopups(scene, runner.names, DEPTH_POPUPS);
-    this.toggle = new SoundToggle(scene, DEPTH_FEED);
+    this.toggle = new SoundToggle(scene, DEPTH_FEED, buttonsBottom);
     // Under the sound control, and under the F3 overlay while it is shown.
     this.feed = new KillFeed(scene, runner.names, () => Math.max(this.toggle.bottom, obstacleBottom()), DEPTH_FEED);
   }
@@ -85,6 +88,11 @@ export class MatchFx implements FeedbackSink {
     if (this.edge.update(nowMs)) debugHooks.fx.edgeWarnings++;
     const fx = debugHooks.fx;
     if (this.particles.live > fx.particlesPeak) fx.particlesPeak = this.particles.live;
+  }
+
+  /** Where the sound control (♪) is (screen units), for the notices to keep clear of. */
+  get soundArea(): ScreenRect {
+    return this.toggle.area;
   }
 
   /** Where the kill feed's lines end on the screen (screen units; 0 when it shows none). */

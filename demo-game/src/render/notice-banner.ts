@@ -21,7 +21,7 @@ export interface NoticeObstacles {
   readonly scoreboard: ScreenRect;
   /** The F3 overlay, top right, while shown. */
   readonly overlay: ScreenRect | undefined;
-  /** The touch buttons, top right, on touch devices. */
+  /** The sound control, and the touch buttons above it on touch devices: top right. */
   readonly buttons: ScreenRect | undefined;
   /** Where the kill feed's lines end, at the right (screen units; 0 when it shows none). */
   readonly feedBottom: number;

@@ -1,13 +1,20 @@
 import type Phaser from 'phaser';
 import { soundBank } from '../audio/sound-bank.ts';
+import { debugHooks } from '../app/debug-hooks.ts';
+import { cssPixelsPerUnit, readableFontSize } from './readable-size.ts';
+import { screenRect } from './screen-rect.ts';
+import type { ScreenRect } from './screen-rect.ts';
 
 /** Volume step of the - and = keys (linear, of 1). */
 const VOLUME_STEP = 0.1;
 /** The indicator stands out this long after a change (ms), then dims. */
 const HIGHLIGHT_MS = 1500;
+/** Gap from the screen's top and right edges, and below what is above it (screen units). */
+const MARGIN = 16;
 
 /**
- * The in-match sound control, top right: shows "♪ 70%" or "♪ muted"; M (or a click or tap on it)
+ * The in-match sound control, top right (below the touch buttons on a phone, `below`): shows
+ * "♪ 70%" or "♪ muted"; M (or a click or tap on it)
  * mutes and unmutes, - and = turn the volume down and up. Keys are read from the window, as every
  * key is (input/keyboard-controls.ts). The setting is the sound bank's, remembered between visits.
  */
@@ -19,9 +26,11 @@ export class SoundToggle {
   constructor(
     private readonly scene: Phaser.Scene,
     depth: number,
+    /** Bottom of what is pinned above it at the top right (screen units; 0 for nothing). */
+    private readonly below: () => number = () => 0,
   ) {
     this.text = scene.add
-      .text(0, 16, '', { fontFamily: 'system-ui, sans-serif', fontSize: '15px', color: '#e0e8ff', backgroundColor: '#00000080', padding: { x: 8, y: 4 } })
+      .text(0, MARGIN, '', { fontFamily: 'system-ui, sans-serif', fontSize: '15px', color: '#e0e8ff', backgroundColor: '#00000080', padding: { x: 8, y: 4 } })
       .setOrigin(1, 0)
       .setScrollFactor(0)
       .setDepth(depth)
@@ -32,17 +41,34 @@ export class SoundToggle {
     window.addEventListener('keydown', this.onKey);
   }
 
+  /** Where the control is (screen units), for the notices to keep clear of. */
+  get area(): ScreenRect {
+    return screenRect(this.text);
+  }
+
   /** Bottom of the control (screen units), for what is laid out under it. */
   get bottom(): number {
     return this.text.y + this.text.height;
   }
 
   update(nowMs: number): void {
-    this.text.setX(this.scene.scale.width - 16);
-    this.text.setAlpha(nowMs - this.changedAtMs < HIGHLIGHT_MS ? 1 : 0.6);
+    const t = this.text;
+    // Readable, and big enough to tap, on a phone (15 units are 10 CSS pixels there).
+    const size = `${readableFontSize(this.scene, 13, 15, 30)}px`;
+    if (t.style.fontSize !== size) t.setFontSize(size);
+    t.setPosition(this.scene.scale.width - MARGIN, Math.max(MARGIN, this.below() + MARGIN / 2));
+    t.setAlpha(nowMs - this.changedAtMs < HIGHLIGHT_MS ? 1 : 0.6);
+    const hook = debugHooks.soundControl;
+    const k = cssPixelsPerUnit(this.scene);
+    const canvas = this.scene.scale.canvasBounds;
+    const x = canvas.x + (t.x - t.width) * k;
+    const y = canvas.y + t.y * k;
+    // Written only when it moved: nothing is allocated on the usual frame.
+    if (hook === undefined || hook.x !== x || hook.y !== y) debugHooks.soundControl = { x, y, w: t.width * k, h: t.height * k };
   }
 
   destroy(): void {
+    debugHooks.soundControl = undefined;
     window.removeEventListener('keydown', this.onKey);
     this.unsubscribe();
     this.text.destroy();

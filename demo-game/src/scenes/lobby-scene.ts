@@ -17,6 +17,9 @@ import { field, h, mountPanel, select } from '../ui/dom.ts';
 import { copyText } from '../ui/copy-text.ts';
 import { joinErrorText } from '../ui/join-error-text.ts';
 import { roomErrorText } from '../ui/room-error-text.ts';
+import { LobbyChat } from '../ui/lobby-chat.ts';
+import { recordChat } from '../app/chat-log.ts';
+import { howToPlay } from '../ui/controls-card.ts';
 
 /** How often the room view is redrawn from the room state (ms). */
 const REFRESH_MS = 200;
@@ -31,6 +34,10 @@ export interface LobbySceneData {
   readonly connection?: RoomConnection;
   /** The name typed on the title screen, not yet accepted by the host (so not yet saved). */
   readonly typedName?: string;
+  /** A room picked from the title screen's list: joined at once (once there is a name). */
+  readonly joinCode?: string;
+  /** Its password, for a room that needs one. */
+  readonly password?: string;
 }
 
 /**
@@ -42,6 +49,8 @@ export class LobbyScene extends Phaser.Scene {
   private connection: RoomConnection | undefined;
   private unmount: (() => void) | undefined;
   private refresh: (() => void) | undefined;
+  /** The room's chat box, while the room is shown. */
+  private chat: LobbyChat | undefined;
   private lastRefreshMs = -Infinity;
   private busy = false;
   /** The holder last lost (the host, or a player that held the room), for the holder notice. */
@@ -53,11 +62,15 @@ export class LobbyScene extends Phaser.Scene {
 
   /** The name the title screen passed on, for the name field. */
   private typedName: string | undefined;
+  /** The room picked on the title screen, and its password. */
+  private picked: { readonly code: string; readonly password: string | undefined } | undefined;
 
   init(data: LobbySceneData): void {
     this.connection = data.connection;
     this.typedName = data.typedName;
+    this.picked = data.joinCode === undefined ? undefined : { code: data.joinCode, password: data.password };
     this.refresh = undefined;
+    this.chat = undefined;
     this.busy = false;
     this.lostHolder = undefined;
   }
@@ -74,6 +87,15 @@ export class LobbyScene extends Phaser.Scene {
       this.connection = undefined;
       this.showConnect(undefined);
       this.setStatus('The connection to the host was lost. Create or join a room again.', true);
+      return;
+    }
+    const picked = this.picked;
+    if (picked !== undefined) {
+      // Joined as a join link is, with the name typed on the title screen (or the saved one).
+      this.showConnect(picked.code);
+      const n = cleanPlayerName(this.typedName ?? '') || loadPlayerName();
+      if (n !== '') this.join(picked.code, n, picked.password);
+      else document.getElementById('lobby-name')?.focus();
       return;
     }
     const linked = roomFromLink();
@@ -121,6 +143,7 @@ export class LobbyScene extends Phaser.Scene {
         this.lastRefreshMs = -Infinity;
       }
       else if (e.type === 'room-state') this.lastRefreshMs = -Infinity;
+      else if (e.type === 'chat') this.chat?.append(recordChat(c, e.slot, e.text));
       if (this.connection === undefined) return;
     }
     if (time - this.lastRefreshMs >= REFRESH_MS) {
@@ -161,7 +184,9 @@ export class LobbyScene extends Phaser.Scene {
     const join = h('button', { id: 'join-room', className: linkedCode === undefined ? '' : 'primary', textContent: 'Join' });
     const doJoin = () => {
       const n = name();
-      if (n !== undefined) this.join(code.value, n);
+      // A password given on the title screen goes with the room it was given for.
+      const picked = this.picked !== undefined && normalizeJoinCode(code.value) === this.picked.code ? this.picked.password : undefined;
+      if (n !== undefined) this.join(code.value, n, picked);
     };
     join.addEventListener('click', doJoin);
     code.addEventListener('keydown', (e) => {
@@ -194,7 +219,7 @@ export class LobbyScene extends Phaser.Scene {
   }
 
   /** Joins the room a person typed or a link named, after checking it is a room code at all. */
-  private join(typed: string, name: string): void {
+  private join(typed: string, name: string, password?: string): void {
     if (typed.trim() === '') {
       this.setStatus('Type the room code your friend sees on their screen.', true);
       return;
@@ -204,7 +229,7 @@ export class LobbyScene extends Phaser.Scene {
       this.setStatus(`"${typed.trim()}" is not a room code: a code is ${JOIN_CODE_LENGTH} letters and digits, like K7Q-M2P.`, true);
       return;
     }
-    this.connect({ action: 'join', code, name, role: 'player' });
+    this.connect({ action: 'join', code, name, role: 'player', ...(password !== undefined && password !== '' ? { password } : {}) });
   }
 
   private connect(request: RoomRequest): void {
@@ -246,6 +271,7 @@ export class LobbyScene extends Phaser.Scene {
     this.connection = undefined;
     debugHooks.holder = undefined;
     this.refresh = undefined;
+    this.chat = undefined;
     this.showConnect(undefined);
     if (message !== undefined) this.setStatus(message, true);
   }
@@ -287,6 +313,7 @@ export class LobbyScene extends Phaser.Scene {
     const holderNote = h('p', { id: 'room-holder', className: 'status', style: 'display: none' });
     const linkRow = h('div', { className: 'row' }, copy);
     const linkLine = h('div', { className: 'link', id: 'join-link', textContent: link });
+    this.chat = new LobbyChat(connection);
     const machineNote = onlyThisMachine()
       ? h('p', { id: 'join-link-note', className: 'help', textContent: 'The host found no network address: only this machine can open this link.' })
       : undefined;
@@ -318,6 +345,8 @@ export class LobbyScene extends Phaser.Scene {
           settingsNote,
           h('div', { className: 'row' }, ready, start, leave),
           h('div', { id: 'lobby-status', className: 'status' }),
+          this.chat.element,
+          howToPlay('lobby-how-to-play'),
         ),
       ),
     );

@@ -12,11 +12,14 @@ import { NetOverlay } from '../render/net-overlay.ts';
 import { NoticeBanner } from '../render/notice-banner.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { keepArenaCentred } from '../render/screen-layout.ts';
-import { screenRectOfElement } from '../render/screen-rect.ts';
+import { screenRectOfElement, unionRect } from '../render/screen-rect.ts';
 import type { ArenaInput } from '../sim/index.ts';
 import { LeaveDialog } from '../ui/leave-dialog.ts';
 import { RotateHint } from '../ui/rotate-hint.ts';
 import { isTouchDevice, TouchBar } from '../ui/touch-bar.ts';
+import { MatchEmotes } from '../match/match-emotes.ts';
+import { emoteBar } from '../ui/emote-bar.ts';
+import { ControlsHint } from '../ui/controls-hint.ts';
 
 /**
  * The simulation is also driven from a timer at this period (ms), besides the render loop:
@@ -41,6 +44,10 @@ export class MatchScene extends Phaser.Scene {
   private touchBar: TouchBar | undefined;
   private rotateHint: RotateHint | undefined;
   private fx!: MatchFx;
+  private emotes!: MatchEmotes;
+  private controlsHint!: ControlsHint;
+  /** Bottom of the touch buttons (screen units; 0 without them), measured at start and on resize. */
+  private buttonsBottom = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private finishedAtMs: number | undefined;
   private leaving = false;
@@ -69,17 +76,22 @@ export class MatchScene extends Phaser.Scene {
     this.overlay = new NetOverlay(this, this.runner);
     this.leaveDialog = new LeaveDialog(this.request.mode === 'online', () => this.leave());
     const touch = isTouchDevice();
-    this.touchBar = touch ? new TouchBar(() => this.leaveDialog.show()) : undefined;
+    this.emotes = new MatchEmotes(this, this.runner);
+    this.touchBar = touch ? new TouchBar(() => this.leaveDialog.show(), this.emotes.enabled ? emoteBar((i) => this.emotes.send(i)) : undefined) : undefined;
+    this.measureButtons();
+    this.scale.on(Phaser.Scale.Events.RESIZE, this.measureButtons, this);
+    this.controlsHint = new ControlsHint(this.emotes.enabled);
     this.rotateHint = touch ? new RotateHint() : undefined;
     this.banner = new NoticeBanner(this, this.runner.game.arenaRadius, () => ({
       scoreboard: this.hud.scoreboard,
       overlay: this.overlay.area,
-      buttons: this.touchBar === undefined ? undefined : screenRectOfElement(this, this.touchBar.element),
+      // The touch buttons (touch devices) and the ♪ control under them, top right.
+      buttons: this.touchBar === undefined ? this.fx.soundArea : unionRect([screenRectOfElement(this, this.touchBar.element), this.fx.soundArea]),
       feedBottom: this.fx.feedBottom,
     }));
     debugHooks.playerColors = this.runner.names.map((_, p) => playerCss(p));
     // The kill feed keeps below the F3 overlay (its bottom edge, screen units; 0 when hidden).
-    this.fx = new MatchFx(this, this.runner, () => this.overlay.bottom);
+    this.fx = new MatchFx(this, this.runner, () => this.overlay.bottom, () => this.buttonsBottom);
     this.controls = new LocalControls(this, () => this.view.localScreenPosition());
     window.addEventListener('keydown', this.onKey);
     // The game canvas must have the keyboard, not a menu element left focused.
@@ -95,6 +107,7 @@ export class MatchScene extends Phaser.Scene {
     this.view.draw(time);
     this.hud.draw(this.runner.status);
     this.fx.update(now);
+    this.emotes.update(now);
     this.controls.touch.draw();
     this.overlay.update(now, this.game.loop.actualFps);
     this.banner.update(now);
@@ -126,6 +139,14 @@ export class MatchScene extends Phaser.Scene {
   private readonly onKey = (e: KeyboardEvent): void => {
     if (e.code === 'Escape' && !e.repeat) this.leaveDialog.toggle();
   };
+
+  /** Where the touch buttons end (they are page elements; measured only when the screen changes). */
+  private measureButtons(): void {
+    const bar = this.touchBar;
+    if (bar === undefined) return;
+    const r = screenRectOfElement(this, bar.element);
+    this.buttonsBottom = r.y + r.h;
+  }
 
   /** Reads the controls for one frame (made once: `step` runs 100+ times a second). */
   private readonly sample = (): ArenaInput => this.controls.sample();
@@ -177,6 +198,9 @@ export class MatchScene extends Phaser.Scene {
     window.removeEventListener('keydown', this.onKey);
     this.leaveDialog.destroy();
     this.touchBar?.destroy();
+    this.scale.off(Phaser.Scale.Events.RESIZE, this.measureButtons, this);
+    this.emotes.destroy();
+    this.controlsHint.destroy();
     this.rotateHint?.destroy();
     this.banner.destroy();
     this.overlay.destroy();

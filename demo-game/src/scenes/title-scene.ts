@@ -15,7 +15,10 @@ import { field, h, mountPanel, select } from '../ui/dom.ts';
 import { readReplayFile } from '../app/replay-file.ts';
 import { REPLAY_FILE_EXTENSION } from '../match/arena-replay.ts';
 import type { ReplayRequest } from './replay-scene.ts';
+import type { LobbySceneData } from './lobby-scene.ts';
 import { soundControls } from '../ui/sound-controls.ts';
+import { RoomList } from '../ui/room-list.ts';
+import { howToPlay } from '../ui/controls-card.ts';
 import { gameModeOptions } from '../ui/game-mode-options.ts';
 import { ArenaMode, isArenaMode } from '../sim/index.ts';
 
@@ -23,11 +26,13 @@ import { ArenaMode, isArenaMode } from '../sim/index.ts';
 const BACKDROP_PLAYERS = 6;
 
 /**
- * The first screen: your name, then play on this host (the lobby), practise against bots, or
- * feel rollback over the network simulator. Bots play a match behind the menu.
+ * The first screen: your name, the rooms open on this host (join one with a click), create a
+ * room or join one by code (the lobby), practise against bots, or feel rollback over the network
+ * simulator; how to play, per device. Bots play a match behind the menu.
  */
 export class TitleScene extends Phaser.Scene {
   private unmount: (() => void) | undefined;
+  private rooms: RoomList | undefined;
   private backdrop: { runner: BotRunner; view: ArenaView; sample: () => ArenaInput } | undefined;
 
   constructor() {
@@ -38,7 +43,11 @@ export class TitleScene extends Phaser.Scene {
     debugHooks.scene = SceneKey.Title;
     debugHooks.mode = undefined;
     debugHooks.holder = undefined;
-    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.unmount?.());
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
+      this.unmount?.();
+      this.rooms?.destroy();
+      this.rooms = undefined;
+    });
     // A join link (?room=CODE) goes straight to the lobby.
     if (roomFromLink() !== undefined) {
       this.scene.start(SceneKey.Lobby, {});
@@ -83,8 +92,12 @@ export class TitleScene extends Phaser.Scene {
     const goOnline = () => {
       this.scene.start(SceneKey.Lobby, { typedName: name.value });
     };
+    // A room of the host's list: the lobby joins it (asking for a name first if none is typed).
+    this.rooms = new RoomList((room, password) => {
+      this.scene.start(SceneKey.Lobby, { typedName: name.value, joinCode: room.code, ...(password !== undefined ? { password } : {}) } satisfies LobbySceneData);
+    });
 
-    const online = h('button', { id: 'play-online', className: 'primary', textContent: 'Play with friends on this host' });
+    const online = h('button', { id: 'play-online', className: 'primary', textContent: 'Create a room or join by code' });
     online.addEventListener('click', goOnline);
     name.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') goOnline();
@@ -157,28 +170,31 @@ export class TitleScene extends Phaser.Scene {
       );
     });
 
-    const panel = h(
-      'div',
-      { className: 'panel', id: 'title-panel' },
-      h('h1', { textContent: 'Backspin Arena' }),
-      h('p', { textContent: 'Knock everyone out of the ring. Hits add damage; the more damage, the further you fly.' }),
-      h('div', { className: 'row' }, field('Your name', name)),
-      h('div', { className: 'row' }, online),
-      h('h2', { textContent: 'Offline' }),
-      h('div', { className: 'row' }, field('Game', gameModeSelect), field('Opponents', bots), h('label', { className: 'field' }, h('span', { textContent: 'SyncTest (developers)' }), syncTest), playBots),
+    // The simulator and replays fold away on a short screen (a phone on its side), where the
+    // panel would otherwise scroll past its rooms and buttons; a taller one shows them open.
+    const more = h(
+      'details',
+      { id: 'title-more', open: window.innerHeight > 560 },
+      h('summary', { textContent: 'Network simulator and replays' }),
       h('div', { className: 'row' }, field('Network', profileSelect), field('Players', simPlayers), field('Mode', simMode), field('Input delay', simDelay)),
       h('div', { className: 'row' }, playSim),
       simNote,
       h('div', { className: 'row' }, loadReplay, replayFile),
       replayStatus,
+    );
+    const panel = h(
+      'div',
+      { className: 'panel', id: 'title-panel' },
+      h('h1', { textContent: 'Backspin Arena' }),
+      h('p', { className: 'tagline', textContent: 'Knock everyone out of the ring. Hits add damage; the more damage, the further you fly.' }),
+      h('div', { className: 'row' }, field('Your name', name)),
+      this.rooms.element,
+      h('div', { className: 'row' }, online),
+      h('h2', { textContent: 'Offline' }),
+      h('div', { className: 'row' }, field('Game', gameModeSelect), field('Opponents', bots), h('label', { className: 'field' }, h('span', { textContent: 'SyncTest (developers)' }), syncTest), playBots),
+      more,
       soundControls(),
-      h('h2', { textContent: 'Controls' }),
-      h(
-        'p',
-        { className: 'help' },
-        'Keyboard: WASD or arrows move, Space or J fires, Shift or K dashes; the mouse aims (left fire, right dash). ',
-        'Gamepad: left stick moves, right stick aims and fires, A fires, B dashes. Touch: left thumb moves, right thumb aims and fires, the round button dashes.',
-      ),
+      howToPlay('title-how-to-play'),
     );
     this.unmount = mountPanel(panel);
   }

@@ -13,7 +13,8 @@ export function isTouchDevice(): boolean {
 export class TouchBar {
   private readonly el: HTMLElement;
 
-  constructor(onLeave: () => void) {
+  /** `extra`: more buttons in the same corner, on a row below (the emotes of an online match). */
+  constructor(onLeave: () => void, extra?: HTMLElement) {
     const leave = h('button', { id: 'match-leave', textContent: 'Leave' });
     leave.addEventListener('click', onLeave);
     // Words, not a symbol: phones' fonts lack the fullscreen glyphs (they show as an empty box).
@@ -23,7 +24,8 @@ export class TouchBar {
       else void document.documentElement.requestFullscreen().catch(() => undefined);
     });
     const canFullscreen = typeof document.documentElement.requestFullscreen === 'function' && document.fullscreenEnabled;
-    this.el = h('div', { id: 'match-bar', className: 'match-bar' }, canFullscreen && full, leave);
+    const buttons = h('div', { className: 'match-bar-row' }, canFullscreen && full, leave);
+    this.el = h('div', { id: 'match-bar', className: 'match-bar' }, buttons, extra);
     document.getElementById('ui')?.append(this.el);
   }
 

@@ -104,6 +104,28 @@ export class InputQueue {
   }
 
   /**
+   * Forgets every frame and holds `input[offset .. offset + size)` as frame `lastFrame` alone: the
+   * queue then continues at `lastFrame + 1`. For a player whose inputs resume after a gap (a
+   * rejoin: its inputs restart at the agreed frame, the one before being the all-zero input of its
+   * absence; a state loaded mid-match: the inputs before its frame are the sender's XOR
+   * references). `lastFrame` >= -1; at -1 the queue is as new.
+   */
+  restartAt(lastFrame: number, input: Uint8Array, offset = 0): void {
+    if (!Number.isInteger(lastFrame) || lastFrame < -1) throw new RangeError(`lastFrame must be an integer >= -1, got ${String(lastFrame)}`);
+    if (lastFrame === -1) {
+      this.first = 0;
+      this.last = -1;
+      this.keepFrom = 0;
+      return;
+    }
+    this.first = lastFrame;
+    this.last = lastFrame;
+    this.keepFrom = lastFrame;
+    const at = (lastFrame & (this.capacity - 1)) * this.size;
+    for (let i = 0; i < this.size; i++) this.buffer[at + i] = input[offset + i]!;
+  }
+
+  /**
    * Allows frames before `frame` to be dropped. Callers pass the oldest frame any consumer may
    * still ask for; the queue always keeps `lastFrame` itself (the next XOR reference).
    */

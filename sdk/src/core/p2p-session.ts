@@ -22,6 +22,12 @@ import { PacketCodec } from './packet-codec.ts';
 import type { DropReason, Message, Packet } from '../protocol/messages.ts';
 import { MAX_INPUTS_PER_PACKET, MessageType } from '../protocol/messages.ts';
 import { Prng } from '../kit/prng.ts';
+import { MAX_FRAME } from '../protocol/frame-range.ts';
+import { Readmission } from './readmission.ts';
+import { StateReceiver, StateSender } from './state-transfer.ts';
+import type { ReceivedState, StateChunk } from './state-transfer.ts';
+import { decodeRejoinSnapshot, encodeRejoinSnapshot } from './rejoin-snapshot.ts';
+import type { SnapshotPlayer } from './rejoin-snapshot.ts';
 
 /** Where a session is in its life. */
 export const SessionState = {
@@ -70,6 +76,26 @@ const NO_EVENTS: readonly SessionEvent[] = Object.freeze([]);
 const MAX_INPUT_LEAD_FRAMES = 2 * MAX_INPUTS_PER_PACKET;
 /** Events kept for a game that does not drain them; the oldest are dropped beyond this. */
 const MAX_PENDING_EVENTS = 1024;
+/**
+ * Frames a returning player's proposal adds beyond the others' projected frames, over two round
+ * trips (each plus twice its deviation) and the input delay. In that time its proposal reaches
+ * the survivors (half a trip), theirs cross (one), the agreed frame comes back to it (half) and its
+ * first inputs reach them (half): the agreed frame is then still ahead of everyone, and its inputs
+ * for it arrive before anyone's prediction window runs out.
+ */
+const REENTRY_MARGIN_FRAMES = 2;
+/**
+ * A returning session whose prediction window cannot reach the others' present frame stops
+ * catching up this long (ms) after two round trips from loading the state, when their inputs flow.
+ */
+const CATCH_UP_SETTLE_MS = 100;
+/**
+ * A state all of whose chunks were acknowledged goes again if the returning peer's statuses do not
+ * show it loaded this long after (ms; at least four round trips): its hash failed there.
+ */
+const STATE_RETRY_MS = 1000;
+/** State chunks are sent again when unacknowledged this long (ms), at least. */
+const MIN_CHUNK_RESEND_MS = 50;
 
 /**
  * A rollback (or, with `maxPrediction: 0`, lockstep) session between 2 to 16 peers, one player
@@ -116,6 +142,33 @@ export class P2PSession<I, S> {
   /** Last frame of a dropped player's real inputs, once every survivor agrees; NOT_AGREED before. */
   private readonly agreed: Int32Array;
   private readonly statuses: { disconnected: boolean; lastFrame: number }[];
+  /**
+   * Each player's earlier absences that have ended, as [last frame before, re-entry frame] pairs:
+   * it is Disconnected in between. Kept while a rollback or `onConfirmedInputs` may still reach
+   * them (see `trimHistory`).
+   */
+  private readonly pastAbsences: number[][];
+  /** The re-entry frame each player's last readmission agreed on (-1: none): older Readmits are stale. */
+  private readonly lastReentry: Int32Array;
+  /** The agreement on each returning player's re-entry frame, while under way and once settled. */
+  private readonly readmissions: (Readmission | undefined)[];
+  /** `readmit` was asked for: the player's old session goes, and once its drop is agreed it is brought back. */
+  private readonly readmitWanted: Uint8Array;
+  /** We sent the match's state to the player's current session already (or are sending it). */
+  private readonly stateSent: Uint8Array;
+  /** The state going to a returning player, one at a time. */
+  private transfer: { readonly player: number; readonly sender: StateSender; doneAtMs: number } | undefined;
+  /** Rejoining: the match's state has not arrived yet; nothing is simulated. */
+  private awaitingState: boolean;
+  /** Rejoining, state loaded: simulating the frames the others played, as fast as their inputs allow. */
+  private catchingUp = false;
+  /** When the state was loaded (ms). */
+  private loadedAtMs = 0;
+  /** Rejoining: a receiver per peer that sends us a state, and whether an acknowledgement is due. */
+  private readonly receivers: (StateReceiver | undefined)[];
+  private readonly stateAckDue: Uint8Array;
+  /** Scratch: the all-zero input. */
+  private readonly zeroInput: Uint8Array;
 
   private readonly ring: SavedStateRing<S> | undefined;
   /** What each remote player's input was when a frame was simulated: slot = (frame % slots) * n + player. */
@@ -215,33 +268,18 @@ export class P2PSession<I, S> {
     this.agreed = new Int32Array(this.n).fill(NOT_AGREED);
     this.statuses = Array.from({ length: this.n }, () => ({ disconnected: false, lastFrame: -1 }));
     this.rollbackByPlayer = new Float64Array(this.n);
-    this.endpoints = this.cfg.addresses.map((address, player) => {
-      if (address === undefined) return undefined;
-      const endpoint = new PeerEndpoint({
-        player,
-        address,
-        localPlayer: this.local,
-        playerCount: this.n,
-        inputSize: this.size,
-        matchId: this.cfg.matchId,
-        fingerprint: this.fingerprint,
-        epoch: this.cfg.epoch,
-        syncRoundTrips: this.cfg.syncRoundTrips,
-        frameMs: this.cfg.frameMs,
-        inputResendFrames: this.cfg.inputResendFrames,
-        qualityReportMs: this.cfg.qualityReportMs,
-        disconnectNotifyStartMs: this.cfg.disconnectNotifyStartMs,
-        disconnectTimeoutMs: this.cfg.disconnectTimeoutMs,
-        send: (message) => {
-          const bytes = this.packets.encode({ token: this.token, message });
-          this.transport.send(address, bytes);
-          return bytes.length;
-        },
-        nextNonce: () => this.rng.nextU32(),
-      });
-      this.byAddress.set(address, endpoint);
-      return endpoint;
-    });
+    this.pastAbsences = Array.from({ length: this.n }, () => []);
+    this.lastReentry = new Int32Array(this.n).fill(-1);
+    this.readmissions = new Array<Readmission | undefined>(this.n).fill(undefined);
+    this.readmitWanted = new Uint8Array(this.n);
+    this.stateSent = new Uint8Array(this.n);
+    this.awaitingState = this.cfg.rejoin;
+    this.receivers = new Array<StateReceiver | undefined>(this.n).fill(undefined);
+    this.stateAckDue = new Uint8Array(this.n);
+    this.zeroInput = new Uint8Array(this.size);
+    this.endpoints = this.cfg.addresses.map((address, player) => (address === undefined ? undefined : this.makeEndpoint(player, address)));
+    // Returning: the others report us dropped until our re-entry, which must not end this session.
+    if (this.cfg.rejoin) for (const endpoint of this.endpoints) endpoint?.setDropFloor(this.local, MAX_FRAME);
 
     const rollback = this.cfg.maxPrediction > 0;
     this.sendCtx = {
@@ -273,6 +311,37 @@ export class P2PSession<I, S> {
     this.packets = new PacketCodec(this.n, this.size, (player, frame) =>
       this.queues[player]?.copyTo(frame, this.reference) === true ? this.reference : undefined,
     );
+  }
+
+  /**
+   * The protocol with `player`'s peer at `address`: one per remote player, and a new one when the
+   * player returns in a new session (a new token and handshake; see `readmit`).
+   */
+  private makeEndpoint(player: number, address: PeerAddress): PeerEndpoint {
+    const endpoint = new PeerEndpoint({
+      player,
+      address,
+      localPlayer: this.local,
+      playerCount: this.n,
+      inputSize: this.size,
+      matchId: this.cfg.matchId,
+      fingerprint: this.fingerprint,
+      epoch: this.cfg.epoch,
+      syncRoundTrips: this.cfg.syncRoundTrips,
+      frameMs: this.cfg.frameMs,
+      inputResendFrames: this.cfg.inputResendFrames,
+      qualityReportMs: this.cfg.qualityReportMs,
+      disconnectNotifyStartMs: this.cfg.disconnectNotifyStartMs,
+      disconnectTimeoutMs: this.cfg.disconnectTimeoutMs,
+      send: (message) => {
+        const bytes = this.packets.encode({ token: this.token, message });
+        this.transport.send(address, bytes);
+        return bytes.length;
+      },
+      nextNonce: () => this.rng.nextU32(),
+    });
+    this.byAddress.set(address, endpoint);
+    return endpoint;
   }
 
   /** Where the session is in its life. */
@@ -347,7 +416,8 @@ export class P2PSession<I, S> {
   get framesAhead(): number {
     let ahead = 0;
     for (const endpoint of this.endpoints) {
-      if (endpoint !== undefined && endpoint.state === EndpointState.Running) ahead = Math.max(ahead, endpoint.framesAhead);
+      // A returning player catching up is far behind on purpose: nobody waits for it.
+      if (endpoint !== undefined && endpoint.state === EndpointState.Running && this.disconnected[endpoint.player] === 0) ahead = Math.max(ahead, endpoint.framesAhead);
     }
     return ahead;
   }
@@ -385,6 +455,7 @@ export class P2PSession<I, S> {
     this.runTimers();
     if (this.hasEnded()) return;
     this.checkAgreements();
+    this.runReadmissions();
     this.releaseChecksums();
     this.checkStart();
     this.checkRejoin();
@@ -417,6 +488,7 @@ export class P2PSession<I, S> {
     if (this.sessionState === SessionState.Synchronizing) return AdvanceResult.Synchronizing;
 
     if (this.firstIncorrect >= 0) this.rollBack();
+    if (this.catchingUp) return this.catchUp();
 
     // The input is recorded (for frame + delay) even if this frame must wait: peers need it to
     // get here too. While the frame waits, later inputs for the same target frame are ignored.
@@ -435,8 +507,72 @@ export class P2PSession<I, S> {
     this.recommendWait();
     this.reportConfirmedInputs(); // before trimHistory, which may forget the frames reported now
     if ((this.frame & 7) === 0) this.trimHistory();
+    this.offerState();
     this.flush(true);
     return AdvanceResult.Advanced;
+  }
+
+  /**
+   * Rejoining, with the state loaded: simulates the frames whose remote inputs are all here, then
+   * on to where the others are now (their reported frames, projected), up to
+   * `catchUpFramesPerAdvance` frames per call, with checksums taken as usual. Once there, it
+   * proposes its re-entry frame and from then on advances one frame per call like any session
+   * (its player still Disconnected until the frame agreed).
+   */
+  private catchUp(): AdvanceResult {
+    const limit = this.confirmedThrough(false);
+    // The others are further on than their inputs here show (those are a one-way trip old): with
+    // rollback, go on to their projected frame on predicted inputs, as far as the window allows.
+    let present = -1;
+    let rttMs = 0;
+    for (const endpoint of this.endpoints) {
+      if (endpoint !== undefined && endpoint.state === EndpointState.Running && !this.disconnected[endpoint.player]) {
+        present = Math.max(present, Math.floor(endpoint.projectedFrame(this.nowMs)));
+        rttMs = Math.max(rttMs, endpoint.rttMs);
+      }
+    }
+    // With rollback, predicted frames may be simulated up to the window beyond the inputs here.
+    const reach = Math.min(present, limit + this.cfg.maxPrediction);
+    let steps = 0;
+    while ((this.frame <= limit || this.frame < reach) && steps < this.cfg.catchUpFramesPerAdvance) {
+      this.simulate(true);
+      this.takeChecksums();
+      steps++;
+    }
+    this.reportConfirmedInputs();
+    this.trimHistory();
+    // Caught up once at the others' present frame; in lockstep, or on a link too slow for the
+    // prediction window to reach it, as far as their inputs allow once they flow (their first
+    // inputs after the state take a round trip: our statuses go out, their inputs come back).
+    const settled = this.nowMs - this.loadedAtMs >= 2 * rttMs + CATCH_UP_SETTLE_MS;
+    if (this.frame >= present || (this.frame >= reach && (this.ring === undefined || settled))) {
+      this.catchingUp = false;
+      this.proposeReentry();
+    }
+    if (steps > 0) return AdvanceResult.Advanced;
+    this.stalls++;
+    return this.ring !== undefined ? AdvanceResult.PredictionLimit : AdvanceResult.WaitingForInputs;
+  }
+
+  /**
+   * The returning peer, caught up, proposes to re-enter at the frame the others will be at once
+   * they hear it and answer: their projected frames, plus a round trip (with twice its deviation),
+   * plus the input delay, plus REENTRY_MARGIN_FRAMES.
+   */
+  private proposeReentry(): void {
+    const own = this.readmissions[this.local];
+    if (own === undefined || own.proposal >= 0 || own.agreed) return;
+    let ahead = this.frame;
+    let rttMs = 0;
+    let jitterMs = 0;
+    for (const endpoint of this.endpoints) {
+      if (endpoint === undefined || endpoint.state !== EndpointState.Running) continue;
+      ahead = Math.max(ahead, Math.floor(endpoint.projectedFrame(this.nowMs)));
+      rttMs = Math.max(rttMs, endpoint.rttMs);
+      jitterMs = Math.max(jitterMs, endpoint.jitterMs);
+    }
+    const margin = Math.ceil((2 * (rttMs + 2 * jitterMs)) / this.cfg.frameMs) + this.delay + REENTRY_MARGIN_FRAMES;
+    own.propose(Math.min(MAX_FRAME, ahead + margin));
   }
 
   /** Drops a player now on this peer's own authority (e.g. kicked); survivors agree on its last frame. */
@@ -561,6 +697,8 @@ export class P2PSession<I, S> {
   // ---- simulation ---------------------------------------------------------------------------
 
   private addLocalInput(input: I): void {
+    // A returning player's inputs count only from its re-entry frame on.
+    if (this.disconnected[this.local]) return;
     const queue = this.queues[this.local]!;
     this.localBytes.fill(0);
     this.codec.encode(input, this.localBytes);
@@ -592,9 +730,8 @@ export class P2PSession<I, S> {
     const bytes = this.stepBytes[p]!;
     const slot = this.stepInputs[p]!;
     const queue = this.queues[p]!;
-    const agreed = this.agreed[p]!;
     let status: InputStatus;
-    if (agreed !== NOT_AGREED && f > agreed) {
+    if (this.absent(p, f)) {
       bytes.fill(0);
       status = InputStatus.Disconnected;
     } else if (queue.copyTo(f, bytes)) {
@@ -664,6 +801,10 @@ export class P2PSession<I, S> {
   private confirmedThrough(withLocal: boolean): number {
     let min = Infinity;
     for (let p = 0; p < this.n; p++) {
+      // A returning player whose re-entry frame is not agreed yet is absent for certain only
+      // before our own proposal (the local player too, when it is the one returning).
+      const cap = this.readmissions[p]?.cap;
+      if (cap !== undefined && cap < min) min = cap;
       if (p === this.local && !withLocal) continue;
       const last = this.queues[p]!.lastFrame;
       const agreed = this.agreed[p]!;
@@ -671,6 +812,15 @@ export class P2PSession<I, S> {
       if (last < min) min = last;
     }
     return min === Infinity ? Number.MAX_SAFE_INTEGER : min;
+  }
+
+  /** Whether `player` is Disconnected at `frame`: after its agreed drop, or within an earlier absence. */
+  private absent(player: number, frame: number): boolean {
+    const agreed = this.agreed[player]!;
+    if (agreed !== NOT_AGREED && frame > agreed) return true;
+    const past = this.pastAbsences[player]!;
+    for (let i = 0; i < past.length; i += 2) if (frame > past[i]! && frame < past[i + 1]!) return true;
+    return false;
   }
 
   private wantsChecksum(frame: number): boolean {
@@ -758,8 +908,7 @@ export class P2PSession<I, S> {
     }
     for (let f = this.inputsReportedThrough + 1; f <= through; f++) {
       for (let p = 0; p < this.n; p++) {
-        const agreed = this.agreed[p]!;
-        const gone = agreed !== NOT_AGREED && f > agreed;
+        const gone = this.absent(p, f);
         if (gone) this.confirmedBytes[p]!.fill(0);
         else if (!this.queues[p]!.copyTo(f, this.confirmedBytes[p]!)) throw new Error(`internal: player ${p}'s confirmed input of frame ${f} is gone; please report this`);
         this.confirmedStatuses[p] = gone ? InputStatus.Disconnected : InputStatus.Confirmed;
@@ -772,6 +921,11 @@ export class P2PSession<I, S> {
   /** Lets each input queue forget frames that neither a rollback nor any peer can still need. */
   private trimHistory(): void {
     const rollbackFloor = Math.min(this.confirmedThrough(true), this.frame - 1);
+    for (const past of this.pastAbsences) {
+      // An absence that ended before every frame a rollback or the confirmed-inputs hook can reach.
+      const reported = this.onConfirmedInputs === undefined ? rollbackFloor : this.inputsReportedThrough + 1;
+      while (past.length > 0 && past[1]! <= rollbackFloor && past[1]! <= reported) past.splice(0, 2);
+    }
     for (let p = 0; p < this.n; p++) {
       const queue = this.queues[p]!;
       let keep = Math.min(rollbackFloor, queue.lastFrame - HISTORY_MARGIN);
@@ -814,11 +968,22 @@ export class P2PSession<I, S> {
     switch (message.type) {
       case MessageType.Input:
         this.onStatuses(endpoint);
-        if (this.hasEnded()) return;
+        // Rejoining: no inputs before the state is loaded (drops count: we must report them).
+        if (this.hasEnded() || this.awaitingState) return;
         if (this.disconnected[endpoint.player] === 0) this.onInputs(endpoint, message.player, message.startFrame, message.inputs);
         return;
       case MessageType.InputAck:
         this.onStatuses(endpoint);
+        return;
+      case MessageType.StateChunk:
+        this.onStateChunk(endpoint, message);
+        return;
+      case MessageType.StateAck:
+        if (this.transfer?.player === endpoint.player) this.transfer.sender.onAck(message);
+        else this.drops.stale++;
+        return;
+      case MessageType.Readmit:
+        this.onReadmit(endpoint, message.player, message.frame, message.agreed);
         return;
       case MessageType.ChecksumReport: {
         const mine = this.desync.addRemote(endpoint.player, message.frame, message.checksum);
@@ -879,7 +1044,7 @@ export class P2PSession<I, S> {
    * (a kick, a Goodbye, or silence: timers run from readiness on) are not waited for.
    */
   private checkStart(): void {
-    if (this.sessionState !== SessionState.Synchronizing) return;
+    if (this.sessionState !== SessionState.Synchronizing || this.awaitingState) return;
     let everyoneReady = true;
     let halfRttSumMs = 0;
     let links = 0;
@@ -1077,10 +1242,21 @@ export class P2PSession<I, S> {
 
   /** Marks `player` gone in our own view. The frame its inputs end at is agreed in `checkAgreements`. */
   private dropPlayer(player: number): void {
-    if (this.disconnected[player]) return;
+    if (this.disconnected[player]) {
+      // Already out: a returning session's new link went silent (or said goodbye). Until we have
+      // proposed a frame for it nobody can have settled one: the readmission is off. After, the
+      // agreement settles among the survivors, and the player is dropped again there (`reenter`).
+      this.endpoints[player]?.disconnect();
+      if (this.transfer?.player === player) this.transfer = undefined;
+      const readmission = this.readmissions[player];
+      if (readmission !== undefined && !readmission.agreed && readmission.proposal < 0) this.readmissions[player] = undefined;
+      return;
+    }
     this.disconnected[player] = 1;
     this.dropCount++;
     this.endpoints[player]?.disconnect();
+    // Nobody left to hear: the silence that made us isolated was theirs, and is over.
+    if (this.lastHeardMs() === -Infinity) this.isolated = false;
   }
 
   /**
@@ -1095,6 +1271,8 @@ export class P2PSession<I, S> {
       let everyone = true;
       for (const endpoint of this.endpoints) {
         if (endpoint === undefined || endpoint.player === x || endpoint.state === EndpointState.Disconnected) continue;
+        // A returning peer whose handshake is not done yet holds no inputs: nobody waits for it.
+        if (endpoint.state === EndpointState.Syncing && this.disconnected[endpoint.player]) continue;
         if (!endpoint.remoteDisconnected(x)) {
           everyone = false;
           break;
@@ -1103,7 +1281,8 @@ export class P2PSession<I, S> {
       }
       if (!everyone) continue;
       this.agreed[x] = last;
-      this.emit({ type: 'disconnected', player: x, frame: last });
+      // (A returning session learns of earlier drops as it starts: they are no news to its game.)
+      if (!this.awaitingState) this.emit({ type: 'disconnected', player: x, frame: last });
       if (this.ring !== undefined && last + 1 < this.frame) this.markIncorrect(last + 1, x);
     }
   }
@@ -1124,6 +1303,7 @@ export class P2PSession<I, S> {
       endpoint.flush(ctx, now, fromAdvance);
       if (!fromAdvance) this.takeEndpointEvents(endpoint);
     }
+    if (!fromAdvance) this.flushRejoin();
   }
 
   /** The send context, brought up to date (statuses are updated separately, in place). */
@@ -1149,9 +1329,12 @@ export class P2PSession<I, S> {
   /** An Input message with `player`'s inputs from frame `from` on (as many as one packet carries), or undefined if none are held. */
   private inputRun(player: number, from: number): Message | undefined {
     const queue = this.queues[player]!;
-    const start = Math.max(from, queue.firstFrame);
+    const start = from;
     const end = Math.min(queue.lastFrame, start + MAX_INPUTS_PER_PACKET - 1);
     if (end < start) return undefined;
+    // The run is coded against the input before it; a peer whose acknowledgement is older than
+    // anything we hold (a returning peer before its state is loaded) is sent nothing yet.
+    if (start > 0 ? !queue.has(start - 1) : queue.firstFrame !== 0) return undefined;
     for (let f = start; f <= end; f++) queue.copyTo(f, this.sendScratch, (f - start) * this.size);
     return {
       type: MessageType.Input,
@@ -1167,6 +1350,285 @@ export class P2PSession<I, S> {
   private agreementPending(): boolean {
     for (let x = 0; x < this.n; x++) if (this.disconnected[x] && this.agreed[x] === NOT_AGREED) return true;
     return false;
+  }
+
+  // ---- rejoining ----------------------------------------------------------------------------
+
+  /**
+   * `player`'s peer runs a new session and asks to be back in the match (a reloaded page, a
+   * restarted process; its session has `rejoin: true`). Call it on every other peer's session
+   * when the room says so. Its old session is dropped now if it was still held (it will not be
+   * heard again), and the survivors agree on its departure as for any drop; then the survivor with
+   * the lowest handle sends it the match's state, and every peer agrees on the frame it re-enters
+   * at (the `readmitted` event). A call while an earlier return of the same player is still being
+   * agreed takes effect after it. Throws a RangeError for a handle that is not a remote player,
+   * and a TypeError when the game has no `encodeState`/`decodeState` (its state cannot be sent).
+   */
+  readmit(player: number): void {
+    const endpoint = Number.isInteger(player) ? this.endpoints[player] : undefined;
+    if (endpoint === undefined) throw new RangeError(`player ${String(player)} is not a remote player`);
+    if (typeof this.game.encodeState !== 'function' || typeof this.game.decodeState !== 'function') {
+      throw new TypeError('readmit: the game must implement encodeState(state) and decodeState(bytes) to send its state to a returning player (see int32StateCodec)');
+    }
+    if (this.hasEnded()) return;
+    this.readmitWanted[player] = 1;
+    this.runReadmissions();
+  }
+
+  /**
+   * Moves every readmission on: drops the old session of a player asked back, starts the
+   * readmission once its drop is agreed (a new endpoint for its new session), commits our proposal
+   * on hearing one, and settles the re-entry frame once every survivor has proposed.
+   */
+  private runReadmissions(): void {
+    // Rejoining: who is in the match is known only once the state is loaded.
+    if (this.awaitingState) return;
+    let anyUnderWay = false;
+    for (const readmission of this.readmissions) if (readmission !== undefined && !readmission.agreed) anyUnderWay = true;
+    for (let p = 0; p < this.n; p++) {
+      let readmission = this.readmissions[p];
+      // One return at a time: the state sent to the next one shows the previous one back in.
+      if (this.readmitWanted[p] === 1 && !anyUnderWay && p !== this.local) {
+        if (!this.disconnected[p]) this.dropPlayer(p);
+        // Its new session can talk to us at once (its packets also show that our own link works
+        // while its drop is agreed); the readmission starts once the drop is agreed.
+        if (this.endpoints[p]!.state === EndpointState.Disconnected) this.renewEndpoint(p);
+        if (this.agreed[p] !== NOT_AGREED) {
+          this.readmitWanted[p] = 0;
+          readmission = new Readmission(p, this.n);
+          this.readmissions[p] = readmission;
+          anyUnderWay = true;
+        }
+      }
+      if (readmission === undefined) continue;
+      if (!readmission.agreed) {
+        if (readmission.proposal < 0 && p !== this.local) {
+          const heard = readmission.heard;
+          if (heard >= 0) readmission.propose(Math.min(MAX_FRAME, Math.max(heard, this.frame + 1)));
+        }
+        readmission.decide(this.local, (q) => this.participates(q));
+      }
+      // Decided here, or heard from a peer that decided it.
+      if (readmission.agreed && readmission.frame > this.lastReentry[p]!) this.reenter(p, readmission.frame);
+    }
+  }
+
+  /** Whether `player` (not us) takes part in readmission agreements: its link is live. */
+  private participates(player: number): boolean {
+    const endpoint = this.endpoints[player];
+    return endpoint !== undefined && endpoint.state !== EndpointState.Disconnected;
+  }
+
+  /** A new endpoint for `player`'s new session (a new token and handshake) in place of its dropped one. */
+  private renewEndpoint(player: number): void {
+    const endpoint = this.makeEndpoint(player, this.endpoints[player]!.address);
+    endpoint.restartSilence(this.nowMs);
+    this.endpoints[player] = endpoint;
+    this.stateSent[player] = 0;
+    this.receivers[player] = undefined;
+  }
+
+  /**
+   * `player` is back from frame `frame` on (agreed): Disconnected from its departure to `frame - 1`,
+   * its inputs counting from `frame`. A frame from `frame` on that was simulated without it is
+   * re-simulated. A survivor whose link to it went meanwhile, or that was asked for another return
+   * of it, drops it again at once (its next inputs would never come).
+   */
+  private reenter(player: number, frame: number): void {
+    this.pastAbsences[player]!.push(this.agreed[player]!, frame);
+    this.lastReentry[player] = frame;
+    this.agreed[player] = NOT_AGREED;
+    this.disconnected[player] = 0;
+    this.queues[player]!.restartAt(frame - 1, this.zeroInput);
+    for (const endpoint of this.endpoints) endpoint?.setDropFloor(player, frame - 1);
+    this.dropCount++; // our statuses changed: every peer hears at once
+    if (this.ring !== undefined && frame < this.frame) this.markIncorrect(frame, player);
+    if (player === this.local) this.lastChangeFrame = frame;
+    this.emit({ type: 'readmitted', player, frame });
+    if (player !== this.local && (this.readmitWanted[player] === 1 || !this.participates(player))) this.dropPlayer(player);
+  }
+
+  /**
+   * A Readmit from `endpoint` about `player`. Only a readmission under way (or settled, to answer
+   * late askers) takes it; one that names an earlier return (its frame at or before the last
+   * agreed re-entry) is stale.
+   */
+  private onReadmit(endpoint: PeerEndpoint, player: number, frame: number, agreed: boolean): void {
+    const readmission = this.readmissions[player];
+    // A settled readmission answers whoever still asks; one under way hears only frames after the
+    // previous return's (every proposal of a later return is later than that return's frame).
+    if (readmission === undefined || (!readmission.agreed && frame <= this.lastReentry[player]!)) {
+      this.drops.stale++;
+      return;
+    }
+    readmission.receive(endpoint.player, frame, agreed);
+  }
+
+  /**
+   * The survivor with the lowest handle sends a returning player's session the match's state once
+   * its link is up: the state at the start of the frame after the newest one every input is final
+   * for, with every departed player's agreed last frame and every present player's input before it
+   * (the reference of the first inputs it will receive). Not while another drop or readmission is
+   * being agreed: the state must say who is in the match for certain.
+   */
+  private offerState(): void {
+    if (this.transfer !== undefined || this.disconnected[this.local]) return;
+    let player = -1;
+    for (let p = 0; p < this.n; p++) {
+      const readmission = this.readmissions[p];
+      if (readmission === undefined || readmission.agreed) continue;
+      // Another return whose frame is being agreed: the state must wait until it is known.
+      if (readmission.proposal >= 0) return;
+      if (this.stateSent[p] === 0 && this.endpoints[p]?.state === EndpointState.Running && this.sender(p) === this.local) player = p;
+    }
+    if (player < 0 || this.agreementPending()) return;
+    const frame = this.ring !== undefined ? Math.min(this.confirmedThrough(true), this.frame - 1) + 1 : this.frame;
+    const players: SnapshotPlayer[] = [];
+    for (let p = 0; p < this.n; p++) {
+      const agreed = this.agreed[p]!;
+      if (agreed !== NOT_AGREED) {
+        if (agreed >= frame) return; // its last inputs are not all in the past of the state yet
+        players.push({ present: false, lastFrame: agreed });
+        continue;
+      }
+      if (this.lastReentry[p]! > frame) return; // back only after the state's frame
+      const reference = new Uint8Array(this.size);
+      if (!this.queues[p]!.copyTo(frame - 1, reference)) return;
+      players.push({ present: true, reference });
+    }
+    const state = frame === this.frame ? this.game.save() : this.ring?.state(frame);
+    if (state === undefined) return;
+    const bytes = encodeRejoinSnapshot({ frame, inputSize: this.size, players, game: this.game.encodeState!(state) });
+    this.transfer = { player, sender: new StateSender(this.rng.nextU32() & 0xffff, frame, bytes), doneAtMs: -1 };
+    this.stateSent[player] = 1;
+  }
+
+  /** Who sends the match's state to returning `player`: the present peer with the lowest handle (or -1). */
+  private sender(player: number): number {
+    for (let p = 0; p < this.n; p++) {
+      if (p === player || this.disconnected[p]) continue;
+      if (p === this.local || this.participates(p)) return p;
+    }
+    return -1;
+  }
+
+  /** Sends what the rejoin needs now: state chunks, their acknowledgements, and Readmit messages. */
+  private flushRejoin(): void {
+    const now = this.nowMs;
+    const transfer = this.transfer;
+    if (transfer !== undefined) {
+      const endpoint = this.endpoints[transfer.player];
+      if (endpoint === undefined || endpoint.state === EndpointState.Disconnected) {
+        this.transfer = undefined;
+      } else if (transfer.sender.done) {
+        // Every chunk arrived. Its statuses show when the state is loaded (they hold our inputs'
+        // reference, the frame before the state's); if they do not after a while, the state failed
+        // its hash there (or could not be loaded) and goes again as a new transfer.
+        if (transfer.doneAtMs < 0) transfer.doneAtMs = now;
+        if (endpoint.remoteLastFrame(this.local) >= transfer.sender.frame - 1) {
+          this.transfer = undefined;
+        } else if (now - transfer.doneAtMs >= Math.max(STATE_RETRY_MS, 4 * endpoint.rttMs)) {
+          this.transfer = undefined;
+          this.stateSent[transfer.player] = 0;
+        }
+      } else if (endpoint.state === EndpointState.Running) {
+        const resendMs = Math.max(MIN_CHUNK_RESEND_MS, 1.5 * endpoint.rttMs + 4 * endpoint.jitterMs);
+        for (const chunk of transfer.sender.take(now, resendMs)) endpoint.sendRejoinMessage({ type: MessageType.StateChunk, ...chunk }, now);
+      }
+    }
+    for (let p = 0; p < this.n; p++) {
+      if (this.stateAckDue[p] === 0) continue;
+      this.stateAckDue[p] = 0;
+      const ack = this.receivers[p]?.ack();
+      if (ack !== undefined) this.endpoints[p]?.sendRejoinMessage({ type: MessageType.StateAck, ...ack }, now);
+    }
+    const intervalMs = this.cfg.inputResendFrames * this.cfg.frameMs;
+    for (let x = 0; x < this.n; x++) {
+      const readmission = this.readmissions[x];
+      if (readmission === undefined) continue;
+      for (const endpoint of this.endpoints) {
+        if (endpoint === undefined || endpoint.state === EndpointState.Disconnected) continue;
+        // A peer whose statuses show the player back from the agreed frame on knows it already.
+        const knows = readmission.agreed && !endpoint.remoteDisconnected(x) && endpoint.remoteLastFrame(x) >= readmission.frame - 1;
+        const due = readmission.due(endpoint.player, now, intervalMs, knows);
+        if (due !== undefined) endpoint.sendRejoinMessage({ type: MessageType.Readmit, player: x, frame: due.frame, agreed: due.agreed }, now);
+      }
+    }
+  }
+
+  /** A chunk of a state sent to us: only a rejoining session takes one; it is acknowledged in any case. */
+  private onStateChunk(endpoint: PeerEndpoint, chunk: StateChunk): void {
+    if (!this.cfg.rejoin) {
+      this.drops.stale++;
+      return;
+    }
+    const receiver = (this.receivers[endpoint.player] ??= new StateReceiver(this.cfg.maxStateBytes));
+    const result = receiver.onChunk(chunk);
+    if (result.kind === 'refused') {
+      this.drops.malformed++;
+      return;
+    }
+    this.stateAckDue[endpoint.player] = 1;
+    if (!this.awaitingState) return;
+    const received = receiver.take();
+    if (received !== undefined) this.loadState(endpoint, received);
+    else if (receiver.hashFailed && result.kind === 'new') this.drops.malformed++; // whole, but not what was sent: counted once
+  }
+
+  /**
+   * Rejoining: the match's state arrived whole from `endpoint`'s peer. The game loads it, every
+   * queue restarts at its frame (with the sender's reference inputs), departed players are set
+   * as agreed, our own player stays Disconnected until its re-entry frame is agreed, and the
+   * session runs, catching up first. A state that does not fit this session or game (another
+   * build) is reported as an `incompatible-peer` event and dropped; another may come.
+   */
+  private loadState(endpoint: PeerEndpoint, received: ReceivedState): void {
+    let snapshot;
+    let state: S;
+    try {
+      snapshot = decodeRejoinSnapshot(received.bytes, this.n, this.size);
+      if (snapshot.frame !== received.frame) throw new RangeError(`the state says frame ${snapshot.frame}, its transfer ${received.frame}`);
+      if (snapshot.players[this.local]!.present) throw new RangeError('the state has this player in the match already');
+      state = this.game.decodeState!(snapshot.game);
+    } catch (error) {
+      this.drops.incompatible++;
+      this.receivers[endpoint.player] = undefined;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.emit({ type: 'incompatible-peer', player: endpoint.player, reason: `its match state cannot be loaded here: ${reason}` });
+      return;
+    }
+    const frame = snapshot.frame;
+    this.game.load(state);
+    this.frame = frame;
+    for (let p = 0; p < this.n; p++) {
+      const entry = snapshot.players[p]!;
+      if (entry.present) {
+        this.queues[p]!.restartAt(frame - 1, entry.reference);
+        continue;
+      }
+      this.queues[p]!.restartAt(frame - 1, this.zeroInput);
+      this.agreed[p] = entry.lastFrame;
+      if (!this.disconnected[p]) {
+        this.disconnected[p] = 1;
+        this.dropCount++;
+      }
+      // (A player whose own return is under way keeps the new link `readmit` gave it.)
+      if (p !== this.local && this.readmissions[p] === undefined) this.endpoints[p]?.disconnect();
+    }
+    this.readmissions[this.local] = new Readmission(this.local, this.n);
+    this.checksummedThrough = frame - 1;
+    this.inputsReportedThrough = frame - 1;
+    this.nextRecommendFrame = frame + RECOMMEND_INTERVAL_FRAMES;
+    this.usedFrame.fill(-1);
+    this.firstIncorrect = -1;
+    this.awaitingState = false;
+    this.catchingUp = true;
+    this.loadedAtMs = this.nowMs;
+    this.sessionState = SessionState.Running;
+    this.readyAtMs = this.nowMs;
+    for (const e of this.endpoints) e?.restartSilence(this.nowMs);
+    this.emit({ type: 'state-loaded', frame, player: endpoint.player });
+    this.emit({ type: 'running' });
   }
 
 }

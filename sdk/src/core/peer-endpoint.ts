@@ -241,8 +241,17 @@ export class PeerEndpoint {
 
   /** The peer's view: last frame it holds of each player's inputs (-1: none). Only grows. */
   private readonly remoteLast: Int32Array;
-  /** The peer's view: players it has dropped. Only ever set. */
+  /**
+   * The peer's view: players it has dropped. Set by a report of the drop whose last frame is at
+   * least that player's floor; cleared only when the player is readmitted (`readmitted`).
+   */
   private readonly remoteDropped: Uint8Array;
+  /**
+   * Per player, the lowest last frame a report of its drop must carry to count (-1: any). After a
+   * readmission at frame F it is F - 1, so that reports of the earlier drop still in flight (their
+   * last frame is before F - 1) cannot drop the player again.
+   */
+  private readonly dropFloor: Int32Array;
   /**
    * The peer told us its handshakes are all done: an Input message of its own arrived (empty, the
    * readiness notice of a peer waiting to start, or with inputs, from a peer that runs).
@@ -275,6 +284,7 @@ export class PeerEndpoint {
     this.syncRemaining = options.syncRoundTrips;
     this.remoteLast = new Int32Array(options.playerCount).fill(-1);
     this.remoteDropped = new Uint8Array(options.playerCount);
+    this.dropFloor = new Int32Array(options.playerCount).fill(-1);
     this.forwardSentMs = new Float64Array(options.playerCount).fill(-Infinity);
   }
 
@@ -379,6 +389,29 @@ export class PeerEndpoint {
   }
 
   // ---- what the session tells it ---------------------------------------------------------------
+
+  /**
+   * `player` is back in the match, its inputs restarting after `lastFrame` (the frame before its
+   * agreed re-entry): the peer's report of its earlier drop is forgotten, and only a report with
+   * a last frame of at least `lastFrame` drops it again. A returning peer passes MAX_FRAME for
+   * itself until it re-enters, so that the survivors' reports of its absence do not end it.
+   */
+  setDropFloor(player: number, lastFrame: number): void {
+    this.remoteDropped[player] = 0;
+    this.dropFloor[player] = lastFrame;
+  }
+
+  /** The peer's newest reported frame, projected to `nowMs` (frames; -1 before any report). */
+  projectedFrame(nowMs: number): number {
+    if (this.remoteFrame < 0) return -1;
+    return this.remoteFrame + (nowMs - this.remoteFrameAtMs + Math.max(0, this.srttMs) / 2) / this.opts.frameMs;
+  }
+
+  /** Sends one message of the rejoin (StateChunk, StateAck, Readmit) now, counted like any other. */
+  sendRejoinMessage(message: Message, nowMs: number): void {
+    if (this.stateValue === EndpointState.Disconnected) return;
+    this.send(message, nowMs);
+  }
 
   /** The session dropped this peer: from now on it is sent nothing but answers to its packets. */
   disconnect(): void {
@@ -512,7 +545,8 @@ export class PeerEndpoint {
   /**
    * An admitted packet of `bytes` bytes: counted, its protocol part handled (handshake, quality
    * reports, the peer's statuses, which acknowledge what we sent). Returns the message when the
-   * session has more to do with it (Input, InputAck, ChecksumReport, Goodbye), else undefined.
+   * session has more to do with it (Input, InputAck, ChecksumReport, Goodbye, and the rejoin's
+   * StateChunk, StateAck and Readmit), else undefined.
    */
   receive(message: Message, bytes: number, nowMs: number): Message | undefined {
     this.packetsReceivedCount++;
@@ -552,6 +586,9 @@ export class PeerEndpoint {
         return undefined;
       case MessageType.ChecksumReport:
       case MessageType.Goodbye:
+      case MessageType.StateChunk:
+      case MessageType.StateAck:
+      case MessageType.Readmit:
         return message;
     }
   }
@@ -599,7 +636,7 @@ export class PeerEndpoint {
     return -1;
   }
 
-  /** Merges the peer's statuses: frames only grow, a drop is never undone. */
+  /** Merges the peer's statuses: frames only grow, a drop is undone only by a readmission. */
   private onStatuses(currentFrame: number, statuses: readonly ConnectStatus[], nowMs: number): void {
     if (currentFrame > this.remoteFrame) {
       this.remoteFrame = currentFrame;
@@ -608,7 +645,7 @@ export class PeerEndpoint {
     for (let p = 0; p < this.remoteLast.length; p++) {
       const status = statuses[p]!;
       if (status.lastFrame > this.remoteLast[p]!) this.remoteLast[p] = status.lastFrame;
-      if (status.disconnected) this.remoteDropped[p] = 1;
+      if (status.disconnected && status.lastFrame >= this.dropFloor[p]!) this.remoteDropped[p] = 1;
     }
   }
 
@@ -786,6 +823,8 @@ export class PeerEndpoint {
    * (a stall, a pause), so that a peer waiting on us still gets our inputs.
    */
   private sendInputs(ctx: SendContext, nowMs: number, fromAdvance: boolean): void {
+    // A returning peer has no inputs in the match until it re-enters.
+    if (ctx.dropped(this.local)) return;
     const last = ctx.lastFrame(this.local);
     const acked = this.remoteLast[this.local]!;
     if (last <= acked) return;

@@ -3,6 +3,7 @@ import type { InputCodec } from './input-codec.ts';
 import type { InputPredictor } from './input-predictor.ts';
 import type { PeerAddress, Transport } from '../transport/transport.ts';
 import { MAX_INPUT_BYTES, MAX_PLAYERS } from '../protocol/messages.ts';
+import { DEFAULT_MAX_STATE_BYTES } from './state-transfer.ts';
 
 /** One seat of a session: the player on this machine, or a remote one at a transport address. */
 export type PlayerSpec =
@@ -96,6 +97,24 @@ export interface P2PSessionConfig<I, S> {
    * frame was simulated, and that call's sends wait for the next `poll`).
    */
   readonly onConfirmedInputs?: (frame: number, inputs: readonly Uint8Array[], statuses: readonly InputStatus[]) => void;
+  /**
+   * This session takes its player back into a match that is running without it (a reloaded page,
+   * a restarted process), in the same slot, with the same players and match settings as before.
+   * The others must be told (`readmit(player)` on each of their sessions; a room does this). The
+   * session handshakes with them, receives the match's state from one of them (`state-loaded`),
+   * simulates up to the present as fast as their inputs allow, then agrees with them on the frame
+   * it re-enters at (`readmitted`); until then its player is Disconnected and its local inputs are
+   * not used. `onConfirmedInputs` starts at the loaded frame. The game must implement
+   * `encodeState` and `decodeState`. Default false. See docs/rejoin-and-spectators.md.
+   */
+  readonly rejoin?: boolean;
+  /**
+   * Frames a rejoining session simulates per `advanceFrame` while it catches up with the match
+   * (1..1000). More catches up sooner; fewer keeps each call short on a slow machine. Default 60.
+   */
+  readonly catchUpFramesPerAdvance?: number;
+  /** Largest match state this session accepts when rejoining (bytes). Default 16 MiB. */
+  readonly maxStateBytes?: number;
 }
 
 /** A config with every default filled in. */
@@ -119,6 +138,9 @@ export interface ResolvedSessionConfig {
   readonly syncRoundTrips: number;
   readonly inputResendFrames: number;
   readonly qualityReportMs: number;
+  readonly rejoin: boolean;
+  readonly catchUpFramesPerAdvance: number;
+  readonly maxStateBytes: number;
 }
 
 /** Largest input delay accepted (frames): beyond this a game feels broken anyway. */
@@ -193,7 +215,14 @@ export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): Reso
     syncRoundTrips: int('syncRoundTrips', config.syncRoundTrips ?? 5, 1, 100),
     inputResendFrames: int('inputResendFrames', config.inputResendFrames ?? 2, 1, 60),
     qualityReportMs: num('qualityReportMs', config.qualityReportMs ?? 1000, 10),
+    rejoin: config.rejoin === true,
+    catchUpFramesPerAdvance: int('catchUpFramesPerAdvance', config.catchUpFramesPerAdvance ?? 60, 1, 1000),
+    maxStateBytes: int('maxStateBytes', config.maxStateBytes ?? DEFAULT_MAX_STATE_BYTES, 1, 0x7fffffff),
   };
+  if (config.rejoin !== undefined && typeof config.rejoin !== 'boolean') throw new RangeError(`rejoin must be a boolean, got ${String(config.rejoin)}`);
+  if (resolved.rejoin && (typeof config.game.encodeState !== 'function' || typeof config.game.decodeState !== 'function')) {
+    throw new TypeError('rejoin: the game must implement encodeState(state) and decodeState(bytes) to load the match state (see int32StateCodec)');
+  }
   int('seed', config.seed, 0, 0xffffffff);
   if (resolved.disconnectNotifyStartMs >= resolved.disconnectTimeoutMs) {
     throw new RangeError('disconnectNotifyStartMs must be less than disconnectTimeoutMs');

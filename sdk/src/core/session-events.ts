@@ -84,6 +84,30 @@ export type SessionEvent =
       /** Its last frame of real inputs. */
       readonly frame: number;
     }
+  /**
+   * Rejoining (`rejoin: true`): the match's state at the start of `frame` arrived from `player`
+   * and is loaded. The session now simulates up to the present as fast as the others' inputs
+   * allow, then agrees on the frame it re-enters at (`readmitted`).
+   */
+  | {
+      readonly type: 'state-loaded';
+      /** The frame the match goes on from here. */
+      readonly frame: number;
+      /** The peer that sent it. */
+      readonly player: number;
+    }
+  /**
+   * Every peer agreed that `player` (which had dropped out, or is this session's own, rejoining)
+   * is back: its inputs count again from `frame` on; before, from its departure, it was
+   * Disconnected.
+   */
+  | {
+      readonly type: 'readmitted';
+      /** The returning player's handle. */
+      readonly player: number;
+      /** The first frame of its inputs after its return. */
+      readonly frame: number;
+    }
   /** The confirmed state at the start of `frame` differs between us and `player`. */
   | {
       readonly type: 'desync';

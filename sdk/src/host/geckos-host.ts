@@ -15,6 +15,8 @@ import type { PendingConnectionsOptions } from './pending-connections.ts';
 import type { MemberPeer } from './member-peer.ts';
 import { missingPeer } from './missing-peer.ts';
 import { LAN_URLS_PATH, lanUrls } from './lan-urls.ts';
+import { OPEN_ROOMS_PATH, OpenRoomsEndpoint } from './open-rooms.ts';
+import type { OpenRoomsOptions } from './open-rooms.ts';
 
 /** Where a host listens, what it serves, and its limits (`startHost`). Every field is optional. */
 export interface HostOptions {
@@ -35,6 +37,12 @@ export interface HostOptions {
    * most two at a time per connection (the answer, and a poll for candidates).
    */
   readonly maxSignalingRequestsPerAddress?: number;
+  /**
+   * The list of open rooms at `GET /.backspin/rooms.json` (codes, owners' names, players, phase,
+   * whether a password is needed; never a password or token), for a title screen to list them:
+   * its limits, or false to serve no list (joining then needs the code). Default: listed.
+   */
+  readonly roomList?: OpenRoomsOptions | false;
   /** How often the relay's timers run (ms). Default 10. */
   readonly tickMs?: number;
   /** Called for an exception the host caught in its own code (a bug: logged to stderr by default). */
@@ -111,6 +119,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   const relay = new RelayHost({ ...options.relay, authority });
   const pending = new PendingConnections(options.pending);
   const maxRequestsPerAddress = options.maxSignalingRequestsPerAddress ?? 8;
+  const roomList = options.roomList === false ? undefined : new OpenRoomsEndpoint(authority, options.roomList);
   const peers = new Map<string, Peer>();
   const inFlight = new Map<string, number>();
   const refused: Record<string, number> = {};
@@ -231,6 +240,10 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       } else if (req.url === LAN_URLS_PATH && req.method === 'GET') {
         // For a page opened through localhost: its join link must name an address phones reach.
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ urls: lanUrls(bindAddress, port) }));
+      } else if (req.url === OPEN_ROOMS_PATH && req.method === 'GET' && roomList !== undefined) {
+        const answer = roomList.answer(req.socket.remoteAddress ?? 'unknown', now());
+        if (answer.status === 429) refuse(res, 429, 'room-list-rate-limited', { 'retry-after': '1' });
+        else res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(answer.body);
       } else if (files !== undefined) {
         files(req, res);
       } else {

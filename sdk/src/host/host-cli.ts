@@ -17,6 +17,8 @@ port, and every player's WebRTC data channel on the same port number in UDP.
   --static DIR                 folder of files to serve (the built game)
   --rooms-per-address N        open rooms one address may have created (default 4)
   --room-creates-per-minute N  rooms one address may create per minute (default 6)
+  --no-room-list               do not list the open rooms for pages (GET /.backspin/rooms.json):
+                               joining then needs the room's code or link
   --help                       this text
 
 Limits (docs/hosting.md explains each): 64 rooms in all; per address, 10 failed joins a
@@ -31,7 +33,7 @@ host's counters (connections, rooms, what it refused and dropped) as one line of
 /** Parses the command line; throws a message for the user on bad input. */
 export function parseHostArgs(
   argv: readonly string[],
-): { port: number; bind: string; staticDir: string | undefined; roomsPerAddress: number; roomCreatesPerMinute: number } | 'help' {
+): { port: number; bind: string; staticDir: string | undefined; roomsPerAddress: number; roomCreatesPerMinute: number; roomList: boolean } | 'help' {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -40,6 +42,7 @@ export function parseHostArgs(
       static: { type: 'string' },
       'rooms-per-address': { type: 'string', default: '4' },
       'room-creates-per-minute': { type: 'string', default: '6' },
+      'no-room-list': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -59,6 +62,7 @@ export function parseHostArgs(
     staticDir,
     roomsPerAddress: countArg('--rooms-per-address', values['rooms-per-address']),
     roomCreatesPerMinute: countArg('--room-creates-per-minute', values['room-creates-per-minute']),
+    roomList: !values['no-room-list'],
   };
 }
 
@@ -96,6 +100,7 @@ export async function runHostCli(argv: readonly string[] = process.argv.slice(2)
       bindAddress: args.bind,
       ...(args.staticDir !== undefined ? { staticDir: args.staticDir } : {}),
       relay: { roomsPerAddress: args.roomsPerAddress, roomCreatesPerMinute: args.roomCreatesPerMinute },
+      ...(args.roomList ? {} : { roomList: false as const }),
     });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;

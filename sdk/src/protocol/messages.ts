@@ -27,6 +27,9 @@ export const MessageType = {
   KeepAlive: 7,
   ChecksumReport: 8,
   Goodbye: 9,
+  StateChunk: 10,
+  StateAck: 11,
+  Readmit: 12,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -129,6 +132,50 @@ export interface Goodbye {
   readonly lastFrame: number;
 }
 
+/**
+ * One piece of a match state on its way to a player who rejoins a running match
+ * (core/state-transfer.ts). Every chunk repeats the transfer's header, so that any one of them
+ * starts the receiver's buffer and none depends on order.
+ */
+export interface StateChunkMessage {
+  readonly type: typeof MessageType.StateChunk;
+  /** u16, new for each transfer. */
+  readonly transferId: number;
+  /** The state is the one at the start of this frame. */
+  readonly frame: number;
+  /** Length of the whole state (bytes, >= 1). */
+  readonly totalBytes: number;
+  /** MurmurHash3 (`hashBytes`) of the whole state, u32. */
+  readonly hash: number;
+  /** Which chunk (its bytes start at `index * STATE_CHUNK_BYTES`). */
+  readonly index: number;
+  /** The chunk's bytes: the rest of the packet. */
+  readonly bytes: Uint8Array;
+}
+
+/** What the receiver of a state holds: every chunk below `next`, and those the mask's bits name. */
+export interface StateAckMessage {
+  readonly type: typeof MessageType.StateAck;
+  /** u16: the transfer acknowledged. */
+  readonly transferId: number;
+  readonly next: number;
+  /** u32: bit i set means chunk `next + 1 + i` has arrived. */
+  readonly mask: number;
+}
+
+/**
+ * The agreement on the frame at which a returning player re-enters a running match
+ * (core/readmission.ts). Before `agreed`, `frame` is the sender's proposal; with `agreed`, it is
+ * the frame every peer agreed on.
+ */
+export interface ReadmitMessage {
+  readonly type: typeof MessageType.Readmit;
+  /** The returning player's handle. */
+  readonly player: number;
+  readonly frame: number;
+  readonly agreed: boolean;
+}
+
 export type Message =
   | SyncRequest
   | SyncReply
@@ -138,7 +185,10 @@ export type Message =
   | QualityReply
   | KeepAlive
   | ChecksumReport
-  | Goodbye;
+  | Goodbye
+  | StateChunkMessage
+  | StateAckMessage
+  | ReadmitMessage;
 
 /** A packet: the sender's session token (u16, chosen at random per session) and one message. */
 export interface Packet {

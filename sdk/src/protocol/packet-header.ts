@@ -10,7 +10,7 @@ import { MessageType, PROTOCOL_MAGIC, PROTOCOL_VERSION } from './messages.ts';
  * | 2      | 1    | type byte: message type (low 4 bits), type argument (high 4)  |
  * | 3      | 2    | token, u16 little-endian                                       |
  *
- * The type argument is the player handle for Input, SyncRequest and SyncReply (MAX_PLAYERS is 16,
+ * The type argument is the player handle for Input, SyncRequest, SyncReply and Readmit (MAX_PLAYERS is 16,
  * so a handle fits in 4 bits) and 0 for every other type. Folding the handle into the type byte
  * makes it free for the most frequent packet, Input, whoever's inputs it carries.
  */
@@ -34,7 +34,7 @@ export const TYPE_ARGUMENT_SHIFT = 4;
 
 /** Whether the type byte of messages of `type` carries a player handle as its argument. */
 export function typeTakesPlayer(type: number): boolean {
-  return type === MessageType.Input || type === MessageType.SyncRequest || type === MessageType.SyncReply;
+  return type === MessageType.Input || type === MessageType.SyncRequest || type === MessageType.SyncReply || type === MessageType.Readmit;
 }
 
 /**

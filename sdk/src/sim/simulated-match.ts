@@ -74,10 +74,12 @@ export interface SimulatedPeer {
   readonly player: number;
   /** Its address on the simulated network. */
   readonly address: string;
-  /** Its session. */
-  readonly session: P2PSession<Uint8Array, Int32Array>;
-  /** Its game. */
-  readonly game: TestGame;
+  /** Its session (a new one after `restart`). */
+  session: P2PSession<Uint8Array, Int32Array>;
+  /** Its game (a new one after `restart`). */
+  game: TestGame;
+  /** Times `restart` gave it a new session. */
+  restarts: number;
   /** Confirmed checksums by frame, as the session took them. */
   readonly checksums: Map<number, number>;
   /** Every event its session raised, in order. */
@@ -119,6 +121,8 @@ export class SimulatedMatch {
   private readonly clockRates: readonly number[];
   private readonly timer: (() => number) | undefined;
   private readonly beforePoll: ((player: number, nowMs: number) => void) | undefined;
+  /** What building another session for a peer needs (`restart`). */
+  private readonly build: { readonly options: SimulatedMatchOptions; readonly addresses: readonly string[]; readonly fps: number; readonly inputSize: number; readonly rng: Prng };
 
   constructor(options: SimulatedMatchOptions) {
     this.clock = options.clock ?? new VirtualClock();
@@ -140,26 +144,12 @@ export class SimulatedMatch {
     this.inputRngs = [];
     this.inputs = [];
     const peers: SimulatedPeer[] = [];
+    this.build = { options, addresses, fps, inputSize, rng };
     for (let p = 0; p < players; p++) {
       const game = new TestGame(players);
       const checksums = new Map<number, number>();
-      const endpoint = this.network.endpoint(addresses[p]!);
-      const hooks = options.hooks?.(p);
-      const session = new P2PSession<Uint8Array, Int32Array>({
-        ...options.session,
-        fps,
-        players: addresses.map((address, h) => (h === p ? { kind: 'local' as const } : { kind: 'remote' as const, address })),
-        game,
-        transport: this.timedTransport(options.transport?.(p, endpoint) ?? endpoint),
-        input: bytesInputCodec(inputSize),
-        seed: rng.nextU32(),
-        onChecksum: (frame, checksum) => {
-          checksums.set(frame, checksum);
-          hooks?.onChecksum?.(frame, checksum);
-        },
-        ...(hooks?.onConfirmedInputs !== undefined ? { onConfirmedInputs: hooks.onConfirmedInputs } : {}),
-      });
-      peers.push({ player: p, address: addresses[p]!, session, game, checksums, events: [], alive: true, runningAtMs: -1, framesAdvanced: 0, advanceCalls: 0 });
+      const session = this.newSession(p, game, checksums, false);
+      peers.push({ player: p, address: addresses[p]!, session, game, checksums, events: [], alive: true, runningAtMs: -1, framesAdvanced: 0, advanceCalls: 0, restarts: 0 });
       const ppm = (rng.nextInt(2 * drift + 1) - drift) / 1e6;
       this.pollMs[p] = this.frameMs * (1 + ppm);
       this.nextPollMs[p] = rng.nextInt(Math.max(1, Math.floor(this.frameMs))); // a random phase
@@ -168,6 +158,48 @@ export class SimulatedMatch {
       this.inputs.push(new Uint8Array(inputSize));
     }
     this.peers = peers;
+  }
+
+  /** A session for player `p` on a new endpoint at its address (`rejoin`: back into the running match). */
+  private newSession(p: number, game: TestGame, checksums: Map<number, number>, rejoin: boolean): P2PSession<Uint8Array, Int32Array> {
+    const { options, addresses, fps, inputSize, rng } = this.build;
+    const endpoint = this.network.endpoint(addresses[p]!);
+    const hooks = rejoin ? undefined : options.hooks?.(p);
+    return new P2PSession<Uint8Array, Int32Array>({
+      ...options.session,
+      fps,
+      players: addresses.map((address, h) => (h === p ? { kind: 'local' as const } : { kind: 'remote' as const, address })),
+      game,
+      transport: this.timedTransport(options.transport?.(p, endpoint) ?? endpoint),
+      input: bytesInputCodec(inputSize),
+      seed: rng.nextU32(),
+      onChecksum: (frame, checksum) => {
+        checksums.set(frame, checksum);
+        hooks?.onChecksum?.(frame, checksum);
+      },
+      ...(hooks?.onConfirmedInputs !== undefined ? { onConfirmedInputs: hooks.onConfirmedInputs } : {}),
+      ...(rejoin ? { rejoin: true } : {}),
+    });
+  }
+
+  /**
+   * A killed peer comes back (a reloaded page, a restarted process): a new session with
+   * `rejoin: true` at its address, and every other live peer's session is told
+   * (`readmit`), as a room would tell them. Its checksums from before and after go into the same
+   * map, so that a returning peer that disagrees with anyone shows in `compareChecksums`.
+   */
+  restart(player: number): void {
+    const peer = this.peers[player];
+    if (peer === undefined) throw new RangeError(`no player ${player}`);
+    if (peer.alive) this.kill(player);
+    peer.game = new TestGame(this.peers.length);
+    peer.session = this.newSession(player, peer.game, peer.checksums, true);
+    peer.alive = true;
+    peer.restarts++;
+    peer.runningAtMs = -1;
+    this.pacers[player] = new FramePacer(this.build.fps);
+    this.nextPollMs[player] = this.clock.now();
+    for (const other of this.peers) if (other !== peer && other.alive) other.session.readmit(player);
   }
 
   /** Runs until virtual time `untilMs`. */
