@@ -4,6 +4,7 @@ import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
 import { holderChangeText, ORPHANED_TEXT, REHOMED_TEXT } from '../app/room-holder.ts';
+import { shortMatchFromLink } from '../app/short-match.ts';
 import { driveSession } from './drive-session.ts';
 import type { MatchRunner, PeerLine, PeerRouteLine, RunnerEmotes, RunnerNotice } from './match-runner.ts';
 import { recordChat } from '../app/chat-log.ts';
@@ -77,7 +78,8 @@ export class OnlineRunner implements MatchRunner {
   ) {
     const room = connection.client.room;
     this.names = decision.players.map((slot) => room?.members.find((m) => m.slot === slot)?.name ?? `Slot ${slot}`);
-    this.game = new ArenaGame({ players: decision.players.length, seed: decision.seed });
+    const short = shortMatchFromLink();
+    this.game = new ArenaGame({ players: decision.players.length, seed: decision.seed, ...(short !== undefined ? { short } : {}) });
     const recorder = createArenaRecorder({ players: decision.players.length, seed: decision.seed, matchId: decision.matchId, fps: decision.settings.fps, names: this.names });
     this.recorder = recorder;
     const onChecksum = (frame: number, checksum: number): void => {

@@ -8,13 +8,16 @@ import { hostAnswers } from '../app/host-answers.ts';
 import { forgetRoomLink, joinLink, roomFromLink } from '../app/join-link.ts';
 import { loadShareableOrigin, onlyThisMachine } from '../app/lan-origin.ts';
 import type { MatchRequest } from '../app/match-request.ts';
+import { partyScoreboard } from '../app/party-scoreboard.ts';
 import { cleanPlayerName, hasSavedPlayerName, loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
+import { RematchCountdown } from '../app/rematch-countdown.ts';
 import { holderChangeText, lostHolderName, REHOMED_TEXT, successorLobbyText } from '../app/room-holder.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
 import { copyText } from '../ui/copy-text.ts';
 import { joinErrorText } from '../ui/join-error-text.ts';
+import { partyTable } from '../ui/party-table.ts';
 import { roomErrorText } from '../ui/room-error-text.ts';
 import { LobbyChat } from '../ui/lobby-chat.ts';
 import { recordChat } from '../app/chat-log.ts';
@@ -37,6 +40,8 @@ export interface LobbySceneData {
   readonly joinCode?: string;
   /** Its password, for a room that needs one. */
   readonly password?: string;
+  /** Play again on the results screen: be ready for the rematch as soon as the room is back in its lobby. */
+  readonly playAgain?: boolean;
 }
 
 /**
@@ -63,11 +68,14 @@ export class LobbyScene extends Phaser.Scene {
   private typedName: string | undefined;
   /** The room picked on the title screen, and its password. */
   private picked: { readonly code: string; readonly password: string | undefined } | undefined;
+  /** Play again was pressed: set Ready once the room is in its lobby (the owner's page ends the match). */
+  private playAgain = false;
 
   init(data: LobbySceneData): void {
     this.connection = data.connection;
     this.typedName = data.typedName;
     this.picked = data.joinCode === undefined ? undefined : { code: data.joinCode, password: data.password };
+    this.playAgain = data.playAgain === true;
     this.refresh = undefined;
     this.chat = undefined;
     this.busy = false;
@@ -284,6 +292,7 @@ export class LobbyScene extends Phaser.Scene {
     const members = h('ul', { className: 'members', id: 'members' });
     const ready = h('button', { id: 'ready', className: 'primary', textContent: 'Ready' });
     ready.addEventListener('click', () => {
+      this.playAgain = false;
       const me = client.room?.members.find((m) => m.slot === connection.slot);
       client.setReady(!(me?.ready ?? false));
     });
@@ -305,6 +314,10 @@ export class LobbyScene extends Phaser.Scene {
       );
     });
     const settingsNote = h('p', { className: 'help' });
+    // After a match: the countdown to the rematch (or who it waits for), and the party scoreboard.
+    const rematch = h('div', { id: 'rematch', className: 'rematch' });
+    const party = h('div', { id: 'party' });
+    const countdown = new RematchCountdown();
     // Under a player that took the room over, newcomers cannot reach the room: its link is hidden
     // until the room is back on its host.
     const holderNote = h('p', { id: 'room-holder', className: 'status', style: 'display: none' });
@@ -340,10 +353,12 @@ export class LobbyScene extends Phaser.Scene {
           h('h2', { textContent: 'Match' }),
           settings,
           settingsNote,
+          rematch,
           h('div', { className: 'row' }, ready, start, leave),
           h('div', { id: 'lobby-status', className: 'status' }),
           this.chat.element,
           howToPlay('lobby-how-to-play'),
+          party,
         ),
       ),
     );
@@ -373,6 +388,10 @@ export class LobbyScene extends Phaser.Scene {
       ready.textContent = me?.ready === true ? 'Not ready' : 'Ready';
       ready.disabled = room.phase !== 'lobby';
       const allReady = players.length >= 2 && players.every((m) => m.ready && m.connected);
+      this.rematch(connection, room, rematch, party, countdown, allReady);
+      const counting = rematch.dataset.seconds !== undefined;
+      if (counting && me?.ready === true) ready.textContent = 'Hold on';
+      start.textContent = counting ? 'Start now' : 'Start match';
       start.disabled = !owner || room.phase !== 'lobby' || !allReady;
       start.style.display = owner ? '' : 'none';
       settingsNote.textContent =
@@ -389,6 +408,40 @@ export class LobbyScene extends Phaser.Scene {
             : `${room.members.find((m) => m.owner)?.name ?? 'The owner'} sets up the match and starts it.`;
     };
     this.lastRefreshMs = -Infinity;
+  }
+
+  /**
+   * After a match (this page saw one end in this room), every player ready starts a countdown on
+   * every page, and the owner's page starts the rematch when it runs out: the room's own Ready and
+   * Start, nothing new on the network. Anyone's "Hold on" (un-ready) stops it for all. Play again
+   * on the results screen sets Ready here once the room is back in its lobby.
+   */
+  private rematch(connection: RoomConnection, room: RoomState, line: HTMLElement, party: HTMLElement, countdown: RematchCountdown, allReady: boolean): void {
+    const board = partyScoreboard(connection.code);
+    const me = room.members.find((m) => m.slot === connection.slot);
+    if (this.playAgain && room.phase === 'lobby') {
+      this.playAgain = false;
+      if (me?.role === 'player' && !me.ready) connection.client.setReady(true);
+    }
+    const now = performance.now();
+    const seconds = countdown.update(now, board.matches > 0 && room.phase === 'lobby' && allReady);
+    if (seconds !== undefined && room.ownerSlot === connection.slot && countdown.takeDue(now)) connection.client.startMatch();
+    let text = '';
+    if (seconds !== undefined) text = seconds > 0 ? `Next match in ${seconds}…` : 'Starting…';
+    else if (this.playAgain) text = 'You are in for the rematch: the room is on its way back…';
+    else if (board.matches > 0 && room.phase === 'lobby') {
+      const waiting = room.members.filter((m) => m.role === 'player' && !(m.ready && m.connected)).map((m) => (m.slot === connection.slot ? 'you' : m.name));
+      if (waiting.length > 0 && waiting.length < room.members.filter((m) => m.role === 'player').length) text = `Rematch: waiting for ${waiting.join(', ')}`;
+    }
+    if (line.textContent !== text) line.textContent = text;
+    if (seconds === undefined) delete line.dataset.seconds;
+    else line.dataset.seconds = String(seconds);
+    // Drawn again only when it changes (a match counted, someone came or went), not on every look.
+    const key = `${board.matches}|${room.members.map((m) => `${m.slot}:${m.name}`).join('|')}`;
+    if (party.dataset.key === key) return;
+    party.dataset.key = key;
+    const table = partyTable(board, connection.slot, room.members);
+    party.replaceChildren(...(table === undefined ? [] : [table]));
   }
 
   private renderMembers(list: HTMLUListElement, room: RoomState, mySlot: number, pings: ReadonlyMap<number, number>): void {

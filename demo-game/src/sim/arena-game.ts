@@ -12,6 +12,12 @@ export interface ArenaGameOptions {
   readonly players: number;
   /** The agreed match seed (any integer): spawn points come from it. */
   readonly seed: number;
+  /**
+   * A shorter match than the rules' (`?shortMatch=`, app/short-match.ts), for tests and demos that
+   * need a whole online match in seconds: each round lasts `roundFrames` (frames) and `roundsToWin`
+   * rounds win. Absent: the rules' own (ArenaConfig). Every peer must pass the same.
+   */
+  readonly short?: { readonly roundFrames: number; readonly roundsToWin: number };
 }
 
 /**
@@ -52,8 +58,16 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
   private readonly prng: Prng;
   private readonly hasher = new Hasher();
   private bytesCodec: StateCodec<ArenaState> | undefined;
+  /** Frames per round, and rounds that win the match with the short rules; undefined: ArenaConfig's. */
+  private readonly roundFrames: number;
+  private readonly shortRoundsToWin: number | undefined;
 
   constructor(options: ArenaGameOptions) {
+    this.roundFrames = options.short?.roundFrames ?? C.ROUND_FRAMES;
+    this.shortRoundsToWin = options.short?.roundsToWin;
+    if (!Number.isInteger(this.roundFrames) || this.roundFrames < 1 || (this.shortRoundsToWin !== undefined && (!Number.isInteger(this.shortRoundsToWin) || this.shortRoundsToWin < 1))) {
+      throw new RangeError(`ArenaGame: short needs whole roundFrames and roundsToWin of at least 1, got ${JSON.stringify(options.short)}`);
+    }
     this.s = new ArenaState(options.players);
     this.prng = new Prng(options.seed);
     this.startRound();
@@ -81,7 +95,7 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
       case ArenaPhase.Countdown:
         if (--s.phaseTimer <= 0) {
           s.phase = ArenaPhase.Playing;
-          s.phaseTimer = C.ROUND_FRAMES;
+          s.phaseTimer = this.roundFrames;
         }
         break;
       case ArenaPhase.Playing:
@@ -185,7 +199,7 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
   }
   /** Rounds a player must win to win this match (fewer in large matches). */
   get roundsToWin(): number {
-    return this.s.players >= C.LARGE_MATCH_PLAYERS ? C.ROUNDS_TO_WIN_LARGE : C.ROUNDS_TO_WIN;
+    return this.shortRoundsToWin ?? (this.s.players >= C.LARGE_MATCH_PLAYERS ? C.ROUNDS_TO_WIN_LARGE : C.ROUNDS_TO_WIN);
   }
   /** Arena radius in units. */
   get arenaRadius(): number {
