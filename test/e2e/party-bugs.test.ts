@@ -457,7 +457,7 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
       for (const key of keys) await quinn.keyboard.up(key);
     });
     stage('fell');
-    for (const page of pages) await until(page, 'window.backspin.scene === "results"', 15_000);
+    for (const page of pages) await until(page, 'window.backspin.scene === "results"', 25_000);
     stage('results');
     for (const page of pages) {
       expect(await page.locator('#results-title').textContent()).toMatch(/^(You win!|Pia wins)$/);
