@@ -431,21 +431,21 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     await pia.goto(local('/?shortMatch=2'));
     await pia.fill('#player-name', 'Pia');
     await pia.click('#play-online');
-    await pia.click('#create-room', { timeout: 10_000 });
-    const room = (await pia.locator('#room-code').textContent({ timeout: 15_000 })) ?? '';
+    await pia.click('#create-room', { timeout: 20_000 });
+    const room = (await pia.locator('#room-code').textContent({ timeout: 20_000 })) ?? '';
     await quinn.goto(local('/?shortMatch=2'));
     await quinn.fill('#player-name', 'Quinn');
     await quinn.click('#play-online');
-    await quinn.fill('#join-code', room, { timeout: 10_000 });
+    await quinn.fill('#join-code', room, { timeout: 20_000 });
     await quinn.click('#join-room');
-    await until(pia, 'document.querySelectorAll("#members li[data-slot]").length === 2', 15_000);
+    await until(pia, 'document.querySelectorAll("#members li[data-slot]").length === 2', 20_000);
     stage('joined');
     // The room's first match: Ready and Start as ever; no countdown before a match was played.
     for (const page of pages) await page.click('#ready');
     await until(pia, 'document.querySelectorAll(\'#members li[data-ready="true"]\').length === 2', 10_000);
     expect(await pia.locator('#rematch').textContent()).toBe('');
     await pia.click('#start-match', { timeout: 10_000 });
-    for (const page of pages) await until(page, 'window.backspin.scene === "match"', 15_000);
+    for (const page of pages) await until(page, 'window.backspin.scene === "match"', 20_000);
     stage('match');
     // Quinn walks straight out of the ring once the countdown is over: a fall with nobody to
     // credit costs a point, so Pia leads when the round's 2 s run out, and wins the match.
@@ -489,7 +489,7 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     for (const page of pages) await until(page, 'window.backspin.frame > 30', 10_000);
     console.info(`Play again: ${stages.join(', ')}`);
     for (const page of pages) await page.context().close();
-  }, 60_000);
+  }, 90_000);
 
   it('11: the host\'s terminal logs rooms, joins, leaves and matches, one line each with names and codes, and no secrets', () => {
     const out = server!.output();
