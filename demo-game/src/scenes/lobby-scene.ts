@@ -6,6 +6,7 @@ import { debugHooks } from '../app/debug-hooks.ts';
 import { hostAddress } from '../app/host-address.ts';
 import { hostAnswers } from '../app/host-answers.ts';
 import { forgetRoomLink, joinLink, roomFromLink } from '../app/join-link.ts';
+import { endsFinishedMatch } from '../app/finished-match.ts';
 import { loadShareableOrigin, onlyThisMachine } from '../app/lan-origin.ts';
 import type { MatchRequest } from '../app/match-request.ts';
 import { partyScoreboard } from '../app/party-scoreboard.ts';
@@ -42,6 +43,8 @@ export interface LobbySceneData {
   readonly password?: string;
   /** Play again on the results screen: be ready for the rematch as soon as the room is back in its lobby. */
   readonly playAgain?: boolean;
+  /** The match whose results this page just left: ended here if this page owns the room by now and the room still plays it. */
+  readonly finishedMatchId?: number;
 }
 
 /**
@@ -70,12 +73,14 @@ export class LobbyScene extends Phaser.Scene {
   private picked: { readonly code: string; readonly password: string | undefined } | undefined;
   /** Play again was pressed: set Ready once the room is in its lobby (the owner's page ends the match). */
   private playAgain = false;
+  private finishedMatchId: number | undefined;
 
   init(data: LobbySceneData): void {
     this.connection = data.connection;
     this.typedName = data.typedName;
     this.picked = data.joinCode === undefined ? undefined : { code: data.joinCode, password: data.password };
     this.playAgain = data.playAgain === true;
+    this.finishedMatchId = data.finishedMatchId;
     this.refresh = undefined;
     this.chat = undefined;
     this.busy = false;
@@ -419,6 +424,10 @@ export class LobbyScene extends Phaser.Scene {
   private rematch(connection: RoomConnection, room: RoomState, line: HTMLElement, party: HTMLElement, countdown: RematchCountdown, allReady: boolean): void {
     const board = partyScoreboard(connection.code);
     const me = room.members.find((m) => m.slot === connection.slot);
+    if (endsFinishedMatch(room, connection.slot, this.finishedMatchId)) {
+      this.finishedMatchId = undefined;
+      connection.client.endMatch();
+    }
     if (this.playAgain && room.phase === 'lobby') {
       this.playAgain = false;
       if (me?.role === 'player' && !me.ready) connection.client.setReady(true);

@@ -1,5 +1,6 @@
 import Phaser from 'phaser';
 import { debugHooks } from '../app/debug-hooks.ts';
+import { endsFinishedMatch } from '../app/finished-match.ts';
 import type { MatchRequest, MatchResult } from '../app/match-request.ts';
 import { partyMatchOf, partyScoreboard } from '../app/party-scoreboard.ts';
 import { holderChangeText, REHOMED_TEXT } from '../app/room-holder.ts';
@@ -26,6 +27,8 @@ export class ResultsScene extends Phaser.Scene {
   /** The holder last lost (the host, or a player that held the room), for the holder notice. */
   private lostHolder: number | undefined;
   private playAgainAtMs = -Infinity;
+  /** endMatch was sent for this match (once is enough; a second would be refused). */
+  private endSent = false;
 
   constructor() {
     super(SceneKey.Results);
@@ -35,6 +38,7 @@ export class ResultsScene extends Phaser.Scene {
     this.result = result;
     this.lostHolder = undefined;
     this.playAgainAtMs = -Infinity;
+    this.endSent = false;
   }
 
   /**
@@ -64,8 +68,19 @@ export class ResultsScene extends Phaser.Scene {
     debugHooks.holder = c.holder;
     if (time - this.playAgainAtMs >= PLAY_AGAIN_REFRESH_MS) {
       this.playAgainAtMs = time;
+      this.endFinishedMatch();
       this.showWhoPlaysAgain();
     }
+  }
+
+  /** Returns the room to its lobby if this page owns it and the room still plays the match that ended here. */
+  private endFinishedMatch(): void {
+    const request = this.result.request;
+    if (request.mode !== 'online' || this.endSent) return;
+    const c = request.connection;
+    if (!endsFinishedMatch(c.client.room, c.slot, request.match.matchId)) return;
+    this.endSent = true;
+    c.client.endMatch();
   }
 
   /**
@@ -94,11 +109,9 @@ export class ResultsScene extends Phaser.Scene {
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.unmount?.());
     const r = this.result;
     const request = r.request;
-    // Online, the owner returns the room to its lobby, so that the next match can be set up.
-    if (request.mode === 'online') {
-      const client = request.connection.client;
-      if (client.room?.ownerSlot === request.connection.slot && client.room.phase === 'playing') client.endMatch();
-    }
+    // Online, the owner returns the room to its lobby, so that the next match can be set up (and
+    // a member who owns the room later, from here or the lobby, if the owner left before).
+    this.endFinishedMatch();
     const board = request.mode === 'online' ? partyScoreboard(request.connection.code) : undefined;
     const counted = partyMatchOf(r);
     if (board !== undefined && counted !== undefined) board.record(counted);
@@ -120,9 +133,10 @@ export class ResultsScene extends Phaser.Scene {
       // once every player is in (lobby-scene.ts). "Back to the room" goes there without it.
       const closed = request.connection.state === 'closed';
       const again = h('button', { id: 'play-again', className: 'primary', textContent: 'Play again', disabled: closed });
-      again.addEventListener('click', () => this.scene.start(SceneKey.Lobby, { connection: request.connection, playAgain: true } satisfies LobbySceneData));
+      const finishedMatchId = request.match.matchId;
+      again.addEventListener('click', () => this.scene.start(SceneKey.Lobby, { connection: request.connection, playAgain: true, finishedMatchId } satisfies LobbySceneData));
       const back = h('button', { id: 'back-to-lobby', textContent: 'Back to the room', disabled: closed });
-      back.addEventListener('click', () => this.scene.start(SceneKey.Lobby, { connection: request.connection } satisfies LobbySceneData));
+      back.addEventListener('click', () => this.scene.start(SceneKey.Lobby, { connection: request.connection, finishedMatchId } satisfies LobbySceneData));
       buttons.append(again, back);
     } else {
       const again = h('button', { id: 'play-again', className: 'primary', textContent: 'Play again' });
