@@ -453,7 +453,7 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     const at = await hook<{ x: number; y: number }>(quinn, '({ ...window.backspin.local })');
     const keys = [...(Math.abs(at.x) > 40 ? [at.x > 0 ? 'ArrowRight' : 'ArrowLeft'] : []), ...(Math.abs(at.y) > 40 ? [at.y > 0 ? 'ArrowDown' : 'ArrowUp'] : [])];
     for (const key of keys) await quinn.keyboard.down(key);
-    await until(quinn, '!window.backspin.local.alive', 5_000).finally(async () => {
+    await until(quinn, '!window.backspin.local.alive', 15_000).finally(async () => {
       for (const key of keys) await quinn.keyboard.up(key);
     });
     stage('fell');
