@@ -453,9 +453,14 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     const at = await hook<{ x: number; y: number }>(quinn, '({ ...window.backspin.local })');
     const keys = [...(Math.abs(at.x) > 40 ? [at.x > 0 ? 'ArrowRight' : 'ArrowLeft'] : []), ...(Math.abs(at.y) > 40 ? [at.y > 0 ? 'ArrowDown' : 'ArrowUp'] : [])];
     for (const key of keys) await quinn.keyboard.down(key);
-    await until(quinn, '!window.backspin.local.alive', 15_000).finally(async () => {
-      for (const key of keys) await quinn.keyboard.up(key);
-    });
+    const quinnNow = '({ frame: window.backspin.frame, confirmed: window.backspin.confirmedFrame, local: window.backspin.local, notices: window.backspin.notices })';
+    await until(quinn, '!window.backspin.local.alive', 15_000)
+      .catch(async (error: unknown) => {
+        throw new Error(`Quinn did not fall holding ${keys.join('+')} from ${JSON.stringify(at)}: ${JSON.stringify(await hook(quinn, quinnNow))} (${String(error)})`);
+      })
+      .finally(async () => {
+        for (const key of keys) await quinn.keyboard.up(key);
+      });
     stage('fell');
     for (const page of pages) await until(page, 'window.backspin.scene === "results"', 25_000);
     stage('results');
