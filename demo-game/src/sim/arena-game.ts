@@ -48,7 +48,8 @@ const BODY_DIAMETER_SQ = coarseSquare(BODY_DIAMETER);
  * points wins it. A shared lead goes to sudden death, where the first player to lead alone wins
  * (after `SUDDEN_DEATH_FRAMES`, a draw). `ROUNDS_TO_WIN` rounds win the match
  * (`ROUNDS_TO_WIN_LARGE` with `LARGE_MATCH_PLAYERS` or more). A Disconnected player
- * leaves play for good; if fewer than two remain, the match ends.
+ * leaves play; if fewer than two remain, the match ends. One whose input is no longer
+ * Disconnected (it rejoined the match) comes back as after a knock-out, its score kept.
  *
  * Renderers read the getters below (they convert to JS numbers for drawing) or `state` directly;
  * neither may be written to.
@@ -90,6 +91,7 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
     }
     for (let p = 0; p < s.players; p++) {
       if (inputs[p]!.status === InputStatus.Disconnected && s.removed[p] === 0) this.removePlayer(p);
+      else if (inputs[p]!.status !== InputStatus.Disconnected && s.removed[p] === 1 && s.phase !== ArenaPhase.MatchOver) this.restorePlayer(p);
     }
     switch (s.phase) {
       case ArenaPhase.Countdown:
@@ -517,6 +519,18 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
     s.respawnTimer[p] = 0;
     s.vx[p] = 0;
     s.vy[p] = 0;
+  }
+
+  /**
+   * A removed player is back (it rejoined the match): in play again, respawning as after a
+   * knock-out (a seeded point, after `RESPAWN_FRAMES`), with its points and rounds as they were.
+   * In a match already over it stays out.
+   */
+  private restorePlayer(p: number): void {
+    const s = this.s;
+    s.removed[p] = 0;
+    s.alive[p] = 0;
+    s.respawnTimer[p] = C.RESPAWN_FRAMES;
   }
 
   private activePlayers(): number {
