@@ -1,4 +1,4 @@
-import { FramePacer, createMatchSession, HOST_HOLDER, slotAddress } from 'backspin';
+import { FramePacer, createMatchSession, HOST_HOLDER, InputStatus, slotAddress } from 'backspin';
 import type { MatchDecision, MatchSession, Replay, ReplayRecorder, RoomConnection } from 'backspin';
 import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
@@ -36,6 +36,11 @@ const REHOME_RECONNECT_MS = 10_000;
  * never closes it. If the host is lost, a player takes the room over (host migration): the match
  * goes on untouched and one notice says who holds the room now; one more says when a host started
  * again takes the room back.
+ *
+ * A page reloaded mid-match (`rejoin`) builds a rejoining session: it asks the room to have the
+ * others readmit it, shows "Rejoining the match…" until it is back in, then plays on in its own
+ * slot. Its replay is not recorded (it would start mid-match), and the others' replays stop at a
+ * player's return (a replay cannot hold a comeback).
  */
 export class OnlineRunner implements MatchRunner {
   readonly mode = MatchMode.Online;
@@ -75,6 +80,7 @@ export class OnlineRunner implements MatchRunner {
   constructor(
     private readonly connection: RoomConnection,
     private readonly decision: MatchDecision,
+    private readonly rejoin = false,
   ) {
     const room = connection.client.room;
     this.names = decision.players.map((slot) => room?.members.find((m) => m.slot === slot)?.name ?? `Slot ${slot}`);
@@ -82,9 +88,20 @@ export class OnlineRunner implements MatchRunner {
     this.game = new ArenaGame({ players: decision.players.length, seed: decision.seed, ...(short !== undefined ? { short } : {}) });
     const recorder = createArenaRecorder({ players: decision.players.length, seed: decision.seed, matchId: decision.matchId, fps: decision.settings.fps, names: this.names });
     this.recorder = recorder;
+    /** Whether the replay is still being recorded: not for a rejoining page, nor past a player's return. */
+    let recording = !rejoin;
+    const gone = new Array<boolean>(decision.players.length).fill(false);
+    const onConfirmedInputs = (frame: number, inputs: readonly Uint8Array[], statuses: readonly InputStatus[]): void => {
+      if (!recording) return;
+      for (let p = 0; p < statuses.length; p++) {
+        if (statuses[p] === InputStatus.Disconnected) gone[p] = true;
+        else if (gone[p] === true) recording = false; // back in the match: the replay ends before it
+      }
+      if (recording) recorder.onConfirmedInputs(frame, inputs, statuses);
+    };
     const onChecksum = (frame: number, checksum: number): void => {
       recordChecksum(frame, checksum);
-      recorder.onChecksum(frame, checksum);
+      if (recording) recorder.onChecksum(frame, checksum);
     };
     this.match = createMatchSession({
       transport: connection.transport,
@@ -93,10 +110,15 @@ export class OnlineRunner implements MatchRunner {
       game: this.game,
       input: arenaInputCodec,
       seed: crypto.getRandomValues(new Uint32Array(1))[0]!,
-      session: { checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES, inputResendFrames: INPUT_RESEND_FRAMES, onChecksum, onConfirmedInputs: recorder.onConfirmedInputs },
+      session: { checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES, inputResendFrames: INPUT_RESEND_FRAMES, onChecksum, onConfirmedInputs },
+      // A reloaded page: back into the running match; and whoever the room says is returning now
+      // is readmitted by this session too.
+      ...(rejoin ? { rejoin: true } : {}),
+      ...(connection.client.room !== undefined ? { room: connection.client.room } : {}),
     });
     this.localPlayer = this.match.session.localPlayer;
-    this.observer = new SessionObserver(this.match.session, this.names);
+    this.observer = new SessionObserver(this.match.session, this.names, rejoin);
+    if (rejoin) connection.client.rejoinMatch(decision.matchId);
     this.pacer = new FramePacer(decision.settings.fps);
   }
 
@@ -121,7 +143,10 @@ export class OnlineRunner implements MatchRunner {
     }
     debugHooks.holder = this.connection.holder;
     driveSession(this.match.session, this.pacer, nowMs, sample);
-    this.observer.observe();
+    for (const e of this.observer.observe()) {
+      // Back in: the room stops listing this player as returning.
+      if (e.type === 'readmitted' && e.player === this.localPlayer) this.connection.client.matchRejoined(this.decision.matchId);
+    }
     if (nowMs - this.routesAtMs >= ROUTES_REFRESH_MS) {
       this.routesAtMs = nowMs;
       debugHooks.routes = this.routeLines().map(({ name, route, link, rttMs }) => ({ name, route, link, rttMs }));

@@ -13,6 +13,7 @@ import { partyScoreboard } from '../app/party-scoreboard.ts';
 import { cleanPlayerName, hasSavedPlayerName, loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
 import { RematchCountdown } from '../app/rematch-countdown.ts';
 import { holderChangeText, lostHolderName, REHOMED_TEXT, successorLobbyText } from '../app/room-holder.ts';
+import { forgetRoomResume, loadRoomResume, saveRoomResume } from '../app/room-resume.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
@@ -62,6 +63,12 @@ export class LobbyScene extends Phaser.Scene {
   private busy = false;
   /** The holder last lost (the host, or a player that held the room), for the holder notice. */
   private lostHolder: number | undefined;
+  /**
+   * This page came back into its slot with the tab's token (a reload): a match the room is
+   * playing when it arrives is this player's own, to rejoin. Cleared by the first room state or
+   * match after the reconnect.
+   */
+  private resumed = false;
 
   constructor() {
     super(SceneKey.Lobby);
@@ -85,6 +92,7 @@ export class LobbyScene extends Phaser.Scene {
     this.chat = undefined;
     this.busy = false;
     this.lostHolder = undefined;
+    this.resumed = false;
   }
 
   create(): void {
@@ -110,6 +118,13 @@ export class LobbyScene extends Phaser.Scene {
       else document.getElementById('lobby-name')?.focus();
       return;
     }
+    // A reloaded page: back into its room (and its match) with the tab's token, without a click.
+    const resume = loadRoomResume();
+    if (resume !== undefined) {
+      this.showConnect(undefined);
+      this.connect({ action: 'join', code: resume.code, name: loadPlayerName() || 'Player', role: 'player', token: resume.token });
+      return;
+    }
     const linked = roomFromLink();
     this.showConnect(linked);
     // A join link joins at once for someone who has played here before; a newcomer first sees the
@@ -124,11 +139,14 @@ export class LobbyScene extends Phaser.Scene {
     debugHooks.holder = c.holder;
     for (const e of c.events()) {
       if (e.type === 'match-start') {
+        // After a reload, the match the room is playing is ours: its session rejoins it.
+        const rejoin = this.resumed && c.client.room?.phase === 'playing' && c.client.room.match?.matchId === e.match.matchId;
+        this.resumed = false;
         if (!e.match.players.includes(c.slot)) {
           this.setStatus('A match started without you (you are watching); you will be back here when it ends.');
           continue;
         }
-        const request: MatchRequest = { mode: 'online', connection: c, match: e.match };
+        const request: MatchRequest = { mode: 'online', connection: c, match: e.match, ...(rejoin ? { rejoin } : {}) };
         this.scene.start(SceneKey.Match, request);
         return;
       }
@@ -154,8 +172,10 @@ export class LobbyScene extends Phaser.Scene {
         (document.activeElement as HTMLElement | null)?.blur?.();
         this.lastRefreshMs = -Infinity;
       }
-      else if (e.type === 'room-state') this.lastRefreshMs = -Infinity;
-      else if (e.type === 'chat') this.chat?.append(recordChat(c, e.slot, e.text));
+      else if (e.type === 'room-state') {
+        this.lastRefreshMs = -Infinity;
+        if (e.state.phase !== 'playing') this.resumed = false;
+      } else if (e.type === 'chat') this.chat?.append(recordChat(c, e.slot, e.text));
       if (this.connection === undefined) return;
     }
     if (time - this.lastRefreshMs >= REFRESH_MS) {
@@ -248,7 +268,8 @@ export class LobbyScene extends Phaser.Scene {
     if (this.busy) return;
     this.busy = true;
     for (const id of ['create-room', 'join-room']) (document.getElementById(id) as HTMLButtonElement | null)?.setAttribute('disabled', '');
-    this.setStatus(request.action === 'create' ? 'Creating a room…' : `Joining ${request.code}…`);
+    const resuming = request.action === 'join' && request.token !== undefined;
+    this.setStatus(request.action === 'create' ? 'Creating a room…' : resuming ? `Reconnecting to room ${request.code}…` : `Joining ${request.code}…`);
     const host = hostAddress();
     const slow = setTimeout(() => {
       if (this.busy) this.setStatus(`Still connecting… If this does not finish, the host's firewall may be blocking the game's UDP port ${host.port}.`);
@@ -256,12 +277,15 @@ export class LobbyScene extends Phaser.Scene {
     Promise.all([connectToRoom({ ...host, request }), loadShareableOrigin()])
       .then(([connection]) => {
         // The host took this name: remember it for next time (a refused one is not kept).
-        savePlayerName(request.name);
+        if (!resuming) savePlayerName(request.name);
         forgetRoomLink();
         if (!this.scene.isActive()) {
           connection.close(); // the player left the screen meanwhile
+          forgetRoomResume();
           return;
         }
+        saveRoomResume(connection.code, connection.token);
+        this.resumed = resuming;
         this.connection = connection;
         this.showRoom(connection);
       })
@@ -269,6 +293,8 @@ export class LobbyScene extends Phaser.Scene {
         let reason = error instanceof RoomJoinError ? error.reason : 'connect-failed';
         // No answer to the connect request: a host that is gone, or a request that failed here.
         if (reason === 'unreachable' && (await hostAnswers())) reason = 'connect-failed';
+        // The room (or our slot in it) is gone: the next reload starts afresh.
+        if (resuming) forgetRoomResume();
         this.setStatus(joinErrorText(reason, request.action === 'join' ? request.code : undefined, `${host.url.replace(/^https?:\/\//, '')}:${host.port}`), true);
       })
       .finally(() => {
@@ -279,6 +305,7 @@ export class LobbyScene extends Phaser.Scene {
   }
 
   private leaveRoom(message?: string): void {
+    forgetRoomResume();
     this.connection?.close();
     this.connection = undefined;
     debugHooks.holder = undefined;

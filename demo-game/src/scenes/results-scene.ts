@@ -4,6 +4,7 @@ import { endsFinishedMatch } from '../app/finished-match.ts';
 import type { MatchRequest, MatchResult } from '../app/match-request.ts';
 import { partyMatchOf, partyScoreboard } from '../app/party-scoreboard.ts';
 import { holderChangeText, REHOMED_TEXT } from '../app/room-holder.ts';
+import { forgetRoomResume } from '../app/room-resume.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { replayFileName, saveReplayFile } from '../app/replay-file.ts';
@@ -145,7 +146,10 @@ export class ResultsScene extends Phaser.Scene {
     }
     const toTitle = h('button', { id: 'to-title', textContent: 'Title screen' });
     toTitle.addEventListener('click', () => {
-      if (request.mode === 'online') request.connection.close();
+      if (request.mode === 'online') {
+        forgetRoomResume();
+        request.connection.close();
+      }
       this.scene.start(SceneKey.Title);
     });
     buttons.append(toTitle);
