@@ -1,5 +1,5 @@
-import { FramePacer, createMatchSession, HOST_HOLDER, InputStatus, slotAddress } from 'backspin';
-import type { MatchDecision, MatchSession, Replay, ReplayRecorder, RoomConnection } from 'backspin';
+import { FramePacer, createMatchSession, HOST_HOLDER, slotAddress } from 'backspin';
+import type { MatchDecision, MatchSession, Replay, ReplayRecorder, RoomConnection , InputStatus} from 'backspin';
 import { ArenaGame, arenaInputCodec } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
@@ -39,8 +39,8 @@ const REHOME_RECONNECT_MS = 10_000;
  *
  * A page reloaded mid-match (`rejoin`) builds a rejoining session: it asks the room to have the
  * others readmit it, shows "Rejoining the match…" until it is back in, then plays on in its own
- * slot. Its replay is not recorded (it would start mid-match), and the others' replays stop at a
- * player's return (a replay cannot hold a comeback).
+ * slot. Its replay is not recorded (it would start mid-match); the others' replays hold the
+ * player's absence and return (format version 2).
  */
 export class OnlineRunner implements MatchRunner {
   readonly mode = MatchMode.Online;
@@ -88,15 +88,9 @@ export class OnlineRunner implements MatchRunner {
     this.game = new ArenaGame({ players: decision.players.length, seed: decision.seed, ...(short !== undefined ? { short } : {}) });
     const recorder = createArenaRecorder({ players: decision.players.length, seed: decision.seed, matchId: decision.matchId, fps: decision.settings.fps, names: this.names });
     this.recorder = recorder;
-    /** Whether the replay is still being recorded: not for a rejoining page, nor past a player's return. */
-    let recording = !rejoin;
-    const gone = new Array<boolean>(decision.players.length).fill(false);
+    /** Whether the replay is recorded: not on a rejoining page, whose inputs start mid-match. */
+    const recording = !rejoin;
     const onConfirmedInputs = (frame: number, inputs: readonly Uint8Array[], statuses: readonly InputStatus[]): void => {
-      if (!recording) return;
-      for (let p = 0; p < statuses.length; p++) {
-        if (statuses[p] === InputStatus.Disconnected) gone[p] = true;
-        else if (gone[p] === true) recording = false; // back in the match: the replay ends before it
-      }
       if (recording) recorder.onConfirmedInputs(frame, inputs, statuses);
     };
     const onChecksum = (frame: number, checksum: number): void => {

@@ -1,4 +1,4 @@
-import { P2PSession } from '../core/p2p-session.ts';
+import { RejoinableSession } from '../core/rejoinable-session.ts';
 import type { P2PSessionConfig } from '../core/session-config.ts';
 import type { Game } from '../core/game.ts';
 import type { InputCodec } from '../core/input-codec.ts';
@@ -69,7 +69,7 @@ export interface MatchSessionOptions<I, S> {
 /** A match session and the mapping between player handles (session) and room slots. */
 export interface MatchSession<I, S> {
   /** The session, set up from the match decision: advance it every frame. */
-  readonly session: P2PSession<I, S>;
+  readonly session: RejoinableSession<I, S>;
   /** Player handle of a room slot, or -1 if the slot does not play. */
   handleOf(slot: number): number;
   /** Room slot of a player handle. */
@@ -100,7 +100,8 @@ export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): Ma
   const { match, slot } = options;
   const me = match.players.indexOf(slot);
   if (me < 0) throw new RangeError(`slot ${slot} does not play in match ${match.matchId} (players: ${match.players.join(', ')})`);
-  const session = new P2PSession<I, S>({
+  // A room's match may see a player come back (a reloaded page): every member takes part in that.
+  const session = new RejoinableSession<I, S>({
     // After the room's decision, never before it: see MATCH_DISCONNECT_TIMEOUT_MS.
     disconnectTimeoutMs: MATCH_DISCONNECT_TIMEOUT_MS,
     disconnectNotifyStartMs: 750,
