@@ -11,6 +11,7 @@
 
 // Sessions: the rollback (or lockstep) engine and its contract with the game.
 export { P2PSession, SessionState, AdvanceResult } from './core/p2p-session.ts';
+export { RejoinableSession } from './core/rejoinable-session.ts';
 export { SyncTestSession } from './core/sync-test-session.ts';
 export type { SyncTestConfig, SyncTestMismatch } from './core/sync-test-session.ts';
 export { InputStatus } from './core/game.ts';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Readmission } from '../../sdk/src/core/readmission.ts';
 import { decodeRejoinSnapshot, encodeRejoinSnapshot } from '../../sdk/src/core/rejoin-snapshot.ts';
 import { P2PSession } from '../../sdk/src/core/p2p-session.ts';
+import { RejoinableSession } from '../../sdk/src/core/rejoinable-session.ts';
 import { bytesInputCodec } from '../../sdk/src/core/input-codec.ts';
 import { TestGame } from '../../sdk/src/testing/test-game.ts';
 import { SimulatedNetwork } from '../../sdk/src/sim/simulated-network.ts';
@@ -102,10 +103,12 @@ describe('asking for a rejoin', () => {
   };
 
   it('says clearly when the game cannot send or load its state, and which handle is wrong', () => {
-    expect(() => new P2PSession({ players, game: noBytes(), transport: network.endpoint('r1'), input: bytesInputCodec(2), seed: 1, rejoin: true })).toThrow(/encodeState.*decodeState/);
-    const session = new P2PSession({ players, game: noBytes(), transport: network.endpoint('r2'), input: bytesInputCodec(2), seed: 1 });
+    expect(() => new RejoinableSession({ players, game: noBytes(), transport: network.endpoint('r1'), input: bytesInputCodec(2), seed: 1, rejoin: true })).toThrow(/encodeState.*decodeState/);
+    // A plain P2PSession (which carries none of the rejoin code) says which class can.
+    expect(() => new P2PSession({ players, game: new TestGame(2), transport: network.endpoint('r5'), input: bytesInputCodec(2), seed: 1, rejoin: true })).toThrow(/RejoinableSession/);
+    const session = new RejoinableSession({ players, game: noBytes(), transport: network.endpoint('r2'), input: bytesInputCodec(2), seed: 1 });
     expect(() => session.readmit(1)).toThrow(TypeError);
-    const ok = new P2PSession({ players, game: new TestGame(2), transport: network.endpoint('r3'), input: bytesInputCodec(2), seed: 1 });
+    const ok = new RejoinableSession({ players, game: new TestGame(2), transport: network.endpoint('r3'), input: bytesInputCodec(2), seed: 1 });
     expect(() => ok.readmit(0)).toThrow(/not a remote player/);
     expect(() => ok.readmit(7)).toThrow(RangeError);
     expect(() => new P2PSession({ players, game: new TestGame(2), transport: network.endpoint('r4'), input: bytesInputCodec(2), seed: 1, catchUpFramesPerAdvance: 0 })).toThrow(/catchUpFramesPerAdvance/);

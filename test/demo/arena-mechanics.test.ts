@@ -219,13 +219,43 @@ describe('arena mechanics', () => {
     expect(game.playerDamage(2)).toBe(0);
     game.state.roundPoints[0] = 1; // a clear winner: no sudden death
     game.state.phaseTimer = 1;
-    stepMany(game, 1 + C.ROUND_OVER_FRAMES + C.COUNTDOWN_FRAMES + C.RESPAWN_FRAMES, [N, N, N]);
+    for (let f = 0; f < 1 + C.ROUND_OVER_FRAMES + C.COUNTDOWN_FRAMES + C.RESPAWN_FRAMES; f++) stepWith(game, [N, N, N], gone);
     expect(game.phase).toBe(ArenaPhase.Playing);
     expect(game.isAlive(2)).toBe(false);
     expect(game.isAlive(0) && game.isAlive(1)).toBe(true);
     stepWith(game, [N, N, N], [InputStatus.Disconnected, InputStatus.Confirmed, InputStatus.Disconnected]);
     expect(game.phase).toBe(ArenaPhase.MatchOver);
     expect(game.matchWinner).toBe(1);
+  });
+
+  it('a Disconnected player that rejoins the match (its input no longer Disconnected) respawns as after a knock-out, its score kept; deterministic', () => {
+    const run = () => {
+      const game = playingGame(3);
+      const gone = [InputStatus.Confirmed, InputStatus.Confirmed, InputStatus.Disconnected];
+      game.state.score[2] = 1;
+      game.state.roundPoints[2] = 2;
+      stepWith(game, [N, N, N], gone);
+      expect(game.isRemoved(2)).toBe(true);
+      for (let f = 0; f < 30; f++) stepWith(game, [N, N, N], gone);
+      stepWith(game, [N, N, N]); // back: its inputs count again
+      expect(game.isRemoved(2)).toBe(false);
+      expect(game.isAlive(2)).toBe(false);
+      expect(game.respawnFramesLeft(2)).toBe(C.RESPAWN_FRAMES - 1); // counting down from this step on
+      stepMany(game, C.RESPAWN_FRAMES, [N, N, N]);
+      expect(game.isAlive(2)).toBe(true);
+      expect(game.state.score[2]).toBe(1);
+      expect(game.state.roundPoints[2]).toBe(2);
+      return game.checksum();
+    };
+    expect(run()).toBe(run());
+  });
+
+  it('a player back after the match is over stays out', () => {
+    const game = playingGame(2);
+    stepWith(game, [N, N], [InputStatus.Confirmed, InputStatus.Disconnected]);
+    expect(game.phase).toBe(ArenaPhase.MatchOver);
+    stepWith(game, [N, N]);
+    expect(game.isRemoved(1)).toBe(true);
   });
 
   it('a respawned player is briefly immune to bullets', () => {

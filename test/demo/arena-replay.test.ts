@@ -107,8 +107,8 @@ describe('arena replays', () => {
     const drop = peers[0]!.session.events().find((e) => e.type === 'disconnected');
     expect(drop?.type).toBe('disconnected');
     const replay = recorder.replay();
-    expect(replay.tracks[2]!.disconnectedFrom).toBe(drop?.type === 'disconnected' ? drop.frame + 1 : -1);
-    expect(replay.frameCount).toBeGreaterThan(replay.tracks[2]!.disconnectedFrom + 600);
+    expect(replay.tracks[2]!.absences).toEqual([{ from: drop?.type === 'disconnected' ? drop.frame + 1 : -1, to: replay.frameCount }]);
+    expect(replay.frameCount).toBeGreaterThan(replay.tracks[2]!.absences[0]!.from + 600);
     const { watched } = roundTrip(replay);
     expect(watched.game.isRemoved(2)).toBe(true);
   });

@@ -401,6 +401,71 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
     }
   }, 90_000);
 
+  it('a page reloaded mid-match is back in the same match, playing, within 5 s of its load, and every checksum agrees after', async () => {
+    // Three players: with two, the one left alone wins when the other's page goes (the arena's rule).
+    const contexts = await Promise.all([0, 1, 2].map(() => chromiumBrowser().newContext()));
+    try {
+      const pages = await Promise.all(contexts.map((c) => c.newPage()));
+      const watches = pages.map((page, i) => watchPage(page, `R${i}`));
+      const [owner, other, reloaded] = pages as [Page, Page, Page];
+      await owner.goto(url('/'));
+      await owner.fill('#player-name', 'Rey');
+      await owner.click('#play-online');
+      await owner.click('#create-room', { timeout: 10_000 });
+      const code = (await owner.locator('#room-code').textContent({ timeout: 15_000 })) ?? '';
+      for (const [page, name] of [[other, 'Sol'], [reloaded, 'Tam']] as const) {
+        await page.goto(url(`/?room=${code}`));
+        await page.waitForSelector('#lobby-name', { timeout: 20_000 });
+        await page.fill('#lobby-name', name);
+        await page.click('#join-room');
+        await page.locator('#room-code').waitFor({ timeout: 15_000 });
+      }
+      // The tab keeps its room and token (sessionStorage, per tab), not in any link.
+      expect(await hook(reloaded, 'sessionStorage.getItem("backspin.room")')).toBe(code);
+      expect(await hook(reloaded, `sessionStorage.getItem("backspin.token.${code}")`)).toMatch(/^[0-9a-f]{32}$/);
+      for (const page of pages) await until(page, 'document.querySelectorAll("#members li[data-slot]").length === 3', 15_000);
+      for (const page of pages) await page.click('#ready');
+      for (const page of pages) await until(page, 'document.querySelectorAll(\'#members li[data-ready="true"]\').length === 3', 10_000);
+      await owner.click('#start-match', { timeout: 10_000 });
+      for (const page of pages) await until(page, 'window.backspin.scene === "match" && window.backspin.frame > 120', 20_000);
+
+      // Reload mid-match: no click; straight back into the match, in its own slot.
+      const loadedAt = performance.now();
+      await reloaded.reload({ waitUntil: 'load' });
+      await until(reloaded, 'window.backspin.scene === "match" && window.backspin.notices.includes("You are back in the match")', 5_000);
+      const backAfterMs = performance.now() - loadedAt;
+      expect(await hook(reloaded, 'window.backspin.mode')).toBe('online');
+      for (const page of [owner, other]) {
+        await until(page, 'window.backspin.notices.includes("Tam is back in the match")', 5_000);
+        expect(await hook(page, 'window.backspin.scene')).toBe('match');
+        expect(await hook(page, 'window.backspin.drops')).toEqual([]);
+      }
+      // Playing: its frames advance and its player moves with its keys.
+      const frameBack = await hook<number>(reloaded, 'window.backspin.frame');
+      await until(reloaded, 'window.backspin.local.alive', 5_000);
+      const before = await hook<{ x: number }>(reloaded, '({ ...window.backspin.local })');
+      await reloaded.keyboard.down('ArrowRight');
+      await sleep(700);
+      await reloaded.keyboard.up('ArrowRight');
+      const moved = await hook<{ x: number }>(reloaded, '({ ...window.backspin.local })');
+      expect(moved.x).toBeGreaterThan(before.x);
+      await sleep(1_500);
+      expect((await hook<number>(reloaded, 'window.backspin.frame')) - frameBack).toBeGreaterThan(60);
+      await reloaded.screenshot({ path: join(SHOTS, 'match-after-reload.png') });
+
+      const sums = await Promise.all(pages.map((page) => hook<Record<string, number>>(page, '({ ...window.backspin.checksums })')));
+      const back = sums[2]!;
+      const shared = Object.keys(back).filter((f) => f in sums[0]! && f in sums[1]!);
+      expect(shared.length, `checksum frames after the reload: ${Object.keys(back).join(',')}`).toBeGreaterThanOrEqual(3);
+      for (const f of shared) expect([sums[0]![f], sums[1]![f]], `frame ${f}`).toEqual([back[f], back[f]]);
+      for (const page of pages) expect(await hook(page, 'window.backspin.desyncs')).toEqual([]);
+      for (const w of watches) expect(w.problems, w.console.join('\n')).toEqual([]);
+      console.info(`the reloaded page was back in the match ${backAfterMs.toFixed(0)} ms after its reload`);
+    } finally {
+      await Promise.all(contexts.map((c) => c.close()));
+    }
+  }, 90_000);
+
   it('plays over the simulated "awful" network with 4 players in rollback mode, and F3 toggles the network overlay', async () => {
     // The canvas renderer, so that the overlay can be read back from the canvas's 2D context.
     const context = await chromiumBrowser().newContext();

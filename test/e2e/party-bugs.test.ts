@@ -420,6 +420,84 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     await page.context().close();
   }, 20_000);
 
+  it('Play again: after a short match both press Play again, the rematch starts by itself, and the party scoreboard shows the winner on both pages', async () => {
+    // Two more friends, on pages opened with ?shortMatch=2: one round of 2 s wins the match.
+    const t0 = Date.now();
+    const stages: string[] = [];
+    const stage = (what: string) => stages.push(`${what} ${Date.now() - t0} ms`);
+    const pia = await newPage('Pia');
+    const quinn = await newPage('Quinn');
+    const pages = [pia, quinn] as const;
+    await pia.goto(local('/?shortMatch=2'));
+    await pia.fill('#player-name', 'Pia');
+    await pia.click('#play-online');
+    await pia.click('#create-room', { timeout: 20_000 });
+    const room = (await pia.locator('#room-code').textContent({ timeout: 20_000 })) ?? '';
+    await quinn.goto(local('/?shortMatch=2'));
+    await quinn.fill('#player-name', 'Quinn');
+    await quinn.click('#play-online');
+    await quinn.fill('#join-code', room, { timeout: 20_000 });
+    await quinn.click('#join-room');
+    await until(pia, 'document.querySelectorAll("#members li[data-slot]").length === 2', 20_000);
+    stage('joined');
+    // The room's first match: Ready and Start as ever; no countdown before a match was played.
+    for (const page of pages) await page.click('#ready');
+    await until(pia, 'document.querySelectorAll(\'#members li[data-ready="true"]\').length === 2', 20_000);
+    expect(await pia.locator('#rematch').textContent()).toBe('');
+    await pia.click('#start-match', { timeout: 20_000 });
+    for (const page of pages) await until(page, 'window.backspin.scene === "match"', 20_000);
+    stage('match');
+    // Quinn walks straight out of the ring once the countdown is over: a fall with nobody to
+    // credit costs a point, so Pia leads when the round's 2 s run out, and wins the match.
+    await until(quinn, 'window.backspin.frame > 125', 20_000);
+    const at = await hook<{ x: number; y: number }>(quinn, '({ ...window.backspin.local })');
+    const keys = [...(Math.abs(at.x) > 40 ? [at.x > 0 ? 'ArrowRight' : 'ArrowLeft'] : []), ...(Math.abs(at.y) > 40 ? [at.y > 0 ? 'ArrowDown' : 'ArrowUp'] : [])];
+    for (const key of keys) await quinn.keyboard.down(key);
+    const quinnNow = '({ frame: window.backspin.frame, confirmed: window.backspin.confirmedFrame, local: window.backspin.local, notices: window.backspin.notices })';
+    await until(quinn, '!window.backspin.local.alive', 15_000)
+      .catch(async (error: unknown) => {
+        throw new Error(`Quinn did not fall holding ${keys.join('+')} from ${JSON.stringify(at)}: ${JSON.stringify(await hook(quinn, quinnNow))} (${String(error)})`);
+      })
+      .finally(async () => {
+        for (const key of keys) await quinn.keyboard.up(key);
+      });
+    stage('fell');
+    for (const page of pages) await until(page, 'window.backspin.scene === "results"', 25_000);
+    stage('results');
+    for (const page of pages) {
+      expect(await page.locator('#results-title').textContent()).toMatch(/^(You win!|Pia wins)$/);
+      const first = page.locator('#party-scoreboard tr[data-slot]').first();
+      expect(await first.getAttribute('data-name')).toBe('Pia');
+      expect(await first.locator('td.wins').textContent()).toBe('1');
+      expect(await page.locator('#party-scoreboard tr[data-name="Quinn"] td.wins').textContent()).toBe('0');
+    }
+    // Pia plays again; Quinn's results say who is in and who is still deciding.
+    await pia.click('#play-again');
+    await until(quinn, '/Playing again: Pia/.test(document.getElementById("play-again-status")?.textContent ?? "")', 20_000);
+    expect(await quinn.locator('#play-again-status').textContent()).toContain('Still deciding: you');
+    await quinn.screenshot({ path: join(SHOTS, 'party-play-again-results.png') });
+    await quinn.click('#play-again');
+    // Nobody touches Ready or Start: both are ready, and the countdown shows on both pages.
+    for (const page of pages) await until(page, 'document.getElementById("rematch")?.dataset.seconds !== undefined', 20_000);
+    expect(await quinn.locator('#rematch').textContent()).toMatch(/^(Next match in \d…|Starting…)$/);
+    stage('countdown');
+    // Read at once, within the countdown's 5 s; then the pictures (on a loaded machine the second
+    // may already show the match).
+    for (const page of pages) {
+      expect(await page.locator('#party-scoreboard tr[data-slot]').first().getAttribute('data-name', { timeout: 2_000 })).toBe('Pia');
+      expect(await page.locator('#members li[data-ready="true"]').count()).toBe(2);
+    }
+    await pia.screenshot({ path: join(SHOTS, 'party-play-again-lobby.png') });
+    // The lobby's scoreboard is below the buttons: photographed once scrolled into view.
+    await quinn.evaluate('document.getElementById("party-scoreboard")?.scrollIntoView()');
+    await quinn.screenshot({ path: join(SHOTS, 'party-play-again-lobby-scoreboard.png') });
+    for (const page of pages) await until(page, 'window.backspin.scene === "match"', 20_000);
+    stage('rematch');
+    for (const page of pages) await until(page, 'window.backspin.frame > 30', 20_000);
+    console.info(`Play again: ${stages.join(', ')}`);
+    for (const page of pages) await page.context().close();
+  }, 120_000);
+
   it('11: the host\'s terminal logs rooms, joins, leaves and matches, one line each with names and codes, and no secrets', () => {
     const out = server!.output();
     const lines = out.split('\n');

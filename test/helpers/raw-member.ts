@@ -121,6 +121,7 @@ export async function joinWithClient(port: number, request: ConnectRequest, wrap
     holder: undefined,
     slot: base.slot,
     role: base.role,
+    token: base.token,
     state: 'connected',
     events: () => client.events(),
     close,

@@ -27,7 +27,7 @@ const SURFACE: Record<string, { module: object; names: string[] }> = {
       'InputStatus', 'JOIN_CODE_LENGTH', 'MATCH_DISCONNECT_TIMEOUT_MS', 'MAX_CHAT_LENGTH',
       'MAX_INPUT_BYTES', 'MAX_INPUT_DELAY', 'MAX_MEMBER_NAME_LENGTH', 'MAX_PACKET_BYTES',
       'MAX_PLAYERS', 'MAX_PREDICTION', 'MAX_ROOM_MEMBERS', 'MAX_ROOM_PASSWORD_LENGTH',
-      'MAX_SPECTATORS', 'MemberDropReason', 'P2PSession', 'PLAYER_SLOTS', 'PRNG_STATE_WORDS',
+      'MAX_SPECTATORS', 'MemberDropReason', 'P2PSession', 'RejoinableSession', 'PLAYER_SLOTS', 'PRNG_STATE_WORDS',
       'PROTOCOL_VERSION', 'Prng', 'REPLAY_VERSION', 'MAX_REPLAY_NAME_BYTES', 'MAX_REPLAY_SETTINGS_BYTES',
       'ReplayFormatError', 'ReplayPlayer', 'ReplayRecorder', 'decodeReplay', 'encodeReplay', 'ROOM_SETTINGS_LIMITS', 'ROOM_SETTING_KEYS', 'ROOM_SLOTS',
       'RoomCloseReason', 'RoomError', 'RoomJoinError', 'RoutedTransport', 'SessionDropReason',

@@ -159,6 +159,37 @@ describe('AuthorityService', () => {
     expect(rig.strays).toBe(0);
   });
 
+  it('a returning match player’s rejoin-match reaches every member as member-rejoining, once per return; a flood is rate-limited; match-rejoined clears it', () => {
+    const rig = new ServiceRig({ requestsPerSecond: 1, requestBurst: 3 });
+    const ann = rig.create('Ann');
+    const bo = rig.join(ann.code, 'Bo');
+    const sy = rig.join(ann.code, 'Sy', 'spectator');
+    rig.send(ann, 0, { type: 'set-ready', ready: true });
+    rig.send(bo, 0, { type: 'set-ready', ready: true });
+    rig.send(ann, 0, { type: 'start-match' });
+    const matchId = rig.take(bo, 'match-start')[0]!.match.matchId;
+    // Bo's page reloads: its new channel comes with its token (the authority takes it back in).
+    rig.disconnect(bo.code, bo.slot);
+    expect(rig.authority.join({ code: bo.code, name: '', role: 'player', reconnectToken: bo.token }, 100).ok).toBe(true);
+    rig.connect(bo);
+    for (const m of [ann, bo, sy]) rig.take(m);
+    rig.send(bo, 100, { type: 'rejoin-match', matchId }, { type: 'rejoin-match', matchId });
+    for (const m of [ann, bo, sy]) {
+      const heard = rig.take(m);
+      expect(heard.filter((x) => x.type === 'member-rejoining')).toMatchObject([{ type: 'member-rejoining', slot: 1, matchId, epoch: 1 }]);
+      expect(heard.filter((x) => x.type === 'room-state').at(-1)!.state.rejoining!.map(([slot]) => slot)).toEqual([1]);
+    }
+    // The spectator may not; past the burst, requests are dropped and the sender told once.
+    rig.send(sy, 100, { type: 'rejoin-match', matchId });
+    expect(rig.take(sy)).toMatchObject([{ type: 'error', code: 'not-a-player' }]);
+    rig.send(bo, 100, { type: 'rejoin-match', matchId }, { type: 'rejoin-match', matchId });
+    expect(rig.take(bo, 'error')).toMatchObject([{ code: 'rate-limited' }]);
+    expect(rig.dropped).toContain('request-rate-limited');
+    rig.send(bo, 5000, { type: 'match-rejoined', matchId });
+    expect(rig.take(ann, 'room-state').at(-1)!.state.rejoining).toBeUndefined();
+    expect(rig.strays).toBe(0);
+  });
+
   it('forwards a signal only to the named player of the sender’s room, stamped with the sender’s slot', () => {
     const rig = new ServiceRig();
     const ann = rig.create('Ann');

@@ -39,7 +39,7 @@ describe('a recorded match, round trip', () => {
     const replay = recorders[0]!.replay();
     expect(replay.frameCount).toBe(Math.min(session.confirmedFrame, session.currentFrame - 1) + 1);
     expect(replay.frameCount).toBeGreaterThan(dropFrame + 600);
-    expect(replay.tracks.map((t) => t.disconnectedFrom)).toEqual([-1, -1, -1, dropFrame + 1]);
+    expect(replay.tracks.map((t) => t.absences)).toEqual([[], [], [], [{ from: dropFrame + 1, to: replay.frameCount }]]);
     // Every checksum peer 0 confirmed (up to the recorded frames) is in the replay.
     const confirmed = [...match.peers[0]!.checksums].filter(([frame]) => frame <= replay.frameCount);
     expect(Array.from(replay.checksumFrames)).toEqual(confirmed.map(([frame]) => frame));
@@ -76,7 +76,7 @@ describe('a recorded match, round trip', () => {
     play(b, gb).stepFrames(frames);
     expect(ga.frame).toBe(frames);
     expect(gb.checksum()).toBe(ga.checksum());
-    expect(b.tracks[3]!.disconnectedFrom).toBe(a.tracks[3]!.disconnectedFrom);
+    expect(b.tracks[3]!.absences[0]!.from).toBe(a.tracks[3]!.absences[0]!.from);
   });
 
   it('seek backwards and forwards lands on the same states as straight play, and checksums still verify', () => {
@@ -128,5 +128,86 @@ describe('a recorded match, round trip', () => {
     player.stepFrames(dropFrame + 2);
     expect(seen[dropFrame]![3]).toBe(InputStatus.Confirmed);
     expect(seen[dropFrame + 1]![3]).toBe(InputStatus.Disconnected);
+  });
+});
+
+describe('a recorded match with a rejoin, round trip', () => {
+  /**
+   * Player 2 of 4 (wifi) crashes, stays away ~4 s (its drop is agreed), comes back into its own
+   * slot (`restart`: a new session in rejoin mode, `readmit` on the others), plays on, and does it
+   * once more. Player 0, a survivor that played from frame 0, records.
+   */
+  const recorder = new ReplayRecorder({ players: 4, inputSize: 2, seed: 91, matchId: 6 });
+  const match = new SimulatedMatch({
+    players: 4,
+    seed: 91,
+    profile: NETWORK_PRESETS.wifi,
+    session: { checksumIntervalFrames: 10 },
+    hooks: (p) => (p === 0 ? { onConfirmedInputs: recorder.onConfirmedInputs, onChecksum: recorder.onChecksum } : undefined),
+  });
+  match.runUntil(3000);
+  for (let round = 0; round < 2; round++) {
+    match.kill(2);
+    match.runUntil(match.clock.now() + 4000);
+    match.restart(2);
+    match.runUntil(match.clock.now() + 6000);
+  }
+  const events = match.peers[0]!.events;
+  const left = events.flatMap((e) => (e.type === 'disconnected' && e.player === 2 ? [e.frame + 1] : []));
+  const back = events.flatMap((e) => (e.type === 'readmitted' && e.player === 2 ? [e.frame] : []));
+
+  it('records both absences at the agreed frames, round trips, and playing it back verifies every checksum with those statuses', () => {
+    expect(left).toHaveLength(2);
+    expect(back).toHaveLength(2);
+    expect(match.compareChecksums().mismatchedFrames).toEqual([]);
+    const replay = recorder.replay();
+    expect(replay.tracks[2]!.absences).toEqual([
+      { from: left[0]!, to: back[0]! },
+      { from: left[1]!, to: back[1]! },
+    ]);
+    expect(replay.tracks.filter((_, p) => p !== 2).every((t) => t.absences.length === 0)).toBe(true);
+    expect(replay.frameCount).toBeGreaterThan(back[1]! + 200);
+    const bytes = encodeReplay(replay);
+    const decoded = decodeReplay(bytes);
+    expect(decoded).toEqual(replay);
+    expect(encodeReplay(decoded)).toEqual(bytes);
+    // Checksums from before, between and after the absences are all there.
+    const checksumFrames = Array.from(decoded.checksumFrames);
+    expect(checksumFrames.filter((f) => f > back[1]!).length).toBeGreaterThan(20);
+    expect(checksumFrames.filter((f) => f > back[0]! && f < left[1]!).length).toBeGreaterThan(20);
+
+    const statuses: InputStatus[] = [];
+    const game = new TestGame(4);
+    const step = game.step.bind(game);
+    game.step = (inputs) => {
+      statuses.push(inputs[2]!.status);
+      step(inputs);
+    };
+    const player = new ReplayPlayer({ game, input: bytesInputCodec(2), replay: decoded });
+    expect(player.playToEnd()).toBeUndefined();
+    expect(player.checksumsVerified).toBe(decoded.checksums.length);
+    expect(decoded.checksums.length).toBeGreaterThan(100);
+    const expected = statuses.map((_, f) => (left.some((from, i) => f >= from && f < back[i]!) ? InputStatus.Disconnected : InputStatus.Confirmed));
+    expect(statuses).toEqual(expected);
+    expect(statuses.filter((s) => s === InputStatus.Disconnected).length).toBe(back[0]! - left[0]! + back[1]! - left[1]!);
+  });
+
+  it("a seek into and out of each absence lands on straight play's state", () => {
+    const replay = recorder.replay();
+    const straight = new TestGame(4);
+    const ref = new ReplayPlayer({ game: straight, input: bytesInputCodec(2), replay, keyframeIntervalFrames: 0 });
+    const targets = [left[0]! + 3, back[0]! + 1, left[1]! - 1, back[1]!, replay.frameCount];
+    const reference = targets.map((f) => {
+      ref.seek(f);
+      return straight.checksum();
+    });
+    const game = new TestGame(4);
+    const player = new ReplayPlayer({ game, input: bytesInputCodec(2), replay, keyframeIntervalFrames: 100 });
+    player.playToEnd();
+    for (const i of [3, 0, 4, 2, 1]) {
+      player.seek(targets[i]!);
+      expect(game.checksum(), `frame ${targets[i]}`).toBe(reference[i]);
+    }
+    expect(player.mismatch).toBeUndefined();
   });
 });

@@ -263,7 +263,7 @@ describe('RoomAuthority: reconnecting', () => {
     expect(ok(a.join({ code, name: 'P1', role: 'player' }, 6000)).slot).toBe(1);
   });
 
-  it('during a match, a grace running out is a drop decision and the player cannot come back', () => {
+  it('during a match, a grace running out is a drop decision; the player comes back only with its token (issue 13), a newcomer not at all', () => {
     const a = authority({ reconnectGraceMs: 2000, epoch: 9 });
     const { code, tokens } = playing(a, 3);
     ok(a.connectionLost(code, 1, 500));
@@ -274,8 +274,8 @@ describe('RoomAuthority: reconnecting', () => {
       { type: 'member-dropped', code, slot: 1, reason: 'connection-lost', epoch: 9 },
       { type: 'room-changed', code },
     ]);
-    expect(a.join({ code, name: 'P1', role: 'player', reconnectToken: tokens[1]! }, 3000)).toEqual({ ok: false, error: 'bad-token' });
     expect(a.join({ code, name: 'P1', role: 'player' }, 3000)).toEqual({ ok: false, error: 'in-progress' });
+    expect(a.join({ code, name: 'P1', role: 'player', reconnectToken: tokens[1]! }, 3000)).toMatchObject({ ok: true, slot: 1, reconnected: true });
   });
 
   it("gives a player of a running match the shorter match grace (2500 ms by default), others the room's 5000", () => {

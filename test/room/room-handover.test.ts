@@ -123,10 +123,20 @@ describe('room handover: export → JSON → parse → restore', () => {
     const password = '\u0001'.repeat(128);
     const created = old.createRoom({ name, password, settings: { maxPlayers: 16, inputDelay: 30, maxPrediction: 30, fps: 240 } }, 0);
     if (!created.ok) throw new Error('create');
-    for (let i = 1; i < 24; i++) old.join({ code: created.code, name, password, role: i < 16 ? 'player' : 'spectator' }, 0);
+    const tokens = [created.token];
+    for (let i = 1; i < 24; i++) {
+      const joined = old.join({ code: created.code, name, password, role: i < 16 ? 'player' : 'spectator' }, 0);
+      if (joined.ok) tokens.push(joined.token);
+    }
     for (let s = 0; s < 16; s++) old.setReady(created.code, s, true);
     if (!old.start(created.code, 0, 0).ok) throw new Error('start');
+    // Every player returning with a new session at once (issue 13): the longest list of returns.
+    for (let s = 0; s < 16; s++) {
+      old.join({ code: created.code, name: '', role: 'player', reconnectToken: tokens[s]! }, 0);
+      if (!old.rejoinMatch(created.code, s, old.room(created.code)!.match!.matchId).ok) throw new Error('rejoin-match');
+    }
     const handover = old.exportRoom(created.code)!;
+    expect(handover.state.rejoining).toHaveLength(16);
     expect(handover.tokens).toHaveLength(24);
     const bytes = encodeControlMessage({ type: 'handover', handover });
     // Today's control channels carry up to MAX_ROOM_STATE_MESSAGE_BYTES per message: the worst handover fits.

@@ -231,13 +231,15 @@ describe('a hosted match: the room decides drops, the session only backs it up',
     expect(m.mismatches()).toEqual([]);
   });
 
-  it('a member frozen 6 s is dropped by the room, agreed by the others; back, it cannot rejoin, drops nobody and ends', () => {
+  it('a member frozen 6 s is dropped by the room, agreed by the others; back, its old session drops nobody and ends', () => {
     const m = new HostedMatch(3, 4);
     m.runFrames(200);
     const frozenAt = m.now;
     m.freeze(2);
     m.run(6000);
-    expect(m.thaw(2)).toBe(false); // its slot is gone
+    // Back into its slot: a removed match player keeps its seat until the match ends (issue 13).
+    // Its old session is out of the match all the same: only a new, rejoining one gets back in.
+    expect(m.thaw(2)).toBe(true);
     m.run(DEFAULT_ISOLATION_TIMEOUT_MS);
     const [a, b] = [m.drops(0), m.drops(1)];
     expect(a).toHaveLength(1);
@@ -252,7 +254,9 @@ describe('a hosted match: the room decides drops, the session only backs it up',
     const victim = m.players[2]!.match.session;
     expect(m.drops(2)).toEqual([]);
     expect(victim.state).toBe(SessionState.Ended);
-    expect(victim.endReason).toBe('isolated');
+    // Connected again, it hears that the others dropped it (before, with no way back into the
+    // room, it heard no one and ended isolated).
+    expect(victim.endReason).toBe('removed');
     expect(m.mismatches()).toEqual([]);
   });
 });

@@ -4,7 +4,13 @@ import type { ArenaMode } from '../sim/index.ts';
 
 /** What the match scene is asked to play; the results scene hands it back for "play again". */
 export type MatchRequest =
-  | { readonly mode: 'online'; readonly connection: RoomConnection; readonly match: MatchDecision }
+  | {
+      readonly mode: 'online';
+      readonly connection: RoomConnection;
+      readonly match: MatchDecision;
+      /** This page was reloaded mid-match: its session rejoins the running match (docs/rejoin-and-spectators.md). */
+      readonly rejoin?: boolean;
+    }
   | { readonly mode: 'bots'; readonly playerName: string; readonly bots: number; readonly syncTest: boolean; readonly gameMode?: ArenaMode | undefined }
   | {
       readonly mode: 'simulator';

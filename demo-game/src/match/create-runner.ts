@@ -10,7 +10,7 @@ export function createRunner(request: MatchRequest): MatchRunner {
   const seed = Math.floor(Math.random() * 2 ** 31);
   switch (request.mode) {
     case 'online':
-      return new OnlineRunner(request.connection, request.match);
+      return new OnlineRunner(request.connection, request.match, request.rejoin === true);
     case 'bots':
       return new BotRunner({ bots: request.bots, seed, playerName: request.playerName, syncTest: request.syncTest, gameMode: request.gameMode, speed: matchSpeedFromLink() });
     case 'simulator':

@@ -1,9 +1,10 @@
 import { FramePacer, createMatchSession, HOST_HOLDER, slotAddress } from 'backspin';
-import type { MatchDecision, MatchSession, Replay, ReplayRecorder, RoomConnection } from 'backspin';
+import type { InputStatus, MatchDecision, MatchSession, Replay, ReplayRecorder, RoomConnection } from 'backspin';
 import { ArenaGame, ArenaMode, arenaInputCodec, isArenaMode } from '../sim/index.ts';
 import type { ArenaInput, ArenaState } from '../sim/index.ts';
 import { debugHooks, recordChecksum } from '../app/debug-hooks.ts';
 import { holderChangeText, ORPHANED_TEXT, REHOMED_TEXT } from '../app/room-holder.ts';
+import { shortMatchFromLink } from '../app/short-match.ts';
 import { driveSession } from './drive-session.ts';
 import type { MatchRunner, PeerLine, PeerRouteLine, RunnerEmotes, RunnerNotice } from './match-runner.ts';
 import { recordChat } from '../app/chat-log.ts';
@@ -35,6 +36,11 @@ const REHOME_RECONNECT_MS = 10_000;
  * never closes it. If the host is lost, a player takes the room over (host migration): the match
  * goes on untouched and one notice says who holds the room now; one more says when a host started
  * again takes the room back.
+ *
+ * A page reloaded mid-match (`rejoin`) builds a rejoining session: it asks the room to have the
+ * others readmit it, shows "Rejoining the match…" until it is back in, then plays on in its own
+ * slot. Its replay is not recorded (it would start mid-match); the others' replays hold the
+ * player's absence and return (format version 2).
  */
 export class OnlineRunner implements MatchRunner {
   readonly mode = MatchMode.Online;
@@ -74,6 +80,7 @@ export class OnlineRunner implements MatchRunner {
   constructor(
     private readonly connection: RoomConnection,
     private readonly decision: MatchDecision,
+    private readonly rejoin = false,
   ) {
     const room = connection.client.room;
     this.names = decision.players.map((slot) => room?.members.find((m) => m.slot === slot)?.name ?? `Slot ${slot}`);
@@ -81,12 +88,18 @@ export class OnlineRunner implements MatchRunner {
     // peer of this build decides the same, and the notice says so.
     const gameMode = decision.settings.gameMode;
     const mode = isArenaMode(gameMode) ? gameMode : ArenaMode.Classic;
-    this.game = new ArenaGame({ players: decision.players.length, seed: decision.seed, mode });
+    const short = shortMatchFromLink();
+    this.game = new ArenaGame({ players: decision.players.length, seed: decision.seed, mode, ...(short !== undefined ? { short } : {}) });
     const recorder = createArenaRecorder({ players: decision.players.length, seed: decision.seed, mode, matchId: decision.matchId, fps: decision.settings.fps, names: this.names });
     this.recorder = recorder;
+    /** Whether the replay is recorded: not on a rejoining page, whose inputs start mid-match. */
+    const recording = !rejoin;
+    const onConfirmedInputs = (frame: number, inputs: readonly Uint8Array[], statuses: readonly InputStatus[]): void => {
+      if (recording) recorder.onConfirmedInputs(frame, inputs, statuses);
+    };
     const onChecksum = (frame: number, checksum: number): void => {
       recordChecksum(frame, checksum);
-      recorder.onChecksum(frame, checksum);
+      if (recording) recorder.onChecksum(frame, checksum);
     };
     this.match = createMatchSession({
       transport: connection.transport,
@@ -95,11 +108,16 @@ export class OnlineRunner implements MatchRunner {
       game: this.game,
       input: arenaInputCodec,
       seed: crypto.getRandomValues(new Uint32Array(1))[0]!,
-      session: { checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES, inputResendFrames: INPUT_RESEND_FRAMES, onChecksum, onConfirmedInputs: recorder.onConfirmedInputs },
+      session: { checksumIntervalFrames: CHECKSUM_INTERVAL_FRAMES, inputResendFrames: INPUT_RESEND_FRAMES, onChecksum, onConfirmedInputs },
+      // A reloaded page: back into the running match; and whoever the room says is returning now
+      // is readmitted by this session too.
+      ...(rejoin ? { rejoin: true } : {}),
+      ...(connection.client.room !== undefined ? { room: connection.client.room } : {}),
     });
     this.localPlayer = this.match.session.localPlayer;
-    this.observer = new SessionObserver(this.match.session, this.names);
+    this.observer = new SessionObserver(this.match.session, this.names, rejoin);
     if (mode !== gameMode) this.observer.push({ kind: 'error', text: `The room asked for game mode ${gameMode}, which this version does not have: playing Classic` });
+    if (rejoin) connection.client.rejoinMatch(decision.matchId);
     this.pacer = new FramePacer(decision.settings.fps);
   }
 
@@ -124,7 +142,10 @@ export class OnlineRunner implements MatchRunner {
     }
     debugHooks.holder = this.connection.holder;
     driveSession(this.match.session, this.pacer, nowMs, sample);
-    this.observer.observe();
+    for (const e of this.observer.observe()) {
+      // Back in: the room stops listing this player as returning.
+      if (e.type === 'readmitted' && e.player === this.localPlayer) this.connection.client.matchRejoined(this.decision.matchId);
+    }
     if (nowMs - this.routesAtMs >= ROUTES_REFRESH_MS) {
       this.routesAtMs = nowMs;
       debugHooks.routes = this.routeLines().map(({ name, route, link, rttMs }) => ({ name, route, link, rttMs }));

@@ -3,6 +3,9 @@ import type { PeerLine, RunnerNotice } from './match-runner.ts';
 import { NO_NOTICES } from './match-runner.ts';
 import { CounterRate } from './counter-rate.ts';
 
+/** The status line of a reloaded page until it is back in its match. */
+export const REJOINING_TEXT = 'Rejoining the match…';
+
 /**
  * Reads a P2P session for the player: turns its events into notices (drops, desyncs, stalls) and
  * its stats into overlay figures. Shared by the online and simulator modes.
@@ -24,11 +27,17 @@ export class SessionObserver<I, S> {
   /** No other player is heard: our own connection is down, and the session waits (drops no one). */
   private isolated = false;
 
+  /**
+   * @param rejoining this page was reloaded mid-match and its session is getting back in: the
+   *   status says "Rejoining the match…" until the others agree it is back (`readmitted`).
+   */
   constructor(
     private readonly session: P2PSession<I, S>,
     private readonly names: readonly string[],
+    private rejoining = false,
   ) {
     this.rates = names.map(() => new CounterRate());
+    if (rejoining) this.statusText = REJOINING_TEXT;
   }
 
   /** Queues a notice of the runner's own (the host connection, say) with the session's. */
@@ -42,10 +51,23 @@ export class SessionObserver<I, S> {
     for (const e of events) {
       switch (e.type) {
         case 'synchronizing':
-          this.statusText = `Synchronizing with ${this.name(e.player)} (${e.count}/${e.total})`;
+          if (!this.rejoining) this.statusText = `Synchronizing with ${this.name(e.player)} (${e.count}/${e.total})`;
           break;
         case 'running':
-          this.statusText = undefined;
+          // A rejoining session runs (catching up) before it is back in the match.
+          this.statusText = this.rejoining ? REJOINING_TEXT : undefined;
+          break;
+        case 'readmitted':
+          if (e.player === this.session.localPlayer) {
+            this.rejoining = false;
+            this.statusText = undefined;
+            this.notices.push({ kind: 'info', text: 'You are back in the match' });
+          } else {
+            const name = this.name(e.player);
+            const dropped = this.droppedNames.lastIndexOf(name);
+            if (dropped >= 0) this.droppedNames.splice(dropped, 1);
+            this.notices.push({ kind: 'info', text: `${name} is back in the match` });
+          }
           break;
         case 'interrupted':
           this.waiting.set(e.player, e.disconnectInMs);

@@ -6,16 +6,21 @@ import { debugHooks } from '../app/debug-hooks.ts';
 import { hostAddress } from '../app/host-address.ts';
 import { hostAnswers } from '../app/host-answers.ts';
 import { forgetRoomLink, joinLink, roomFromLink } from '../app/join-link.ts';
+import { endsFinishedMatch } from '../app/finished-match.ts';
 import { loadShareableOrigin, onlyThisMachine } from '../app/lan-origin.ts';
 import type { MatchRequest } from '../app/match-request.ts';
+import { partyScoreboard } from '../app/party-scoreboard.ts';
 import { cleanPlayerName, hasSavedPlayerName, loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
+import { RematchCountdown } from '../app/rematch-countdown.ts';
 import { holderChangeText, lostHolderName, REHOMED_TEXT, successorLobbyText } from '../app/room-holder.ts';
+import { forgetRoomResume, loadRoomResume, saveRoomResume } from '../app/room-resume.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
 import { gameModeOptions } from '../ui/game-mode-options.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
 import { copyText } from '../ui/copy-text.ts';
 import { joinErrorText } from '../ui/join-error-text.ts';
+import { partyTable } from '../ui/party-table.ts';
 import { roomErrorText } from '../ui/room-error-text.ts';
 import { LobbyChat } from '../ui/lobby-chat.ts';
 import { recordChat } from '../app/chat-log.ts';
@@ -38,6 +43,10 @@ export interface LobbySceneData {
   readonly joinCode?: string;
   /** Its password, for a room that needs one. */
   readonly password?: string;
+  /** Play again on the results screen: be ready for the rematch as soon as the room is back in its lobby. */
+  readonly playAgain?: boolean;
+  /** The match whose results this page just left: ended here if this page owns the room by now and the room still plays it. */
+  readonly finishedMatchId?: number;
 }
 
 /**
@@ -55,6 +64,12 @@ export class LobbyScene extends Phaser.Scene {
   private busy = false;
   /** The holder last lost (the host, or a player that held the room), for the holder notice. */
   private lostHolder: number | undefined;
+  /**
+   * This page came back into its slot with the tab's token (a reload): a match the room is
+   * playing when it arrives is this player's own, to rejoin. Cleared by the first room state or
+   * match after the reconnect.
+   */
+  private resumed = false;
 
   constructor() {
     super(SceneKey.Lobby);
@@ -64,15 +79,21 @@ export class LobbyScene extends Phaser.Scene {
   private typedName: string | undefined;
   /** The room picked on the title screen, and its password. */
   private picked: { readonly code: string; readonly password: string | undefined } | undefined;
+  /** Play again was pressed: set Ready once the room is in its lobby (the owner's page ends the match). */
+  private playAgain = false;
+  private finishedMatchId: number | undefined;
 
   init(data: LobbySceneData): void {
     this.connection = data.connection;
     this.typedName = data.typedName;
     this.picked = data.joinCode === undefined ? undefined : { code: data.joinCode, password: data.password };
+    this.playAgain = data.playAgain === true;
+    this.finishedMatchId = data.finishedMatchId;
     this.refresh = undefined;
     this.chat = undefined;
     this.busy = false;
     this.lostHolder = undefined;
+    this.resumed = false;
   }
 
   create(): void {
@@ -98,6 +119,13 @@ export class LobbyScene extends Phaser.Scene {
       else document.getElementById('lobby-name')?.focus();
       return;
     }
+    // A reloaded page: back into its room (and its match) with the tab's token, without a click.
+    const resume = loadRoomResume();
+    if (resume !== undefined) {
+      this.showConnect(undefined);
+      this.connect({ action: 'join', code: resume.code, name: loadPlayerName() || 'Player', role: 'player', token: resume.token });
+      return;
+    }
     const linked = roomFromLink();
     this.showConnect(linked);
     // A join link joins at once for someone who has played here before; a newcomer first sees the
@@ -112,11 +140,14 @@ export class LobbyScene extends Phaser.Scene {
     debugHooks.holder = c.holder;
     for (const e of c.events()) {
       if (e.type === 'match-start') {
+        // After a reload, the match the room is playing is ours: its session rejoins it.
+        const rejoin = this.resumed && c.client.room?.phase === 'playing' && c.client.room.match?.matchId === e.match.matchId;
+        this.resumed = false;
         if (!e.match.players.includes(c.slot)) {
           this.setStatus('A match started without you (you are watching); you will be back here when it ends.');
           continue;
         }
-        const request: MatchRequest = { mode: 'online', connection: c, match: e.match };
+        const request: MatchRequest = { mode: 'online', connection: c, match: e.match, ...(rejoin ? { rejoin } : {}) };
         this.scene.start(SceneKey.Match, request);
         return;
       }
@@ -142,8 +173,10 @@ export class LobbyScene extends Phaser.Scene {
         (document.activeElement as HTMLElement | null)?.blur?.();
         this.lastRefreshMs = -Infinity;
       }
-      else if (e.type === 'room-state') this.lastRefreshMs = -Infinity;
-      else if (e.type === 'chat') this.chat?.append(recordChat(c, e.slot, e.text));
+      else if (e.type === 'room-state') {
+        this.lastRefreshMs = -Infinity;
+        if (e.state.phase !== 'playing') this.resumed = false;
+      } else if (e.type === 'chat') this.chat?.append(recordChat(c, e.slot, e.text));
       if (this.connection === undefined) return;
     }
     if (time - this.lastRefreshMs >= REFRESH_MS) {
@@ -236,7 +269,8 @@ export class LobbyScene extends Phaser.Scene {
     if (this.busy) return;
     this.busy = true;
     for (const id of ['create-room', 'join-room']) (document.getElementById(id) as HTMLButtonElement | null)?.setAttribute('disabled', '');
-    this.setStatus(request.action === 'create' ? 'Creating a room…' : `Joining ${request.code}…`);
+    const resuming = request.action === 'join' && request.token !== undefined;
+    this.setStatus(request.action === 'create' ? 'Creating a room…' : resuming ? `Reconnecting to room ${request.code}…` : `Joining ${request.code}…`);
     const host = hostAddress();
     const slow = setTimeout(() => {
       if (this.busy) this.setStatus(`Still connecting… If this does not finish, the host's firewall may be blocking the game's UDP port ${host.port}.`);
@@ -244,12 +278,15 @@ export class LobbyScene extends Phaser.Scene {
     Promise.all([connectToRoom({ ...host, request }), loadShareableOrigin()])
       .then(([connection]) => {
         // The host took this name: remember it for next time (a refused one is not kept).
-        savePlayerName(request.name);
+        if (!resuming) savePlayerName(request.name);
         forgetRoomLink();
         if (!this.scene.isActive()) {
           connection.close(); // the player left the screen meanwhile
+          forgetRoomResume();
           return;
         }
+        saveRoomResume(connection.code, connection.token);
+        this.resumed = resuming;
         this.connection = connection;
         this.showRoom(connection);
       })
@@ -257,6 +294,8 @@ export class LobbyScene extends Phaser.Scene {
         let reason = error instanceof RoomJoinError ? error.reason : 'connect-failed';
         // No answer to the connect request: a host that is gone, or a request that failed here.
         if (reason === 'unreachable' && (await hostAnswers())) reason = 'connect-failed';
+        // The room (or our slot in it) is gone: the next reload starts afresh.
+        if (resuming) forgetRoomResume();
         this.setStatus(joinErrorText(reason, request.action === 'join' ? request.code : undefined, `${host.url.replace(/^https?:\/\//, '')}:${host.port}`), true);
       })
       .finally(() => {
@@ -267,6 +306,7 @@ export class LobbyScene extends Phaser.Scene {
   }
 
   private leaveRoom(message?: string): void {
+    forgetRoomResume();
     this.connection?.close();
     this.connection = undefined;
     debugHooks.holder = undefined;
@@ -285,6 +325,7 @@ export class LobbyScene extends Phaser.Scene {
     const members = h('ul', { className: 'members', id: 'members' });
     const ready = h('button', { id: 'ready', className: 'primary', textContent: 'Ready' });
     ready.addEventListener('click', () => {
+      this.playAgain = false;
       const me = client.room?.members.find((m) => m.slot === connection.slot);
       client.setReady(!(me?.ready ?? false));
     });
@@ -308,6 +349,10 @@ export class LobbyScene extends Phaser.Scene {
       );
     });
     const settingsNote = h('p', { className: 'help' });
+    // After a match: the countdown to the rematch (or who it waits for), and the party scoreboard.
+    const rematch = h('div', { id: 'rematch', className: 'rematch' });
+    const party = h('div', { id: 'party' });
+    const countdown = new RematchCountdown();
     // Under a player that took the room over, newcomers cannot reach the room: its link is hidden
     // until the room is back on its host.
     const holderNote = h('p', { id: 'room-holder', className: 'status', style: 'display: none' });
@@ -343,10 +388,12 @@ export class LobbyScene extends Phaser.Scene {
           h('h2', { textContent: 'Match' }),
           settings,
           settingsNote,
+          rematch,
           h('div', { className: 'row' }, ready, start, leave),
           h('div', { id: 'lobby-status', className: 'status' }),
           this.chat.element,
           howToPlay('lobby-how-to-play'),
+          party,
         ),
       ),
     );
@@ -377,6 +424,10 @@ export class LobbyScene extends Phaser.Scene {
       ready.textContent = me?.ready === true ? 'Not ready' : 'Ready';
       ready.disabled = room.phase !== 'lobby';
       const allReady = players.length >= 2 && players.every((m) => m.ready && m.connected);
+      this.rematch(connection, room, rematch, party, countdown, allReady);
+      const counting = rematch.dataset.seconds !== undefined;
+      if (counting && me?.ready === true) ready.textContent = 'Hold on';
+      start.textContent = counting ? 'Start now' : 'Start match';
       start.disabled = !owner || room.phase !== 'lobby' || !allReady;
       start.style.display = owner ? '' : 'none';
       settingsNote.textContent =
@@ -393,6 +444,44 @@ export class LobbyScene extends Phaser.Scene {
             : `${room.members.find((m) => m.owner)?.name ?? 'The owner'} sets up the match and starts it.`;
     };
     this.lastRefreshMs = -Infinity;
+  }
+
+  /**
+   * After a match (this page saw one end in this room), every player ready starts a countdown on
+   * every page, and the owner's page starts the rematch when it runs out: the room's own Ready and
+   * Start, nothing new on the network. Anyone's "Hold on" (un-ready) stops it for all. Play again
+   * on the results screen sets Ready here once the room is back in its lobby.
+   */
+  private rematch(connection: RoomConnection, room: RoomState, line: HTMLElement, party: HTMLElement, countdown: RematchCountdown, allReady: boolean): void {
+    const board = partyScoreboard(connection.code);
+    const me = room.members.find((m) => m.slot === connection.slot);
+    if (endsFinishedMatch(room, connection.slot, this.finishedMatchId)) {
+      this.finishedMatchId = undefined;
+      connection.client.endMatch();
+    }
+    if (this.playAgain && room.phase === 'lobby') {
+      this.playAgain = false;
+      if (me?.role === 'player' && !me.ready) connection.client.setReady(true);
+    }
+    const now = performance.now();
+    const seconds = countdown.update(now, board.matches > 0 && room.phase === 'lobby' && allReady);
+    if (seconds !== undefined && room.ownerSlot === connection.slot && countdown.takeDue(now)) connection.client.startMatch();
+    let text = '';
+    if (seconds !== undefined) text = seconds > 0 ? `Next match in ${seconds}…` : 'Starting…';
+    else if (this.playAgain) text = 'You are in for the rematch: the room is on its way back…';
+    else if (board.matches > 0 && room.phase === 'lobby') {
+      const waiting = room.members.filter((m) => m.role === 'player' && !(m.ready && m.connected)).map((m) => (m.slot === connection.slot ? 'you' : m.name));
+      if (waiting.length > 0 && waiting.length < room.members.filter((m) => m.role === 'player').length) text = `Rematch: waiting for ${waiting.join(', ')}`;
+    }
+    if (line.textContent !== text) line.textContent = text;
+    if (seconds === undefined) delete line.dataset.seconds;
+    else line.dataset.seconds = String(seconds);
+    // Drawn again only when it changes (a match counted, someone came or went), not on every look.
+    const key = `${board.matches}|${room.members.map((m) => `${m.slot}:${m.name}`).join('|')}`;
+    if (party.dataset.key === key) return;
+    party.dataset.key = key;
+    const table = partyTable(board, connection.slot, room.members);
+    party.replaceChildren(...(table === undefined ? [] : [table]));
   }
 
   private renderMembers(list: HTMLUListElement, room: RoomState, mySlot: number, pings: ReadonlyMap<number, number>): void {

@@ -1,6 +1,7 @@
 import Phaser from 'phaser';
 import { debugHooks, resetMatchHooks } from '../app/debug-hooks.ts';
 import type { MatchRequest, MatchResult } from '../app/match-request.ts';
+import { forgetRoomResume } from '../app/room-resume.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { LocalControls } from '../input/local-controls.ts';
 import { createRunner } from '../match/create-runner.ts';
@@ -188,7 +189,10 @@ export class MatchScene extends Phaser.Scene {
   private leave(): void {
     if (this.leaving) return;
     this.leaving = true;
-    if (this.request.mode === 'online') this.request.connection.close();
+    if (this.request.mode === 'online') {
+      forgetRoomResume();
+      this.request.connection.close();
+    }
     this.scene.start(SceneKey.Title);
   }
 

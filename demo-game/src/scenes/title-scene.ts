@@ -4,6 +4,7 @@ import { botInput } from '../sim/index.ts';
 import type { ArenaInput } from '../sim/index.ts';
 import { debugHooks } from '../app/debug-hooks.ts';
 import { roomFromLink } from '../app/join-link.ts';
+import { loadRoomResume } from '../app/room-resume.ts';
 import type { MatchRequest } from '../app/match-request.ts';
 import { loadBrowserNetworkProfiles } from '../app/network-profiles.ts';
 import { cleanPlayerName, loadPlayerName, MAX_NAME_LENGTH, savePlayerName } from '../app/player-name.ts';
@@ -48,8 +49,9 @@ export class TitleScene extends Phaser.Scene {
       this.rooms?.destroy();
       this.rooms = undefined;
     });
-    // A join link (?room=CODE) goes straight to the lobby.
-    if (roomFromLink() !== undefined) {
+    // A join link (?room=CODE) goes straight to the lobby, and so does a reloaded page of a room
+    // (it reconnects there with the tab's token).
+    if (roomFromLink() !== undefined || loadRoomResume() !== undefined) {
       this.scene.start(SceneKey.Lobby, {});
       return;
     }

@@ -16,6 +16,12 @@ export interface ArenaGameOptions {
   readonly seed: number;
   /** The way to play (default Classic). A RangeError for a mode this build does not have. */
   readonly mode?: ArenaMode | undefined;
+  /**
+   * A shorter match than the rules' (`?shortMatch=`, app/short-match.ts), for tests and demos that
+   * need a whole online match in seconds: each round lasts `roundFrames` (frames) and `roundsToWin`
+   * rounds win. Absent: the rules' own (ArenaConfig). Every peer must pass the same.
+   */
+  readonly short?: { readonly roundFrames: number; readonly roundsToWin: number };
 }
 
 /**
@@ -45,9 +51,10 @@ const BODY_DIAMETER_SQ = coarseSquare(BODY_DIAMETER);
  * points wins it. A shared lead goes to sudden death, where the first player to lead alone wins
  * (after `SUDDEN_DEATH_FRAMES`, a draw). `ROUNDS_TO_WIN` rounds win the match
  * (`ROUNDS_TO_WIN_LARGE` with `LARGE_MATCH_PLAYERS` or more). A Disconnected player
- * leaves play for good; if fewer than two remain, the match ends. In the shrinking-ring mode
- * (`ArenaMode.ShrinkingRing`) the ring a player must stay inside closes over the round
- * (arena-ring.ts); everything else is the same.
+ * leaves play; if fewer than two remain, the match ends. One whose input is no longer
+ * Disconnected (it rejoined the match) comes back as after a knock-out, its score kept. In the
+ * shrinking-ring mode (`ArenaMode.ShrinkingRing`) the ring a player must stay inside closes over
+ * the round (arena-ring.ts); everything else is the same.
  *
  * Renderers read the getters below (they convert to JS numbers for drawing) or `state` directly;
  * neither may be written to.
@@ -57,8 +64,16 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
   private readonly prng: Prng;
   private readonly hasher = new Hasher();
   private bytesCodec: StateCodec<ArenaState> | undefined;
+  /** Frames per round, and rounds that win the match with the short rules; undefined: ArenaConfig's. */
+  private readonly roundFrames: number;
+  private readonly shortRoundsToWin: number | undefined;
 
   constructor(options: ArenaGameOptions) {
+    this.roundFrames = options.short?.roundFrames ?? C.ROUND_FRAMES;
+    this.shortRoundsToWin = options.short?.roundsToWin;
+    if (!Number.isInteger(this.roundFrames) || this.roundFrames < 1 || (this.shortRoundsToWin !== undefined && (!Number.isInteger(this.shortRoundsToWin) || this.shortRoundsToWin < 1))) {
+      throw new RangeError(`ArenaGame: short needs whole roundFrames and roundsToWin of at least 1, got ${JSON.stringify(options.short)}`);
+    }
     const mode = options.mode ?? ArenaMode.Classic;
     if (!isArenaMode(mode)) throw new RangeError(`ArenaGame: unknown mode ${String(mode)}`);
     this.s = new ArenaState(options.players, mode);
@@ -83,12 +98,13 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
     }
     for (let p = 0; p < s.players; p++) {
       if (inputs[p]!.status === InputStatus.Disconnected && s.removed[p] === 0) this.removePlayer(p);
+      else if (inputs[p]!.status !== InputStatus.Disconnected && s.removed[p] === 1 && s.phase !== ArenaPhase.MatchOver) this.restorePlayer(p);
     }
     switch (s.phase) {
       case ArenaPhase.Countdown:
         if (--s.phaseTimer <= 0) {
           s.phase = ArenaPhase.Playing;
-          s.phaseTimer = C.ROUND_FRAMES;
+          s.phaseTimer = this.roundFrames;
         }
         break;
       case ArenaPhase.Playing:
@@ -197,7 +213,7 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
   }
   /** Rounds a player must win to win this match (fewer in large matches). */
   get roundsToWin(): number {
-    return this.s.players >= C.LARGE_MATCH_PLAYERS ? C.ROUNDS_TO_WIN_LARGE : C.ROUNDS_TO_WIN;
+    return this.shortRoundsToWin ?? (this.s.players >= C.LARGE_MATCH_PLAYERS ? C.ROUNDS_TO_WIN_LARGE : C.ROUNDS_TO_WIN);
   }
   /** The way this match is played. */
   get mode(): ArenaMode {
@@ -538,6 +554,18 @@ export class ArenaGame implements Game<ArenaInput, ArenaState> {
     s.respawnTimer[p] = 0;
     s.vx[p] = 0;
     s.vy[p] = 0;
+  }
+
+  /**
+   * A removed player is back (it rejoined the match): in play again, respawning as after a
+   * knock-out (a seeded point, after `RESPAWN_FRAMES`), with its points and rounds as they were.
+   * In a match already over it stays out.
+   */
+  private restorePlayer(p: number): void {
+    const s = this.s;
+    s.removed[p] = 0;
+    s.alive[p] = 0;
+    s.respawnTimer[p] = C.RESPAWN_FRAMES;
   }
 
   private activePlayers(): number {

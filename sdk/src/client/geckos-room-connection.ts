@@ -80,6 +80,13 @@ export interface RoomConnection {
   readonly slot: number;
   /** Whether this member plays or only watches. */
   readonly role: 'player' | 'spectator';
+  /**
+   * This member's reconnect token, a secret: a new page or process of the same member joins with
+   * it (`request: { action: 'join', code, token, ... }`) to come back into its slot, during a match
+   * even after the room removed it (docs/rejoin-and-spectators.md). Keep it where only this member
+   * finds it (a tab's `sessionStorage`), never in a link.
+   */
+  readonly token: string;
   /** The connection to the host now (see `RoomConnectionState`). */
   readonly state: RoomConnectionState;
   /**
@@ -442,6 +449,7 @@ export async function connectToRoom(options: RoomConnectionOptions): Promise<Roo
     code: binding.code,
     slot: binding.slot,
     role: binding.role,
+    token: binding.token,
     get state() {
       return state;
     },

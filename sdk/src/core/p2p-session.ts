@@ -22,12 +22,6 @@ import { PacketCodec } from './packet-codec.ts';
 import type { DropReason, Message, Packet } from '../protocol/messages.ts';
 import { MAX_INPUTS_PER_PACKET, MessageType } from '../protocol/messages.ts';
 import { Prng } from '../kit/prng.ts';
-import { MAX_FRAME } from '../protocol/frame-range.ts';
-import { Readmission } from './readmission.ts';
-import { StateReceiver, StateSender } from './state-transfer.ts';
-import type { ReceivedState, StateChunk } from './state-transfer.ts';
-import { decodeRejoinSnapshot, encodeRejoinSnapshot } from './rejoin-snapshot.ts';
-import type { SnapshotPlayer } from './rejoin-snapshot.ts';
 
 /** Where a session is in its life. */
 export const SessionState = {
@@ -61,11 +55,11 @@ export const AdvanceResult = {
 } as const;
 export type AdvanceResult = (typeof AdvanceResult)[keyof typeof AdvanceResult];
 
-const NOT_AGREED = -2;
+export const NOT_AGREED = -2;
 /** Frames of a player's inputs kept behind the newest beyond what any peer may still need. */
 const HISTORY_MARGIN = MAX_INPUTS_PER_PACKET;
 /** Frames between wait recommendations, and the lead (frames) below which none is made. */
-const RECOMMEND_INTERVAL_FRAMES = 60;
+export const RECOMMEND_INTERVAL_FRAMES = 60;
 const RECOMMEND_MIN_FRAMES = 2;
 const NO_EVENTS: readonly SessionEvent[] = Object.freeze([]);
 /**
@@ -76,26 +70,6 @@ const NO_EVENTS: readonly SessionEvent[] = Object.freeze([]);
 const MAX_INPUT_LEAD_FRAMES = 2 * MAX_INPUTS_PER_PACKET;
 /** Events kept for a game that does not drain them; the oldest are dropped beyond this. */
 const MAX_PENDING_EVENTS = 1024;
-/**
- * Frames a returning player's proposal adds beyond the others' projected frames, over two round
- * trips (each plus twice its deviation) and the input delay. In that time its proposal reaches
- * the survivors (half a trip), theirs cross (one), the agreed frame comes back to it (half) and its
- * first inputs reach them (half): the agreed frame is then still ahead of everyone, and its inputs
- * for it arrive before anyone's prediction window runs out.
- */
-const REENTRY_MARGIN_FRAMES = 2;
-/**
- * A returning session whose prediction window cannot reach the others' present frame stops
- * catching up this long (ms) after two round trips from loading the state, when their inputs flow.
- */
-const CATCH_UP_SETTLE_MS = 100;
-/**
- * A state all of whose chunks were acknowledged goes again if the returning peer's statuses do not
- * show it loaded this long after (ms; at least four round trips): its hash failed there.
- */
-const STATE_RETRY_MS = 1000;
-/** State chunks are sent again when unacknowledged this long (ms), at least. */
-const MIN_CHUNK_RESEND_MS = 50;
 
 /**
  * A rollback (or, with `maxPrediction: 0`, lockstep) session between 2 to 16 peers, one player
@@ -111,128 +85,103 @@ const MIN_CHUNK_RESEND_MS = 50;
  * prediction, rollback, the disconnect agreement and desync detection.
  */
 export class P2PSession<I, S> {
-  private readonly cfg: ResolvedSessionConfig;
-  private readonly game: Game<I, S>;
-  private readonly transport: Transport;
-  private readonly codec: InputCodec<I>;
-  private readonly predictor: InputPredictor;
-  private readonly packets: PacketCodec;
-  private readonly n: number;
-  private readonly local: number;
-  private readonly size: number;
-  private readonly token: number;
-  private readonly fingerprint: number;
-  private readonly rng: Prng;
-  private readonly onChecksum: ((frame: number, checksum: number) => void) | undefined;
-  private readonly onConfirmedInputs: P2PSessionConfig<I, S>['onConfirmedInputs'];
+  protected readonly cfg: ResolvedSessionConfig;
+  protected readonly game: Game<I, S>;
+  protected readonly transport: Transport;
+  protected readonly codec: InputCodec<I>;
+  protected readonly predictor: InputPredictor;
+  protected readonly packets: PacketCodec;
+  protected readonly n: number;
+  protected readonly local: number;
+  protected readonly size: number;
+  protected readonly token: number;
+  protected readonly fingerprint: number;
+  protected readonly rng: Prng;
+  protected readonly onChecksum: ((frame: number, checksum: number) => void) | undefined;
+  protected readonly onConfirmedInputs: P2PSessionConfig<I, S>['onConfirmedInputs'];
   /** Newest frame handed to `onConfirmedInputs` (-1: none yet), and the reused arrays it is given. */
-  private inputsReportedThrough = -1;
-  private confirmedBytes: Uint8Array[] = [];
-  private confirmedStatuses: InputStatus[] = [];
+  protected inputsReportedThrough = -1;
+  protected confirmedBytes: Uint8Array[] = [];
+  protected confirmedStatuses: InputStatus[] = [];
 
-  private readonly queues: InputQueue[];
+  protected readonly queues: InputQueue[];
   /** The protocol with each remote player's peer (undefined: the local player). */
-  private readonly endpoints: (PeerEndpoint | undefined)[];
-  private readonly byAddress = new Map<PeerAddress, PeerEndpoint>();
+  protected readonly endpoints: (PeerEndpoint | undefined)[];
+  protected readonly byAddress = new Map<PeerAddress, PeerEndpoint>();
   /** What endpoints read when they decide what to send: updated in place before each flush. */
-  private readonly sendCtx: { -readonly [K in keyof SendContext]: SendContext[K] };
+  protected readonly sendCtx: { -readonly [K in keyof SendContext]: SendContext[K] };
   /** Frames re-simulated because of each player's inputs (`PeerStats.rollbackFrames`). */
-  private readonly rollbackByPlayer: Float64Array;
-  private readonly disconnected: Uint8Array;
+  protected readonly rollbackByPlayer: Float64Array;
+  protected readonly disconnected: Uint8Array;
   /** Last frame of a dropped player's real inputs, once every survivor agrees; NOT_AGREED before. */
-  private readonly agreed: Int32Array;
-  private readonly statuses: { disconnected: boolean; lastFrame: number }[];
-  /**
-   * Each player's earlier absences that have ended, as [last frame before, re-entry frame] pairs:
-   * it is Disconnected in between. Kept while a rollback or `onConfirmedInputs` may still reach
-   * them (see `trimHistory`).
-   */
-  private readonly pastAbsences: number[][];
-  /** The re-entry frame each player's last readmission agreed on (-1: none): older Readmits are stale. */
-  private readonly lastReentry: Int32Array;
-  /** The agreement on each returning player's re-entry frame, while under way and once settled. */
-  private readonly readmissions: (Readmission | undefined)[];
-  /** `readmit` was asked for: the player's old session goes, and once its drop is agreed it is brought back. */
-  private readonly readmitWanted: Uint8Array;
-  /** We sent the match's state to the player's current session already (or are sending it). */
-  private readonly stateSent: Uint8Array;
-  /** The state going to a returning player, one at a time. */
-  private transfer: { readonly player: number; readonly sender: StateSender; doneAtMs: number } | undefined;
-  /** Rejoining: the match's state has not arrived yet; nothing is simulated. */
-  private awaitingState: boolean;
-  /** Rejoining, state loaded: simulating the frames the others played, as fast as their inputs allow. */
-  private catchingUp = false;
-  /** When the state was loaded (ms). */
-  private loadedAtMs = 0;
-  /** Rejoining: a receiver per peer that sends us a state, and whether an acknowledgement is due. */
-  private readonly receivers: (StateReceiver | undefined)[];
-  private readonly stateAckDue: Uint8Array;
-  /** Scratch: the all-zero input. */
-  private readonly zeroInput: Uint8Array;
+  protected readonly agreed: Int32Array;
+  protected readonly statuses: { disconnected: boolean; lastFrame: number }[];
+  /** Rejoining (`RejoinableSession` with `rejoin: true`): the match's state has not arrived yet; nothing is simulated. */
+  protected awaitingState = false;
 
-  private readonly ring: SavedStateRing<S> | undefined;
+  protected readonly ring: SavedStateRing<S> | undefined;
   /** What each remote player's input was when a frame was simulated: slot = (frame % slots) * n + player. */
-  private readonly usedSlots: number;
-  private readonly usedFrame: Int32Array;
-  private readonly usedStatus: Uint8Array;
-  private readonly usedBytes: Uint8Array;
+  protected readonly usedSlots: number;
+  protected readonly usedFrame: Int32Array;
+  protected readonly usedStatus: Uint8Array;
+  protected readonly usedBytes: Uint8Array;
 
-  private readonly stepBytes: Uint8Array[];
-  private readonly stepInputs: { input: I; status: InputStatus }[];
-  private readonly localBytes: Uint8Array;
+  protected readonly stepBytes: Uint8Array[];
+  protected readonly stepInputs: { input: I; status: InputStatus }[];
+  protected readonly localBytes: Uint8Array;
   /** Scratch: a player's newest input, handed to the predictor. */
-  private readonly lastSeen: Uint8Array;
+  protected readonly lastSeen: Uint8Array;
   /** Scratch: the XOR reference handed to the packet codec. */
-  private readonly reference: Uint8Array;
-  private readonly sendScratch: Uint8Array;
-  private readonly desync: DesyncDetector;
+  protected readonly reference: Uint8Array;
+  protected readonly sendScratch: Uint8Array;
+  protected readonly desync: DesyncDetector;
 
-  private sessionState: SessionState = SessionState.Synchronizing;
+  protected sessionState: SessionState = SessionState.Synchronizing;
   /**
    * When our handshakes with every peer were all done (ms), or -1. From then on we are *ready*: we
    * tell each peer so, and silence timers run (as they would once running); we start once every
    * peer has said it is ready too (see `checkStart`).
    */
-  private readyAtMs = -1;
-  private ended: SessionEndReason | undefined;
+  protected readyAtMs = -1;
+  protected ended: SessionEndReason | undefined;
   /** No remaining peer heard for `disconnectTimeoutMs`: an `isolated` event was raised. */
-  private isolated = false;
+  protected isolated = false;
   /**
    * When we heard a peer again after hearing no one for `disconnectTimeoutMs` (ms), or -1. Until
    * every remaining peer has answered a probe sent since then, frames do not advance: in that
    * silence the others may have dropped us, and the packets that waited for us prove nothing.
    */
-  private rejoinSinceMs = -1;
-  private frame = 0;
-  private delay: number;
+  protected rejoinSinceMs = -1;
+  protected frame = 0;
+  protected delay: number;
   /** Chooses the delay from the links' round trips (`inputDelay: 'auto'`); undefined for a fixed delay. */
-  private autoDelay: AutoInputDelay | undefined;
+  protected autoDelay: AutoInputDelay | undefined;
   /** The running links `followNetworkDelay` reads, gathered anew each poll into this one array. */
-  private readonly runningLinks: LinkLatency[] = [];
-  private firstIncorrect = -1;
-  private blame = -1;
+  protected readonly runningLinks: LinkLatency[] = [];
+  protected firstIncorrect = -1;
+  protected blame = -1;
   /** Newest local frame whose input differs from the one before: peers must hear of it at once. */
-  private lastChangeFrame = -1;
-  private nowMs = 0;
-  private nextRecommendFrame = RECOMMEND_INTERVAL_FRAMES;
+  protected lastChangeFrame = -1;
+  protected nowMs = 0;
+  protected nextRecommendFrame = RECOMMEND_INTERVAL_FRAMES;
   /** Players dropped in our view so far: peers must hear of each drop at once. */
-  private dropCount = 0;
+  protected dropCount = 0;
   /** Newest frame whose checksum has been taken as confirmed. */
-  private checksummedThrough = -1;
+  protected checksummedThrough = -1;
   /**
    * Checksums taken but not yet reported (frame, checksum, in frame order): our own inputs before
    * that frame are final for us, but not yet for the match until every remaining peer holds them.
    * If peers dropped us first, they agree our inputs end at the newest any of them holds, and a
    * frame we reported past that would never have been played by anyone else.
    */
-  private readonly heldChecksums: number[] = [];
+  protected readonly heldChecksums: number[] = [];
 
-  private pendingEvents: SessionEvent[] = [];
-  private rollbackTotal = 0;
-  private maxRollback = 0;
-  private stalls = 0;
-  private desyncCount = 0;
-  private readonly drops: Record<DropReason | SessionDropReason, number> = {
+  protected pendingEvents: SessionEvent[] = [];
+  protected rollbackTotal = 0;
+  protected maxRollback = 0;
+  protected stalls = 0;
+  protected desyncCount = 0;
+  protected readonly drops: Record<DropReason | SessionDropReason, number> = {
     truncated: 0,
     oversized: 0,
     magic: 0,
@@ -268,18 +217,8 @@ export class P2PSession<I, S> {
     this.agreed = new Int32Array(this.n).fill(NOT_AGREED);
     this.statuses = Array.from({ length: this.n }, () => ({ disconnected: false, lastFrame: -1 }));
     this.rollbackByPlayer = new Float64Array(this.n);
-    this.pastAbsences = Array.from({ length: this.n }, () => []);
-    this.lastReentry = new Int32Array(this.n).fill(-1);
-    this.readmissions = new Array<Readmission | undefined>(this.n).fill(undefined);
-    this.readmitWanted = new Uint8Array(this.n);
-    this.stateSent = new Uint8Array(this.n);
-    this.awaitingState = this.cfg.rejoin;
-    this.receivers = new Array<StateReceiver | undefined>(this.n).fill(undefined);
-    this.stateAckDue = new Uint8Array(this.n);
-    this.zeroInput = new Uint8Array(this.size);
     this.endpoints = this.cfg.addresses.map((address, player) => (address === undefined ? undefined : this.makeEndpoint(player, address)));
-    // Returning: the others report us dropped until our re-entry, which must not end this session.
-    if (this.cfg.rejoin) for (const endpoint of this.endpoints) endpoint?.setDropFloor(this.local, MAX_FRAME);
+    if (this.cfg.rejoin && !this.canRejoin()) throw new TypeError('rejoin: a P2PSession cannot rejoin a running match; create a RejoinableSession');
 
     const rollback = this.cfg.maxPrediction > 0;
     this.sendCtx = {
@@ -317,7 +256,7 @@ export class P2PSession<I, S> {
    * The protocol with `player`'s peer at `address`: one per remote player, and a new one when the
    * player returns in a new session (a new token and handshake; see `readmit`).
    */
-  private makeEndpoint(player: number, address: PeerAddress): PeerEndpoint {
+  protected makeEndpoint(player: number, address: PeerAddress): PeerEndpoint {
     const endpoint = new PeerEndpoint({
       player,
       address,
@@ -350,7 +289,7 @@ export class P2PSession<I, S> {
   }
 
   /** A method, not a getter read inline: the state changes inside calls TypeScript cannot see into. */
-  private hasEnded(): boolean {
+  protected hasEnded(): boolean {
     return this.sessionState === SessionState.Ended;
   }
 
@@ -455,7 +394,7 @@ export class P2PSession<I, S> {
     this.runTimers();
     if (this.hasEnded()) return;
     this.checkAgreements();
-    this.runReadmissions();
+    this.rejoinPoll();
     this.releaseChecksums();
     this.checkStart();
     this.checkRejoin();
@@ -469,7 +408,7 @@ export class P2PSession<I, S> {
    * has not changed since the frame now being played: lowering the delay then drops an input
    * equal to the one kept.
    */
-  private followNetworkDelay(): void {
+  protected followNetworkDelay(): void {
     if (this.autoDelay === undefined || this.sessionState !== SessionState.Running) return;
     // Reused, not allocated each poll: an endpoint is itself a LinkLatency (its rttMs and jitterMs).
     const links = this.runningLinks;
@@ -488,7 +427,8 @@ export class P2PSession<I, S> {
     if (this.sessionState === SessionState.Synchronizing) return AdvanceResult.Synchronizing;
 
     if (this.firstIncorrect >= 0) this.rollBack();
-    if (this.catchingUp) return this.catchUp();
+    const caughtUp = this.catchUpStep();
+    if (caughtUp !== undefined) return caughtUp;
 
     // The input is recorded (for frame + delay) even if this frame must wait: peers need it to
     // get here too. While the frame waits, later inputs for the same target frame are ignored.
@@ -507,72 +447,9 @@ export class P2PSession<I, S> {
     this.recommendWait();
     this.reportConfirmedInputs(); // before trimHistory, which may forget the frames reported now
     if ((this.frame & 7) === 0) this.trimHistory();
-    this.offerState();
+    this.afterAdvance();
     this.flush(true);
     return AdvanceResult.Advanced;
-  }
-
-  /**
-   * Rejoining, with the state loaded: simulates the frames whose remote inputs are all here, then
-   * on to where the others are now (their reported frames, projected), up to
-   * `catchUpFramesPerAdvance` frames per call, with checksums taken as usual. Once there, it
-   * proposes its re-entry frame and from then on advances one frame per call like any session
-   * (its player still Disconnected until the frame agreed).
-   */
-  private catchUp(): AdvanceResult {
-    const limit = this.confirmedThrough(false);
-    // The others are further on than their inputs here show (those are a one-way trip old): with
-    // rollback, go on to their projected frame on predicted inputs, as far as the window allows.
-    let present = -1;
-    let rttMs = 0;
-    for (const endpoint of this.endpoints) {
-      if (endpoint !== undefined && endpoint.state === EndpointState.Running && !this.disconnected[endpoint.player]) {
-        present = Math.max(present, Math.floor(endpoint.projectedFrame(this.nowMs)));
-        rttMs = Math.max(rttMs, endpoint.rttMs);
-      }
-    }
-    // With rollback, predicted frames may be simulated up to the window beyond the inputs here.
-    const reach = Math.min(present, limit + this.cfg.maxPrediction);
-    let steps = 0;
-    while ((this.frame <= limit || this.frame < reach) && steps < this.cfg.catchUpFramesPerAdvance) {
-      this.simulate(true);
-      this.takeChecksums();
-      steps++;
-    }
-    this.reportConfirmedInputs();
-    this.trimHistory();
-    // Caught up once at the others' present frame; in lockstep, or on a link too slow for the
-    // prediction window to reach it, as far as their inputs allow once they flow (their first
-    // inputs after the state take a round trip: our statuses go out, their inputs come back).
-    const settled = this.nowMs - this.loadedAtMs >= 2 * rttMs + CATCH_UP_SETTLE_MS;
-    if (this.frame >= present || (this.frame >= reach && (this.ring === undefined || settled))) {
-      this.catchingUp = false;
-      this.proposeReentry();
-    }
-    if (steps > 0) return AdvanceResult.Advanced;
-    this.stalls++;
-    return this.ring !== undefined ? AdvanceResult.PredictionLimit : AdvanceResult.WaitingForInputs;
-  }
-
-  /**
-   * The returning peer, caught up, proposes to re-enter at the frame the others will be at once
-   * they hear it and answer: their projected frames, plus a round trip (with twice its deviation),
-   * plus the input delay, plus REENTRY_MARGIN_FRAMES.
-   */
-  private proposeReentry(): void {
-    const own = this.readmissions[this.local];
-    if (own === undefined || own.proposal >= 0 || own.agreed) return;
-    let ahead = this.frame;
-    let rttMs = 0;
-    let jitterMs = 0;
-    for (const endpoint of this.endpoints) {
-      if (endpoint === undefined || endpoint.state !== EndpointState.Running) continue;
-      ahead = Math.max(ahead, Math.floor(endpoint.projectedFrame(this.nowMs)));
-      rttMs = Math.max(rttMs, endpoint.rttMs);
-      jitterMs = Math.max(jitterMs, endpoint.jitterMs);
-    }
-    const margin = Math.ceil((2 * (rttMs + 2 * jitterMs)) / this.cfg.frameMs) + this.delay + REENTRY_MARGIN_FRAMES;
-    own.propose(Math.min(MAX_FRAME, ahead + margin));
   }
 
   /** Drops a player now on this peer's own authority (e.g. kicked); survivors agree on its last frame. */
@@ -602,7 +479,7 @@ export class P2PSession<I, S> {
   }
 
   /** Route changes the transport reports (`Transport.drainRouteChanges`): each peer's estimates restart. */
-  private takeRouteChanges(): void {
+  protected takeRouteChanges(): void {
     const changes = this.transport.drainRouteChanges?.();
     if (changes === undefined) return;
     for (const change of changes) {
@@ -689,14 +566,14 @@ export class P2PSession<I, S> {
     };
   }
 
-  private emit(event: SessionEvent): void {
+  protected emit(event: SessionEvent): void {
     if (this.pendingEvents.length >= MAX_PENDING_EVENTS) this.pendingEvents.shift();
     this.pendingEvents.push(event);
   }
 
   // ---- simulation ---------------------------------------------------------------------------
 
-  private addLocalInput(input: I): void {
+  protected addLocalInput(input: I): void {
     // A returning player's inputs count only from its re-entry frame on.
     if (this.disconnected[this.local]) return;
     const queue = this.queues[this.local]!;
@@ -712,7 +589,7 @@ export class P2PSession<I, S> {
   }
 
   /** Simulates `this.frame` and moves on; `save` is false for the first frame of a rollback. */
-  private simulate(save: boolean): void {
+  protected simulate(save: boolean): void {
     const f = this.frame;
     if (this.ring !== undefined && save) {
       const checksum = this.wantsChecksum(f) ? this.gameChecksum() : undefined;
@@ -726,7 +603,7 @@ export class P2PSession<I, S> {
     this.frame = f + 1;
   }
 
-  private gatherInput(p: number, f: number): void {
+  protected gatherInput(p: number, f: number): void {
     const bytes = this.stepBytes[p]!;
     const slot = this.stepInputs[p]!;
     const queue = this.queues[p]!;
@@ -754,7 +631,7 @@ export class P2PSession<I, S> {
     }
   }
 
-  private rollBack(): void {
+  protected rollBack(): void {
     const target = this.firstIncorrect;
     this.firstIncorrect = -1;
     const state = this.ring?.state(target);
@@ -773,7 +650,7 @@ export class P2PSession<I, S> {
   }
 
   /** A remote input for `frame` arrived: if we simulated that frame on a different guess, roll back. */
-  private checkPrediction(player: number, frame: number, input: Uint8Array, offset: number): void {
+  protected checkPrediction(player: number, frame: number, input: Uint8Array, offset: number): void {
     if (frame >= this.frame || this.ring === undefined) return;
     const at = (frame % this.usedSlots) * this.n + player;
     if (this.usedFrame[at] !== frame || this.usedStatus[at] === InputStatus.Confirmed) return;
@@ -787,7 +664,7 @@ export class P2PSession<I, S> {
     this.markIncorrect(frame, player);
   }
 
-  private markIncorrect(frame: number, player: number): void {
+  protected markIncorrect(frame: number, player: number): void {
     if (this.firstIncorrect < 0 || frame < this.firstIncorrect) {
       this.firstIncorrect = frame;
       this.blame = player;
@@ -798,12 +675,12 @@ export class P2PSession<I, S> {
    * Newest frame for which every player's input (remote players only, if `withLocal` is false)
    * is final. A dropped player counts as final beyond its agreed last frame.
    */
-  private confirmedThrough(withLocal: boolean): number {
+  protected confirmedThrough(withLocal: boolean): number {
     let min = Infinity;
     for (let p = 0; p < this.n; p++) {
       // A returning player whose re-entry frame is not agreed yet is absent for certain only
       // before our own proposal (the local player too, when it is the one returning).
-      const cap = this.readmissions[p]?.cap;
+      const cap = this.reentryCap(p);
       if (cap !== undefined && cap < min) min = cap;
       if (p === this.local && !withLocal) continue;
       const last = this.queues[p]!.lastFrame;
@@ -814,22 +691,56 @@ export class P2PSession<I, S> {
     return min === Infinity ? Number.MAX_SAFE_INTEGER : min;
   }
 
-  /** Whether `player` is Disconnected at `frame`: after its agreed drop, or within an earlier absence. */
-  private absent(player: number, frame: number): boolean {
+  /** Whether `player` is Disconnected at `frame`: after its agreed drop (or within an earlier absence: `RejoinableSession`). */
+  protected absent(player: number, frame: number): boolean {
     const agreed = this.agreed[player]!;
-    if (agreed !== NOT_AGREED && frame > agreed) return true;
-    const past = this.pastAbsences[player]!;
-    for (let i = 0; i < past.length; i += 2) if (frame > past[i]! && frame < past[i + 1]!) return true;
+    return agreed !== NOT_AGREED && frame > agreed;
+  }
+
+  // ---- what a RejoinableSession adds (core/rejoinable-session.ts); nothing here -----------------
+
+  /** Whether this session can take part in rejoins (a `RejoinableSession`). */
+  protected canRejoin(): boolean {
     return false;
   }
 
-  private wantsChecksum(frame: number): boolean {
+  /** Each poll, after the drop agreements: readmissions move on. */
+  protected rejoinPoll(): void {}
+
+  /** Rejoining, state loaded: the frames simulated instead of one, or undefined to advance as usual. */
+  protected catchUpStep(): AdvanceResult | undefined {
+    return undefined;
+  }
+
+  /** After each advanced frame: a survivor may send a returning player the state. */
+  protected afterAdvance(): void {}
+
+  /** Newest frame that may be taken as final while a return of `player` is being agreed (undefined: no limit). */
+  protected reentryCap(_player: number): number | undefined {
+    return undefined;
+  }
+
+  /** Lets earlier absences go that no rollback or report can reach any more (frames below `_floor`). */
+  protected trimAbsences(_floor: number): void {}
+
+  /** A player already dropped went silent again (its returning session's new link). */
+  protected droppedAgain(_player: number): void {}
+
+  /** A StateChunk, StateAck or Readmit: a session that does not rejoin has no use for them. */
+  protected onRejoinMessage(_endpoint: PeerEndpoint, _message: Message): void {
+    this.drops.stale++;
+  }
+
+  /** Sends what a rejoin needs now (from `poll`). */
+  protected rejoinFlush(): void {}
+
+  protected wantsChecksum(frame: number): boolean {
     const every = this.cfg.checksumIntervalFrames;
     return every > 0 && frame % every === 0;
   }
 
   /** Takes the checksums of frames that have become confirmed since the last call. */
-  private takeChecksums(): void {
+  protected takeChecksums(): void {
     if (this.ring === undefined || this.cfg.checksumIntervalFrames === 0) {
       this.releaseChecksums(); // lockstep takes them in simulate
       return;
@@ -847,13 +758,13 @@ export class P2PSession<I, S> {
     this.releaseChecksums();
   }
 
-  private recordChecksum(frame: number, checksum: number): void {
+  protected recordChecksum(frame: number, checksum: number): void {
     this.checksummedThrough = frame;
     this.heldChecksums.push(frame, checksum);
   }
 
   /** Reports the held checksums whose frames every remaining peer holds our inputs for. */
-  private releaseChecksums(): void {
+  protected releaseChecksums(): void {
     if (this.heldChecksums.length === 0) return;
     let held = Number.MAX_SAFE_INTEGER;
     for (const endpoint of this.endpoints) {
@@ -868,7 +779,7 @@ export class P2PSession<I, S> {
     if (i > 0) this.heldChecksums.splice(0, i);
   }
 
-  private reportChecksum(frame: number, checksum: number): void {
+  protected reportChecksum(frame: number, checksum: number): void {
     this.onChecksum?.(frame, checksum);
     this.desync.addLocal(frame, checksum, (player, remote) => this.raiseDesync(frame, player, checksum, remote));
     for (const endpoint of this.endpoints) {
@@ -876,16 +787,16 @@ export class P2PSession<I, S> {
     }
   }
 
-  private raiseDesync(frame: number, player: number, localChecksum: number, remoteChecksum: number): void {
+  protected raiseDesync(frame: number, player: number, localChecksum: number, remoteChecksum: number): void {
     this.desyncCount++;
     this.emit({ type: 'desync', frame, player, localChecksum, remoteChecksum });
   }
 
-  private sampleTimeSync(): void {
+  protected sampleTimeSync(): void {
     for (const endpoint of this.endpoints) endpoint?.sampleTimeSync(this.frame, this.nowMs);
   }
 
-  private recommendWait(): void {
+  protected recommendWait(): void {
     if (this.frame < this.nextRecommendFrame) return;
     this.nextRecommendFrame = this.frame + RECOMMEND_INTERVAL_FRAMES;
     const frames = Math.floor(this.framesAhead);
@@ -897,7 +808,7 @@ export class P2PSession<I, S> {
    * queues still hold them: `trimHistory` keeps every frame from min(confirmed, frame - 1) on, the
    * very bound reported through here each time before it runs.
    */
-  private reportConfirmedInputs(): void {
+  protected reportConfirmedInputs(): void {
     const report = this.onConfirmedInputs;
     if (report === undefined) return;
     const through = Math.min(this.confirmedThrough(true), this.frame - 1);
@@ -919,13 +830,9 @@ export class P2PSession<I, S> {
   }
 
   /** Lets each input queue forget frames that neither a rollback nor any peer can still need. */
-  private trimHistory(): void {
+  protected trimHistory(): void {
     const rollbackFloor = Math.min(this.confirmedThrough(true), this.frame - 1);
-    for (const past of this.pastAbsences) {
-      // An absence that ended before every frame a rollback or the confirmed-inputs hook can reach.
-      const reported = this.onConfirmedInputs === undefined ? rollbackFloor : this.inputsReportedThrough + 1;
-      while (past.length > 0 && past[1]! <= rollbackFloor && past[1]! <= reported) past.splice(0, 2);
-    }
+    this.trimAbsences(rollbackFloor);
     for (let p = 0; p < this.n; p++) {
       const queue = this.queues[p]!;
       let keep = Math.min(rollbackFloor, queue.lastFrame - HISTORY_MARGIN);
@@ -938,7 +845,7 @@ export class P2PSession<I, S> {
 
   // ---- network in ---------------------------------------------------------------------------
 
-  private handleDatagram(from: PeerAddress, data: Uint8Array): void {
+  protected handleDatagram(from: PeerAddress, data: Uint8Array): void {
     const endpoint = this.byAddress.get(from);
     if (endpoint === undefined) {
       this.drops['unknown-sender']++;
@@ -976,14 +883,9 @@ export class P2PSession<I, S> {
         this.onStatuses(endpoint);
         return;
       case MessageType.StateChunk:
-        this.onStateChunk(endpoint, message);
-        return;
       case MessageType.StateAck:
-        if (this.transfer?.player === endpoint.player) this.transfer.sender.onAck(message);
-        else this.drops.stale++;
-        return;
       case MessageType.Readmit:
-        this.onReadmit(endpoint, message.player, message.frame, message.agreed);
+        this.onRejoinMessage(endpoint, message);
         return;
       case MessageType.ChecksumReport: {
         const mine = this.desync.addRemote(endpoint.player, message.frame, message.checksum);
@@ -1002,12 +904,12 @@ export class P2PSession<I, S> {
    * Raises the session events for what `endpoint` reported, in order; its handshake completing may
    * complete ours (`running`).
    */
-  private takeEndpointEvents(endpoint: PeerEndpoint): void {
+  protected takeEndpointEvents(endpoint: PeerEndpoint): void {
     const events = endpoint.takeEvents();
     for (let i = 0; i < events.length; i++) this.onEndpointEvent(endpoint, events[i]!);
   }
 
-  private onEndpointEvent(endpoint: PeerEndpoint, event: EndpointEvent): void {
+  protected onEndpointEvent(endpoint: PeerEndpoint, event: EndpointEvent): void {
     const player = endpoint.player;
     switch (event.type) {
       case 'synchronizing':
@@ -1043,7 +945,7 @@ export class P2PSession<I, S> {
    * others, who start on hearing it) so that it does not run that far ahead of them. Dropped peers
    * (a kick, a Goodbye, or silence: timers run from readiness on) are not waited for.
    */
-  private checkStart(): void {
+  protected checkStart(): void {
     if (this.sessionState !== SessionState.Synchronizing || this.awaitingState) return;
     let everyoneReady = true;
     let halfRttSumMs = 0;
@@ -1069,7 +971,7 @@ export class P2PSession<I, S> {
   }
 
   /** Whether silence timers and isolation apply: running, or ready and waiting for the others to be. */
-  private watchingSilence(): boolean {
+  protected watchingSilence(): boolean {
     return this.sessionState === SessionState.Running || (this.sessionState === SessionState.Synchronizing && this.readyAtMs >= 0);
   }
 
@@ -1078,7 +980,7 @@ export class P2PSession<I, S> {
    * written `h | 0` is fine); anything else (a float, NaN, a string, a number out of range) is a bug
    * in the game that would make every comparison meaningless, so it throws a TypeError at once.
    */
-  private gameChecksum(): number {
+  protected gameChecksum(): number {
     const value: unknown = this.game.checksum();
     if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) {
       throw new TypeError(`game.checksum() must return a u32 (an integer 0..4294967295; an int32 is read as its u32 bits), got ${describe(value)}`);
@@ -1087,7 +989,7 @@ export class P2PSession<I, S> {
   }
 
   /** The peer's statuses (merged by its endpoint) may drop us, or players we still have. */
-  private onStatuses(endpoint: PeerEndpoint): void {
+  protected onStatuses(endpoint: PeerEndpoint): void {
     if (endpoint.remoteDisconnected(this.local)) {
       // That peer has dropped us, and drops spread to every survivor: playing on would only be
       // playing alone, in a match the others no longer share. End instead.
@@ -1099,7 +1001,7 @@ export class P2PSession<I, S> {
     }
   }
 
-  private onInputs(endpoint: PeerEndpoint, player: number, startFrame: number, inputs: Uint8Array): void {
+  protected onInputs(endpoint: PeerEndpoint, player: number, startFrame: number, inputs: Uint8Array): void {
     // Own inputs, or a departed player's inputs forwarded by a survivor; nothing else.
     const own = player === endpoint.player;
     if (player === this.local || (!own && !this.disconnected[player]) || (own && this.disconnected[player])) {
@@ -1132,7 +1034,7 @@ export class P2PSession<I, S> {
    * ours (our network, a stalled relay, our tab or process frozen): we are isolated, drop no one,
    * keep sending, and end after `isolationTimeoutMs` unless someone is heard again.
    */
-  private runTimers(): void {
+  protected runTimers(): void {
     const now = this.nowMs;
     for (const endpoint of this.endpoints) if (endpoint !== undefined && endpoint.state !== EndpointState.Disconnected) endpoint.tick(now);
     if (!this.watchingSilence()) return;
@@ -1156,7 +1058,7 @@ export class P2PSession<I, S> {
   }
 
   /** Raises `isolated` once no remaining peer has been heard for `disconnectTimeoutMs`. */
-  private checkIsolation(): void {
+  protected checkIsolation(): void {
     if (!this.watchingSilence() || this.isolated) return;
     const deafMs = this.nowMs - this.lastHeardMs();
     if (deafMs === Infinity || deafMs < this.cfg.disconnectTimeoutMs) return;
@@ -1168,7 +1070,7 @@ export class P2PSession<I, S> {
    * While rejoining: done once every remaining peer has answered a probe (or been dropped, or is
    * gone); then `reconnected`, and frames advance again.
    */
-  private checkRejoin(): void {
+  protected checkRejoin(): void {
     if (this.rejoinSinceMs < 0) return;
     let remaining = 0;
     for (const endpoint of this.endpoints) {
@@ -1188,13 +1090,13 @@ export class P2PSession<I, S> {
    * less than two keepalive intervals (a live peer's ordinary gap, plus one lost keepalive), and
    * never more than the timeout itself.
    */
-  private witnessMs(): number {
+  protected witnessMs(): number {
     const timeout = this.cfg.disconnectTimeoutMs;
     return Math.min(timeout, Math.max(timeout / 2, 2 * KEEPALIVE_MS));
   }
 
   /** When any remaining remote peer was last heard (ms); -Infinity if none remains. */
-  private lastHeardMs(): number {
+  protected lastHeardMs(): number {
     let heard = -Infinity;
     for (const endpoint of this.endpoints) {
       if (endpoint !== undefined && endpoint.state !== EndpointState.Disconnected && endpoint.lastReceiveMs > heard) heard = endpoint.lastReceiveMs;
@@ -1209,7 +1111,7 @@ export class P2PSession<I, S> {
    * against peers whose packets are a moment behind. After an isolation, starts the rejoin: the
    * others may have dropped us meanwhile, which only an answer sent from now on can tell.
    */
-  private heardAgain(): void {
+  protected heardAgain(): void {
     if (!this.watchingSilence()) return;
     const now = this.nowMs;
     const deafMs = now - this.lastHeardMs();
@@ -1230,7 +1132,7 @@ export class P2PSession<I, S> {
    * statuses, which mark it dropped, so that it ends its session ('removed') instead of playing on
    * alone (see `PeerEndpoint.answersDropped`).
    */
-  private answerDropped(endpoint: PeerEndpoint, data: Uint8Array): void {
+  protected answerDropped(endpoint: PeerEndpoint, data: Uint8Array): void {
     const decode = (): Packet | undefined => {
       const result = this.packets.decode(data);
       return result.ok ? result.packet : undefined;
@@ -1241,15 +1143,9 @@ export class P2PSession<I, S> {
   }
 
   /** Marks `player` gone in our own view. The frame its inputs end at is agreed in `checkAgreements`. */
-  private dropPlayer(player: number): void {
+  protected dropPlayer(player: number): void {
     if (this.disconnected[player]) {
-      // Already out: a returning session's new link went silent (or said goodbye). Until we have
-      // proposed a frame for it nobody can have settled one: the readmission is off. After, the
-      // agreement settles among the survivors, and the player is dropped again there (`reenter`).
-      this.endpoints[player]?.disconnect();
-      if (this.transfer?.player === player) this.transfer = undefined;
-      const readmission = this.readmissions[player];
-      if (readmission !== undefined && !readmission.agreed && readmission.proposal < 0) this.readmissions[player] = undefined;
+      this.droppedAgain(player);
       return;
     }
     this.disconnected[player] = 1;
@@ -1264,7 +1160,7 @@ export class P2PSession<I, S> {
    * newest of its inputs that any survivor holds (survivors forward the missing ones to each
    * other), so no frame anyone has confirmed ever changes.
    */
-  private checkAgreements(): void {
+  protected checkAgreements(): void {
     for (let x = 0; x < this.n; x++) {
       if (!this.disconnected[x] || this.agreed[x] !== NOT_AGREED) continue;
       let last = this.queues[x]!.lastFrame;
@@ -1294,7 +1190,7 @@ export class P2PSession<I, S> {
    * new local input, when only inputs (changed ones at once, unchanged ones at the resend interval)
    * are considered.
    */
-  private flush(fromAdvance: boolean): void {
+  protected flush(fromAdvance: boolean): void {
     const now = this.nowMs;
     this.updateStatuses();
     const ctx = this.sendContext(!fromAdvance && this.agreementPending());
@@ -1303,11 +1199,11 @@ export class P2PSession<I, S> {
       endpoint.flush(ctx, now, fromAdvance);
       if (!fromAdvance) this.takeEndpointEvents(endpoint);
     }
-    if (!fromAdvance) this.flushRejoin();
+    if (!fromAdvance) this.rejoinFlush();
   }
 
   /** The send context, brought up to date (statuses are updated separately, in place). */
-  private sendContext(agreementPending: boolean): SendContext {
+  protected sendContext(agreementPending: boolean): SendContext {
     const ctx = this.sendCtx;
     ctx.running = this.sessionState === SessionState.Running;
     ctx.ready = this.readyAtMs >= 0;
@@ -1318,7 +1214,7 @@ export class P2PSession<I, S> {
     return ctx;
   }
 
-  private updateStatuses(): void {
+  protected updateStatuses(): void {
     for (let p = 0; p < this.n; p++) {
       const status = this.statuses[p]!;
       status.disconnected = this.disconnected[p] === 1;
@@ -1327,7 +1223,7 @@ export class P2PSession<I, S> {
   }
 
   /** An Input message with `player`'s inputs from frame `from` on (as many as one packet carries), or undefined if none are held. */
-  private inputRun(player: number, from: number): Message | undefined {
+  protected inputRun(player: number, from: number): Message | undefined {
     const queue = this.queues[player]!;
     const start = from;
     const end = Math.min(queue.lastFrame, start + MAX_INPUTS_PER_PACKET - 1);
@@ -1347,288 +1243,9 @@ export class P2PSession<I, S> {
   }
 
   /** Whether some dropped player's last frame is not agreed yet. */
-  private agreementPending(): boolean {
+  protected agreementPending(): boolean {
     for (let x = 0; x < this.n; x++) if (this.disconnected[x] && this.agreed[x] === NOT_AGREED) return true;
     return false;
-  }
-
-  // ---- rejoining ----------------------------------------------------------------------------
-
-  /**
-   * `player`'s peer runs a new session and asks to be back in the match (a reloaded page, a
-   * restarted process; its session has `rejoin: true`). Call it on every other peer's session
-   * when the room says so. Its old session is dropped now if it was still held (it will not be
-   * heard again), and the survivors agree on its departure as for any drop; then the survivor with
-   * the lowest handle sends it the match's state, and every peer agrees on the frame it re-enters
-   * at (the `readmitted` event). A call while an earlier return of the same player is still being
-   * agreed takes effect after it. Throws a RangeError for a handle that is not a remote player,
-   * and a TypeError when the game has no `encodeState`/`decodeState` (its state cannot be sent).
-   */
-  readmit(player: number): void {
-    const endpoint = Number.isInteger(player) ? this.endpoints[player] : undefined;
-    if (endpoint === undefined) throw new RangeError(`player ${String(player)} is not a remote player`);
-    if (typeof this.game.encodeState !== 'function' || typeof this.game.decodeState !== 'function') {
-      throw new TypeError('readmit: the game must implement encodeState(state) and decodeState(bytes) to send its state to a returning player (see int32StateCodec)');
-    }
-    if (this.hasEnded()) return;
-    this.readmitWanted[player] = 1;
-    this.runReadmissions();
-  }
-
-  /**
-   * Moves every readmission on: drops the old session of a player asked back, starts the
-   * readmission once its drop is agreed (a new endpoint for its new session), commits our proposal
-   * on hearing one, and settles the re-entry frame once every survivor has proposed.
-   */
-  private runReadmissions(): void {
-    // Rejoining: who is in the match is known only once the state is loaded.
-    if (this.awaitingState) return;
-    let anyUnderWay = false;
-    for (const readmission of this.readmissions) if (readmission !== undefined && !readmission.agreed) anyUnderWay = true;
-    for (let p = 0; p < this.n; p++) {
-      let readmission = this.readmissions[p];
-      // One return at a time: the state sent to the next one shows the previous one back in.
-      if (this.readmitWanted[p] === 1 && !anyUnderWay && p !== this.local) {
-        if (!this.disconnected[p]) this.dropPlayer(p);
-        // Its new session can talk to us at once (its packets also show that our own link works
-        // while its drop is agreed); the readmission starts once the drop is agreed.
-        if (this.endpoints[p]!.state === EndpointState.Disconnected) this.renewEndpoint(p);
-        if (this.agreed[p] !== NOT_AGREED) {
-          this.readmitWanted[p] = 0;
-          readmission = new Readmission(p, this.n);
-          this.readmissions[p] = readmission;
-          anyUnderWay = true;
-        }
-      }
-      if (readmission === undefined) continue;
-      if (!readmission.agreed) {
-        if (readmission.proposal < 0 && p !== this.local) {
-          const heard = readmission.heard;
-          if (heard >= 0) readmission.propose(Math.min(MAX_FRAME, Math.max(heard, this.frame + 1)));
-        }
-        readmission.decide(this.local, (q) => this.participates(q));
-      }
-      // Decided here, or heard from a peer that decided it.
-      if (readmission.agreed && readmission.frame > this.lastReentry[p]!) this.reenter(p, readmission.frame);
-    }
-  }
-
-  /** Whether `player` (not us) takes part in readmission agreements: its link is live. */
-  private participates(player: number): boolean {
-    const endpoint = this.endpoints[player];
-    return endpoint !== undefined && endpoint.state !== EndpointState.Disconnected;
-  }
-
-  /** A new endpoint for `player`'s new session (a new token and handshake) in place of its dropped one. */
-  private renewEndpoint(player: number): void {
-    const endpoint = this.makeEndpoint(player, this.endpoints[player]!.address);
-    endpoint.restartSilence(this.nowMs);
-    this.endpoints[player] = endpoint;
-    this.stateSent[player] = 0;
-    this.receivers[player] = undefined;
-  }
-
-  /**
-   * `player` is back from frame `frame` on (agreed): Disconnected from its departure to `frame - 1`,
-   * its inputs counting from `frame`. A frame from `frame` on that was simulated without it is
-   * re-simulated. A survivor whose link to it went meanwhile, or that was asked for another return
-   * of it, drops it again at once (its next inputs would never come).
-   */
-  private reenter(player: number, frame: number): void {
-    this.pastAbsences[player]!.push(this.agreed[player]!, frame);
-    this.lastReentry[player] = frame;
-    this.agreed[player] = NOT_AGREED;
-    this.disconnected[player] = 0;
-    this.queues[player]!.restartAt(frame - 1, this.zeroInput);
-    for (const endpoint of this.endpoints) endpoint?.setDropFloor(player, frame - 1);
-    this.dropCount++; // our statuses changed: every peer hears at once
-    if (this.ring !== undefined && frame < this.frame) this.markIncorrect(frame, player);
-    if (player === this.local) this.lastChangeFrame = frame;
-    this.emit({ type: 'readmitted', player, frame });
-    if (player !== this.local && (this.readmitWanted[player] === 1 || !this.participates(player))) this.dropPlayer(player);
-  }
-
-  /**
-   * A Readmit from `endpoint` about `player`. Only a readmission under way (or settled, to answer
-   * late askers) takes it; one that names an earlier return (its frame at or before the last
-   * agreed re-entry) is stale.
-   */
-  private onReadmit(endpoint: PeerEndpoint, player: number, frame: number, agreed: boolean): void {
-    const readmission = this.readmissions[player];
-    // A settled readmission answers whoever still asks; one under way hears only frames after the
-    // previous return's (every proposal of a later return is later than that return's frame).
-    if (readmission === undefined || (!readmission.agreed && frame <= this.lastReentry[player]!)) {
-      this.drops.stale++;
-      return;
-    }
-    readmission.receive(endpoint.player, frame, agreed);
-  }
-
-  /**
-   * The survivor with the lowest handle sends a returning player's session the match's state once
-   * its link is up: the state at the start of the frame after the newest one every input is final
-   * for, with every departed player's agreed last frame and every present player's input before it
-   * (the reference of the first inputs it will receive). Not while another drop or readmission is
-   * being agreed: the state must say who is in the match for certain.
-   */
-  private offerState(): void {
-    if (this.transfer !== undefined || this.disconnected[this.local]) return;
-    let player = -1;
-    for (let p = 0; p < this.n; p++) {
-      const readmission = this.readmissions[p];
-      if (readmission === undefined || readmission.agreed) continue;
-      // Another return whose frame is being agreed: the state must wait until it is known.
-      if (readmission.proposal >= 0) return;
-      if (this.stateSent[p] === 0 && this.endpoints[p]?.state === EndpointState.Running && this.sender(p) === this.local) player = p;
-    }
-    if (player < 0 || this.agreementPending()) return;
-    const frame = this.ring !== undefined ? Math.min(this.confirmedThrough(true), this.frame - 1) + 1 : this.frame;
-    const players: SnapshotPlayer[] = [];
-    for (let p = 0; p < this.n; p++) {
-      const agreed = this.agreed[p]!;
-      if (agreed !== NOT_AGREED) {
-        if (agreed >= frame) return; // its last inputs are not all in the past of the state yet
-        players.push({ present: false, lastFrame: agreed });
-        continue;
-      }
-      if (this.lastReentry[p]! > frame) return; // back only after the state's frame
-      const reference = new Uint8Array(this.size);
-      if (!this.queues[p]!.copyTo(frame - 1, reference)) return;
-      players.push({ present: true, reference });
-    }
-    const state = frame === this.frame ? this.game.save() : this.ring?.state(frame);
-    if (state === undefined) return;
-    const bytes = encodeRejoinSnapshot({ frame, inputSize: this.size, players, game: this.game.encodeState!(state) });
-    this.transfer = { player, sender: new StateSender(this.rng.nextU32() & 0xffff, frame, bytes), doneAtMs: -1 };
-    this.stateSent[player] = 1;
-  }
-
-  /** Who sends the match's state to returning `player`: the present peer with the lowest handle (or -1). */
-  private sender(player: number): number {
-    for (let p = 0; p < this.n; p++) {
-      if (p === player || this.disconnected[p]) continue;
-      if (p === this.local || this.participates(p)) return p;
-    }
-    return -1;
-  }
-
-  /** Sends what the rejoin needs now: state chunks, their acknowledgements, and Readmit messages. */
-  private flushRejoin(): void {
-    const now = this.nowMs;
-    const transfer = this.transfer;
-    if (transfer !== undefined) {
-      const endpoint = this.endpoints[transfer.player];
-      if (endpoint === undefined || endpoint.state === EndpointState.Disconnected) {
-        this.transfer = undefined;
-      } else if (transfer.sender.done) {
-        // Every chunk arrived. Its statuses show when the state is loaded (they hold our inputs'
-        // reference, the frame before the state's); if they do not after a while, the state failed
-        // its hash there (or could not be loaded) and goes again as a new transfer.
-        if (transfer.doneAtMs < 0) transfer.doneAtMs = now;
-        if (endpoint.remoteLastFrame(this.local) >= transfer.sender.frame - 1) {
-          this.transfer = undefined;
-        } else if (now - transfer.doneAtMs >= Math.max(STATE_RETRY_MS, 4 * endpoint.rttMs)) {
-          this.transfer = undefined;
-          this.stateSent[transfer.player] = 0;
-        }
-      } else if (endpoint.state === EndpointState.Running) {
-        const resendMs = Math.max(MIN_CHUNK_RESEND_MS, 1.5 * endpoint.rttMs + 4 * endpoint.jitterMs);
-        for (const chunk of transfer.sender.take(now, resendMs)) endpoint.sendRejoinMessage({ type: MessageType.StateChunk, ...chunk }, now);
-      }
-    }
-    for (let p = 0; p < this.n; p++) {
-      if (this.stateAckDue[p] === 0) continue;
-      this.stateAckDue[p] = 0;
-      const ack = this.receivers[p]?.ack();
-      if (ack !== undefined) this.endpoints[p]?.sendRejoinMessage({ type: MessageType.StateAck, ...ack }, now);
-    }
-    const intervalMs = this.cfg.inputResendFrames * this.cfg.frameMs;
-    for (let x = 0; x < this.n; x++) {
-      const readmission = this.readmissions[x];
-      if (readmission === undefined) continue;
-      for (const endpoint of this.endpoints) {
-        if (endpoint === undefined || endpoint.state === EndpointState.Disconnected) continue;
-        // A peer whose statuses show the player back from the agreed frame on knows it already.
-        const knows = readmission.agreed && !endpoint.remoteDisconnected(x) && endpoint.remoteLastFrame(x) >= readmission.frame - 1;
-        const due = readmission.due(endpoint.player, now, intervalMs, knows);
-        if (due !== undefined) endpoint.sendRejoinMessage({ type: MessageType.Readmit, player: x, frame: due.frame, agreed: due.agreed }, now);
-      }
-    }
-  }
-
-  /** A chunk of a state sent to us: only a rejoining session takes one; it is acknowledged in any case. */
-  private onStateChunk(endpoint: PeerEndpoint, chunk: StateChunk): void {
-    if (!this.cfg.rejoin) {
-      this.drops.stale++;
-      return;
-    }
-    const receiver = (this.receivers[endpoint.player] ??= new StateReceiver(this.cfg.maxStateBytes));
-    const result = receiver.onChunk(chunk);
-    if (result.kind === 'refused') {
-      this.drops.malformed++;
-      return;
-    }
-    this.stateAckDue[endpoint.player] = 1;
-    if (!this.awaitingState) return;
-    const received = receiver.take();
-    if (received !== undefined) this.loadState(endpoint, received);
-    else if (receiver.hashFailed && result.kind === 'new') this.drops.malformed++; // whole, but not what was sent: counted once
-  }
-
-  /**
-   * Rejoining: the match's state arrived whole from `endpoint`'s peer. The game loads it, every
-   * queue restarts at its frame (with the sender's reference inputs), departed players are set
-   * as agreed, our own player stays Disconnected until its re-entry frame is agreed, and the
-   * session runs, catching up first. A state that does not fit this session or game (another
-   * build) is reported as an `incompatible-peer` event and dropped; another may come.
-   */
-  private loadState(endpoint: PeerEndpoint, received: ReceivedState): void {
-    let snapshot;
-    let state: S;
-    try {
-      snapshot = decodeRejoinSnapshot(received.bytes, this.n, this.size);
-      if (snapshot.frame !== received.frame) throw new RangeError(`the state says frame ${snapshot.frame}, its transfer ${received.frame}`);
-      if (snapshot.players[this.local]!.present) throw new RangeError('the state has this player in the match already');
-      state = this.game.decodeState!(snapshot.game);
-    } catch (error) {
-      this.drops.incompatible++;
-      this.receivers[endpoint.player] = undefined;
-      const reason = error instanceof Error ? error.message : String(error);
-      this.emit({ type: 'incompatible-peer', player: endpoint.player, reason: `its match state cannot be loaded here: ${reason}` });
-      return;
-    }
-    const frame = snapshot.frame;
-    this.game.load(state);
-    this.frame = frame;
-    for (let p = 0; p < this.n; p++) {
-      const entry = snapshot.players[p]!;
-      if (entry.present) {
-        this.queues[p]!.restartAt(frame - 1, entry.reference);
-        continue;
-      }
-      this.queues[p]!.restartAt(frame - 1, this.zeroInput);
-      this.agreed[p] = entry.lastFrame;
-      if (!this.disconnected[p]) {
-        this.disconnected[p] = 1;
-        this.dropCount++;
-      }
-      // (A player whose own return is under way keeps the new link `readmit` gave it.)
-      if (p !== this.local && this.readmissions[p] === undefined) this.endpoints[p]?.disconnect();
-    }
-    this.readmissions[this.local] = new Readmission(this.local, this.n);
-    this.checksummedThrough = frame - 1;
-    this.inputsReportedThrough = frame - 1;
-    this.nextRecommendFrame = frame + RECOMMEND_INTERVAL_FRAMES;
-    this.usedFrame.fill(-1);
-    this.firstIncorrect = -1;
-    this.awaitingState = false;
-    this.catchingUp = true;
-    this.loadedAtMs = this.nowMs;
-    this.sessionState = SessionState.Running;
-    this.readyAtMs = this.nowMs;
-    for (const e of this.endpoints) e?.restartSilence(this.nowMs);
-    this.emit({ type: 'state-loaded', frame, player: endpoint.player });
-    this.emit({ type: 'running' });
   }
 
 }

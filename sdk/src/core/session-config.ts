@@ -98,7 +98,7 @@ export interface P2PSessionConfig<I, S> {
    */
   readonly onConfirmedInputs?: (frame: number, inputs: readonly Uint8Array[], statuses: readonly InputStatus[]) => void;
   /**
-   * This session takes its player back into a match that is running without it (a reloaded page,
+   * `RejoinableSession` only. This session takes its player back into a match that is running without it (a reloaded page,
    * a restarted process), in the same slot, with the same players and match settings as before.
    * The others must be told (`readmit(player)` on each of their sessions; a room does this). The
    * session handshakes with them, receives the match's state from one of them (`state-loaded`),

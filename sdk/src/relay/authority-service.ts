@@ -259,6 +259,8 @@ export class AuthorityService {
       case 'update-settings':
       case 'start-match':
       case 'end-match':
+      case 'rejoin-match':
+      case 'match-rejoined':
         if (!this.withinLimit(from, limits.requests, 'request-rate-limited', 'requests', nowMs)) return;
         break;
       case 'chat':
@@ -287,6 +289,12 @@ export class AuthorityService {
         return;
       case 'end-match':
         refuse('end-match', this.authority.endMatch(code, slot));
+        return;
+      case 'rejoin-match':
+        refuse('rejoin-match', this.authority.rejoinMatch(code, slot, message.matchId));
+        return;
+      case 'match-rejoined':
+        refuse('match-rejoined', this.authority.matchRejoined(code, slot, message.matchId));
         return;
       case 'leave':
         this.authority.leave(code, slot);
@@ -331,6 +339,9 @@ export class AuthorityService {
           this.broadcast(event.code, { type: 'member-dropped', slot: event.slot, reason: event.reason, epoch: event.epoch });
           this.callbacks.memberDropped(event.code, event.slot);
           this.limits.get(event.code)?.delete(event.slot);
+          break;
+        case 'member-rejoining':
+          this.broadcast(event.code, { type: 'member-rejoining', slot: event.slot, matchId: event.matchId, returnId: event.returnId, epoch: event.epoch });
           break;
         case 'room-closed':
           this.callbacks.roomClosed(event.code);

@@ -1,9 +1,10 @@
-import { P2PSession } from '../core/p2p-session.ts';
+import { RejoinableSession } from '../core/rejoinable-session.ts';
 import type { P2PSessionConfig } from '../core/session-config.ts';
 import type { Game } from '../core/game.ts';
 import type { InputCodec } from '../core/input-codec.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { MatchDecision } from '../room/control-messages.ts';
+import type { RoomState } from '../room/room-state.ts';
 import { DEFAULT_MATCH_RECONNECT_GRACE_MS } from '../room/room-authority.ts';
 import { SessionEndReason } from '../core/session-events.ts';
 import { slotAddress } from './room-client.ts';
@@ -44,8 +45,23 @@ export interface MatchSessionOptions<I, S> {
   readonly game: Game<I, S>;
   /** How inputs become bytes (the same size on every member). */
   readonly input: InputCodec<I>;
-  /** u32 randomness for this peer's handshake (e.g. from `crypto.getRandomValues`). */
+  /** u32 randomness for this peer's handshake (e.g. from `crypto.getRandomValues`); a fresh one for a rejoining session. */
   readonly seed: number;
+  /**
+   * This member's slot plays in `match`, which is running without it (its page reloaded, its
+   * process restarted) and it came back into the room with its reconnect token: the session takes
+   * its player back into the match (`rejoin: true`, see `P2PSessionConfig.rejoin`). Then tell the
+   * room (`RoomClient.rejoinMatch(match.matchId)`), so the others readmit it, and once the session
+   * emits `readmitted` for its own player, `RoomClient.matchRejoined(match.matchId)`. The game must
+   * implement `encodeState`/`decodeState`. Default false.
+   */
+  readonly rejoin?: boolean;
+  /**
+   * The room as last heard (`RoomClient.room`): its players returning right now (`rejoining`),
+   * whose `member-rejoining` came before this session existed, are readmitted at once. Give it
+   * whenever the session starts while the match is running (a rejoining one always).
+   */
+  readonly room?: RoomState;
   /** Anything else (timeouts, checksum interval, callbacks); the match decides players, delay, prediction, fps, match id and epoch. */
   readonly session?: Partial<Omit<P2PSessionConfig<I, S>, 'players' | 'game' | 'transport' | 'input' | 'seed'>>;
 }
@@ -53,7 +69,7 @@ export interface MatchSessionOptions<I, S> {
 /** A match session and the mapping between player handles (session) and room slots. */
 export interface MatchSession<I, S> {
   /** The session, set up from the match decision: advance it every frame. */
-  readonly session: P2PSession<I, S>;
+  readonly session: RejoinableSession<I, S>;
   /** Player handle of a room slot, or -1 if the slot does not play. */
   handleOf(slot: number): number;
   /** Room slot of a player handle. */
@@ -64,8 +80,12 @@ export interface MatchSession<I, S> {
    * waiting for the session's own timeout; one of this member's own slot ends the session with
    * reason 'removed'. Decisions of this match's epoch count, and those of a later one: after a
    * host migration the successor authority (a higher epoch) decides the drops of the match the old
-   * host started. A lower epoch is a stale authority's and is ignored, as are other events (pass
-   * every event of the room connection: those of other kinds are ignored). Returns whether it acted.
+   * host started. A lower epoch is a stale authority's and is ignored.
+   *
+   * A `member-rejoining` of another player of this match (and a `room-state` listing one in
+   * `rejoining`) readmits that player (`session.readmit`), once per return id: the event and the
+   * room state that follows it, or a room state re-sent after a reconnect, readmit it once. Other
+   * events are ignored (pass every event of the room connection). Returns whether it acted.
    */
   applyRoomEvent(event: RoomClientEvent | { readonly type: string }): boolean;
 }
@@ -80,7 +100,8 @@ export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): Ma
   const { match, slot } = options;
   const me = match.players.indexOf(slot);
   if (me < 0) throw new RangeError(`slot ${slot} does not play in match ${match.matchId} (players: ${match.players.join(', ')})`);
-  const session = new P2PSession<I, S>({
+  // A room's match may see a player come back (a reloaded page): every member takes part in that.
+  const session = new RejoinableSession<I, S>({
     // After the room's decision, never before it: see MATCH_DISCONNECT_TIMEOUT_MS.
     disconnectTimeoutMs: MATCH_DISCONNECT_TIMEOUT_MS,
     disconnectNotifyStartMs: 750,
@@ -95,11 +116,34 @@ export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): Ma
     fps: match.settings.fps,
     matchId: match.matchId,
     epoch: match.epoch,
+    ...(options.rejoin === true ? { rejoin: true } : {}),
   });
+  /** By handle, the id of the last return this session readmitted (-1: none). */
+  const readmitted = new Array<number>(match.players.length).fill(-1);
+  const readmitReturn = (slot: number, returnId: number): boolean => {
+    const handle = match.players.indexOf(slot);
+    if (handle < 0 || handle === me || readmitted[handle] === returnId || session.endReason !== undefined) return false;
+    readmitted[handle] = returnId;
+    session.readmit(handle);
+    return true;
+  };
+  const readmitListed = (state: RoomState): boolean => {
+    if (state.match?.matchId !== match.matchId || state.epoch < match.epoch) return false;
+    let acted = false;
+    for (const [slot, returnId] of state.rejoining ?? []) if (readmitReturn(slot, returnId)) acted = true;
+    return acted;
+  };
+  if (options.room !== undefined) readmitListed(options.room);
   return {
     session,
     handleOf: (s) => match.players.indexOf(s),
     applyRoomEvent: (any) => {
+      if (any.type === 'room-state') return readmitListed((any as Extract<RoomClientEvent, { type: 'room-state' }>).state);
+      if (any.type === 'member-rejoining') {
+        const event = any as Extract<RoomClientEvent, { type: 'member-rejoining' }>;
+        if (event.matchId !== match.matchId || event.epoch < match.epoch) return false;
+        return readmitReturn(event.slot, event.returnId);
+      }
       if (any.type !== 'member-dropped') return false;
       const event = any as Extract<RoomClientEvent, { type: 'member-dropped' }>;
       if (event.epoch < match.epoch) return false;

@@ -46,6 +46,21 @@ export type RoomClientEvent =
       /** The deciding authority's epoch (u32). */
       readonly epoch: number;
     }
+  /**
+   * A player of the running match came back with a new session (a reloaded page) and must be
+   * readmitted by every other player's session (`MatchSession.applyRoomEvent` does it).
+   */
+  | {
+      readonly type: 'member-rejoining';
+      /** The returning player's slot. */
+      readonly slot: number;
+      /** The match it rejoins (u32). */
+      readonly matchId: number;
+      /** This return's id (u32): act once per id. */
+      readonly returnId: number;
+      /** The deciding authority's epoch (u32). */
+      readonly epoch: number;
+    }
   /** A chat line. */
   | {
       readonly type: 'chat';
@@ -358,6 +373,20 @@ export class RoomClient {
     this.request({ type: 'end-match' });
   }
 
+  /**
+   * This member, a player of the running match `matchId`, came back into the room with its token
+   * and runs a new match session (`createMatchSession` with `rejoin: true`): asks the room to have
+   * every other player readmit it (a `member-rejoining` event on every member). Once per return.
+   */
+  rejoinMatch(matchId: number): void {
+    this.request({ type: 'rejoin-match', matchId });
+  }
+
+  /** This member's rejoining session is back in match `matchId` (its own `readmitted` event): the room stops listing it as rejoining. */
+  matchRejoined(matchId: number): void {
+    this.request({ type: 'match-rejoined', matchId });
+  }
+
   /** Sends a chat line to every member of the room (rate-limited by the host). */
   chat(text: string): void {
     this.request({ type: 'chat', text });
@@ -452,6 +481,9 @@ export class RoomClient {
         return;
       case 'member-dropped':
         this.pending.push({ type: 'member-dropped', slot: message.slot, reason: message.reason, epoch: message.epoch });
+        return;
+      case 'member-rejoining':
+        this.pending.push({ type: 'member-rejoining', slot: message.slot, matchId: message.matchId, returnId: message.returnId, epoch: message.epoch });
         return;
       case 'chat':
         this.pending.push({ type: 'chat', slot: message.slot, text: message.text });

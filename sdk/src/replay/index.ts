@@ -9,4 +9,4 @@ export type { ReplayMismatch, ReplayPlayerConfig } from './replay-player.ts';
 export { encodeReplay, decodeReplay } from './replay-codec.ts';
 export { ReplayFormatError } from './replay-format-error.ts';
 export { REPLAY_VERSION, MAX_REPLAY_NAME_BYTES, MAX_REPLAY_SETTINGS_BYTES } from './replay-format.ts';
-export type { Replay, ReplayDecision, ReplayTrack } from './replay-format.ts';
+export type { Replay, ReplayAbsence, ReplayDecision, ReplayTrack } from './replay-format.ts';

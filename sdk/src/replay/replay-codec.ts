@@ -3,12 +3,13 @@ import { BinaryReadError } from '../kit/binary-read-error.ts';
 import { BinaryWriter } from '../kit/binary-writer.ts';
 import { hashBytes } from '../kit/hash.ts';
 import { MAX_INPUT_BYTES, MAX_PLAYERS } from '../protocol/messages.ts';
-import type { Replay, ReplayDecision, ReplayTrack } from './replay-format.ts';
+import type { Replay, ReplayAbsence, ReplayDecision, ReplayTrack } from './replay-format.ts';
 import {
   MAX_REPLAY_FPS,
   MAX_REPLAY_FRAMES,
   MAX_REPLAY_NAME_BYTES,
   MAX_REPLAY_SETTINGS_BYTES,
+  OLDEST_READ_REPLAY_VERSION,
   REPLAY_MAGIC,
   REPLAY_VERSION,
 } from './replay-format.ts';
@@ -22,6 +23,8 @@ const HEADER_BYTES = 17;
 const TRAILER_BYTES = 4;
 /** Bytes of one checksum entry at the least: a 1-byte frame delta and the u32. */
 const MIN_CHECKSUM_BYTES = 5;
+/** Bytes of one absence at the least: a 1-byte gap and a 1-byte length. */
+const MIN_ABSENCE_BYTES = 2;
 
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -47,7 +50,12 @@ export function encodeReplay(replay: Replay): Uint8Array {
   }
   w.varUint(replay.frameCount);
   for (const track of replay.tracks) {
-    w.varUint(track.disconnectedFrom + 1);
+    w.varUint(track.absences.length);
+    let present = 0; // the end of the previous absence
+    for (const absence of track.absences) {
+      w.varUint(absence.from - present).varUint(absence.to - absence.from);
+      present = absence.to;
+    }
     w.varUint(track.runEnds.length);
     let start = 0;
     for (let r = 0; r < track.runEnds.length; r++) {
@@ -68,7 +76,8 @@ export function encodeReplay(replay: Replay): Uint8Array {
 }
 
 /**
- * Reads a replay written by {@link encodeReplay}. Anything else (a truncated or corrupted file,
+ * Reads a replay written by {@link encodeReplay}, in format version 2 or (from an older SDK) 1.
+ * Anything else (a truncated or corrupted file,
  * another format, a newer version, a value out of range, trailing bytes) throws a
  * {@link ReplayFormatError} saying what and where; nothing else is ever thrown. Allocation is
  * bounded by the input's length whatever its counts claim, and decoding takes one pass.
@@ -83,13 +92,13 @@ export function decodeReplay(bytes: Uint8Array): Replay {
     if (bytes.length < HEADER_BYTES + TRAILER_BYTES) fail(`too short for a replay: ${bytes.length} bytes`, 0);
     for (let i = 0; i < REPLAY_MAGIC.length; i++) if (r.readU8() !== REPLAY_MAGIC[i]) fail('not a Backspin replay (bad magic)', 0);
     const version = r.readU8();
-    if (version !== REPLAY_VERSION) fail(`replay format version ${version} is not the one this SDK reads (${REPLAY_VERSION})`, 4);
+    if (version < OLDEST_READ_REPLAY_VERSION || version > REPLAY_VERSION) fail(`replay format version ${version} is not one this SDK reads (${OLDEST_READ_REPLAY_VERSION} to ${REPLAY_VERSION})`, 4);
     // Integrity before meaning: a file damaged anywhere is refused as damaged, not as whatever field it broke.
     const bodyEnd = bytes.length - TRAILER_BYTES;
     const stored = (bytes[bodyEnd]! | (bytes[bodyEnd + 1]! << 8) | (bytes[bodyEnd + 2]! << 16) | (bytes[bodyEnd + 3]! << 24)) >>> 0;
     if (hashBytes(bytes.subarray(0, bodyEnd)) !== stored) fail('the replay is damaged: its trailing checksum does not match its bytes', bodyEnd);
     const body = new BinaryReader(bytes.subarray(0, bodyEnd));
-    return readBody(body);
+    return readBody(body, version);
   } catch (error) {
     if (error instanceof ReplayFormatError) throw error;
     if (error instanceof BinaryReadError) throw new ReplayFormatError(`the replay ends too early or holds a bad number: ${error.message}`, error.offset);
@@ -98,7 +107,7 @@ export function decodeReplay(bytes: Uint8Array): Replay {
 }
 
 /** Everything between the version byte and the trailer (`r` reads the body only, positioned at byte 0). */
-function readBody(r: BinaryReader): Replay {
+function readBody(r: BinaryReader, version: number): Replay {
   const fail = (message: string, offset: number = r.offset): never => {
     throw new ReplayFormatError(message, offset);
   };
@@ -136,7 +145,7 @@ function readBody(r: BinaryReader): Replay {
   const frameCount = r.readVarUint();
   if (frameCount > MAX_REPLAY_FRAMES) fail(`frame count ${frameCount} exceeds ${MAX_REPLAY_FRAMES}`, at);
   const tracks: ReplayTrack[] = [];
-  for (let p = 0; p < players; p++) tracks.push(readTrack(r, p, frameCount, inputSize, fail));
+  for (let p = 0; p < players; p++) tracks.push(readTrack(r, p, frameCount, inputSize, version, fail));
   at = r.offset;
   const count = r.readVarUint();
   if (count > Math.floor(r.remaining / MIN_CHECKSUM_BYTES)) fail(`${count} checksums cannot fit in the ${r.remaining} bytes left`, at);
@@ -157,17 +166,15 @@ function readBody(r: BinaryReader): Replay {
   return { decision, frameCount, tracks, checksumFrames, checksums };
 }
 
-function readTrack(r: BinaryReader, p: number, frameCount: number, inputSize: number, fail: (message: string, offset?: number) => never): ReplayTrack {
+function readTrack(r: BinaryReader, p: number, frameCount: number, inputSize: number, version: number, fail: (message: string, offset?: number) => never): ReplayTrack {
+  const absences = version === 1 ? readDepartureV1(r, p, frameCount, fail) : readAbsences(r, p, frameCount, fail);
+  let present = frameCount;
+  for (const absence of absences) present -= absence.to - absence.from;
   let at = r.offset;
-  const gone = r.readVarUint();
-  if (gone > frameCount + 1) fail(`player ${p} leaves at frame ${gone - 1}, past the ${frameCount} frames recorded`, at);
-  const disconnectedFrom = gone - 1;
-  const end = disconnectedFrom >= 0 ? disconnectedFrom : frameCount;
-  at = r.offset;
   const runs = r.readVarUint();
   // Each run takes at least 1 + inputSize bytes, so a hostile count cannot make us allocate more than the file.
   if (runs > Math.floor(r.remaining / (1 + inputSize))) fail(`player ${p}'s ${runs} input runs cannot fit in the ${r.remaining} bytes left`, at);
-  if ((runs === 0) !== (end === 0)) fail(`player ${p} has ${runs} input runs for ${end} frames`, at);
+  if ((runs === 0) !== (present === 0)) fail(`player ${p} has ${runs} input runs for ${present} frames present`, at);
   const runEnds = new Uint32Array(runs);
   const runInputs = new Uint8Array(runs * inputSize);
   let frame = 0;
@@ -175,15 +182,48 @@ function readTrack(r: BinaryReader, p: number, frameCount: number, inputSize: nu
     at = r.offset;
     const length = r.readVarUint();
     if (length === 0) fail(`player ${p}'s input run ${i} is empty`, at);
-    if (length > end - frame) fail(`player ${p}'s input runs go past frame ${end}`, at);
+    if (length > present - frame) fail(`player ${p}'s input runs go past its ${present} frames present`, at);
     frame += length;
     runEnds[i] = frame;
     const offset = i * inputSize;
     for (let b = 0; b < inputSize; b++) runInputs[offset + b] = r.readU8();
     if (i > 0 && sameInput(runInputs, offset - inputSize, offset, inputSize)) fail(`player ${p}'s input runs ${i - 1} and ${i} hold the same input (runs must be merged)`, at);
   }
-  if (frame !== end) fail(`player ${p}'s input runs cover ${frame} of its ${end} frames`);
-  return { runEnds, runInputs, disconnectedFrom };
+  if (frame !== present) fail(`player ${p}'s input runs cover ${frame} of its ${present} frames present`);
+  return { runEnds, runInputs, absences };
+}
+
+/** Version 2: the count, then per absence its gap from the previous one's end (from 0) and its length. */
+function readAbsences(r: BinaryReader, p: number, frameCount: number, fail: (message: string, offset?: number) => never): ReplayAbsence[] {
+  let at = r.offset;
+  const count = r.readVarUint();
+  if (count > Math.floor(r.remaining / MIN_ABSENCE_BYTES)) fail(`player ${p}'s ${count} absences cannot fit in the ${r.remaining} bytes left`, at);
+  const absences: ReplayAbsence[] = [];
+  let end = 0;
+  for (let i = 0; i < count; i++) {
+    at = r.offset;
+    const gap = r.readVarUint();
+    // A gap of 0 after an absence would make two touching absences, which are one: not the one encoding.
+    if (i > 0 && gap === 0) fail(`player ${p}'s absence ${i} starts where absence ${i - 1} ends (absences must be merged)`, at);
+    const from = end + gap;
+    if (from >= frameCount) fail(`player ${p}'s absence ${i} starts at frame ${from}, not before the ${frameCount} frames recorded end`, at);
+    at = r.offset;
+    const length = r.readVarUint();
+    if (length === 0) fail(`player ${p}'s absence ${i} is empty`, at);
+    if (length > frameCount - from) fail(`player ${p}'s absence ${i} goes past the ${frameCount} frames recorded`, at);
+    end = from + length;
+    absences.push({ from, to: end });
+  }
+  return absences;
+}
+
+/** Version 1: one varint L, 0 for a player that never left, else the frame it left at + 1 (it never came back). */
+function readDepartureV1(r: BinaryReader, p: number, frameCount: number, fail: (message: string, offset?: number) => never): ReplayAbsence[] {
+  const at = r.offset;
+  const gone = r.readVarUint();
+  if (gone > frameCount + 1) fail(`player ${p} leaves at frame ${gone - 1}, past the ${frameCount} frames recorded`, at);
+  // Leaving at frameCount itself (allowed by version 1) leaves no frame absent.
+  return gone >= 1 && gone - 1 < frameCount ? [{ from: gone - 1, to: frameCount }] : [];
 }
 
 function sameInput(bytes: Uint8Array, a: number, b: number, size: number): boolean {
@@ -210,9 +250,16 @@ function checkReplay(replay: Replay): void {
   if (!Number.isInteger(replay.frameCount) || replay.frameCount < 0 || replay.frameCount > MAX_REPLAY_FRAMES) bad(`frameCount must be 0..${MAX_REPLAY_FRAMES}`);
   if (replay.tracks.length !== d.players) bad(`${replay.tracks.length} tracks for ${d.players} players`);
   replay.tracks.forEach((track, p) => {
-    const from = track.disconnectedFrom;
-    if (!Number.isInteger(from) || from < -1 || from > replay.frameCount) bad(`player ${p}'s disconnectedFrom must be -1..frameCount`);
-    const end = from >= 0 ? from : replay.frameCount;
+    if (!Array.isArray(track.absences)) bad(`player ${p}'s absences must be an array`);
+    let present = replay.frameCount;
+    let lastEnd = -1;
+    track.absences.forEach((absence, i) => {
+      const { from, to } = absence;
+      if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > replay.frameCount || from >= to) bad(`player ${p}'s absence ${i} must be a non-empty [from, to) within 0..frameCount, got [${String(from)}, ${String(to)})`);
+      if (from <= lastEnd) bad(`player ${p}'s absence ${i} [${from}, ${to}) overlaps, touches or comes before absence ${i - 1} (absences must be in frame order, apart)`);
+      lastEnd = to;
+      present -= to - from;
+    });
     const runs = track.runEnds.length;
     if (track.runInputs.length !== runs * d.inputSize) bad(`player ${p}'s runInputs must hold ${runs * d.inputSize} bytes`);
     let previous = 0;
@@ -222,7 +269,7 @@ function checkReplay(replay: Replay): void {
       if (i > 0 && sameInput(track.runInputs, (i - 1) * d.inputSize, i * d.inputSize, d.inputSize)) bad(`player ${p}'s runs ${i - 1} and ${i} hold the same input`);
       previous = runEnd;
     }
-    if (previous !== end) bad(`player ${p}'s runs cover ${previous} of its ${end} frames`);
+    if (previous !== present) bad(`player ${p}'s runs cover ${previous} of its ${present} frames present`);
   });
   if (replay.checksums.length !== replay.checksumFrames.length) bad('checksums and checksumFrames differ in length');
   let previous = -1;

@@ -6,8 +6,10 @@
 
 /** The four bytes every replay file starts with: ASCII "BSRP" (Backspin replay). */
 export const REPLAY_MAGIC: readonly number[] = Object.freeze([0x42, 0x53, 0x52, 0x50]);
-/** The format version this SDK writes and reads. A reader refuses any other. */
-export const REPLAY_VERSION = 1;
+/** The format version this SDK writes (2: a player may leave and come back, several times). */
+export const REPLAY_VERSION = 2;
+/** The oldest format version this SDK reads (1: a player leaves at most once and never returns). */
+export const OLDEST_READ_REPLAY_VERSION = 1;
 /** Most bytes of a replay's game settings: enough for a game's options, not for assets. */
 export const MAX_REPLAY_SETTINGS_BYTES = 4096;
 /** Most UTF-8 bytes of one player's name in a replay. */
@@ -42,18 +44,37 @@ export interface ReplayDecision {
 }
 
 /**
- * One player's inputs over the replay, as runs of frames with the same input. Frames
- * `[0, end)` are covered, where `end` is `disconnectedFrom` for a dropped player and the
- * replay's `frameCount` otherwise; from `disconnectedFrom` on the player is Disconnected and its
- * input all zeros.
+ * Frames `[from, to)` during which a player was out of the match: its status `Disconnected` and
+ * its input all zeros. `to` is the frame it re-entered at (every peer agreed on it), or the
+ * replay's `frameCount` if it never came back.
+ */
+export interface ReplayAbsence {
+  /** The first frame the player was Disconnected at (its agreed last frame + 1). */
+  readonly from: number;
+  /** The first frame it was Confirmed at again (exclusive end), at most `frameCount`. */
+  readonly to: number;
+}
+
+/**
+ * One player's inputs over the replay: its absences, and its inputs while present as runs of
+ * frames with the same input. The runs count only the frames the player was present at (frames
+ * outside its absences), so an input held across an absence is one run: up to its first absence,
+ * a run's end is a frame number.
  */
 export interface ReplayTrack {
-  /** Exclusive end frame of each run, strictly ascending; the last one is the track's end. */
+  /**
+   * Exclusive end of each run, counted in present frames (a frame inside an absence does not
+   * count), strictly ascending; the last one is the number of frames the player was present at.
+   */
   readonly runEnds: Uint32Array;
   /** Run r's input at bytes `[r * inputSize, (r + 1) * inputSize)`; two adjacent runs never hold the same input. */
   readonly runInputs: Uint8Array;
-  /** The first frame the player was Disconnected at (its agreed last frame + 1), or -1 if it never left. */
-  readonly disconnectedFrom: number;
+  /**
+   * When the player was out, in frame order: each non-empty, at most `frameCount`, and apart from
+   * the next by at least one present frame (two touching absences would be one). Empty if it
+   * never left.
+   */
+  readonly absences: readonly ReplayAbsence[];
 }
 
 /** A whole recorded match. Build one with a `ReplayRecorder`, or read one with `decodeReplay`. */

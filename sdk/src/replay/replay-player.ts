@@ -41,7 +41,8 @@ export interface ReplayMismatch {
 const MAX_FRAMES_PER_ADVANCE = 600;
 
 /**
- * Plays a {@link Replay} back on a game: steps its frames with the recorded inputs and statuses,
+ * Plays a {@link Replay} back on a game: steps its frames with the recorded inputs and statuses
+ * (a player Disconnected with the all-zero input inside each of its absences, Confirmed otherwise),
  * at any speed, and compares the game's checksum with every recorded one as its frame is
  * reached. The first mismatch says at which frame the game stopped reproducing the match (a
  * desync's forensics: the game is not deterministic, or not the same version). Pure: time comes in
@@ -57,8 +58,12 @@ export class ReplayPlayer<I, S> {
   private readonly keyframeInterval: number;
   /** States at multiples of the keyframe interval (frame 0 always), by index frame / interval. */
   private readonly keyframes: (S | undefined)[] = [];
-  /** Per player: the run holding the current frame. */
+  /** Per player: the run holding its current present frame. */
   private readonly runAt: Int32Array;
+  /** Per player: frames before the current one it was present at (its index into its runs). */
+  private readonly presentAt: Int32Array;
+  /** Per player: its first absence that ends after the current frame. */
+  private readonly absenceAt: Int32Array;
   private readonly stepBytes: Uint8Array[];
   private readonly stepInputs: { input: I; status: InputStatus }[];
   /** Whether each recorded checksum has been reached and matched. */
@@ -85,6 +90,8 @@ export class ReplayPlayer<I, S> {
     this.size = input.size;
     this.keyframeInterval = interval;
     this.runAt = new Int32Array(this.players);
+    this.presentAt = new Int32Array(this.players);
+    this.absenceAt = new Int32Array(this.players);
     this.stepBytes = Array.from({ length: this.players }, () => new Uint8Array(this.size));
     this.stepInputs = this.stepBytes.map((bytes) => ({ input: input.decode(bytes), status: InputStatus.Confirmed as InputStatus }));
     this.matched = new Uint8Array(replay.checksums.length);
@@ -194,7 +201,19 @@ export class ReplayPlayer<I, S> {
   private moveTo(frame: number): void {
     this.current = frame;
     const tracks = this.replay.tracks;
-    for (let p = 0; p < this.players; p++) this.runAt[p] = firstAbove(tracks[p]!.runEnds, frame);
+    for (let p = 0; p < this.players; p++) {
+      const { absences, runEnds } = tracks[p]!;
+      let present = frame;
+      let next = 0;
+      for (const absence of absences) {
+        if (absence.from >= frame) break;
+        present -= Math.min(absence.to, frame) - absence.from;
+        if (absence.to <= frame) next++;
+      }
+      this.presentAt[p] = present;
+      this.absenceAt[p] = next;
+      this.runAt[p] = firstAbove(runEnds, present);
+    }
     this.checksumAt = firstAtOrAbove(this.replay.checksumFrames, frame);
     this.verify();
   }
@@ -206,13 +225,19 @@ export class ReplayPlayer<I, S> {
       const track = tracks[p]!;
       const bytes = this.stepBytes[p]!;
       const slot = this.stepInputs[p]!;
-      if (track.disconnectedFrom >= 0 && f >= track.disconnectedFrom) {
+      const absences = track.absences;
+      let next = this.absenceAt[p]!;
+      while (next < absences.length && absences[next]!.to <= f) next++;
+      this.absenceAt[p] = next;
+      if (next < absences.length && absences[next]!.from <= f) {
         bytes.fill(0);
         slot.status = InputStatus.Disconnected;
       } else {
+        const present = this.presentAt[p]!;
         let run = this.runAt[p]!;
-        while (track.runEnds[run]! <= f) run++;
+        while (track.runEnds[run]! <= present) run++;
         this.runAt[p] = run;
+        this.presentAt[p] = present + 1;
         const at = run * this.size;
         for (let i = 0; i < this.size; i++) bytes[i] = track.runInputs[at + i]!;
         slot.status = InputStatus.Confirmed;

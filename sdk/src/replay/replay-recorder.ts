@@ -23,10 +23,14 @@ export interface ReplayRecorderOptions {
 
 /** One player's runs while recording: ends and inputs in growable arrays. */
 interface LiveTrack {
+  /** Run ends, in present frames (as `ReplayTrack.runEnds`). */
   ends: number[];
   /** Inputs of the runs, `size` bytes each; grows by doubling. */
   inputs: Uint8Array;
-  disconnectedFrom: number;
+  /** Frames recorded with the player present. */
+  present: number;
+  /** Its absences so far; the last one's `to` is -1 while it is still out. */
+  absences: { from: number; to: number }[];
 }
 
 /**
@@ -69,7 +73,7 @@ export class ReplayRecorder {
     if (decision.settings.length > MAX_REPLAY_SETTINGS_BYTES) throw new RangeError(`settings must be at most ${MAX_REPLAY_SETTINGS_BYTES} bytes, got ${decision.settings.length}`);
     if (decision.names !== undefined && decision.names.length !== decision.players) throw new RangeError(`${decision.names.length} names for ${decision.players} players`);
     this.decision = decision;
-    this.tracks = Array.from({ length: decision.players }, () => ({ ends: [], inputs: new Uint8Array(16 * decision.inputSize), disconnectedFrom: -1 }));
+    this.tracks = Array.from({ length: decision.players }, () => ({ ends: [], inputs: new Uint8Array(16 * decision.inputSize), present: 0, absences: [] }));
   }
 
   /** Frames recorded so far (inputs of frames `0 .. frameCount - 1`). */
@@ -79,10 +83,20 @@ export class ReplayRecorder {
 
   /**
    * The session's `onConfirmedInputs` hook (a bound function: pass it as it is). Frames must come
-   * in order from 0; a Disconnected player's input must be all zeros and stay Disconnected. Anything
-   * else is a wiring mistake (a second session on one recorder) and throws an Error.
+   * in order from 0; a Disconnected player's input must be all zeros. A player may leave
+   * (Confirmed, then Disconnected) and come back (Disconnected, then Confirmed: a rejoin) any
+   * number of times. Anything else is a wiring mistake (a second session on one recorder, or a
+   * session that rejoined a running match) and throws an Error.
    */
   readonly onConfirmedInputs = (frame: number, inputs: readonly Uint8Array[], statuses: readonly InputStatus[]): void => {
+    if (this.frames === 0 && frame !== 0) {
+      // A session started with `rejoin: true` reports frames from the state it loaded on: the
+      // frames before it never passed through this peer, so no full replay can be made here.
+      throw new Error(
+        `ReplayRecorder: a replay starts at frame 0, but the first inputs handed over are of frame ${frame}. ` +
+          'A session that rejoined a running match (rejoin: true) starts at the state it loaded and cannot record the match from its start: record on a peer that played from frame 0.',
+      );
+    }
     if (frame !== this.frames) throw new Error(`ReplayRecorder: expected the inputs of frame ${this.frames}, got frame ${frame}`);
     if (frame >= MAX_REPLAY_FRAMES) throw new RangeError('ReplayRecorder: the replay is full');
     const size = this.decision.inputSize;
@@ -91,15 +105,17 @@ export class ReplayRecorder {
       const track = this.tracks[p]!;
       const input = inputs[p]!;
       if (input.length !== size) throw new Error(`ReplayRecorder: player ${p}'s input has ${input.length} bytes, not ${size}`);
+      const away = track.absences.length > 0 && track.absences[track.absences.length - 1]!.to < 0 ? track.absences[track.absences.length - 1]! : undefined;
       if (statuses[p] === InputStatus.Disconnected) {
         for (let i = 0; i < size; i++) if (input[i] !== 0) throw new Error(`ReplayRecorder: player ${p} is Disconnected at frame ${frame} with a non-zero input`);
-        if (track.disconnectedFrom < 0) track.disconnectedFrom = frame;
+        if (away === undefined) track.absences.push({ from: frame, to: -1 });
         continue;
       }
-      if (track.disconnectedFrom >= 0) throw new Error(`ReplayRecorder: player ${p} came back at frame ${frame} after leaving at ${track.disconnectedFrom}`);
+      if (away !== undefined) away.to = frame; // it came back: Confirmed again from this frame on
       const runs = track.ends.length;
+      track.present++;
       if (runs > 0 && sameAs(track.inputs, (runs - 1) * size, input, size)) {
-        track.ends[runs - 1] = frame + 1;
+        track.ends[runs - 1] = track.present;
         continue;
       }
       if ((runs + 1) * size > track.inputs.length) {
@@ -108,7 +124,7 @@ export class ReplayRecorder {
         track.inputs = grown;
       }
       track.inputs.set(input, runs * size);
-      track.ends.push(frame + 1);
+      track.ends.push(track.present);
     }
     this.frames = frame + 1;
   };
@@ -136,7 +152,8 @@ export class ReplayRecorder {
     const tracks: ReplayTrack[] = this.tracks.map((track) => ({
       runEnds: Uint32Array.from(track.ends),
       runInputs: track.inputs.slice(0, track.ends.length * size),
-      disconnectedFrom: track.disconnectedFrom,
+      // One still out is out to the end of the recording.
+      absences: track.absences.map(({ from, to }) => ({ from, to: to < 0 ? frameCount : to })),
     }));
     let count = 0;
     while (count < this.checksumFrames.length && this.checksumFrames[count]! <= frameCount) count++;

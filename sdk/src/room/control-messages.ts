@@ -9,7 +9,7 @@ import type { RoomHandover } from './room-handover.ts';
 import { ROOM_SETTING_KEYS, isRoomSettingValue } from './room-settings.ts';
 import type { RoomSettings } from './room-settings.ts';
 import { NO_OWNER, PLAYER_SLOTS, ROOM_SLOTS, slotRole } from './room-state.ts';
-import type { RoomMember, RoomPhase, RoomState } from './room-state.ts';
+import type { MemberReturn, RoomMember, RoomPhase, RoomState } from './room-state.ts';
 
 export type { MatchDecision } from './match-decision.ts';
 export type { RoomState } from './room-state.ts';
@@ -104,6 +104,13 @@ export type ClientControlMessage =
   /** Owner only: back to the lobby. */
   | { readonly type: 'end-match' }
   | { readonly type: 'leave' }
+  /**
+   * A player of the running match `matchId`, back in the room with its token, has a new match
+   * session (a reloaded page): the others must readmit it. Once per return (see `RoomAuthority.rejoinMatch`).
+   */
+  | { readonly type: 'rejoin-match'; readonly matchId: number }
+  /** That player's session is back in the match (`readmitted`): it is no longer listed as rejoining. */
+  | { readonly type: 'match-rejoined'; readonly matchId: number }
   /** A chat line for the whole room. */
   | { readonly type: 'chat'; readonly text: string }
   /**
@@ -128,6 +135,8 @@ export type HostControlMessage =
   | { readonly type: 'match-start'; readonly match: MatchDecision; readonly epoch: number }
   /** A member is gone from the running match, by decision of the authority of `epoch`. */
   | { readonly type: 'member-dropped'; readonly slot: number; readonly reason: MemberDropReason; readonly epoch: number }
+  /** The player in `slot` is coming back into match `matchId` with a new session: readmit it (once per `returnId`). */
+  | { readonly type: 'member-rejoining'; readonly slot: number; readonly matchId: number; readonly returnId: number; readonly epoch: number }
   /** A chat line from the member in `slot`. */
   | { readonly type: 'chat'; readonly slot: number; readonly text: string }
   /** The host is going away; the channel closes next. */
@@ -198,8 +207,8 @@ export type ControlDecodeResult<M extends ControlMessage = ControlMessage> =
   | { readonly ok: true; readonly message: M }
   | { readonly ok: false; readonly reason: ControlDecodeError };
 
-const CLIENT_TYPES: ReadonlySet<string> = new Set(['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'chat', 'signal']);
-const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'handover', 'match-start', 'member-dropped', 'chat', 'host-closing', 'room-moved', 'error', 'pings', 'signal']);
+const CLIENT_TYPES: ReadonlySet<string> = new Set(['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'rejoin-match', 'match-rejoined', 'chat', 'signal']);
+const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'handover', 'match-start', 'member-dropped', 'member-rejoining', 'chat', 'host-closing', 'room-moved', 'error', 'pings', 'signal']);
 const SIGNAL_KINDS: readonly unknown[] = Object.values(SignalKind);
 /** Printable ASCII, CR and LF: what SDP and candidate lines are made of (RFC 8866 is ASCII-safe). */
 const SIGNAL_PAYLOAD = /^[\x20-\x7e\r\n]*$/;
@@ -360,6 +369,13 @@ function message(value: unknown, from: ControlMessageSource | undefined): Contro
       const reason = f['reason'];
       if (!DROP_REASONS.includes(reason)) throw new Invalid(ControlDecodeError.BadField);
       return { type, slot: slot(f['slot']), reason: reason as MemberDropReason, epoch: u32(f['epoch']) };
+    }
+    case 'rejoin-match':
+    case 'match-rejoined':
+      return { type, matchId: u32(fields(obj, ['type', 'matchId'])['matchId']) };
+    case 'member-rejoining': {
+      const f = fields(obj, ['type', 'slot', 'matchId', 'returnId', 'epoch']);
+      return { type, slot: int(f['slot'], 0, PLAYER_SLOTS - 1), matchId: u32(f['matchId']), returnId: u32(f['returnId']), epoch: u32(f['epoch']) };
     }
     case 'host-closing':
       return { type, reason: displayText(fields(obj, ['type', 'reason'])['reason'], 1, MAX_NOTICE_LENGTH) };
@@ -539,7 +555,7 @@ export function parseRoomState(value: unknown): { readonly ok: true; readonly st
 }
 
 function roomState(value: unknown): RoomState {
-  const f = fields(object(value), ['code', 'phase', 'epoch', 'ownerSlot', 'settings', 'hasPassword', 'members'], ['match']);
+  const f = fields(object(value), ['code', 'phase', 'epoch', 'ownerSlot', 'settings', 'hasPassword', 'members'], ['match', 'rejoining']);
   const phase = f['phase'];
   if (!PHASES.includes(phase)) throw new Invalid(ControlDecodeError.BadField);
   const epoch = u32(f['epoch']);
@@ -566,6 +582,7 @@ function roomState(value: unknown): RoomState {
   } else if (phase === 'playing') {
     throw new Invalid(ControlDecodeError.MissingField);
   }
+  const rejoining = Object.hasOwn(f, 'rejoining') ? memberReturns(f['rejoining'], match, members) : undefined;
   return Object.freeze({
     code: joinCode(f['code']),
     phase: phase as RoomPhase,
@@ -575,5 +592,21 @@ function roomState(value: unknown): RoomState {
     hasPassword: bool(f['hasPassword']),
     members: Object.freeze(members),
     ...(match !== undefined ? { match } : {}),
+    ...(rejoining !== undefined ? { rejoining } : {}),
   });
+}
+
+/** 1..16 `[slot, returnId]` pairs, slots ascending, each a member of the room and a player of `match` (which must be there). */
+function memberReturns(value: unknown, match: MatchDecision | undefined, members: readonly RoomMember[]): readonly MemberReturn[] {
+  if (match === undefined || !Array.isArray(value) || value.length < 1 || value.length > match.players.length) throw new Invalid(ControlDecodeError.BadField);
+  const out: MemberReturn[] = [];
+  for (const entry of value as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 2) throw new Invalid(ControlDecodeError.BadField);
+    const pair = entry as unknown[];
+    const s = slot(pair[0]);
+    if (out.length > 0 && s <= out[out.length - 1]![0]) throw new Invalid(ControlDecodeError.BadField);
+    if (!match.players.includes(s) || !members.some((m) => m.slot === s)) throw new Invalid(ControlDecodeError.BadField);
+    out.push(Object.freeze([s, u32(pair[1])] as const));
+  }
+  return Object.freeze(out);
 }

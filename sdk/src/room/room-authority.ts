@@ -4,14 +4,14 @@ import type { MatchDecision } from './match-decision.ts';
 import { normalizeMemberName, uniqueMemberName } from './member-name.ts';
 import { generateReconnectToken, isReconnectToken } from './reconnect-token.ts';
 import { parseRoomHandover } from './room-handover.ts';
-import type { MemberToken, RoomHandover } from './room-handover.ts';
+import type { MemberToken, ReservedSeat, RoomHandover } from './room-handover.ts';
 import { RoomError } from './room-errors.ts';
 import { MemberDropReason, RoomCloseReason } from './room-events.ts';
 import type { RoomEvent } from './room-events.ts';
 import { resolveRoomSettings, sameRoomSettings } from './room-settings.ts';
 import type { RoomSettings } from './room-settings.ts';
 import { FIRST_SPECTATOR_SLOT, NO_OWNER, PLAYER_SLOTS, ROOM_SLOTS } from './room-state.ts';
-import type { MemberRole, RoomMember, RoomState } from './room-state.ts';
+import type { MemberReturn, MemberRole, RoomMember, RoomState } from './room-state.ts';
 
 /** The room authority's settings (`HostOptions.authority`): how many rooms, and how long a dropped member keeps its slot. */
 export interface RoomAuthorityOptions {
@@ -107,6 +107,18 @@ interface Member {
   connected: boolean;
   /** When its connection dropped (ms); meaningful while `connected` is false. */
   lostAtMs: number;
+  /**
+   * It came back with its token (`join`) since its last `rejoinMatch`: it may ask once to rejoin
+   * the running match with a new session. One request per return keeps a member from making the
+   * others readmit it over and over.
+   */
+  mayRejoinMatch: boolean;
+}
+
+/** A removed player's way back into the running match: its token and name, until the match ends. */
+interface Seat {
+  readonly token: string;
+  readonly name: string;
 }
 
 interface Room {
@@ -125,7 +137,17 @@ interface Room {
   readonly members: (Member | undefined)[];
   memberCount: number;
   match: MatchDecision | undefined;
+  /**
+   * Slot → seat of each player of the running match that the room removed (its connection lost,
+   * a timeout): joining with its token puts it back into its slot. Empty outside a match.
+   */
+  readonly reserved: Map<number, Seat>;
+  /** Slot → return id of the match players coming back with a new session (`rejoinMatch`) and not yet back. */
+  readonly rejoining: Map<number, number>;
 }
+
+/** Removals after which a match player keeps its way back: not leaving on purpose, a kick or abuse. */
+const RESERVING_REASONS: readonly MemberDropReason[] = [MemberDropReason.ConnectionLost, MemberDropReason.Timeout];
 
 const DROP_REASONS: readonly string[] = Object.values(MemberDropReason);
 
@@ -210,8 +232,10 @@ export class RoomAuthority {
       members: new Array<Member | undefined>(ROOM_SLOTS).fill(undefined),
       memberCount: 1,
       match: undefined,
+      reserved: new Map(),
+      rejoining: new Map(),
     };
-    room.members[0] = { slot: 0, name, role: 'player', token, ready: false, connected: true, lostAtMs: 0 };
+    room.members[0] = { slot: 0, name, role: 'player', token, ready: false, connected: true, lostAtMs: 0, mayRejoinMatch: false };
     this.rooms.set(code, room);
     this.roomChanged(code);
     return { ok: true, code, slot: 0, token };
@@ -220,7 +244,9 @@ export class RoomAuthority {
   /**
    * Lets a member in: a player into the lowest free slot below `maxPlayers` (refused during a
    * match), a spectator into the lowest free slot of 16..23. With `reconnectToken`, brings a member
-   * back into its own slot instead, in any phase, as long as it has not been dropped.
+   * back into its own slot instead, in any phase, as long as it has not been dropped; a player of
+   * the running match that the room removed (connection lost, timeout) comes back with its token
+   * into its slot, with its name, until the match ends (then `rejoinMatch`).
    */
   join(request: JoinRequest, nowMs: number): JoinResult {
     checkTime(nowMs);
@@ -254,8 +280,9 @@ export class RoomAuthority {
 
     const names: string[] = [];
     for (const m of room.members) if (m !== undefined) names.push(m.name);
+    for (const seat of room.reserved.values()) names.push(seat.name); // its player may come back
     const token = generateReconnectToken(this.random);
-    room.members[slot] = { slot, name: uniqueMemberName(wanted, names), role: request.role, token, ready: false, connected: true, lostAtMs: 0 };
+    room.members[slot] = { slot, name: uniqueMemberName(wanted, names), role: request.role, token, ready: false, connected: true, lostAtMs: 0, mayRejoinMatch: false };
     room.memberCount++;
     this.roomChanged(room.code);
     return { ok: true, code: room.code, slot, token, reconnected: false };
@@ -347,9 +374,50 @@ export class RoomAuthority {
     const matchId = room.match.matchId;
     room.phase = 'lobby';
     room.match = undefined;
+    room.reserved.clear();
+    room.rejoining.clear();
     for (const m of room.members) if (m !== undefined) m.ready = false;
     this.push({ type: 'match-ended', code: room.code, matchId });
     this.roomChanged(room.code);
+    return OK;
+  }
+
+  /**
+   * A player of the running match `matchId` came back into the room (`join` with its token) with a
+   * new match session and asks the others to readmit it: queues a `member-rejoining` event (with a
+   * fresh return id) and lists it in the room state's `rejoining` until `matchRejoined`. One
+   * request per return: a repeat before the next `join` changes nothing (answers ok while the
+   * return is under way, 'not-returning' after). Refused: 'not-playing', 'wrong-match' (not the
+   * running match), 'not-a-player' (a spectator, or a player who does not play this match).
+   */
+  rejoinMatch(code: string, slot: number, matchId: number): RoomResult {
+    const found = this.find(code, slot);
+    if (!found.ok) return found;
+    const { room, member } = found;
+    if (room.phase !== 'playing' || room.match === undefined) return this.fail(RoomError.NotPlaying);
+    if (matchId !== room.match.matchId) return this.fail(RoomError.WrongMatch);
+    if (member.role !== 'player' || !room.match.players.includes(slot)) return this.fail(RoomError.NotAPlayer);
+    if (!member.mayRejoinMatch) return room.rejoining.has(slot) ? OK : this.fail(RoomError.NotReturning);
+    member.mayRejoinMatch = false;
+    const returnId = this.nextU32();
+    room.rejoining.set(slot, returnId);
+    this.push({ type: 'member-rejoining', code: room.code, slot, matchId, returnId, epoch: room.epoch });
+    this.roomChanged(room.code);
+    return OK;
+  }
+
+  /**
+   * The returning player's session is back in the match `matchId` (its `readmitted` event): it is
+   * no longer listed as rejoining, so a session that starts later does not readmit it again.
+   * Idempotent; refused as `rejoinMatch` is for a wrong match or member.
+   */
+  matchRejoined(code: string, slot: number, matchId: number): RoomResult {
+    const found = this.find(code, slot);
+    if (!found.ok) return found;
+    const { room } = found;
+    if (room.phase !== 'playing' || room.match === undefined) return this.fail(RoomError.NotPlaying);
+    if (matchId !== room.match.matchId) return this.fail(RoomError.WrongMatch);
+    if (room.rejoining.delete(slot)) this.roomChanged(room.code);
     return OK;
   }
 
@@ -421,10 +489,13 @@ export class RoomAuthority {
     if (room === undefined) return undefined;
     const tokens: MemberToken[] = [];
     for (const m of room.members) if (m !== undefined) tokens.push(Object.freeze([m.slot, m.token] as const));
+    const reserved: ReservedSeat[] = [];
+    for (const [slot, seat] of [...room.reserved].sort((a, b) => a[0] - b[0])) reserved.push(Object.freeze([slot, seat.token, seat.name] as const));
     const handover: RoomHandover = {
       state: snapshot(room, room.phase),
       ...(room.password !== undefined ? { password: room.password } : {}),
       tokens: Object.freeze(tokens),
+      ...(reserved.length > 0 ? { reserved: Object.freeze(reserved) } : {}),
     };
     return Object.freeze(handover);
   }
@@ -438,7 +509,8 @@ export class RoomAuthority {
    * is the old host's match that the players are playing. A member shown not connected keeps its
    * slot for its reconnect grace from `nowMs` (the successor cannot know how long it has been
    * away); a member shown connected stays so until its connection is found lost. Its members come
-   * back with `join` and the token they hold. Queues a 'room-changed' (the members should hear the
+   * back with `join` and the token they hold, and so do the removed players of the running match
+   * whose seats it carries (`reserved`), as do the returns under way (`rejoining`). Queues a 'room-changed' (the members should hear the
    * new epoch), nothing else. Refused with 'bad-handover' (checked as `parseRoomHandover` does,
    * whatever its type says), 'stale-epoch' (no higher epoch left), 'code-in-use' or 'too-many-rooms'.
    */
@@ -446,7 +518,7 @@ export class RoomAuthority {
     checkTime(nowMs);
     const parsed = parseRoomHandover(handover);
     if (!parsed.ok) return this.fail(RoomError.BadHandover);
-    const { state, password, tokens } = parsed.handover;
+    const { state, password, tokens, reserved } = parsed.handover;
     // The match's epoch is at most the state's (parseRoomHandover), so it is older too.
     const epoch = Math.max(this.epoch, state.epoch + 1);
     if (epoch >= TWO_POW_32) return this.fail(RoomError.StaleEpoch);
@@ -462,9 +534,11 @@ export class RoomAuthority {
       members: new Array<Member | undefined>(ROOM_SLOTS).fill(undefined),
       memberCount: state.members.length,
       match: state.match,
+      reserved: new Map((reserved ?? []).map(([slot, token, name]) => [slot, { token, name }] as const)),
+      rejoining: new Map(state.rejoining ?? []),
     };
     state.members.forEach((m, i) => {
-      room.members[m.slot] = { slot: m.slot, name: m.name, role: m.role, token: tokens[i]![1], ready: m.ready, connected: m.connected, lostAtMs: nowMs };
+      room.members[m.slot] = { slot: m.slot, name: m.name, role: m.role, token: tokens[i]![1], ready: m.ready, connected: m.connected, lostAtMs: nowMs, mayRejoinMatch: false };
     });
     this.rooms.set(room.code, room);
     this.roomChanged(room.code);
@@ -507,20 +581,37 @@ export class RoomAuthority {
     if (typeof token !== 'string') return this.fail(RoomError.BadRequest);
     if (!isReconnectToken(token)) return this.fail(RoomError.BadToken);
     let found: Member | undefined;
-    // Compare with every member, matched or not, so that timing says nothing about the slots.
+    let seatSlot = -1;
+    // Compare with every member and seat, matched or not, so that timing says nothing about the slots.
     for (const m of room.members) if (m !== undefined && constantTimeEqual(token, m.token) && found === undefined) found = m;
+    for (const [slot, seat] of room.reserved) if (constantTimeEqual(token, seat.token) && seatSlot < 0) seatSlot = slot;
+    if (found === undefined && seatSlot >= 0) {
+      // A removed player of the running match: back into its slot (nobody else can take a player
+      // slot during a match), as a member again.
+      const seat = room.reserved.get(seatSlot)!;
+      room.reserved.delete(seatSlot);
+      found = { slot: seatSlot, name: seat.name, role: 'player', token: seat.token, ready: false, connected: false, lostAtMs: 0, mayRejoinMatch: false };
+      room.members[seatSlot] = found;
+      room.memberCount++;
+    }
     if (found === undefined) return this.fail(RoomError.BadToken);
     if (!found.connected) {
       found.connected = true;
       this.roomChanged(room.code);
     }
+    if (room.phase === 'playing' && room.match !== undefined && room.match.players.includes(found.slot)) found.mayRejoinMatch = true;
     return { ok: true, code: room.code, slot: found.slot, token: found.token, reconnected: true };
   }
 
   /** Takes a member out of its room; during a match that is a drop decision. */
   private remove(room: Room, slot: number, reason: MemberDropReason): void {
+    const member = room.members[slot];
     room.members[slot] = undefined;
     room.memberCount--;
+    room.rejoining.delete(slot);
+    if (member !== undefined && room.phase === 'playing' && room.match?.players.includes(slot) === true && RESERVING_REASONS.includes(reason)) {
+      room.reserved.set(slot, { token: member.token, name: member.name });
+    }
     if (room.phase === 'playing') this.push({ type: 'member-dropped', code: room.code, slot, reason, epoch: room.epoch });
     if (room.memberCount === 0) {
       this.close(room, RoomCloseReason.Empty);
@@ -623,6 +714,8 @@ function snapshot(room: Room, phase: RoomState['phase']): RoomState {
     if (m === undefined) continue;
     members.push(Object.freeze({ slot: m.slot, name: m.name, role: m.role, ready: m.ready, connected: m.connected, owner: m.slot === room.ownerSlot }));
   }
+  const rejoining: MemberReturn[] = [];
+  for (const [slot, returnId] of [...room.rejoining].sort((a, b) => a[0] - b[0])) rejoining.push(Object.freeze([slot, returnId] as const));
   const state: RoomState = {
     code: room.code,
     phase,
@@ -632,6 +725,7 @@ function snapshot(room: Room, phase: RoomState['phase']): RoomState {
     hasPassword: room.password !== undefined,
     members: Object.freeze(members),
     ...(phase === 'playing' && room.match !== undefined ? { match: room.match } : {}),
+    ...(phase === 'playing' && rejoining.length > 0 ? { rejoining: Object.freeze(rejoining) } : {}),
   };
   return Object.freeze(state);
 }

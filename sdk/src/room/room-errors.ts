@@ -50,5 +50,12 @@ export const RoomError = {
    * (its new decisions must be told from stale ones), and there is none.
    */
   StaleEpoch: 'stale-epoch',
+  /** A request names a match that is not the room's running one (an old one, or a made-up id). */
+  WrongMatch: 'wrong-match',
+  /**
+   * A match player asked to rejoin the match without having come back into the room (with its
+   * reconnect token) since its last request: one request per return.
+   */
+  NotReturning: 'not-returning',
 } as const;
 export type RoomError = (typeof RoomError)[keyof typeof RoomError];

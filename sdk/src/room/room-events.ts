@@ -64,6 +64,23 @@ export type RoomEvent =
       /** The authority's epoch (u32). */
       readonly epoch: number;
     }
+  /**
+   * A player of the running match came back with a new session (a reloaded page, a restarted
+   * process) and asked to rejoin the match: every other player's session must readmit it.
+   */
+  | {
+      readonly type: 'member-rejoining';
+      /** The room's code. */
+      readonly code: string;
+      /** The returning player's slot. */
+      readonly slot: number;
+      /** The match it rejoins (u32). */
+      readonly matchId: number;
+      /** This return's id (u32; see `MemberReturn`). */
+      readonly returnId: number;
+      /** The authority's epoch (u32). */
+      readonly epoch: number;
+    }
   /** Ownership passed on because the owner left. */
   | {
       readonly type: 'owner-changed';

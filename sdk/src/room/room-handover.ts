@@ -2,6 +2,8 @@ import { ControlDecodeError, parseRoomState } from './control-messages.ts';
 import { MAX_ROOM_PASSWORD_LENGTH } from './room-authority.ts';
 import { isReconnectToken } from './reconnect-token.ts';
 import { sameRoomSettings } from './room-settings.ts';
+import { isDisplayText } from './display-text.ts';
+import { MAX_MEMBER_NAME_LENGTH } from './member-name.ts';
 import { ROOM_SLOTS } from './room-state.ts';
 import type { RoomState } from './room-state.ts';
 
@@ -11,6 +13,12 @@ import type { RoomState } from './room-state.ts';
 
 /** One member's reconnect token: `[slot, token]`. A pair, as a `MemberPing`, to keep the message small. */
 export type MemberToken = readonly [slot: number, token: string];
+
+/**
+ * A player of the running match whom the room removed (its connection lost) and who may still
+ * come back into it: `[slot, token, name]`, until the match ends.
+ */
+export type ReservedSeat = readonly [slot: number, token: string, name: string];
 
 /**
  * A room as its authority holds it: the `RoomState` every member sees, plus the secrets only an
@@ -26,11 +34,17 @@ export interface RoomHandover {
   readonly password?: string;
   /** One per member of `state`, by slot ascending; every token distinct. */
   readonly tokens: readonly MemberToken[];
+  /**
+   * The removed players of the running match who may come back (phase 'playing' only; absent when
+   * none), by slot ascending: each a player of the match whose slot no member holds, with a token
+   * distinct from every other.
+   */
+  readonly reserved?: readonly ReservedSeat[];
 }
 
 export type RoomHandoverResult = { readonly ok: true; readonly handover: RoomHandover } | { readonly ok: false; readonly reason: ControlDecodeError };
 
-const HANDOVER_KEYS: readonly string[] = ['state', 'password', 'tokens'];
+const HANDOVER_KEYS: readonly string[] = ['state', 'password', 'tokens', 'reserved'];
 
 /**
  * Checks a handover that came from the network (parsed JSON, or any value) and builds a fresh one
@@ -86,7 +100,28 @@ function check(value: unknown): RoomHandoverResult {
     seen.add(token);
     tokens.push(Object.freeze([state.members[i]!.slot, token] as const));
   }
-  const handover: RoomHandover = { state, ...(typeof password === 'string' ? { password } : {}), tokens: Object.freeze(tokens) };
+  const reserved: ReservedSeat[] = [];
+  if (Object.hasOwn(obj, 'reserved')) {
+    const rawSeats = obj['reserved'];
+    const match = state.match;
+    if (match === undefined || !Array.isArray(rawSeats) || rawSeats.length < 1 || rawSeats.length > match.players.length) return fail(ControlDecodeError.BadField);
+    for (const entry of rawSeats as unknown[]) {
+      if (!Array.isArray(entry) || entry.length !== 3) return fail(ControlDecodeError.BadField);
+      const [slot, token, name] = entry as unknown[];
+      const previous = reserved.length > 0 ? reserved[reserved.length - 1]![0] : -1;
+      // A player of the match, by slot ascending, whose slot no member holds: the seat is its way back.
+      if (typeof slot !== 'number' || !match.players.includes(slot) || slot <= previous || state.members.some((m) => m.slot === slot)) return fail(ControlDecodeError.BadField);
+      if (!isReconnectToken(token) || seen.has(token) || !isDisplayText(name, 1, MAX_MEMBER_NAME_LENGTH)) return fail(ControlDecodeError.BadField);
+      seen.add(token);
+      reserved.push(Object.freeze([slot, token, name] as const));
+    }
+  }
+  const handover: RoomHandover = {
+    state,
+    ...(typeof password === 'string' ? { password } : {}),
+    tokens: Object.freeze(tokens),
+    ...(reserved.length > 0 ? { reserved: Object.freeze(reserved) } : {}),
+  };
   return { ok: true, handover: Object.freeze(handover) };
 }
 

@@ -17,6 +17,14 @@ export type RoomPhase = 'lobby' | 'playing' | 'closed';
 /** Players take part in matches; spectators only watch. */
 export type MemberRole = 'player' | 'spectator';
 
+/**
+ * A match player on its way back into the running match with a new session: `[slot, returnId]`.
+ * `returnId` (u32, drawn by the authority) names this return, so that a member that hears of it
+ * twice (the `member-rejoining` event, then the room state) tells the other match sessions once,
+ * and one that returns again later is told again.
+ */
+export type MemberReturn = readonly [slot: number, returnId: number];
+
 /** One member as every member of the room may see it. */
 export interface RoomMember {
   /** The member's slot: players first, spectators from FIRST_SPECTATOR_SLOT. */
@@ -54,6 +62,12 @@ export interface RoomState {
   readonly members: readonly RoomMember[];
   /** The match being played (phase 'playing' only). */
   readonly match?: MatchDecision;
+  /**
+   * Players of the match coming back into it with a new session now (phase 'playing' only; absent
+   * when none), by slot ascending. A member whose match session starts after the
+   * `member-rejoining` event learns here whom it must readmit (`MatchSession.applyRoomEvent` does).
+   */
+  readonly rejoining?: readonly MemberReturn[];
 }
 
 /** The role a slot belongs to, or undefined for a number that is no slot. */

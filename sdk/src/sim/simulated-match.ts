@@ -1,4 +1,5 @@
-import { P2PSession, SessionState } from '../core/p2p-session.ts';
+import { SessionState } from '../core/p2p-session.ts';
+import { RejoinableSession } from '../core/rejoinable-session.ts';
 import type { P2PSessionConfig } from '../core/session-config.ts';
 import { bytesInputCodec } from '../core/input-codec.ts';
 import { FramePacer } from '../core/frame-pacer.ts';
@@ -75,7 +76,7 @@ export interface SimulatedPeer {
   /** Its address on the simulated network. */
   readonly address: string;
   /** Its session (a new one after `restart`). */
-  session: P2PSession<Uint8Array, Int32Array>;
+  session: RejoinableSession<Uint8Array, Int32Array>;
   /** Its game (a new one after `restart`). */
   game: TestGame;
   /** Times `restart` gave it a new session. */
@@ -161,11 +162,11 @@ export class SimulatedMatch {
   }
 
   /** A session for player `p` on a new endpoint at its address (`rejoin`: back into the running match). */
-  private newSession(p: number, game: TestGame, checksums: Map<number, number>, rejoin: boolean): P2PSession<Uint8Array, Int32Array> {
+  private newSession(p: number, game: TestGame, checksums: Map<number, number>, rejoin: boolean): RejoinableSession<Uint8Array, Int32Array> {
     const { options, addresses, fps, inputSize, rng } = this.build;
     const endpoint = this.network.endpoint(addresses[p]!);
     const hooks = rejoin ? undefined : options.hooks?.(p);
-    return new P2PSession<Uint8Array, Int32Array>({
+    return new RejoinableSession<Uint8Array, Int32Array>({
       ...options.session,
       fps,
       players: addresses.map((address, h) => (h === p ? { kind: 'local' as const } : { kind: 'remote' as const, address })),

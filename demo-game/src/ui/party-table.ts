@@ -1,0 +1,43 @@
+import type { RoomMember } from 'backspin';
+import type { PartyScoreboard } from '../app/party-scoreboard.ts';
+import { h } from './dom.ts';
+
+/**
+ * The party scoreboard as a table (id `party-scoreboard`), for the results screen and the lobby:
+ * one row per member (`data-slot`, `data-name`), best first, the leader (most wins, alone) marked. `me` is this
+ * page's slot; members no longer in the room are marked as gone. Nothing (undefined) before the
+ * room's first match ends.
+ */
+export function partyTable(board: PartyScoreboard, me: number, members: readonly RoomMember[] | undefined): HTMLElement | undefined {
+  const matches = board.matches;
+  const myName = members?.find((m) => m.slot === me)?.name;
+  if (matches === 0) return undefined;
+  const lines = board.standings();
+  const leader = lines[0] !== undefined && lines[0].wins > 0 && (lines[1] === undefined || lines[1].wins < lines[0].wins) ? lines[0] : undefined;
+  const rows = lines.map((l) => {
+    const here = members === undefined || members.some((m) => m.slot === l.slot && m.name === l.name);
+    const mine = l.slot === me && (myName === undefined || l.name === myName);
+    const label = `${l.name}${mine ? ' (you)' : ''}${here ? '' : ' (left)'}`;
+    return h(
+      'tr',
+      { dataset: { slot: String(l.slot), name: l.name }, className: here ? '' : 'gone' },
+      h('td', { textContent: label, style: 'font-weight: 600' }),
+      h('td', { className: 'wins', textContent: String(l.wins) }),
+      h('td', { textContent: String(l.played) }),
+      h('td', { textContent: String(l.rounds) }),
+      h('td', { textContent: String(l.falls) }),
+      h('td', { className: 'lead', textContent: l === leader ? 'leads' : '' }),
+    );
+  });
+  return h(
+    'div',
+    { className: 'party' },
+    h('h2', { textContent: `Party scoreboard · ${matches} ${matches === 1 ? 'match' : 'matches'}` }),
+    h(
+      'table',
+      { className: 'results', id: 'party-scoreboard' },
+      h('tr', {}, ...['Player', 'Wins', 'Played', 'Rounds', 'Falls', ''].map((t) => h('th', { textContent: t }))),
+      ...rows,
+    ),
+  );
+}
