@@ -111,6 +111,6 @@ describe('asking for a rejoin', () => {
     const ok = new RejoinableSession({ players, game: new TestGame(2), transport: network.endpoint('r3'), input: bytesInputCodec(2), seed: 1 });
     expect(() => ok.readmit(0)).toThrow(/not a remote player/);
     expect(() => ok.readmit(7)).toThrow(RangeError);
-    expect(() => new P2PSession({ players, game: new TestGame(2), transport: network.endpoint('r4'), input: bytesInputCodec(2), seed: 1, catchUpFramesPerAdvance: 0 })).toThrow(/catchUpFramesPerAdvance/);
+    expect(() => new RejoinableSession({ players, game: new TestGame(2), transport: network.endpoint('r4'), input: bytesInputCodec(2), seed: 1, catchUpFramesPerAdvance: 0 })).toThrow(/catchUpFramesPerAdvance/);
   });
 });

@@ -214,6 +214,11 @@ describe('decoder drops', () => {
     drop('b5 00', DropReason.Version);
     drop('b5 01 00 00 00', DropReason.UnknownType);
     drop('b5 01 0d 00 00', DropReason.UnknownType);
+    // The rejoin's messages (10-12) are read only with the rejoin codec: a session that never
+    // rejoins (a plain P2PSession) drops them as unknown.
+    const plain = { playerCount: 4, inputSize: 2, previousInput: () => undefined };
+    expect(decodePacket(fromHex('b5 01 2c 09 00 ac 02 00'), plain)).toEqual({ ok: false, reason: DropReason.UnknownType });
+    expect(() => encodePacket({ token: 9, message: { type: MessageType.Readmit, player: 2, frame: 300, agreed: false } }, plain)).toThrow(/rejoin codec/);
     drop('b5 01 0f 00 00', DropReason.UnknownType);
     // Types without a player argument must have a zero high nibble.
     drop('b5 01 17 00 00', DropReason.UnknownType);

@@ -5,6 +5,7 @@ import { MAX_FRAME } from '../../sdk/src/protocol/frame-range.ts';
 import { MessageType } from '../../sdk/src/protocol/messages.ts';
 import type { ConnectStatus, Packet } from '../../sdk/src/protocol/messages.ts';
 import { fromHex, hex } from './protocol-fixtures.ts';
+import { rejoinMessageCodec } from '../../sdk/src/protocol/rejoin-message-codec.ts';
 import type { TestContext } from './protocol-fixtures.ts';
 
 /**
@@ -16,7 +17,7 @@ const live = (lastFrame: number): ConnectStatus => ({ disconnected: false, lastF
 const gone = (lastFrame: number): ConnectStatus => ({ disconnected: true, lastFrame });
 
 /** 4 players, 2-byte inputs; every held input is `05 00`. */
-const ctx4: TestContext = { playerCount: 4, inputSize: 2, previousInput: () => fromHex('05 00') };
+const ctx4: TestContext = { playerCount: 4, inputSize: 2, previousInput: () => fromHex('05 00'), rejoin: rejoinMessageCodec };
 /** 3 players, 2-byte inputs, holding nothing (runs from frame 0 need no reference). */
 const ctx3: TestContext = { playerCount: 3, inputSize: 2, previousInput: () => undefined };
 

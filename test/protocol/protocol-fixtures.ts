@@ -1,5 +1,6 @@
 /** Shared helpers of the protocol tests: a seeded PRNG, codec contexts and random messages. */
 import { MAX_FRAME, MessageType, inputsThatAlwaysFit } from '../../sdk/src/protocol/index.ts';
+import { rejoinMessageCodec } from '../../sdk/src/protocol/rejoin-message-codec.ts';
 import type { ConnectStatus, DecodeContext, EncodeContext, Message } from '../../sdk/src/protocol/index.ts';
 
 /** Small seeded PRNG (mulberry32): tests must be repeatable, so no Math.random. */
@@ -70,6 +71,7 @@ export function makeContext(
   return {
     playerCount,
     inputSize,
+    rejoin: rejoinMessageCodec,
     previousInput(player, frame) {
       return isGap(player, frame) ? undefined : syntheticInput(player, frame, inputSize);
     },

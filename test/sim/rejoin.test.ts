@@ -9,6 +9,7 @@ import type { Transport } from '../../sdk/src/transport/transport.ts';
 import { MessageType } from '../../sdk/src/protocol/messages.ts';
 import { decodePacket } from '../../sdk/src/protocol/decode-packet.ts';
 import { encodePacket } from '../../sdk/src/protocol/encode-packet.ts';
+import { rejoinMessageCodec } from '../../sdk/src/protocol/rejoin-message-codec.ts';
 
 /**
  * Issue 13, part 1, in virtual time: a player whose peer vanished (a crash, a reload) comes back
@@ -246,11 +247,11 @@ function corruptingStateChunks(inner: Transport, active: () => boolean, count: {
           count.corrupted();
         }
         out.push({ from: d.from, data });
-        const decoded = decodePacket(d.data, { playerCount: 3, inputSize: 2, previousInput: () => undefined });
+        const decoded = decodePacket(d.data, { playerCount: 3, inputSize: 2, previousInput: () => undefined, rejoin: rejoinMessageCodec });
         if (decoded.ok && decoded.packet.message.type === MessageType.StateChunk && sent < 4) {
           // The same chunk naming a chunk far past the state's end: refused, nothing changes.
           sent++;
-          const junk = encodePacket({ token: decoded.packet.token, message: { ...decoded.packet.message, index: 99_999 } }, { playerCount: 3, inputSize: 2, previousInput: () => undefined });
+          const junk = encodePacket({ token: decoded.packet.token, message: { ...decoded.packet.message, index: 99_999 } }, { playerCount: 3, inputSize: 2, previousInput: () => undefined, rejoin: rejoinMessageCodec });
           out.push({ from: d.from, data: junk });
           count.garbage();
         }

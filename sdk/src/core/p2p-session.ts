@@ -19,7 +19,7 @@ import type { PeerStats, SessionStats } from './session-stats.ts';
 import type { SessionDropReason } from './session-stats.ts';
 import { sessionFingerprint } from './session-fingerprint.ts';
 import { PacketCodec } from './packet-codec.ts';
-import type { DropReason, Message, Packet } from '../protocol/messages.ts';
+import type { DropReason, Message, Packet, RejoinMessageCodec } from '../protocol/messages.ts';
 import { MAX_INPUTS_PER_PACKET, MessageType } from '../protocol/messages.ts';
 import { Prng } from '../kit/prng.ts';
 
@@ -249,6 +249,7 @@ export class P2PSession<I, S> {
     this.desync = new DesyncDetector(this.n);
     this.packets = new PacketCodec(this.n, this.size, (player, frame) =>
       this.queues[player]?.copyTo(frame, this.reference) === true ? this.reference : undefined,
+      this.rejoinMessages(),
     );
   }
 
@@ -702,6 +703,11 @@ export class P2PSession<I, S> {
   /** Whether this session can take part in rejoins (a `RejoinableSession`). */
   protected canRejoin(): boolean {
     return false;
+  }
+
+  /** The codec of the rejoin's messages (a plain session drops them as `unknown-type`). */
+  protected rejoinMessages(): RejoinMessageCodec | undefined {
+    return undefined;
   }
 
   /** Each poll, after the drop agreements: readmissions move on. */

@@ -1,4 +1,4 @@
-import type { DecodeContext, DecodeResult, Packet } from '../protocol/messages.ts';
+import type { DecodeContext, DecodeResult, Packet, RejoinMessageCodec } from '../protocol/messages.ts';
 import { MAX_PACKET_BYTES } from '../protocol/messages.ts';
 import type { EncodeContext } from '../protocol/codec-context.ts';
 import { encodePacket } from '../protocol/encode-packet.ts';
@@ -13,8 +13,8 @@ export class PacketCodec {
   private readonly ctx: EncodeContext & DecodeContext;
   private readonly out = new Uint8Array(MAX_PACKET_BYTES);
 
-  constructor(playerCount: number, inputSize: number, previousInput: (player: number, frame: number) => Uint8Array | undefined) {
-    this.ctx = { playerCount, inputSize, previousInput };
+  constructor(playerCount: number, inputSize: number, previousInput: (player: number, frame: number) => Uint8Array | undefined, rejoin?: RejoinMessageCodec) {
+    this.ctx = rejoin === undefined ? { playerCount, inputSize, previousInput } : { playerCount, inputSize, previousInput, rejoin };
   }
 
   /** Encodes into the shared buffer: the result is valid until the next `encode`. */

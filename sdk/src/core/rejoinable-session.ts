@@ -1,12 +1,14 @@
 import { AdvanceResult, NOT_AGREED, P2PSession, RECOMMEND_INTERVAL_FRAMES, SessionState } from './p2p-session.ts';
 import type { P2PSessionConfig } from './session-config.ts';
+import { int } from './session-config.ts';
 import { EndpointState } from './peer-endpoint.ts';
 import type { PeerEndpoint } from './peer-endpoint.ts';
 import { MessageType } from '../protocol/messages.ts';
-import type { Message } from '../protocol/messages.ts';
+import type { Message, RejoinMessageCodec } from '../protocol/messages.ts';
+import { rejoinMessageCodec } from '../protocol/rejoin-message-codec.ts';
 import { MAX_FRAME } from '../protocol/frame-range.ts';
 import { Readmission } from './readmission.ts';
-import { StateReceiver, StateSender } from './state-transfer.ts';
+import { DEFAULT_MAX_STATE_BYTES, StateReceiver, StateSender } from './state-transfer.ts';
 import type { ReceivedState, StateChunk } from './state-transfer.ts';
 import { decodeRejoinSnapshot, encodeRejoinSnapshot } from './rejoin-snapshot.ts';
 import type { SnapshotPlayer } from './rejoin-snapshot.ts';
@@ -66,9 +68,18 @@ export class RejoinableSession<I, S> extends P2PSession<I, S> {
   private readonly stateAckDue: Uint8Array;
   /** Scratch: the all-zero input. */
   private readonly zeroInput: Uint8Array;
+  /** `catchUpFramesPerAdvance` and `maxStateBytes`, checked. */
+  private readonly catchUpFrames: number;
+  private readonly maxStateBytes: number;
 
   constructor(config: P2PSessionConfig<I, S>) {
     super(config);
+    if (config.rejoin !== undefined && typeof config.rejoin !== 'boolean') throw new RangeError(`rejoin must be a boolean, got ${String(config.rejoin)}`);
+    if (config.rejoin === true && (typeof config.game.encodeState !== 'function' || typeof config.game.decodeState !== 'function')) {
+      throw new TypeError('rejoin: the game must implement encodeState(state) and decodeState(bytes) to load the match state (see int32StateCodec)');
+    }
+    this.catchUpFrames = int('catchUpFramesPerAdvance', config.catchUpFramesPerAdvance ?? 60, 1, 1000);
+    this.maxStateBytes = int('maxStateBytes', config.maxStateBytes ?? DEFAULT_MAX_STATE_BYTES, 1, 0x7fffffff);
     this.pastAbsences = Array.from({ length: this.n }, () => []);
     this.lastReentry = new Int32Array(this.n).fill(-1);
     this.readmissions = new Array<Readmission | undefined>(this.n).fill(undefined);
@@ -84,6 +95,10 @@ export class RejoinableSession<I, S> extends P2PSession<I, S> {
 
   protected override canRejoin(): boolean {
     return true;
+  }
+
+  protected override rejoinMessages(): RejoinMessageCodec {
+    return rejoinMessageCodec;
   }
 
   protected override catchUpStep(): AdvanceResult | undefined {
@@ -160,7 +175,7 @@ export class RejoinableSession<I, S> extends P2PSession<I, S> {
     // With rollback, predicted frames may be simulated up to the window beyond the inputs here.
     const reach = Math.min(present, limit + this.cfg.maxPrediction);
     let steps = 0;
-    while ((this.frame <= limit || this.frame < reach) && steps < this.cfg.catchUpFramesPerAdvance) {
+    while ((this.frame <= limit || this.frame < reach) && steps < this.catchUpFrames) {
       this.simulate(true);
       this.takeChecksums();
       steps++;
@@ -411,7 +426,7 @@ export class RejoinableSession<I, S> extends P2PSession<I, S> {
       this.drops.stale++;
       return;
     }
-    const receiver = (this.receivers[endpoint.player] ??= new StateReceiver(this.cfg.maxStateBytes));
+    const receiver = (this.receivers[endpoint.player] ??= new StateReceiver(this.maxStateBytes));
     const result = receiver.onChunk(chunk);
     if (result.kind === 'refused') {
       this.drops.malformed++;

@@ -3,7 +3,6 @@ import type { InputCodec } from './input-codec.ts';
 import type { InputPredictor } from './input-predictor.ts';
 import type { PeerAddress, Transport } from '../transport/transport.ts';
 import { MAX_INPUT_BYTES, MAX_PLAYERS } from '../protocol/messages.ts';
-import { DEFAULT_MAX_STATE_BYTES } from './state-transfer.ts';
 
 /** One seat of a session: the player on this machine, or a remote one at a transport address. */
 export type PlayerSpec =
@@ -139,8 +138,6 @@ export interface ResolvedSessionConfig {
   readonly inputResendFrames: number;
   readonly qualityReportMs: number;
   readonly rejoin: boolean;
-  readonly catchUpFramesPerAdvance: number;
-  readonly maxStateBytes: number;
 }
 
 /** Largest input delay accepted (frames): beyond this a game feels broken anyway. */
@@ -216,13 +213,7 @@ export function resolveSessionConfig<I, S>(config: P2PSessionConfig<I, S>): Reso
     inputResendFrames: int('inputResendFrames', config.inputResendFrames ?? 2, 1, 60),
     qualityReportMs: num('qualityReportMs', config.qualityReportMs ?? 1000, 10),
     rejoin: config.rejoin === true,
-    catchUpFramesPerAdvance: int('catchUpFramesPerAdvance', config.catchUpFramesPerAdvance ?? 60, 1, 1000),
-    maxStateBytes: int('maxStateBytes', config.maxStateBytes ?? DEFAULT_MAX_STATE_BYTES, 1, 0x7fffffff),
   };
-  if (config.rejoin !== undefined && typeof config.rejoin !== 'boolean') throw new RangeError(`rejoin must be a boolean, got ${String(config.rejoin)}`);
-  if (resolved.rejoin && (typeof config.game.encodeState !== 'function' || typeof config.game.decodeState !== 'function')) {
-    throw new TypeError('rejoin: the game must implement encodeState(state) and decodeState(bytes) to load the match state (see int32StateCodec)');
-  }
   int('seed', config.seed, 0, 0xffffffff);
   if (resolved.disconnectNotifyStartMs >= resolved.disconnectTimeoutMs) {
     throw new RangeError('disconnectNotifyStartMs must be less than disconnectTimeoutMs');
@@ -246,7 +237,8 @@ export function checkedInputDelay(value: number): number {
   return value;
 }
 
-function int(name: string, value: number, min: number, max: number): number {
+/** An integer setting in `min..max`, or a RangeError naming it. */
+export function int(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
   }

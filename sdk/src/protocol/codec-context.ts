@@ -1,4 +1,5 @@
 import { MAX_INPUT_BYTES, MAX_PLAYERS } from './messages.ts';
+import type { RejoinMessageCodec } from './messages.ts';
 
 /**
  * What the encoder needs from the session. Shaped like `DecodeContext` on purpose: a session can
@@ -16,6 +17,8 @@ export interface EncodeContext {
    * encoder throw: the sender must keep the reference until the run is acknowledged.
    */
   previousInput(player: number, frame: number): Uint8Array | undefined;
+  /** The rejoin's messages, for a session that takes part in rejoins. */
+  readonly rejoin?: RejoinMessageCodec;
 }
 
 /**

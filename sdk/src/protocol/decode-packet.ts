@@ -111,28 +111,10 @@ export function decodePacket(data: Uint8Array, ctx: DecodeContext): DecodeResult
       return accepted(token, { type: MessageType.ChecksumReport, frame, checksum: readU32(data, at) });
     }
     case MessageType.StateChunk:
-      return readStateChunk(data, token);
-    case MessageType.StateAck: {
-      if (length < HEADER_BYTES + 2) return TRUNCATED;
-      const transferId = data[HEADER_BYTES]! | (data[HEADER_BYTES + 1]! << 8);
-      const next = readUVarInt(data, HEADER_BYTES + 2);
-      if (next < 0) return failure(next);
-      if (next > MAX_FRAME) return MALFORMED;
-      const at = HEADER_BYTES + 2 + uvarintSize(next);
-      if (length < at + 4) return TRUNCATED;
-      if (length !== at + 4) return MALFORMED;
-      return accepted(token, { type: MessageType.StateAck, transferId, next, mask: readU32(data, at) });
-    }
-    case MessageType.Readmit: {
-      const frame = readUVarInt(data, HEADER_BYTES);
-      if (frame < 0) return failure(frame);
-      if (frame > MAX_FRAME) return MALFORMED;
-      const at = HEADER_BYTES + uvarintSize(frame);
-      if (length < at + 1) return TRUNCATED;
-      const flags = data[at]!;
-      if (length !== at + 1 || flags > 1) return MALFORMED;
-      return accepted(token, { type: MessageType.Readmit, player: argument, frame, agreed: flags === 1 });
-    }
+    case MessageType.StateAck:
+    case MessageType.Readmit:
+      // The rejoin's messages: only a session that takes part in rejoins reads them.
+      return ctx.rejoin === undefined ? UNKNOWN_TYPE : ctx.rejoin.read(data, type, argument, token);
     case MessageType.Goodbye: {
       const shifted = readUVarInt(data, HEADER_BYTES);
       if (shifted < 0) return failure(shifted);
@@ -143,31 +125,6 @@ export function decodePacket(data: Uint8Array, ctx: DecodeContext): DecodeResult
     default:
       return UNKNOWN_TYPE;
   }
-}
-
-/** A StateChunk: transfer id (u16), frame, total length, hash (u32), index, then the chunk's bytes to the end. */
-function readStateChunk(data: Uint8Array, token: number): DecodeResult {
-  const length = data.length;
-  if (length < HEADER_BYTES + 2) return TRUNCATED;
-  const transferId = data[HEADER_BYTES]! | (data[HEADER_BYTES + 1]! << 8);
-  let at = HEADER_BYTES + 2;
-  const frame = readUVarInt(data, at);
-  if (frame < 0) return failure(frame);
-  if (frame > MAX_FRAME) return MALFORMED;
-  at += uvarintSize(frame);
-  const totalBytes = readUVarInt(data, at);
-  if (totalBytes < 0) return failure(totalBytes);
-  if (totalBytes < 1 || totalBytes > MAX_FRAME) return MALFORMED;
-  at += uvarintSize(totalBytes);
-  if (length < at + 4) return TRUNCATED;
-  const hash = readU32(data, at);
-  at += 4;
-  const index = readUVarInt(data, at);
-  if (index < 0) return failure(index);
-  if (index > MAX_FRAME) return MALFORMED;
-  at += uvarintSize(index);
-  if (at >= length) return TRUNCATED;
-  return accepted(token, { type: MessageType.StateChunk, transferId, frame, totalBytes, hash, index, bytes: data.slice(at) });
 }
 
 function readSync(data: Uint8Array, type: number, player: number, token: number): DecodeResult {

@@ -141,48 +141,11 @@ function writeMessage(out: Uint8Array, message: Message, token: number, ctx: Enc
       }
       writePacketHeader(out, message.type, 0, token);
       return writeUVarInt(out, HEADER_BYTES, message.lastFrame - NO_FRAME);
-    case MessageType.StateChunk: {
-      const m = message;
-      if (!isU16(m.transferId)) throw new RangeError(`StateChunk.transferId must be an integer in 0..65535, got ${m.transferId}`);
-      checkFrame(m.frame, 'StateChunk.frame');
-      if (!Number.isInteger(m.totalBytes) || m.totalBytes < 1 || m.totalBytes > MAX_FRAME) {
-        throw new RangeError(`StateChunk.totalBytes must be an integer in 1..${MAX_FRAME}, got ${m.totalBytes}`);
-      }
-      checkU32(m.hash, 'StateChunk.hash');
-      checkFrame(m.index, 'StateChunk.index');
-      if (m.bytes.length === 0) throw new RangeError('StateChunk.bytes must not be empty');
-      writePacketHeader(out, message.type, 0, token);
-      out[HEADER_BYTES] = m.transferId & 0xff;
-      out[HEADER_BYTES + 1] = m.transferId >>> 8;
-      let at = writeUVarInt(out, HEADER_BYTES + 2, m.frame);
-      at = writeUVarInt(out, at, m.totalBytes);
-      at = writeU32(out, at, m.hash);
-      at = writeUVarInt(out, at, m.index);
-      if (at + m.bytes.length > MAX_PACKET_BYTES) {
-        throw new RangeError(`StateChunk of ${m.bytes.length} bytes exceeds MAX_PACKET_BYTES = ${MAX_PACKET_BYTES}`);
-      }
-      out.set(m.bytes, at);
-      return at + m.bytes.length;
-    }
-    case MessageType.StateAck: {
-      if (!isU16(message.transferId)) throw new RangeError(`StateAck.transferId must be an integer in 0..65535, got ${message.transferId}`);
-      checkFrame(message.next, 'StateAck.next');
-      checkU32(message.mask, 'StateAck.mask');
-      writePacketHeader(out, message.type, 0, token);
-      out[HEADER_BYTES] = message.transferId & 0xff;
-      out[HEADER_BYTES + 1] = message.transferId >>> 8;
-      const at = writeUVarInt(out, HEADER_BYTES + 2, message.next);
-      return writeU32(out, at, message.mask);
-    }
-    case MessageType.Readmit: {
-      checkPlayer(message.player, playerCount, 'Readmit.player');
-      checkFrame(message.frame, 'Readmit.frame');
-      if (typeof message.agreed !== 'boolean') throw new RangeError(`Readmit.agreed must be a boolean, got ${String(message.agreed)}`);
-      writePacketHeader(out, message.type, message.player, token);
-      const at = writeUVarInt(out, HEADER_BYTES, message.frame);
-      out[at] = message.agreed ? 1 : 0;
-      return at + 1;
-    }
+    case MessageType.StateChunk:
+    case MessageType.StateAck:
+    case MessageType.Readmit:
+      if (ctx.rejoin === undefined) throw new RangeError(`message type ${message.type} (the rejoin's) needs a context with the rejoin codec`);
+      return ctx.rejoin.write(out, message, token, playerCount);
     default:
       throw new RangeError(`unknown message type ${String((message as { type: unknown }).type)}`);
   }

@@ -196,8 +196,22 @@ export interface Packet {
   readonly message: Message;
 }
 
+/**
+ * Reads and writes the rejoin's messages (StateChunk, StateAck, Readmit): `rejoinMessageCodec`
+ * (protocol/rejoin-message-codec.ts). A context without it drops them as `unknown-type` and
+ * refuses to write them.
+ */
+export interface RejoinMessageCodec {
+  /** The body of a packet of one of the three types (header checked); never throws. */
+  read(data: Uint8Array, type: number, argument: number, token: number): DecodeResult;
+  /** Writes the packet into `out` (at least MAX_PACKET_BYTES); returns its size. */
+  write(out: Uint8Array, message: Message, token: number, playerCount: number): number;
+}
+
 /** What the decoder needs from the session to validate and expand a packet. */
 export interface DecodeContext {
+  /** The rejoin's messages, for a session that takes part in rejoins. */
+  readonly rejoin?: RejoinMessageCodec;
   readonly playerCount: number;
   /** Bytes per input, 1..MAX_INPUT_BYTES. */
   readonly inputSize: number;
