@@ -29,24 +29,24 @@ function dropped(reason: DropReason): DecodeResult {
 }
 
 /** One shared, frozen result per reason: a drop allocates nothing. */
-const TRUNCATED = dropped(DropReason.Truncated);
+export const TRUNCATED = dropped(DropReason.Truncated);
 const OVERSIZED = dropped(DropReason.Oversized);
 const MAGIC = dropped(DropReason.Magic);
 const VERSION = dropped(DropReason.Version);
-const UNKNOWN_TYPE = dropped(DropReason.UnknownType);
-const MALFORMED = dropped(DropReason.Malformed);
+export const UNKNOWN_TYPE = dropped(DropReason.UnknownType);
+export const MALFORMED = dropped(DropReason.Malformed);
 const GAP = dropped(DropReason.Gap);
 
 /** The drop for a failed read (`ReadError`). */
-function failure(error: number): DecodeResult {
+export function failure(error: number): DecodeResult {
   return error === ReadError.Truncated ? TRUNCATED : MALFORMED;
 }
 
-function accepted(token: number, message: Message): DecodeResult {
+export function accepted(token: number, message: Message): DecodeResult {
   return { ok: true, packet: { token, message } };
 }
 
-function readU32(data: Uint8Array, at: number): number {
+export function readU32(data: Uint8Array, at: number): number {
   return (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
 }
 

@@ -20,7 +20,7 @@ import { writeUVarInt, writeVarInt } from './var-int.ts';
  */
 const scratch = new Uint8Array(MAX_PACKET_BYTES);
 
-function isU16(value: number): boolean {
+export function isU16(value: number): boolean {
   return Number.isInteger(value) && value >= 0 && value <= 0xffff;
 }
 
@@ -28,15 +28,15 @@ function isU32(value: number): boolean {
   return value >>> 0 === value;
 }
 
-function checkU32(value: number, field: string): void {
+export function checkU32(value: number, field: string): void {
   if (!isU32(value)) throw new RangeError(`${field} must be an integer in 0..2^32-1, got ${value}`);
 }
 
-function checkFrame(frame: number, field: string): void {
+export function checkFrame(frame: number, field: string): void {
   if (!isFrame(frame)) throw new RangeError(`${field} must be an integer in 0..${MAX_FRAME}, got ${frame}`);
 }
 
-function checkPlayer(player: number, playerCount: number, field: string): void {
+export function checkPlayer(player: number, playerCount: number, field: string): void {
   if (!Number.isInteger(player) || player < 0 || player >= playerCount) {
     throw new RangeError(`${field} must be a player handle in 0..${playerCount - 1}, got ${player}`);
   }
@@ -48,7 +48,7 @@ function checkStatuses(statuses: readonly ConnectStatus[], playerCount: number, 
   }
 }
 
-function writeU32(out: Uint8Array, at: number, value: number): number {
+export function writeU32(out: Uint8Array, at: number, value: number): number {
   out[at] = value & 0xff;
   out[at + 1] = (value >>> 8) & 0xff;
   out[at + 2] = (value >>> 16) & 0xff;

@@ -1,8 +1,9 @@
-import { DropReason, MAX_PACKET_BYTES, MessageType } from './messages.ts';
+import { MAX_PACKET_BYTES, MessageType } from './messages.ts';
 import type { DecodeResult, Message, RejoinMessageCodec } from './messages.ts';
-import { MAX_FRAME, isFrame } from './frame-range.ts';
+import { MAX_FRAME } from './frame-range.ts';
+import { MALFORMED, TRUNCATED, UNKNOWN_TYPE, accepted, failure, readU32 } from './decode-packet.ts';
+import { checkFrame, checkPlayer, checkU32, isU16, writeU32 } from './encode-packet.ts';
 import { HEADER_BYTES, writePacketHeader } from './packet-header.ts';
-import { ReadError } from './read-error.ts';
 import { readUVarInt, uvarintSize, writeUVarInt } from './var-int.ts';
 
 /**
@@ -13,42 +14,6 @@ import { readUVarInt, uvarintSize, writeUVarInt } from './var-int.ts';
  * throws for any bytes, the writer throws a RangeError for anything a reader would drop.
  */
 export const rejoinMessageCodec: RejoinMessageCodec = { read, write };
-
-const TRUNCATED: DecodeResult = Object.freeze({ ok: false, reason: DropReason.Truncated });
-const MALFORMED: DecodeResult = Object.freeze({ ok: false, reason: DropReason.Malformed });
-const UNKNOWN_TYPE: DecodeResult = Object.freeze({ ok: false, reason: DropReason.UnknownType });
-
-function failure(error: number): DecodeResult {
-  return error === ReadError.Truncated ? TRUNCATED : MALFORMED;
-}
-
-function accepted(token: number, message: Message): DecodeResult {
-  return { ok: true, packet: { token, message } };
-}
-
-function readU32(data: Uint8Array, at: number): number {
-  return (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
-}
-
-function writeU32(out: Uint8Array, at: number, value: number): number {
-  out[at] = value & 0xff;
-  out[at + 1] = (value >>> 8) & 0xff;
-  out[at + 2] = (value >>> 16) & 0xff;
-  out[at + 3] = value >>> 24;
-  return at + 4;
-}
-
-function isU16(value: number): boolean {
-  return Number.isInteger(value) && value >= 0 && value <= 0xffff;
-}
-
-function checkU32(value: number, field: string): void {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`${field} must be an integer in 0..4294967295, got ${value}`);
-}
-
-function checkFrame(frame: number, field: string): void {
-  if (!isFrame(frame)) throw new RangeError(`${field} must be an integer in 0..${MAX_FRAME}, got ${frame}`);
-}
 
 /** Reads the body of a packet of `type` (10..12), its header checked already (`argument`: the type argument). */
 function read(data: Uint8Array, type: number, argument: number, token: number): DecodeResult {
@@ -144,7 +109,7 @@ function write(out: Uint8Array, message: Message, token: number, playerCount: nu
       return writeU32(out, at, message.mask);
     }
     case MessageType.Readmit: {
-      if (!Number.isInteger(message.player) || message.player < 0 || message.player >= playerCount) throw new RangeError(`Readmit.player must be an integer in 0..${playerCount - 1}, got ${message.player}`);
+      checkPlayer(message.player, playerCount, 'Readmit.player');
       checkFrame(message.frame, 'Readmit.frame');
       if (typeof message.agreed !== 'boolean') throw new RangeError(`Readmit.agreed must be a boolean, got ${String(message.agreed)}`);
       writePacketHeader(out, message.type, message.player, token);
