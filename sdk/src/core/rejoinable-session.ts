@@ -162,8 +162,7 @@ export class RejoinableSession<I, S> extends P2PSession<I, S> {
    */
   private catchUp(): AdvanceResult {
     const limit = this.confirmedThrough(false);
-    // The others are further on than their inputs here show (those are a one-way trip old): with
-    // rollback, go on to their projected frame on predicted inputs, as far as the window allows.
+    // The others are further on than their inputs here show (those are a one-way trip old).
     let present = -1;
     let rttMs = 0;
     for (const endpoint of this.endpoints) {
@@ -197,8 +196,8 @@ export class RejoinableSession<I, S> extends P2PSession<I, S> {
 
   /**
    * The returning peer, caught up, proposes to re-enter at the frame the others will be at once
-   * they hear it and answer: their projected frames, plus a round trip (with twice its deviation),
-   * plus the input delay, plus REENTRY_MARGIN_FRAMES.
+   * they hear it and answer: their projected frames, plus two round trips (each with twice its
+   * deviation), plus the input delay, plus REENTRY_MARGIN_FRAMES.
    */
   private proposeReentry(): void {
     const own = this.readmissions[this.local];
@@ -215,8 +214,6 @@ export class RejoinableSession<I, S> extends P2PSession<I, S> {
     const margin = Math.ceil((2 * (rttMs + 2 * jitterMs)) / this.cfg.frameMs) + this.delay + REENTRY_MARGIN_FRAMES;
     own.propose(Math.min(MAX_FRAME, ahead + margin));
   }
-
-
 
   /**
    * `player`'s peer runs a new session and asks to be back in the match (a reloaded page, a
