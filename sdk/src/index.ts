@@ -11,6 +11,7 @@
 
 // Sessions: the rollback (or lockstep) engine and its contract with the game.
 export { P2PSession, SessionState, AdvanceResult } from './core/p2p-session.ts';
+export type { ConfirmedState } from './core/p2p-session.ts';
 export { RejoinableSession } from './core/rejoinable-session.ts';
 export { SyncTestSession } from './core/sync-test-session.ts';
 export type { SyncTestConfig, SyncTestMismatch } from './core/sync-test-session.ts';
@@ -29,6 +30,16 @@ export type { SessionEvent, SessionEventType } from './core/session-events.ts';
 export { SessionDropReason } from './core/session-stats.ts';
 export type { PeerStats, SessionStats } from './core/session-stats.ts';
 export { FramePacer } from './core/frame-pacer.ts';
+
+// Spectators: a player's peer feeds confirmed inputs to spectators, who watch a little behind live.
+export { SpectatorFeed } from './core/spectator-feed.ts';
+export type { ConfirmedStateSource, SpectatorFeedConfig } from './core/spectator-feed.ts';
+export { SpectatorSession, SpectatorState } from './core/spectator-session.ts';
+export type { SpectatorSessionConfig } from './core/spectator-session.ts';
+export { SpectatorDropReason } from './core/spectator-events.ts';
+export type { SpectatorDesyncEvent, SpectatorEvent, SpectatorEventType, SpectatorFeedStats, SpectatorSourceLostEvent, SpectatorStateLoadedEvent, SpectatorStats } from './core/spectator-events.ts';
+export { splitSpectatorTraffic } from './core/spectator-traffic.ts';
+export type { SpectatorTraffic } from './core/spectator-traffic.ts';
 export { PROTOCOL_VERSION, MAX_PACKET_BYTES, MAX_PLAYERS, MAX_INPUT_BYTES } from './protocol/messages.ts';
 export type { DropReason } from './protocol/messages.ts';
 

@@ -23,6 +23,14 @@ import type { DropReason, Message, Packet, RejoinMessageCodec } from '../protoco
 import { MAX_INPUTS_PER_PACKET, MessageType } from '../protocol/messages.ts';
 import { Prng } from '../kit/prng.ts';
 
+/** A state no rollback can change: the one at the start of `frame`, every input before which is final. */
+export interface ConfirmedState<S> {
+  /** The frame whose starting state it is. */
+  readonly frame: number;
+  /** The game's state (`Game.save`'s). */
+  readonly state: S;
+}
+
 /** Where a session is in its life. */
 export const SessionState = {
   /**
@@ -527,6 +535,20 @@ export class P2PSession<I, S> {
     const queue = this.queues[player];
     if (queue === undefined) throw new RangeError(`no player ${String(player)}`);
     return { firstFrame: queue.firstFrame, lastFrame: queue.lastFrame, get: (frame) => queue.get(frame)?.slice() };
+  }
+
+  /**
+   * The state at the start of the frame after the newest confirmed one, and that frame: every
+   * input before it is final, so it never changes. What a `SpectatorFeed` sends a spectator that
+   * joins mid-match. Undefined while it is not held (a rollback due before it, or a rejoining
+   * session before its state arrived). With rollback, a saved state that the next rollback or
+   * `save` reuses: encode it at once.
+   */
+  confirmedState(): ConfirmedState<S> | undefined {
+    const frame = Math.min(this.confirmedThrough(true), this.frame - 1) + 1;
+    if (this.awaitingState || (this.firstIncorrect >= 0 && this.firstIncorrect < frame)) return undefined;
+    const state = frame === this.frame ? this.game.save() : this.ring?.state(frame);
+    return state === undefined ? undefined : { frame, state };
   }
 
   /** Figures for the whole session and each remote peer, as of now. */
