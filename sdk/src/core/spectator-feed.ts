@@ -56,12 +56,18 @@ export interface SpectatorFeedConfig<S> {
 /** Unacknowledged inputs go again after this long without new ones (ms); a quiet match still sends this often, as a keepalive (ms). */
 const RESEND_MS = 100;
 const KEEPALIVE_MS = 250;
-/** State chunks go again when unacknowledged this long (ms): the feed does not measure round trips, and one too many costs a chunk. */
-const CHUNK_RESEND_MS = 250;
+/**
+ * State chunks go again when unacknowledged this long (ms). The feed does not measure round trips:
+ * this is short, because a spectator that is sent nothing but a state hears nothing else, and a
+ * chunk too many costs little (the window and CHUNKS_PER_POLL bound them).
+ */
+const CHUNK_RESEND_MS = 100;
 /** State chunks to one spectator per poll, most: a state never floods the link that carries the match. */
 const CHUNKS_PER_POLL = 8;
 /** A state all of whose chunks arrived, and which the spectator still does not show loaded this long after (ms), goes again (its hash failed there). */
 const STATE_RETRY_MS = 1000;
+/** Least time between two states sent to one spectator for being far behind (ms). */
+const STATE_AGAIN_MS = 3000;
 /** Confirmed checksums kept to send. */
 const CHECKSUMS_KEPT = 8;
 
@@ -79,6 +85,8 @@ interface Watcher {
   sentThrough: number;
   transfer: StateSender | undefined;
   transferDoneMs: number;
+  /** When its last state transfer started (ms). */
+  stateAtMs: number;
 }
 
 /**
@@ -284,14 +292,12 @@ export class SpectatorFeed<S> {
             return;
           }
           if (w === undefined) this.joined++;
-          w = { address: from, token, next: 0, checksumThrough: -1, heardMs: this.nowMs, sentMs: -Infinity, sentThrough: -1, transfer: undefined, transferDoneMs: -1 };
+          w = { address: from, token, next: 0, checksumThrough: -1, heardMs: this.nowMs, sentMs: -Infinity, sentThrough: -1, transfer: undefined, transferDoneMs: -1, stateAtMs: -Infinity };
           this.watchers.set(from, w);
         }
         w.heardMs = this.nowMs;
         if (message.next > w.next) w.next = message.next;
         if (message.checksumThrough > w.checksumThrough) w.checksumThrough = message.checksumThrough;
-        // Acknowledged past what was sent (it came from another feed): send from there.
-        if (w.sentThrough < w.next - 1) w.sentThrough = w.next - 1;
         return;
       }
       case MessageType.StateAck:
@@ -313,6 +319,9 @@ export class SpectatorFeed<S> {
   /** Sends `w` what is due now: its state transfer's chunks, or its unacknowledged inputs. */
   private serve(w: Watcher): void {
     const now = this.nowMs;
+    // The first frame to send it: after a state that arrived whole, the state's frame, before it
+    // says so (its acknowledgement may be lost; if its load failed, they are gaps it ignores).
+    let from = w.next;
     if (w.transfer !== undefined) {
       const transfer = w.transfer;
       if (w.next >= transfer.frame) {
@@ -322,15 +331,18 @@ export class SpectatorFeed<S> {
         return;
       } else {
         if (w.transferDoneMs < 0) w.transferDoneMs = now;
-        if (now - w.transferDoneMs < STATE_RETRY_MS) return;
-        w.transfer = undefined; // every chunk arrived, and still not loaded: its hash failed there
+        // Every chunk arrived, and it still does not show the state loaded: its hash failed there.
+        if (now - w.transferDoneMs >= STATE_RETRY_MS) w.transfer = undefined;
+        else from = transfer.frame;
       }
     }
     // Inputs it needs are gone (it joined late, or stalled that long), or sending them all would
     // take longer than a state: a state, if one can be had; else inputs as far as held.
-    const tooFar = this.last >= 0 && (w.next < this.first || this.last - w.next >= this.maxCatchUp);
-    if (tooFar && this.startTransfer(w)) return;
-    const from = w.next;
+    // (Not again soon after one: on a slow, lossy link the state and its acknowledgement take a
+    // while, during which the match moves on; the inputs since then are quicker than another state.)
+    const tooFar = this.last >= 0 && (from < this.first || (this.last - from >= this.maxCatchUp && now - w.stateAtMs >= STATE_AGAIN_MS));
+    if (tooFar && w.transfer === undefined && this.startTransfer(w)) return;
+    if (w.sentThrough < from - 1) w.sentThrough = from - 1;
     const fresh = this.last > w.sentThrough && now - w.sentMs >= this.sendIntervalMs;
     const unacked = this.last >= from && now - w.sentMs >= RESEND_MS;
     const checksums = this.pendingChecksums(w);
@@ -396,14 +408,16 @@ export class SpectatorFeed<S> {
     if (snapshot === undefined || snapshot.frame < this.first || this.last + 1 - snapshot.frame > this.maxCatchUp / 2) {
       const confirmed = this.source?.confirmedState();
       if (confirmed === undefined || this.encodeState === undefined) return false;
-      // The feed must hold the inputs from the state's frame on (its history is the session's).
-      if (confirmed.frame > this.last + 1 || confirmed.frame < this.first) return false;
+      // The inputs from the state's frame on must be held, or still to come: the session reports
+      // them in order, and may have confirmed frames since its last report (a stalled frame).
+      if (confirmed.frame < this.first) return false;
       snapshot = { frame: confirmed.frame, bytes: this.encodeState(confirmed.state) };
       this.snapshot = snapshot;
     }
     if (snapshot.frame <= w.next) return false;
     w.transfer = new StateSender(this.rng.nextU32() & 0xffff, snapshot.frame, snapshot.bytes);
     w.transferDoneMs = -1;
+    w.stateAtMs = this.nowMs;
     this.statesSent++;
     this.serve(w);
     return true;

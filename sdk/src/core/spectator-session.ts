@@ -49,7 +49,7 @@ export interface SpectatorSessionConfig<I, S> {
    * that much later. Default 6 (100 ms at 60 fps).
    */
   readonly delayFrames?: number;
-  /** Frames beyond `delayFrames` at which it starts catching up (1..600). Default 6. */
+  /** Frames beyond `delayFrames` at which it starts catching up at full speed (1..600); short of that it drifts back 12.5% faster. Default 6. */
   readonly catchUpAfterFrames?: number;
   /** Frames simulated per `advanceFrame` while catching up (2..1000). Default 4: four times live speed. */
   readonly catchUpFramesPerAdvance?: number;
@@ -68,10 +68,17 @@ export interface SpectatorSessionConfig<I, S> {
 /** Least time between two acknowledgements (ms) while inputs arrive, and between two Spectates when none do (a keepalive). */
 const ACK_INTERVAL_MS = 33;
 const KEEPALIVE_MS = 250;
+const JOINING_KEEPALIVE_MS = 100;
 /** Checksums (its own and its source's) kept for comparison. */
 const CHECKSUMS_KEPT = 64;
-/** Below its target, it holds back one `advanceFrame` in this many, to refill the buffer (a 12.5% slow-down). */
+/**
+ * Below its target, it holds back one `advanceFrame` in this many, to refill the buffer (a 12.5%
+ * slow-down); above its target by more than BATCH_FRAMES, it simulates two frames in one of this
+ * many (12.5% faster), so that it drifts back to its target rather than stay wherever a burst left it.
+ */
 const REFILL_EVERY = 8;
+/** Frames a feed batches into one packet at 60 fps (its 33 ms): the buffer swings by this much anyway. */
+const BATCH_FRAMES = 2;
 const NO_EVENTS: readonly SpectatorEvent[] = Object.freeze([]);
 const MAX_PENDING_EVENTS = 256;
 
@@ -278,6 +285,8 @@ export class SpectatorSession<I, S> {
     } else if (held < this.delay && this.advances % REFILL_EVERY === 0) {
       this.slowedAdvances++;
       return 0;
+    } else if (held > this.delay + BATCH_FRAMES && this.advances % REFILL_EVERY === 0) {
+      steps = 2; // above its target by more than a packet's batch: drifts back to it
     }
     for (let i = 0; i < steps; i++) this.simulate();
     if (steps > 1) this.catchUpTotal += steps - 1;
@@ -457,7 +466,9 @@ export class SpectatorSession<I, S> {
       const ack = this.receiver.ack();
       if (ack !== undefined) this.send({ type: MessageType.StateAck, ...ack });
     }
-    if ((this.ackDue && now - this.sentMs >= ACK_INTERVAL_MS) || now - this.sentMs >= KEEPALIVE_MS) this.sendSpectate(false);
+    // While joining, more often: the feed learns sooner that a state arrived, or that it is here.
+    const keepaliveMs = this.started ? KEEPALIVE_MS : JOINING_KEEPALIVE_MS;
+    if ((this.ackDue && now - this.sentMs >= ACK_INTERVAL_MS) || now - this.sentMs >= keepaliveMs) this.sendSpectate(false);
   }
 
   private sendSpectate(leaving: boolean): void {
