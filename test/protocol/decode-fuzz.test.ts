@@ -4,6 +4,9 @@ import { encodePacket } from '../../sdk/src/protocol/encode-packet.ts';
 import { DropReason, MAX_PACKET_BYTES, MessageType, PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../../sdk/src/protocol/messages.ts';
 import type { DecodeResult } from '../../sdk/src/protocol/messages.ts';
 import { TestRng, bytesEqual, hex, makeContext, messagesEqual, randomMessage } from './protocol-fixtures.ts';
+import { SpectatorMessageType, decodeSpectatorPacket, encodeSpectatorPacket } from '../../sdk/src/protocol/spectator-message-codec.ts';
+import type { SpectatorCodecContext, SpectatorDecodeResult, SpectatorMessage } from '../../sdk/src/protocol/spectator-message-codec.ts';
+import { MAX_FRAME } from '../../sdk/src/protocol/frame-range.ts';
 import type { TestContext } from './protocol-fixtures.ts';
 
 /**
@@ -198,5 +201,84 @@ describe('decoder fuzzing', () => {
     // Every outcome is reached, so the fuzzing exercised each check.
     for (const key of ['ok', ...reasons]) expect(tally.get(key) ?? 0, key).toBeGreaterThan(50);
     expect(mutatedAccepted).toBeGreaterThan(1000);
+  });
+
+  it('survives mutated and random spectator packets: neither decoder throws, a session drops them, a spectator round-trips what it accepts', () => {
+    const rng = new TestRng(0x5bec);
+    const contexts: SpectatorCodecContext[] = [{ playerCount: 2, inputSize: 2 }, { playerCount: 8, inputSize: 1 }, { playerCount: 16, inputSize: 9 }];
+    const out = new Uint8Array(MAX_PACKET_BYTES);
+    const randomSpectatorMessage = (ctx: SpectatorCodecContext): SpectatorMessage => {
+      const frame = rng.chance(0.5) ? rng.below(1000) : rng.below(MAX_FRAME - 200);
+      switch (rng.below(4)) {
+        case 0:
+          return { type: SpectatorMessageType.Spectate, fingerprint: rng.next(), next: frame, checksumThrough: rng.below(frame + 1) - 1, leaving: rng.chance(0.1) };
+        case 1:
+          return { type: MessageType.StateAck, transferId: rng.below(0x10000), next: rng.below(1000), mask: rng.next() };
+        case 2:
+          return { type: MessageType.StateChunk, transferId: rng.below(0x10000), frame, totalBytes: 1 + rng.below(5000), hash: rng.next(), index: rng.below(5), bytes: rng.bytes(1 + rng.below(200)) };
+        default: {
+          const frames = rng.below(rng.chance(0.5) ? 4 : 40);
+          const inputs = new Uint8Array(frames * ctx.playerCount * ctx.inputSize);
+          for (let i = 0; i < inputs.length; i++) inputs[i] = rng.chance(0.1) ? rng.next() & 0xff : i >= ctx.playerCount * ctx.inputSize ? inputs[i - ctx.playerCount * ctx.inputSize]! : 0;
+          const checksums = Array.from({ length: rng.below(5) }, () => ({ frame: rng.below(frame + 1), checksum: rng.next() }));
+          return { type: SpectatorMessageType.SpectatorInputs, startFrame: frame, liveFrame: frame + frames - 1 + rng.below(100), absent: rng.below(1 << ctx.playerCount), checksums, inputs };
+        }
+      }
+    };
+    const corpora = contexts.map((ctx) => {
+      const packets: Uint8Array[] = [];
+      while (packets.length < 300) {
+        const bytes = encodeSpectatorPacket(out, rng.below(0x10000), randomSpectatorMessage(ctx), ctx);
+        if (bytes !== undefined) packets.push(bytes.slice());
+      }
+      return packets;
+    });
+    const sessionContexts = contexts.map(({ playerCount, inputSize }) => makeContext(playerCount, inputSize));
+    const failures: string[] = [];
+    const tally = new Map<string, number>();
+    const check = (data: Uint8Array, which: number): void => {
+      const ctx = contexts[which]!;
+      const before = data.slice();
+      let result: SpectatorDecodeResult;
+      try {
+        result = decodeSpectatorPacket(data, ctx);
+        // A player's session drops every spectator message (it never reads types 13 and 14).
+        const session = decodePacket(data, sessionContexts[which]!);
+        const type = data[2]! & 0x0f;
+        if (session.ok && (type === SpectatorMessageType.Spectate || type === SpectatorMessageType.SpectatorInputs)) failures.push(`a session accepted ${hex(data)}`);
+      } catch (error) {
+        failures.push(`threw ${String(error)} on ${hex(data)}`);
+        return;
+      }
+      if (!bytesEqual(before, data)) failures.push(`modified its input ${hex(before)}`);
+      tally.set(result.ok ? 'ok' : result.reason, (tally.get(result.ok ? 'ok' : result.reason) ?? 0) + 1);
+      if (!result.ok) return;
+      let again: Uint8Array | undefined;
+      try {
+        again = encodeSpectatorPacket(out, result.packet.token, result.packet.message, ctx);
+      } catch (error) {
+        failures.push(`accepted but cannot re-encode (${String(error)}): ${hex(data)}`);
+        return;
+      }
+      const second = again === undefined ? undefined : decodeSpectatorPacket(again, ctx);
+      if (second === undefined || !second.ok || JSON.stringify(second.packet, (_k, v: unknown) => (v instanceof Uint8Array ? hex(v) : v)) !== JSON.stringify(result.packet, (_k, v: unknown) => (v instanceof Uint8Array ? hex(v) : v))) {
+        failures.push(`re-encoding changed the packet: ${hex(data)}`);
+      }
+    };
+    for (let i = 0; i < 30_000; i++) {
+      const which = rng.below(contexts.length);
+      const corpus = corpora[which]!;
+      check(mutate(rng, rng.pick(corpus), rng.pick(corpus)), which);
+    }
+    for (let i = 0; i < 5000; i++) {
+      const bytes = rng.bytes(5 + rng.below(200));
+      bytes[0] = PROTOCOL_MAGIC;
+      bytes[1] = PROTOCOL_VERSION;
+      bytes[2] = rng.pick([10, 11, 13, 14]);
+      check(bytes, rng.below(contexts.length));
+    }
+    corpora.forEach((corpus, which) => corpus.forEach((packet) => check(packet, which)));
+    expect(failures.slice(0, 10)).toEqual([]);
+    for (const key of ['ok', 'truncated', 'malformed', 'unknown-type', 'magic', 'version']) expect(tally.get(key) ?? 0, key).toBeGreaterThan(20);
   });
 });
