@@ -52,7 +52,7 @@ export class SpectatedMatch {
   /** Each player's feed, if it serves one. */
   readonly feeds: readonly (SpectatorFeed<Int32Array> | undefined)[];
   readonly spectators: SimulatedSpectator[] = [];
-  /** Time spent in the feeds' `poll` (ms, per `timer`); 0 without a timer. */
+  /** Time spent in the feeds' `poll` (ms, per `timer`), the simulated network's own excluded; 0 without a timer. */
   feedMs = 0;
   private readonly timer: (() => number) | undefined;
   private readonly players: number;
@@ -82,7 +82,10 @@ export class SpectatedMatch {
       hooks: (player) => {
         if (!options.feeds.includes(player)) return undefined;
         // Asked for before the transport is made: the feed reaches its side of the split through this.
-        const feed = makeFeed(player, { send: (to, data) => feedTransports[player]!.send(to, data), receive: () => feedTransports[player]!.receive() });
+        const feed = makeFeed(player, {
+          send: (to, data) => this.timed(() => feedTransports[player]!.send(to, data)),
+          receive: () => this.timed(() => feedTransports[player]!.receive()),
+        });
         feeds[player] = feed;
         return { onConfirmedInputs: feed.onConfirmedInputs, onChecksum: feed.onChecksum };
       },
@@ -97,6 +100,15 @@ export class SpectatedMatch {
     for (let p = 0; p < options.players; p++) feeds[p]?.attach(this.match.peers[p]!.session);
     this.feeds = feeds;
     this.nextTickMs = this.match.clock.now() + 0.5;
+  }
+
+  /** Runs `f`, and with a timer takes its time (the simulated network's) off `feedMs`. */
+  private timed<T>(f: () => T): T {
+    if (this.timer === undefined) return f();
+    const t0 = this.timer();
+    const result = f();
+    this.feedMs -= this.timer() - t0;
+    return result;
   }
 
   /** A spectator that starts now, watching through `source`'s feed. */
