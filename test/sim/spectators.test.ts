@@ -153,6 +153,23 @@ describe('spectators watch a match live', () => {
     expectInSync(m, 3, profileName);
   });
 
+  it("a feed whose player leaves goes quiet, and its spectators move to another player's", () => {
+    const m = new SpectatedMatch({ players: 3, seed: 4, profile: getProfile(profiles, 'wifi'), feeds: [0, 2], session: { checksumIntervalFrames: 30 } });
+    const spectators = Array.from({ length: 4 }, () => m.addSpectator(0, SPECTATOR));
+    m.runUntil(3000);
+    // It leaves, but its page goes on (and polls the feed): the feed must not keep them waiting.
+    m.match.peers[0]!.session.leave();
+    const since = spectators.map((s) => s.events.length);
+    for (let t = 3100; t <= 7000; t += 100) {
+      m.runUntil(t);
+      switchOnLoss(spectators, since, 'peer-2');
+    }
+    expect(m.feeds[0]!.spectatorCount).toBe(0);
+    for (const s of spectators) expect(s.session.source).toBe('peer-2');
+    expectCaughtUp(spectators, 6000, 7000, lagBound(getProfile(profiles, 'wifi'), m.match.frameMs), getProfile(profiles, 'wifi'), 'after a leave');
+    expectInSync(m, 8, 'after a leave');
+  });
+
   it('in lockstep (no prediction), a spectator joins mid-match too', () => {
     const m = new SpectatedMatch({ players: 3, seed: 3, profile: getProfile(profiles, 'wifi'), feeds: [2], session: { maxPrediction: 0, checksumIntervalFrames: 30 }, feed: { maxCatchUpFrames: 60 } });
     m.addSpectator(2, SPECTATOR);

@@ -15,6 +15,8 @@ import type { SpectatorFeedStats } from './spectator-events.ts';
 export interface ConfirmedStateSource<S> {
   /** The state at the start of the frame after the newest confirmed one; undefined while not held. */
   confirmedState(): ConfirmedState<S> | undefined;
+  /** The session's state (`SessionState`): once `'ended'`, the feed goes quiet, and its spectators move to another feed. */
+  readonly state?: string;
 }
 
 /** A `SpectatorFeed`'s settings. */
@@ -232,6 +234,12 @@ export class SpectatorFeed<S> {
   poll(nowMs: number): void {
     if (nowMs > this.nowMs) this.nowMs = nowMs;
     const now = this.nowMs;
+    if (this.source?.state === 'ended') {
+      // The player left the match (or was removed): its spectators hear nothing, and switch.
+      this.transport.receive();
+      this.watchers.clear();
+      return;
+    }
     for (const datagram of this.transport.receive()) this.receive(datagram.from, datagram.data);
     for (const [address, watcher] of this.watchers) {
       if (now - watcher.heardMs >= this.timeoutMs) {
