@@ -22,13 +22,16 @@ const SPECTATOR = { checksumIntervalFrames: 30, sourceTimeoutMs: 1500 } as const
 const DELAY = 6;
 const CATCH_UP_AFTER = 6;
 
+/** The players' prediction window (frames): after a stall, up to this many frames confirm at once. */
+const PREDICTION = 8;
+
 /**
  * Most frames a caught-up spectator may show behind the players' newest confirmed frame: its
- * delay and catch-up threshold, plus the way there in frames (a one-way trip, four deviations, a
- * resend after a loss (100 ms) and the feed's batching (33 ms)).
+ * delay and catch-up threshold, a burst of frames confirmed at once, plus the way there in frames
+ * (a one-way trip, four deviations, a resend after a loss (100 ms) and the feed's batching (33 ms)).
  */
 function lagBound(profile: NetworkProfile, frameMs: number): number {
-  return DELAY + CATCH_UP_AFTER + Math.ceil((profile.rttMs / 2 + 4 * profile.jitterMs + 133) / frameMs);
+  return DELAY + CATCH_UP_AFTER + PREDICTION + Math.ceil((profile.rttMs / 2 + 4 * profile.jitterMs + 133) / frameMs);
 }
 
 /** Spectators whose source was lost since `sinceEvent` (an index into their events) switch to `to`. */

@@ -346,15 +346,20 @@ export class SpectatorFeed<S> {
     }
     // Inputs it needs are gone (it joined late, or stalled that long), or sending them all would
     // take longer than a state: a state, if one can be had; else inputs as far as held.
-    // (Not again soon after one: on a slow, lossy link the state and its acknowledgement take a
-    // while, during which the match moves on; the inputs since then are quicker than another state.)
-    const tooFar = this.last >= 0 && (from < this.first || (this.last - from >= this.maxCatchUp && now - w.stateAtMs >= STATE_AGAIN_MS));
+    // Judged on an acknowledgement just heard (lost ones make a spectator look further behind
+    // than it is), and not again soon after a state: on a slow, lossy link the state and its
+    // acknowledgement take a while, during which the match moves on, and the inputs since then are
+    // quicker than another state.
+    const farBehind = this.last - from >= this.maxCatchUp && now - w.heardMs <= this.sendIntervalMs && now - w.stateAtMs >= STATE_AGAIN_MS;
+    const tooFar = this.last >= 0 && (from < this.first || farBehind);
     if (tooFar && w.transfer === undefined && this.startTransfer(w)) return;
     if (w.sentThrough < from - 1) w.sentThrough = from - 1;
     const fresh = this.last > w.sentThrough && now - w.sentMs >= this.sendIntervalMs;
     const unacked = this.last >= from && now - w.sentMs >= RESEND_MS;
     const checksums = this.pendingChecksums(w);
-    if (!fresh && !unacked && checksums.length === 0 && now - w.sentMs < KEEPALIVE_MS) return;
+    // Checksums ride on the inputs; alone (a stalled match), they go as often as a resend.
+    const checksumsDue = checksums.length > 0 && now - w.sentMs >= RESEND_MS;
+    if (!fresh && !unacked && !checksumsDue && now - w.sentMs < KEEPALIVE_MS) return;
     if (from < this.first || from > this.last) {
       // Nothing it can use (yet): the newest confirmed frame and checksums, as a keepalive.
       this.sendInputs(w, Math.max(from, 0), 0, checksums);
