@@ -7,7 +7,7 @@ import { getProfile } from '../../sdk/src/sim/network-profile.ts';
 import type { NetworkProfile } from '../../sdk/src/sim/network-profile.ts';
 import { Prng } from '../../sdk/src/kit/prng.ts';
 import { sessionFingerprint } from '../../sdk/src/core/session-fingerprint.ts';
-import { SpectatorMessageType, encodeSpectatorPacket } from '../../sdk/src/protocol/spectator-message-codec.ts';
+import { SpectatorMessageType, decodeSpectatorPacket, encodeSpectatorPacket } from '../../sdk/src/protocol/spectator-message-codec.ts';
 import { MAX_PACKET_BYTES } from '../../sdk/src/protocol/messages.ts';
 
 /**
@@ -171,6 +171,41 @@ describe('spectators watch a match live', () => {
     for (const s of spectators) expect(s.session.source).toBe('peer-2');
     expectCaughtUp(spectators, 6000, 7000, lagBound(getProfile(profiles, 'wifi'), m.match.frameMs), getProfile(profiles, 'wifi'), 'after a leave');
     expectInSync(m, 8, 'after a leave');
+  });
+
+  it('a spectator fed a wrong input says so (desync), from the checksums its feed sends', () => {
+    const ctx = { playerCount: 3, inputSize: 2 };
+    const out = new Uint8Array(MAX_PACKET_BYTES);
+    const m = new SpectatedMatch({
+      players: 3,
+      seed: 8,
+      profile: getProfile(profiles, 'wifi'),
+      feeds: [0],
+      session: { checksumIntervalFrames: 30 },
+      // Player 0's peer flips a bit of frame 100's inputs in every packet to spectators.
+      transport: (player, inner) =>
+        player !== 0
+          ? inner
+          : {
+              receive: () => inner.receive(),
+              send: (to, data) => {
+                const decoded = decodeSpectatorPacket(data, ctx);
+                if (!to.startsWith('spectator') || !decoded.ok || decoded.packet.message.type !== SpectatorMessageType.SpectatorInputs) return inner.send(to, data);
+                const message = decoded.packet.message;
+                const at = (100 - message.startFrame) * 6;
+                if (at >= 0 && at < message.inputs.length) message.inputs[at]! ^= 1;
+                inner.send(to, encodeSpectatorPacket(out, decoded.packet.token, message, ctx)!);
+              },
+            },
+    });
+    const spectator = m.addSpectator(0, SPECTATOR);
+    m.runUntil(4000);
+    const desyncs = spectator.events.filter((e) => e.type === 'desync');
+    expect(desyncs.length).toBeGreaterThan(0);
+    expect(desyncs[0]).toMatchObject({ type: 'desync', frame: 120, source: 'peer-0' });
+    expect(spectator.session.stats().desyncs).toBe(desyncs.length);
+    // Until frame 100 it agreed.
+    expect(spectator.session.stats().checksumsVerified).toBeGreaterThan(desyncs.length);
   });
 
   it('in lockstep (no prediction), a spectator joins mid-match too', () => {
