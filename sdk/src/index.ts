@@ -62,6 +62,8 @@ export type { RoomConnection, RoomConnectionOptions, RoomConnectionState } from 
 export type { RoomRequest } from './relay/connect-request.ts';
 export { createMatchSession, MATCH_DISCONNECT_TIMEOUT_MS } from './relay/match-session.ts';
 export type { MatchSession, MatchSessionOptions } from './relay/match-session.ts';
+export { createSpectatorSession } from './relay/spectator-member.ts';
+export type { SpectatorMember, SpectatorMemberOptions } from './relay/spectator-member.ts';
 export { slotAddress, addressSlot } from './relay/relay-route.ts';
 export type { RelayRoute, RelayRouteStats } from './relay/relay-route.ts';
 export type { RoomClient, RoomClientEvent } from './relay/room-client.ts';

@@ -9,6 +9,9 @@ import type { MatchDecision } from '../../sdk/src/room/control-messages.ts';
 import type { RoomSettings } from '../../sdk/src/room/room-settings.ts';
 import { createMatchSession } from '../../sdk/src/relay/match-session.ts';
 import type { MatchSession } from '../../sdk/src/relay/match-session.ts';
+import { createSpectatorSession } from '../../sdk/src/relay/spectator-member.ts';
+import type { SpectatorMember } from '../../sdk/src/relay/spectator-member.ts';
+import type { SpectatorEvent } from '../../sdk/src/core/spectator-events.ts';
 import { FramePacer } from '../../sdk/src/core/frame-pacer.ts';
 import { bytesInputCodec } from '../../sdk/src/core/input-codec.ts';
 import type { P2PSession } from '../../sdk/src/core/p2p-session.ts';
@@ -131,15 +134,58 @@ export async function play(players: LivePlayer[], until: () => boolean, timeoutM
       }
       p.session.poll(now);
       for (const e of p.session.events()) p.events.push(e);
-      if (p.session.state !== 'running') continue;
-      for (let due = p.pacer.framesDue(now, p.session.framesAhead); due > 0; due--) {
-        if (rng.nextInt(10) === 0) p.input = Uint8Array.of(rng.nextU32() & 0x0f, rng.nextU32() & 0xff);
-        if (p.session.advanceFrame(p.input) !== 'advanced') break;
-        p.pacer.frameDone();
+      if (p.session.state === 'running') {
+        for (let due = p.pacer.framesDue(now, p.session.framesAhead); due > 0; due--) {
+          if (rng.nextInt(10) === 0) p.input = Uint8Array.of(rng.nextU32() & 0x0f, rng.nextU32() & 0xff);
+          if (p.session.advanceFrame(p.input) !== 'advanced') break;
+          p.pacer.frameDone();
+        }
       }
+      // The room's spectators watch through the players' feeds (one per match session).
+      p.match.feed.poll(now);
     }
     await sleep(1);
   }
+}
+
+/** A spectator member watching a live match from the test's own process (`watch`). */
+export interface LiveSpectator {
+  readonly connection: RoomConnection;
+  readonly member: SpectatorMember<Uint8Array, Int32Array>;
+  /** Its own checksums of the match, by frame (every 20 frames, as `startMatch`'s players take them). */
+  readonly checksums: Map<number, number>;
+  readonly events: SpectatorEvent[];
+  /** The serving player's slot after each switch, in order (the first is where it started). */
+  readonly sources: number[];
+  stop(): void;
+}
+
+/**
+ * A spectator member of `connection`'s room watches its running match (`createSpectatorSession`),
+ * driven every 4 ms on a timer beside `play`, passing on the room's changes as a game would.
+ */
+export function watch(connection: RoomConnection): LiveSpectator {
+  const match = connection.client.match!;
+  const checksums = new Map<number, number>();
+  const member = createSpectatorSession({
+    transport: connection.transport,
+    slot: connection.slot,
+    match,
+    room: connection.client.room!,
+    game: new TestGame(match.players.length),
+    input: bytesInputCodec(2),
+    seed: 4242,
+    session: { checksumIntervalFrames: 20, onChecksum: (f, c) => checksums.set(f, c) },
+  });
+  const events: SpectatorEvent[] = [];
+  const sources = [member.sourceSlot];
+  const timer = setInterval(() => {
+    for (const e of connection.events()) if (e.type !== 'connection' && member.applyRoomEvent(e)) sources.push(member.sourceSlot);
+    member.spectator.poll(performance.now());
+    member.spectator.advanceFrame();
+    events.push(...member.spectator.events());
+  }, 4);
+  return { connection, member, checksums, events, sources, stop: () => clearInterval(timer) };
 }
 
 /** Frames checksummed by at least two players, and the ones where they disagree. */

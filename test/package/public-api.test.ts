@@ -33,11 +33,11 @@ const SURFACE: Record<string, { module: object; names: string[] }> = {
       'RoomCloseReason', 'RoomError', 'RoomJoinError', 'RoutedTransport', 'SessionDropReason',
       'SessionEndReason', 'SessionState', 'SignalKind', 'SpectatorDropReason', 'SpectatorFeed', 'SpectatorSession', 'SpectatorState',
       'StandardRoute', 'SyncTestSession',
-      'addressSlot', 'bytesInputCodec', 'connectToRoom', 'createMatchSession', 'fixedAbs',
+      'addressSlot', 'bytesInputCodec', 'connectToRoom', 'createMatchSession', 'createSpectatorSession', 'fixedAbs',
       'fixedAtan2', 'fixedCeil', 'fixedClamp', 'fixedCos', 'fixedDiv', 'fixedFloor',
       'fixedFromRatio', 'fixedLerp', 'fixedMax', 'fixedMin', 'fixedMul', 'fixedRound', 'fixedSin',
       'fixedSqrt', 'fixedToInt', 'fixedToNumber', 'formatJoinCode', 'hashBytes', 'int32StateCodec', 'isJoinCode',
-      'normalizeJoinCode', 'repeatLastInput', 'routeRtts', 'slotAddress', 'slotRole', 'splitSpectatorTraffic', 'toFixed',
+      'normalizeJoinCode', 'repeatLastInput', 'routeRtts', 'slotAddress', 'slotRole', 'spectatorSource', 'splitSpectatorTraffic', 'toFixed',
     ],
   },
   'backspin/sim': {

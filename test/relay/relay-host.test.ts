@@ -8,6 +8,7 @@ import { MAX_ROOM_STATE_MESSAGE_BYTES, decodeControlMessage, encodeControlMessag
 import type { HostControlMessage } from '../../sdk/src/room/control-messages.ts';
 import { slotAddress } from '../../sdk/src/relay/room-client.ts';
 import type { RelayDropReason, RelayHostStats } from '../../sdk/src/relay/relay-host.ts';
+import { mayRelayBetween } from '../../sdk/src/relay/relay-rule.ts';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 const events = RelayRig.eventsOf;
@@ -162,7 +163,7 @@ describe('RelayHost: rooms', () => {
 });
 
 describe('RelayHost: relaying session packets', () => {
-  it('forwards Data only to the addressed player of the same room, stamped with the sender slot whatever it wrote', () => {
+  it('forwards Data only to the addressed member of the same room (a player, or a spectator from a player), stamped with the sender slot whatever it wrote', () => {
     const rig = new RelayRig();
     const [a0, a1, a2] = lobby(rig, 3);
     const spectator = rig.join(a0!.binding.code, 'watcher', 'spectator');
@@ -181,14 +182,17 @@ describe('RelayHost: relaying session packets', () => {
     expect(received(a1!)).toEqual([['slot:2', 0x41]]);
     expect(lastData(a0!)[1]).toBe(2);
     expect(lastData(a1!)[1]).toBe(2);
-    // Nothing for the sender itself, the spectator, or the other room (whose slots 0 and 1 exist).
-    for (const m of [a2!, spectator, b0!, b1!]) expect(received(m)).toEqual([]);
-    for (const m of [spectator, b0!, b1!]) expect(m.link.framesOfKind(RelayFrameKind.Data)).toEqual([]);
+    // The spectator (slot 16) hears a player: the player's spectator feed serves it.
+    expect(received(spectator)).toEqual([['slot:2', 0x50]]);
+    expect(lastData(spectator)[1]).toBe(2);
+    // Nothing for the sender itself or the other room (whose slots 0 and 1 exist).
+    for (const m of [a2!, b0!, b1!]) expect(received(m)).toEqual([]);
+    for (const m of [b0!, b1!]) expect(m.link.framesOfKind(RelayFrameKind.Data)).toEqual([]);
     const after = rig.host.stats();
-    expect(after.framesRelayed - before.framesRelayed).toBe(3);
-    expect(after.bytesRelayed - before.bytesRelayed).toBe(6 + 3 + 3);
-    // 32 slots written: 2 relayed, 30 refused (itself, the spectator, 28 empty or out of range).
-    expect(droppedSince(before, after)).toEqual({ 'bad-destination': 30 });
+    expect(after.framesRelayed - before.framesRelayed).toBe(4);
+    expect(after.bytesRelayed - before.bytesRelayed).toBe(6 + 3 + 3 + 3);
+    // 32 slots written: 3 relayed, 29 refused (itself, 28 empty or out of range).
+    expect(droppedSince(before, after)).toEqual({ 'bad-destination': 29 });
   });
 
   it('a sender cannot name itself, whatever slot it claims; a reply goes back to the true sender', () => {
@@ -204,15 +208,46 @@ describe('RelayHost: relaying session packets', () => {
     expect(received(a1!)).toEqual([['slot:0', 8]]);
   });
 
-  it("drops spectators' Data, Data to a spectator, to a missing or disconnected slot, oversized and malformed frames", () => {
-    const rig = new RelayRig();
-    const [a0, a1, a2] = lobby(rig, 3);
+  it('the rule: players to players, spectators to and from players, never spectator to spectator', () => {
+    expect(mayRelayBetween('player', 'player')).toBe(true);
+    expect(mayRelayBetween('player', 'spectator')).toBe(true);
+    expect(mayRelayBetween('spectator', 'player')).toBe(true);
+    expect(mayRelayBetween('spectator', 'spectator')).toBe(false);
+  });
+
+  it("carries a spectator's packets to the players of its room, stamped, and limits its rate like anyone's", () => {
+    const rig = new RelayRig({ relay: { framesPerSecond: 100, frameBurst: 10 } });
+    const [a0, a1] = started(rig, 2);
     const spectator = rig.join(a0!.binding.code, 'watcher', 'spectator');
     rig.advance(1000);
     const before = rig.host.stats();
-    rig.sendRaw(spectator, encodeDataFrame(0, bytes(1)));
-    rig.sendRaw(spectator, encodeDataFrame(1, bytes(1)));
-    rig.sendRaw(a0!, encodeDataFrame(16, bytes(1)));
+    spectator.route!.send(slotAddress(1), bytes(0x0d, 1)); // a Spectate's first byte is its type
+    spectator.route!.send(slotAddress(0), bytes(0x0d, 2));
+    rig.pump();
+    expect(received(a1!)).toEqual([['slot:16', 0x0d]]);
+    expect(received(a0!)).toEqual([['slot:16', 0x0d]]);
+    // A flood from the spectator: its own bucket (10 at once) stops it, the players' are untouched.
+    for (let i = 0; i < 40; i++) rig.sendRaw(spectator, encodeDataFrame(0, bytes(0x0d)));
+    a1!.route!.send(slotAddress(0), bytes(0x01));
+    rig.pump();
+    const got = received(a0!);
+    expect(got.filter(([from]) => from === 'slot:16').length).toBeLessThanOrEqual(10);
+    expect(got).toContainEqual(['slot:1', 0x01]);
+    expect(droppedSince(before, rig.host.stats())['rate-limited']).toBeGreaterThanOrEqual(30);
+  });
+
+  it("drops a spectator's Data to a spectator, Data to a missing or disconnected slot, oversized and malformed frames", () => {
+    const rig = new RelayRig();
+    const [a0, a1, a2] = lobby(rig, 3);
+    const spectator = rig.join(a0!.binding.code, 'watcher', 'spectator');
+    const other = rig.join(a0!.binding.code, 'watcher2', 'spectator');
+    rig.advance(1000);
+    const before = rig.host.stats();
+    // Spectator to spectator, both ways, and to itself: never.
+    rig.sendRaw(spectator, encodeDataFrame(17, bytes(1)));
+    rig.sendRaw(other, encodeDataFrame(16, bytes(1)));
+    rig.sendRaw(spectator, encodeDataFrame(16, bytes(1)));
+    rig.sendRaw(spectator, bytes(RelayFrameKind.Data, 0)); // no packet
     rig.sendRaw(a0!, encodeDataFrame(9, bytes(1)));
     rig.host.disconnect(a2!.id, rig.nowMs);
     rig.sendRaw(a0!, encodeDataFrame(2, bytes(1)));
@@ -231,12 +266,12 @@ describe('RelayHost: relaying session packets', () => {
     rig.sendRaw(a0!, bytes(0xff, 1, 2));
     rig.pump();
     expect(a1!.route!.receive().map((d) => d.data.length)).toEqual([MAX_RELAY_FRAME_BYTES - 2]);
-    for (const m of [a0!, a2!, spectator]) expect(m.link.framesOfKind(RelayFrameKind.Data)).toEqual([]);
+    for (const m of [a0!, a2!, spectator, other]) expect(m.link.framesOfKind(RelayFrameKind.Data)).toEqual([]);
     expect(droppedSince(before, rig.host.stats())).toEqual({
       'spectator-data': 2,
       'bad-destination': 3,
       oversized: 2,
-      malformed: 4,
+      malformed: 5,
       'unknown-kind': 2,
     });
   });

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { play, startLoopbackHost, startMatch, waitFor } from '../helpers/live-room.ts';
+import { play, startLoopbackHost, startMatch, waitFor, watch } from '../helpers/live-room.ts';
+import type { LiveSpectator } from '../helpers/live-room.ts';
 import type { RunningHost } from '../../sdk/src/host/geckos-host.ts';
 import { connectToRoom } from '../../sdk/src/client/geckos-room-connection.ts';
 import type { RoomConnection } from '../../sdk/src/client/geckos-room-connection.ts';
@@ -11,12 +12,18 @@ import { compareChecksums } from '../../sdk/src/sim/compare-checksums.ts';
  * Issue 13 on real geckos.io and node-datachannel: a player's process is killed mid-match
  * (SIGKILL: no goodbye), the room removes it, and the player starts again with its reconnect
  * token (test/fixtures/room-player.ts): it is back in its slot, back in the same match
- * (`readmitted`), and its checksums agree with everyone's afterwards.
+ * (`readmitted`), and its checksums agree with everyone's afterwards. A spectator member joins
+ * mid-match and watches through the feed of the player the room's rule names (the killed one): it
+ * switches to another player's feed when that one's connection is lost, and every checksum it
+ * computes agrees with the players'.
  */
 let host: RunningHost | undefined;
 let members: RoomConnection[] = [];
 const children: ChildProcess[] = [];
+let spectator: LiveSpectator | undefined;
 afterEach(async () => {
+  spectator?.stop();
+  spectator = undefined;
   for (const child of children) child.kill('SIGKILL');
   children.length = 0;
   for (const m of members) m.close();
@@ -61,10 +68,25 @@ describe('rejoining a running match on a live host', () => {
     const victim = match.players.indexOf(first.seen.slot);
     await play(players, () => first.seen.frame >= 300 && players.every((p) => p.session.currentFrame >= 300), 20_000);
 
+    // A spectator joins the running match: the rule has the highest-slot player (the process) serve it.
+    const watcherConnection = await connectToRoom({ url: 'http://127.0.0.1', port: host.port, request: { action: 'join', code: owner.code, name: 'watcher', role: 'spectator' } });
+    members.push(watcherConnection);
+    await waitFor(() => watcherConnection.client.match !== undefined && watcherConnection.client.room !== undefined, 5000, 'the spectator to hear of the match');
+    const watcher = (spectator = watch(watcherConnection));
+    expect(watcher.member.sourceSlot).toBe(first.seen.slot);
+    await play(players, () => watcher.member.spectator.state === 'watching' && watcher.member.spectator.currentFrame >= players[0]!.session.confirmedFrame - 30, 10_000);
+    expect(watcher.events[0]).toMatchObject({ type: 'state-loaded', source: `slot:${first.seen.slot}` });
+
     first.child.kill('SIGKILL');
+    const killedAt = Math.max(...players.map((p) => p.session.currentFrame));
     // The room removes it (host silence, then the match grace) and the others drop it.
     await play(players, () => players.every((p) => p.events.some((e) => e.type === 'disconnected' && e.player === victim)), 10_000);
     expect(owner.client.room!.members.some((m) => m.slot === first.seen.slot)).toBe(false);
+
+    // Meanwhile the spectator watches on through another player's feed, live.
+    await play(players, () => watcher.member.spectator.currentFrame >= killedAt + 120, 5000);
+    const stand = players.find((p) => p.connection.slot === watcher.member.sourceSlot)!;
+    expect(stand.match.feed.spectatorCount).toBe(1);
 
     // Started again with its token: back into its own slot, and into the match.
     const again = player(host.port, owner.code, first.seen.token);
@@ -90,5 +112,18 @@ describe('rejoining a running match on a live host', () => {
     const shared = [...returning.keys()].filter((f) => players.every((p) => p.checksums.has(f)));
     expect(shared.length).toBeGreaterThan(5);
     for (const p of players) expect(p.events.filter((e) => e.type === 'desync')).toEqual([]);
+
+    // The spectator moved to another player's feed when the process went (and back once it returned),
+    // kept watching, and agreed with the players all along, after the switch too.
+    expect(watcher.sources[0]).toBe(first.seen.slot);
+    expect(watcher.sources[1]).not.toBe(first.seen.slot);
+    expect(match.players).toContain(watcher.sources[1]);
+    await play(players, () => watcher.member.spectator.currentFrame >= readmittedAt + 300, 10_000);
+    const watched = compareChecksums([...players.map((p) => p.checksums), watcher.checksums]);
+    expect(watched.mismatchedFrames).toEqual([]);
+    const agreedAfterSwitch = [...watcher.checksums.keys()].filter((f) => f > killedAt && players.some((p) => p.checksums.get(f) === watcher.checksums.get(f)));
+    expect(agreedAfterSwitch.length).toBeGreaterThan(10);
+    expect(watcher.events.filter((e) => e.type === 'desync')).toEqual([]);
+    expect(watcher.member.spectator.state).toBe('watching');
   }, 60_000);
 });

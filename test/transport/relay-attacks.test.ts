@@ -156,8 +156,8 @@ describe('attacks on a live host', () => {
       expect(figures['textDropped']).toBeLessThanOrEqual(texts);
       expect(sum(figures['garbage'])).toBeGreaterThanOrEqual((sent - texts) * 0.9);
       expect(sum(figures['garbage'])).toBeLessThanOrEqual(sent - texts);
-      // (A two-byte Data frame from the spectator is refused as a spectator's before its length is looked at.)
-      expect(Object.keys(figures['garbage']).sort()).toEqual(['malformed', 'spectator-data', 'unknown-kind']);
+      // (A Data frame too short to hold a packet is malformed, whoever sends it: a spectator's too.)
+      expect(Object.keys(figures['garbage']).sort()).toEqual(['malformed', 'unknown-kind']);
 
       // 2. Oversized frames, up to 60 KB, of every kind.
       before = relay.stats();
@@ -214,12 +214,13 @@ describe('attacks on a live host', () => {
         mallory.emit(encodeDataFrame(to, packet));
         forgedTo[to]!++;
       });
-      // Frames to herself, to the spectator and to empty slots go nowhere.
+      // Frames to herself and to empty slots go nowhere (the one to the spectator, slot 16, goes to
+      // it: a player's feed serves spectators, and Eve's own code ignores it).
       for (let slot = 3; slot <= 31; slot++) mallory.emit(encodeDataFrame(slot, Uint8Array.of(0xb5, 1, 7, 0, 0)));
       await settle();
       figures['forged'] = droppedSince(before, relay.stats());
       figures['forgedRelayed'] = relay.stats().framesRelayed - before.framesRelayed;
-      expect(figures['forged']).toEqual({ 'bad-destination': 29 });
+      expect(figures['forged']).toEqual({ 'bad-destination': 28 });
       figures['honestSessionDrops'] = honestPlayers.reduce((n, p, i) => n + sessionDrops(p) - honestDropsBefore[i]!, 0);
       const reasons: Record<string, number> = {};
       for (const p of honestPlayers) for (const [r, n] of Object.entries(p.session.stats().dropped)) if (n > 0) reasons[r] = (reasons[r] ?? 0) + n;
@@ -284,12 +285,13 @@ describe('attacks on a live host', () => {
       // The rate limit (1000 frames/s, bursts of 500 per connection) let through at most this much of it:
       const allowed = 2 * (500 + (1000 * (floodMs + 300)) / 1000);
       expect(floodDrops['rate-limited']).toBeGreaterThanOrEqual(flood.eve + flood.oscar - allowed - 100);
-      // What got past the limit was still refused: Eve's as a spectator's, Oscar's as addressed to nobody.
-      expect(Object.keys(floodDrops).sort()).toEqual(['bad-destination', 'rate-limited', 'spectator-data']);
-      expect(sum(floodDrops)).toBeGreaterThanOrEqual((flood.eve + flood.oscar) * 0.9);
-      // Oscar's frames went nowhere and Eve's were refused: what was relayed is about the honest traffic alone.
+      // What got past the limit: Oscar's was refused as addressed to nobody; Eve's, a spectator's to
+      // the players, was relayed (their spectator feeds take it, never their sessions), at her
+      // connection's rate and no more.
+      expect(Object.keys(floodDrops).sort()).toEqual(['bad-destination', 'rate-limited']);
+      expect(sum(floodDrops)).toBeGreaterThanOrEqual(flood.oscar * 0.9 + flood.eve - allowed / 2 - 100);
       const honestRate = figures['sessionSendsPerSecond'] as number;
-      expect(relay.stats().framesRelayed - before.framesRelayed).toBeLessThan(1.5 * 4 * honestRate * ((floodMs + 300) / 1000));
+      expect(relay.stats().framesRelayed - before.framesRelayed).toBeLessThan(1.5 * 4 * honestRate * ((floodMs + 300) / 1000) + allowed / 2);
       figures['gcExposed'] = gc === undefined ? 0 : 1;
       if (gc !== undefined) expect(figures['heapGrowthBytes']).toBeLessThan(8 * 1024 * 1024);
     };

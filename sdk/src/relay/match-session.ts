@@ -7,6 +7,9 @@ import type { MatchDecision } from '../room/control-messages.ts';
 import type { RoomState } from '../room/room-state.ts';
 import { DEFAULT_MATCH_RECONNECT_GRACE_MS } from '../room/room-authority.ts';
 import { SessionEndReason } from '../core/session-events.ts';
+import { SpectatorFeed } from '../core/spectator-feed.ts';
+import type { SpectatorFeedConfig } from '../core/spectator-feed.ts';
+import { splitSpectatorTraffic } from '../core/spectator-traffic.ts';
 import { slotAddress } from './room-client.ts';
 import type { RoomClientEvent } from './room-client.ts';
 
@@ -62,14 +65,27 @@ export interface MatchSessionOptions<I, S> {
    * whenever the session starts while the match is running (a rejoining one always).
    */
   readonly room?: RoomState;
-  /** Anything else (timeouts, checksum interval, callbacks); the match decides players, delay, prediction, fps, match id and epoch. */
+  /**
+   * Anything else (timeouts, checksum interval, callbacks); the match decides players, delay,
+   * prediction, fps, match id and epoch. `onConfirmedInputs` and `onChecksum` are called as given
+   * (a replay recorder keeps working), and the spectator feed hears them too.
+   */
   readonly session?: Partial<Omit<P2PSessionConfig<I, S>, 'players' | 'game' | 'transport' | 'input' | 'seed'>>;
+  /** The spectator feed's own settings (`SpectatorFeedConfig`); the match decides the rest. */
+  readonly feed?: Partial<Pick<SpectatorFeedConfig<S>, 'maxSpectators' | 'historyFrames' | 'maxCatchUpFrames' | 'sendIntervalMs' | 'timeoutMs'>>;
 }
 
 /** A match session and the mapping between player handles (session) and room slots. */
 export interface MatchSession<I, S> {
   /** The session, set up from the match decision: advance it every frame. */
   readonly session: RejoinableSession<I, S>;
+  /**
+   * Serves the room's spectators the match's confirmed inputs (those whose source this player is,
+   * `spectatorSource`, and any that ask). Datagrams from addresses other than the match's players
+   * come here, never to the session. Call `feed.poll(nowMs)` after the session's frame work, every
+   * frame: with no spectator it costs nothing but keeping the recent confirmed inputs.
+   */
+  readonly feed: SpectatorFeed<S>;
   /** Player handle of a room slot, or -1 if the slot does not play. */
   handleOf(slot: number): number;
   /** Room slot of a player handle. */
@@ -100,15 +116,40 @@ export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): Ma
   const { match, slot } = options;
   const me = match.players.indexOf(slot);
   if (me < 0) throw new RangeError(`slot ${slot} does not play in match ${match.matchId} (players: ${match.players.join(', ')})`);
+  // The room's spectators reach this peer through the same transport (the relay carries their
+  // packets to players): split by sender, so that the session hears only the match's players.
+  const split = splitSpectatorTraffic(
+    options.transport,
+    match.players.map((s) => slotAddress(s)),
+  );
+  const feed = new SpectatorFeed<S>({
+    ...options.feed,
+    game: options.game,
+    transport: split.spectators,
+    playerCount: match.players.length,
+    inputSize: options.input.size,
+    matchId: match.matchId,
+    // Its own randomness, not the session's: a feed's token must not tell the handshake's.
+    seed: (Math.imul(options.seed, 0x9e3779b1) ^ 0x5bd1e995) >>> 0,
+  });
+  const own = options.session;
   // A room's match may see a player come back (a reloaded page): every member takes part in that.
   const session = new RejoinableSession<I, S>({
     // After the room's decision, never before it: see MATCH_DISCONNECT_TIMEOUT_MS.
     disconnectTimeoutMs: MATCH_DISCONNECT_TIMEOUT_MS,
     disconnectNotifyStartMs: 750,
-    ...options.session,
+    ...own,
+    onConfirmedInputs: (frame, inputs, statuses) => {
+      own?.onConfirmedInputs?.(frame, inputs, statuses);
+      feed.onConfirmedInputs(frame, inputs, statuses);
+    },
+    onChecksum: (frame, checksum) => {
+      own?.onChecksum?.(frame, checksum);
+      feed.onChecksum(frame, checksum);
+    },
     players: match.players.map((s, handle) => (handle === me ? { kind: 'local' as const } : { kind: 'remote' as const, address: slotAddress(s) })),
     game: options.game,
-    transport: options.transport,
+    transport: split.players,
     input: options.input,
     seed: options.seed,
     inputDelay: match.settings.inputDelay,
@@ -133,9 +174,11 @@ export function createMatchSession<I, S>(options: MatchSessionOptions<I, S>): Ma
     for (const [slot, returnId] of state.rejoining ?? []) if (readmitReturn(slot, returnId)) acted = true;
     return acted;
   };
+  feed.attach(session);
   if (options.room !== undefined) readmitListed(options.room);
   return {
     session,
+    feed,
     handleOf: (s) => match.players.indexOf(s),
     applyRoomEvent: (any) => {
       if (any.type === 'room-state') return readmitListed((any as Extract<RoomClientEvent, { type: 'room-state' }>).state);

@@ -10,6 +10,7 @@ import { MAX_RELAY_FRAME_BYTES, RelayFrameKind, encodeControlFrame, encodePingFr
 import { parseConnectRequest } from './connect-request.ts';
 import { constantTimeEqual } from '../room/constant-time-equal.ts';
 import { decodeResumeMarker } from './resume-marker.ts';
+import { mayRelayBetween } from './relay-rule.ts';
 import type { ConnectRequest } from './connect-request.ts';
 
 /** The host's handle on one member's unreliable channel (a geckos channel, or a test double). */
@@ -174,7 +175,8 @@ interface Connection {
 
 /**
  * The host's logic, free of any networking library: authorizes joins, binds each connection to a
- * room slot, relays session packets between the members of a room (stamping the sender's slot),
+ * room slot, relays session packets between the members of a room (stamping the sender's slot;
+ * players to players, and between spectators and players, see `mayRelayBetween`),
  * runs the reliable control path (the room authority's control plane is its `AuthorityService`,
  * which reaches members only through the host), watches liveness with its own heartbeats, and
  * enforces size and rate limits. The geckos.io adapter (`geckos-host.ts`) feeds it; tests can feed
@@ -602,19 +604,24 @@ export class RelayHost {
     else this.roomsHeld.delete(address);
   }
 
-  /** Forwards a member's session packet to another member of its room, stamped with its slot. */
+  /**
+   * Forwards a member's session packet to another member of its room, stamped with its slot:
+   * player to player, player to spectator and spectator to player (`mayRelayBetween`); a
+   * spectator's to another spectator is counted as 'spectator-data'. Each connection's own rate
+   * limit (in `receive`) holds whatever its role.
+   */
   private relay(from: Connection, data: Uint8Array): void {
-    if (from.binding.role !== 'player') {
-      this.dropped['spectator-data']++;
-      return;
-    }
     if (data.length < 3) {
       this.dropped.malformed++;
       return;
     }
     const to = this.at(from.binding.code, data[1]!);
-    if (to === undefined || to === from || to.closed || to.binding.role !== 'player') {
+    if (to === undefined || to === from || to.closed) {
       this.dropped['bad-destination']++;
+      return;
+    }
+    if (!mayRelayBetween(from.binding.role, to.binding.role)) {
+      this.dropped['spectator-data']++;
       return;
     }
     this.framesRelayed++;

@@ -14,5 +14,6 @@ export { MAX_MEMBER_NAME_LENGTH } from './member-name.ts';
 export { PLAYER_SLOTS, FIRST_SPECTATOR_SLOT, MAX_SPECTATORS, ROOM_SLOTS, slotRole } from './room-state.ts';
 export type { RoomPhase, MemberRole, RoomMember, RoomState, MemberReturn } from './room-state.ts';
 export type { MatchDecision } from './match-decision.ts';
+export { spectatorSource } from './spectator-source.ts';
 export { MAX_CHAT_LENGTH, SignalKind } from './control-messages.ts';
 export type { RoomHandover, MemberToken, ReservedSeat } from './room-handover.ts';
