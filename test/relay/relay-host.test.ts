@@ -236,6 +236,17 @@ describe('RelayHost: relaying session packets', () => {
     expect(droppedSince(before, rig.host.stats())['rate-limited']).toBeGreaterThanOrEqual(30);
   });
 
+  it('a spectator that reconnects with its token naming itself a player is still bound as a spectator', () => {
+    const rig = new RelayRig();
+    const [a0] = started(rig, 2);
+    const code = a0!.binding.code;
+    const spectator = rig.join(code, 'watcher', 'spectator');
+    rig.join(code, 'watcher2', 'spectator');
+    rig.host.closeMember(code, spectator.binding.slot, rig.nowMs);
+    const back = rig.authorize({ action: 'join', code, name: 'x', role: 'player', token: spectator.binding.token }, '5.5.5.5');
+    expect(back.ok && back.binding).toMatchObject({ slot: 16, role: 'spectator' });
+  });
+
   it("drops a spectator's Data to a spectator, Data to a missing or disconnected slot, oversized and malformed frames", () => {
     const rig = new RelayRig();
     const [a0, a1, a2] = lobby(rig, 3);

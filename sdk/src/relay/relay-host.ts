@@ -11,6 +11,7 @@ import { parseConnectRequest } from './connect-request.ts';
 import { constantTimeEqual } from '../room/constant-time-equal.ts';
 import { decodeResumeMarker } from './resume-marker.ts';
 import { mayRelayBetween } from './relay-rule.ts';
+import { slotRole } from '../room/room-state.ts';
 import type { ConnectRequest } from './connect-request.ts';
 
 /** The host's handle on one member's unreliable channel (a geckos channel, or a test double). */
@@ -536,7 +537,9 @@ export class RelayHost {
       nowMs,
     );
     if (!joined.ok) return { ok: false, error: joined.error };
-    return { ok: true, binding: { code: joined.code, slot: joined.slot, role: request.role, token: joined.token } };
+    // The slot tells the role, not the request: a reconnect with a token comes back into its own
+    // slot whatever role it names, and a spectator must not be relayed as a player.
+    return { ok: true, binding: { code: joined.code, slot: joined.slot, role: slotRole(joined.slot) ?? request.role, token: joined.token } };
   }
 
   /**
