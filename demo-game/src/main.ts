@@ -10,10 +10,11 @@ import { MatchScene } from './scenes/match-scene.ts';
 import { ReplayScene } from './scenes/replay-scene.ts';
 import { ResultsScene } from './scenes/results-scene.ts';
 import { TitleScene } from './scenes/title-scene.ts';
+import { WatchScene } from './scenes/watch-scene.ts';
 
 /**
  * Backspin Arena: Phaser draws, the deterministic simulation in sim/ decides, Backspin keeps the
- * players in step. Scenes: title → lobby → match → results.
+ * players in step. Scenes: title → lobby → match → results (or lobby → watch, for a spectator).
  */
 const game = new Phaser.Game({
   type: pickRenderer(),
@@ -25,7 +26,7 @@ const game = new Phaser.Game({
   // Keys are read from the window directly (input/keyboard-controls.ts); Phaser's keyboard is not used.
   input: { keyboard: false, gamepad: false, activePointers: 4 },
   fps: { smoothStep: false },
-  scene: [TitleScene, LobbyScene, MatchScene, ResultsScene, ReplayScene],
+  scene: [TitleScene, LobbyScene, MatchScene, ResultsScene, ReplayScene, WatchScene],
 });
 game.events.once(Phaser.Core.Events.READY, () => {
   debugHooks.renderer = game.renderer.type === Phaser.CANVAS ? 'canvas' : 'webgl';

@@ -1,3 +1,5 @@
+import type { SpectatorFeedStats, SpectatorStats } from 'backspin';
+
 /**
  * A read-only window into the running demo, on `window.backspin`, for developers in the browser
  * console and for the end-to-end tests (which drive the visible UI and read results here). It
@@ -69,6 +71,19 @@ export interface DebugHooks {
   emotes: string[];
   /** Where the in-match sound control (♪) is, in CSS pixels of the viewport; undefined outside a match. */
   soundControl: HookRect | undefined;
+  /**
+   * A spectator's view of the match it watches (the watch scene): its session's state, the frame
+   * it shows, the newest confirmed frame it holds, how far behind that it shows, and the slot of
+   * the player whose feed serves it. Its checksums go to `checksums` as a player's do. Undefined
+   * when not watching.
+   */
+  watching: { readonly state: string; readonly frame: number; readonly newest: number; readonly behind: number; readonly source: number } | undefined;
+  /** Whether the watch scene shows its big-screen view (for a shared TV). */
+  bigScreen: boolean;
+  /** A player's spectator feed in an online match (who it serves, what it sent): `SpectatorFeedStats`, refreshed 4 times a second. */
+  feed: SpectatorFeedStats | undefined;
+  /** The spectator session's own counters while watching (`SpectatorStats`). */
+  spectatorStats: SpectatorStats | undefined;
 }
 
 /** What the match feedback shows, counted for the tests. */
@@ -145,6 +160,10 @@ export const debugHooks: DebugHooks = {
   fx: noFx(),
   emotes: [],
   soundControl: undefined,
+  watching: undefined,
+  bigScreen: false,
+  feed: undefined,
+  spectatorStats: undefined,
 };
 // Guarded so that the match runners can also run in Node (test/demo).
 if (typeof window !== 'undefined') window.backspin = debugHooks;

@@ -23,7 +23,7 @@ export interface ListedRoom {
 
 /** Why this page cannot join a room as a player now, in players' words; undefined if it can. */
 export function closedReason(room: ListedRoom): string | undefined {
-  if (room.playing) return 'playing a match: join when it ends';
+  if (room.playing) return 'playing a match: watch it, or join when it ends';
   if (room.players >= room.maxPlayers) return 'full';
   return undefined;
 }

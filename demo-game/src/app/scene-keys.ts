@@ -6,5 +6,7 @@ export const SceneKey = {
   Results: 'results',
   /** Watching a recorded match (from the results screen, or a file loaded on the title screen). */
   Replay: 'replay',
+  /** Watching a room's running match live, as a spectator. */
+  Watch: 'watch',
 } as const;
 export type SceneKey = (typeof SceneKey)[keyof typeof SceneKey];

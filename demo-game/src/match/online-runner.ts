@@ -142,6 +142,8 @@ export class OnlineRunner implements MatchRunner {
     }
     debugHooks.holder = this.connection.holder;
     driveSession(this.match.session, this.pacer, nowMs, sample);
+    // The room's spectators watch through the players' feeds (the room's rule spreads them).
+    this.match.feed.poll(nowMs);
     for (const e of this.observer.observe()) {
       // Back in: the room stops listing this player as returning.
       if (e.type === 'readmitted' && e.player === this.localPlayer) this.connection.client.matchRejoined(this.decision.matchId);
@@ -149,6 +151,7 @@ export class OnlineRunner implements MatchRunner {
     if (nowMs - this.routesAtMs >= ROUTES_REFRESH_MS) {
       this.routesAtMs = nowMs;
       debugHooks.routes = this.routeLines().map(({ name, route, link, rttMs }) => ({ name, route, link, rttMs }));
+      debugHooks.feed = this.match.feed.stats();
     }
     this.over.update(this.game);
   }

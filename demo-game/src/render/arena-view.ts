@@ -59,11 +59,12 @@ export class ArenaView {
   /**
    * Sizes the names and damage labels to stay readable (11 and 12 CSS pixels at least) on the
    * screen as it is now: at a desktop's 13 and 15 units they were 4 pixels tall on an upright phone.
-   * Returns how tall the names show, in CSS pixels.
+   * Returns how tall the names show, in CSS pixels. `scale` makes them that much larger (the
+   * big-screen spectator view, read from across a room).
    */
-  fitLabels(): number {
-    const nameSize = readableFontSize(this.scene, 11, 13, 30);
-    const labelSize = readableFontSize(this.scene, 12, 15, 32);
+  fitLabels(scale = 1): number {
+    const nameSize = readableFontSize(this.scene, 11 * scale, 13 * scale, 30 * scale);
+    const labelSize = readableFontSize(this.scene, 12 * scale, 15 * scale, 32 * scale);
     for (const t of this.names) if (t.style.fontSize !== `${nameSize}px`) t.setFontSize(nameSize);
     for (const t of this.labels) if (t.style.fontSize !== `${labelSize}px`) t.setFontSize(labelSize);
     return nameSize * cssPixelsPerUnit(this.scene);

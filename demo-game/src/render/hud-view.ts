@@ -21,6 +21,13 @@ export class HudView {
   private readonly footer: Phaser.GameObjects.Text;
   /** The rows' font size (screen units) at the last fit. */
   private rowSize = 0;
+  /**
+   * The big-screen view (a spectator's on a shared TV): the scoreboard twice as large, read from
+   * across a room, and no footer of keys (nobody there plays).
+   */
+  bigScreen = false;
+  /** The footer of keys (F3, Esc): a spectator has none of them. */
+  showFooter = true;
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -57,10 +64,12 @@ export class HudView {
    * least): at a desktop's 17 units a row was 5 pixels tall on a phone.
    */
   private fit(): void {
-    const rowSize = readableFontSize(this.scene, 12, 17, 30);
+    const big = this.bigScreen ? 2 : 1;
+    const rowSize = readableFontSize(this.scene, 12 * big, 17 * big, 30 * big);
+    this.footer.setVisible(!this.bigScreen && this.showFooter);
     if (rowSize === this.rowSize) return;
     this.rowSize = rowSize;
-    const headerSize = readableFontSize(this.scene, 14, 22, 36);
+    const headerSize = readableFontSize(this.scene, 14 * big, 22 * big, 36 * big);
     this.header.setFontSize(headerSize);
     const top = 20 + Math.round(headerSize * 1.6) + 8;
     this.rows.forEach((row, p) => row.setFontSize(rowSize).setY(top + p * Math.round(rowSize * 1.75)));

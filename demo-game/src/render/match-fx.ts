@@ -58,7 +58,8 @@ export class MatchFx implements FeedbackSink {
 
   constructor(
     scene: Phaser.Scene,
-    private readonly runner: MatchRunner,
+    /** What it draws from: a player's runner, or a spectator's (localPlayer -1: nobody is "you"). */
+    private readonly runner: Pick<MatchRunner, 'game' | 'names' | 'localPlayer' | 'confirmedFrame'>,
     obstacleBottom: () => number,
     /** Bottom of the touch buttons at the top right (screen units; 0 without them): the sound control goes below. */
     buttonsBottom: () => number = () => 0,

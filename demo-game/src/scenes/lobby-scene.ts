@@ -1,6 +1,6 @@
 import Phaser from 'phaser';
 import QRCode from 'qrcode';
-import { connectToRoom, DEFAULT_ROOM_SETTINGS, HOST_HOLDER, JOIN_CODE_LENGTH, normalizeJoinCode, RoomJoinError } from 'backspin';
+import { connectToRoom, DEFAULT_ROOM_SETTINGS, FIRST_SPECTATOR_SLOT, HOST_HOLDER, JOIN_CODE_LENGTH, normalizeJoinCode, RoomJoinError } from 'backspin';
 import type { RoomConnection, RoomRequest, RoomState } from 'backspin';
 import { debugHooks } from '../app/debug-hooks.ts';
 import { hostAddress } from '../app/host-address.ts';
@@ -25,6 +25,7 @@ import { roomErrorText } from '../ui/room-error-text.ts';
 import { LobbyChat } from '../ui/lobby-chat.ts';
 import { recordChat } from '../app/chat-log.ts';
 import { howToPlay } from '../ui/controls-card.ts';
+import type { WatchRequest } from './watch-scene.ts';
 
 /** How often the room view is redrawn from the room state (ms). */
 const REFRESH_MS = 200;
@@ -47,7 +48,14 @@ export interface LobbySceneData {
   readonly playAgain?: boolean;
   /** The match whose results this page just left: ended here if this page owns the room by now and the room still plays it. */
   readonly finishedMatchId?: number;
+  /** Join the picked room (`joinCode`) as a spectator: it is playing a match, and this page watches it. */
+  readonly watch?: boolean;
+  /** A spectator asked to play the next match: it becomes a player once the room is back in its lobby. */
+  readonly joinAsPlayer?: boolean;
 }
+
+/** A spectator's page waits this long after leaving before it joins again as a player (ms): the host hears the leave first, and the name is free again. */
+const ROLE_CHANGE_PAUSE_MS = 400;
 
 /**
  * Rooms on this host: create one or join by code (or by a join link or its QR code), then the
@@ -82,6 +90,10 @@ export class LobbyScene extends Phaser.Scene {
   /** Play again was pressed: set Ready once the room is in its lobby (the owner's page ends the match). */
   private playAgain = false;
   private finishedMatchId: number | undefined;
+  /** Join the picked room as a spectator. */
+  private watchPicked = false;
+  /** This spectator plays the next match: it leaves and joins again as a player once the room is in its lobby. */
+  private joinAsPlayer = false;
 
   init(data: LobbySceneData): void {
     this.connection = data.connection;
@@ -89,6 +101,8 @@ export class LobbyScene extends Phaser.Scene {
     this.picked = data.joinCode === undefined ? undefined : { code: data.joinCode, password: data.password };
     this.playAgain = data.playAgain === true;
     this.finishedMatchId = data.finishedMatchId;
+    this.watchPicked = data.watch === true;
+    this.joinAsPlayer = data.joinAsPlayer === true;
     this.refresh = undefined;
     this.chat = undefined;
     this.busy = false;
@@ -115,7 +129,7 @@ export class LobbyScene extends Phaser.Scene {
       // Joined as a join link is, with the name typed on the title screen (or the saved one).
       this.showConnect(picked.code);
       const n = cleanPlayerName(this.typedName ?? '') || loadPlayerName();
-      if (n !== '') this.join(picked.code, n, picked.password);
+      if (n !== '') this.join(picked.code, n, picked.password, this.watchPicked ? 'spectator' : 'player');
       else document.getElementById('lobby-name')?.focus();
       return;
     }
@@ -144,7 +158,12 @@ export class LobbyScene extends Phaser.Scene {
         const rejoin = this.resumed && c.client.room?.phase === 'playing' && c.client.room.match?.matchId === e.match.matchId;
         this.resumed = false;
         if (!e.match.players.includes(c.slot)) {
-          this.setStatus('A match started without you (you are watching); you will be back here when it ends.');
+          // A spectator watches it; a player left out of it waits here.
+          if (c.slot >= FIRST_SPECTATOR_SLOT && c.client.room !== undefined) {
+            this.watch(c, e.match);
+            return;
+          }
+          this.setStatus('A match started without you; you will be back here when it ends.');
           continue;
         }
         const request: MatchRequest = { mode: 'online', connection: c, match: e.match, ...(rejoin ? { rejoin } : {}) };
@@ -252,7 +271,7 @@ export class LobbyScene extends Phaser.Scene {
   }
 
   /** Joins the room a person typed or a link named, after checking it is a room code at all. */
-  private join(typed: string, name: string, password?: string): void {
+  private join(typed: string, name: string, password?: string, role: 'player' | 'spectator' = 'player'): void {
     if (typed.trim() === '') {
       this.setStatus('Type the room code your friend sees on their screen.', true);
       return;
@@ -262,12 +281,40 @@ export class LobbyScene extends Phaser.Scene {
       this.setStatus(`"${typed.trim()}" is not a room code: a code is ${JOIN_CODE_LENGTH} letters and digits, like K7Q-M2P.`, true);
       return;
     }
-    this.connect({ action: 'join', code, name, role: 'player', ...(password !== undefined && password !== '' ? { password } : {}) });
+    this.connect({ action: 'join', code, name, role, ...(password !== undefined && password !== '' ? { password } : {}) });
+  }
+
+  /** Watches the room's running match (the watch scene), as this spectator member. */
+  private watch(connection: RoomConnection, match: NonNullable<RoomConnection['client']['match']>): void {
+    this.scene.start(SceneKey.Watch, { connection, match, ...(this.joinAsPlayer ? { joinNext: true } : {}) } satisfies WatchRequest);
+  }
+
+  /**
+   * A spectator becomes a player: it leaves the room and joins it again as a player, under the
+   * same name (the room's own join; no new request on the wire). Only in the lobby, with a player
+   * slot free; the room refuses otherwise and says why.
+   */
+  private becomePlayer(connection: RoomConnection): void {
+    const me = connection.client.room?.members.find((m) => m.slot === connection.slot);
+    const name = me?.name ?? (loadPlayerName() || 'Player');
+    const code = connection.code;
+    this.joinAsPlayer = false;
+    this.connection = undefined;
+    this.refresh = undefined;
+    this.chat = undefined;
+    forgetRoomResume();
+    connection.close();
+    this.showConnect(code);
+    this.setStatus(`Joining ${code} as a player…`);
+    setTimeout(() => {
+      if (this.scene.isActive() && this.connection === undefined) this.connect({ action: 'join', code, name, role: 'player' });
+    }, ROLE_CHANGE_PAUSE_MS);
   }
 
   private connect(request: RoomRequest): void {
     if (this.busy) return;
     this.busy = true;
+    document.getElementById('watch-room')?.remove();
     for (const id of ['create-room', 'join-room']) (document.getElementById(id) as HTMLButtonElement | null)?.setAttribute('disabled', '');
     const resuming = request.action === 'join' && request.token !== undefined;
     this.setStatus(request.action === 'create' ? 'Creating a room…' : resuming ? `Reconnecting to room ${request.code}…` : `Joining ${request.code}…`);
@@ -297,6 +344,15 @@ export class LobbyScene extends Phaser.Scene {
         // The room (or our slot in it) is gone: the next reload starts afresh.
         if (resuming) forgetRoomResume();
         this.setStatus(joinErrorText(reason, request.action === 'join' ? request.code : undefined, `${host.url.replace(/^https?:\/\//, '')}:${host.port}`), true);
+        // A room playing a match can be watched: offer it right there.
+        if (reason === 'in-progress' && request.action === 'join' && request.role === 'player' && request.token === undefined) {
+          const watch = h('button', { id: 'watch-room', className: 'primary', textContent: 'Watch' });
+          watch.addEventListener('click', () => {
+            watch.remove();
+            this.connect({ ...request, role: 'spectator' });
+          });
+          document.getElementById('lobby-status')?.after(watch);
+        }
       })
       .finally(() => {
         clearTimeout(slow);
@@ -329,6 +385,19 @@ export class LobbyScene extends Phaser.Scene {
       const me = client.room?.members.find((m) => m.slot === connection.slot);
       client.setReady(!(me?.ready ?? false));
     });
+    // A spectator is not Ready for anything: it may ask to play the next match instead.
+    const spectator = connection.slot >= FIRST_SPECTATOR_SLOT;
+    const playNext = h('button', { id: 'play-next', className: 'primary', textContent: 'Join the next match' });
+    playNext.addEventListener('click', () => {
+      const room = client.room;
+      if (room?.phase === 'lobby') this.becomePlayer(connection);
+      else {
+        this.joinAsPlayer = !this.joinAsPlayer;
+        this.lastRefreshMs = -Infinity;
+      }
+    });
+    if (!spectator) playNext.style.display = 'none';
+    else ready.style.display = 'none';
     const maxPlayers = select('setting-max-players', [2, 3, 4, 5, 6, 7, 8].map((n) => [String(n), String(n)] as const), '4');
     const inputDelay = select('setting-input-delay', [['auto', 'Auto'], ...[0, 1, 2, 3, 4, 5, 6, 8].map((n) => [String(n), `${n} frames`] as const)], 'auto');
     const netMode = select('setting-net-mode', [['8', 'Rollback (8 frames)'], ['4', 'Rollback (4 frames)'], ['0', 'Lockstep']], '8');
@@ -389,7 +458,7 @@ export class LobbyScene extends Phaser.Scene {
           settings,
           settingsNote,
           rematch,
-          h('div', { className: 'row' }, ready, start, leave),
+          h('div', { className: 'row' }, ready, playNext, start, leave),
           h('div', { id: 'lobby-status', className: 'status' }),
           this.chat.element,
           howToPlay('lobby-how-to-play'),
@@ -421,6 +490,21 @@ export class LobbyScene extends Phaser.Scene {
       }
       const players = room.members.filter((m) => m.role === 'player');
       const me = players.find((m) => m.slot === connection.slot);
+      if (spectator) {
+        // The room's match is on (this page came back from it, or joined while it ran): watch it.
+        if (room.phase === 'playing' && client.match !== undefined && client.match.matchId === room.match?.matchId) {
+          this.watch(connection, client.match);
+          return;
+        }
+        if (this.joinAsPlayer && room.phase === 'lobby') {
+          this.becomePlayer(connection);
+          return;
+        }
+        const full = players.length >= room.settings.maxPlayers;
+        playNext.textContent = this.joinAsPlayer ? 'You play the next match (cancel)' : 'Join the next match';
+        playNext.disabled = room.phase === 'lobby' && full;
+        playNext.title = full ? 'Every player place is taken' : '';
+      }
       ready.textContent = me?.ready === true ? 'Not ready' : 'Ready';
       ready.disabled = room.phase !== 'lobby';
       const allReady = players.length >= 2 && players.every((m) => m.ready && m.connected);
@@ -431,7 +515,9 @@ export class LobbyScene extends Phaser.Scene {
       start.disabled = !owner || room.phase !== 'lobby' || !allReady;
       start.style.display = owner ? '' : 'none';
       settingsNote.textContent =
-        room.phase === 'playing'
+        spectator && room.phase !== 'playing'
+          ? 'You are watching: the next match shows here when it starts. Join it to play instead.'
+          : room.phase === 'playing'
           ? 'A match is being played in this room.'
           : owner
             ? allReady

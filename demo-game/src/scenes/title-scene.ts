@@ -94,9 +94,10 @@ export class TitleScene extends Phaser.Scene {
     const goOnline = () => {
       this.scene.start(SceneKey.Lobby, { typedName: name.value });
     };
-    // A room of the host's list: the lobby joins it (asking for a name first if none is typed).
-    this.rooms = new RoomList((room, password) => {
-      this.scene.start(SceneKey.Lobby, { typedName: name.value, joinCode: room.code, ...(password !== undefined ? { password } : {}) } satisfies LobbySceneData);
+    // A room of the host's list: the lobby joins it (asking for a name first if none is typed), as a
+    // spectator if it is playing a match (Watch).
+    this.rooms = new RoomList((room, password, watch) => {
+      this.scene.start(SceneKey.Lobby, { typedName: name.value, joinCode: room.code, ...(password !== undefined ? { password } : {}), ...(watch ? { watch } : {}) } satisfies LobbySceneData);
     });
 
     const online = h('button', { id: 'play-online', className: 'primary', textContent: 'Create a room or join by code' });

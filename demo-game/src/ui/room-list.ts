@@ -22,7 +22,8 @@ interface Row {
  * The title screen's list of the rooms open on this host, asked for every 3 s while it is on the
  * page: at a party everyone reaches the same host, so a room is joined with a click, not a code
  * read across the room. Rooms a player cannot join now are listed too, greyed, saying why (full,
- * or playing a match): friends see their friends' room and know to wait. A room with a password
+ * or playing a match, which "Watch" joins as a spectator): friends see their friends' room and
+ * know to wait, or watch meanwhile. A room with a password
  * asks for it in its row. Names are set as text, never HTML.
  */
 export class RoomList {
@@ -33,7 +34,8 @@ export class RoomList {
   private readonly timer: ReturnType<typeof setInterval>;
   private stopped = false;
 
-  constructor(private readonly onJoin: (room: ListedRoom, password: string | undefined) => void) {
+  /** `onJoin(room, password, watch)`: `watch` for a room playing a match, joined as a spectator. */
+  constructor(private readonly onJoin: (room: ListedRoom, password: string | undefined, watch: boolean) => void) {
     this.element = h('section', { id: 'rooms' }, h('h2', { textContent: 'Rooms on this host' }), this.list, this.note);
     this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
     void this.refresh();
@@ -86,7 +88,7 @@ export class RoomList {
     const row: Row = { room, li, owner, count, why, join, password: undefined };
     join.addEventListener('click', () => {
       const current = row.room;
-      if (!current.hasPassword) return this.onJoin(current, undefined);
+      if (!current.hasPassword) return this.onJoin(current, undefined, current.playing);
       if (row.password === undefined) {
         row.password = h('input', { className: 'room-password', type: 'password', placeholder: 'Password', maxLength: 128 });
         row.password.addEventListener('keydown', (e) => {
@@ -96,7 +98,7 @@ export class RoomList {
         row.password.focus();
         return;
       }
-      this.onJoin(current, row.password.value);
+      this.onJoin(current, row.password.value, current.playing);
     });
     return row;
   }
@@ -108,7 +110,9 @@ export class RoomList {
     const why = closedReason(room);
     row.why.textContent = why ?? '';
     row.li.dataset['joinable'] = String(why === undefined);
-    row.li.classList.toggle('closed', why !== undefined);
-    row.join.disabled = why !== undefined;
+    row.li.classList.toggle('closed', why !== undefined && !room.playing);
+    // A room playing a match can be watched (as a spectator); a full one cannot be joined.
+    row.join.textContent = room.playing ? 'Watch' : 'Join';
+    row.join.disabled = why !== undefined && !room.playing;
   }
 }
