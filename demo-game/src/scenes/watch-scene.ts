@@ -24,9 +24,10 @@ const BACKGROUND_TICK_MS = 10;
 /** After the room leaves the match (it ended, or the room closed), the last picture stays this long (ms). */
 const BACK_TO_LOBBY_MS = 1500;
 
-/** The big-screen view is asked for by the page's address (`?tv`) or the toggle, remembered per tab. */
+/** The big-screen view: as last toggled in this tab, else as the page's address asks (`?tv`). */
 function wantsBigScreen(): boolean {
-  return new URLSearchParams(location.search).has('tv') || sessionStorage.getItem('backspin.tv') === '1';
+  const chosen = sessionStorage.getItem('backspin.tv');
+  return chosen === null ? new URLSearchParams(location.search).has('tv') : chosen === '1';
 }
 
 /**
