@@ -478,12 +478,20 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       });
       const watchedFrom = await hook<number>(viewer, 'window.backspin.frame');
       await sleep(3_500);
-      const [live, shown] = await Promise.all([hook<number>(owner, 'window.backspin.frame'), hook<number>(viewer, 'window.backspin.frame')]);
+      const [shownFrame, ...playerFrames] = await Promise.all([viewer, ...pages].map((page) => hook<number>(page, 'window.backspin.frame')));
+      const shown = shownFrame!;
+      const live = Math.max(...playerFrames);
       const watching = await hook<{ behind: number; source: number }>(viewer, '({ ...window.backspin.watching })');
-      // Behind live by its jitter buffer and the trip (6 + a few frames), never ahead, and moving.
-      expect(live - shown, `players at ${live}, spectator at ${shown}`).toBeGreaterThan(0);
-      expect(live - shown).toBeLessThan(60);
+      const stats = await hook<{ liveFrame: number; currentFrame: number }>(viewer, '({ ...window.backspin.spectatorStats })');
+      // Never ahead of the players, moving, and behind the newest confirmed frame its source
+      // announced by its jitter buffer and the trip (6 + a few frames). (A page's frame hook is
+      // written when it draws, which a loaded machine may delay: the spectator's own figures say
+      // how far behind it shows.)
+      expect(live - shown, `players at ${playerFrames.join('/')}, spectator at ${shown}`).toBeGreaterThan(0);
       expect(shown - watchedFrom).toBeGreaterThan(150);
+      // (`currentFrame` is the next frame it simulates: 0 means it shows its source's newest.)
+      expect(stats.liveFrame + 1 - stats.currentFrame, JSON.stringify(stats)).toBeGreaterThanOrEqual(0);
+      expect(stats.liveFrame + 1 - stats.currentFrame, JSON.stringify(stats)).toBeLessThan(60);
       expect(watching.behind).toBeLessThan(30);
       const [ownerSums, otherSums, viewerSums] = await Promise.all([owner, other, viewer].map((page) => hook<Record<string, number>>(page, '({ ...window.backspin.checksums })')));
       const watchedShared = Object.keys(viewerSums!).filter((f) => f in ownerSums! && f in otherSums!);
@@ -497,12 +505,14 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       await viewer.screenshot({ path: join(SHOTS, 'spectator-big-screen.png') });
       // The join as a player was refused (HTTP 423, which the browser logs); nothing else went wrong.
       // (On a loaded machine geckos.io's client may still poll for ICE candidates of a connection
-      // attempt the host has already let go, a 404, as in the host-restart test below.)
+      // attempt the host has already let go, a 404; and a connection silent for a moment looks for
+      // the host with a HEAD request, aborted once the host is heard again: as in the host-restart
+      // test below.)
       const refused = (line: string) =>
-        /status (code )?(of )?423\b|HTTP 423 POST .*\/\.wrtc\/|HTTP 404 GET .*\/\.wrtc\/v2\/connections\/[^/]+\/additional-candidates$|status of 404 \(Not Found\)$/.test(line);
+        /status (code )?(of )?423\b|HTTP 423 POST .*\/\.wrtc\/|HTTP 404 GET .*\/\.wrtc\/v2\/connections\/[^/]+\/additional-candidates$|status of 404 \(Not Found\)$|request failed: HEAD http:\/\/[^/]+\/: /.test(line);
       expect(watchViewer.problems.filter((line) => !refused(line)), watchViewer.console.join('\n')).toEqual([]);
       for (const w of watches) expect(w.problems, w.console.join('\n')).toEqual([]);
-      console.info(`the reloaded page was back in the match ${backAfterMs.toFixed(0)} ms after its reload; the spectator watched ${live - shown} frames behind live, through slot ${watching.source}`);
+      console.info(`the reloaded page was back in the match ${backAfterMs.toFixed(0)} ms after its reload; the spectator showed frame ${stats.currentFrame}, ${stats.liveFrame + 1 - stats.currentFrame} behind its source's newest confirmed one (${live - shown} behind the fastest page), through slot ${watching.source}`);
     } finally {
       await Promise.all(contexts.map((c) => c.close()));
     }
