@@ -496,11 +496,16 @@ export class LobbyScene extends Phaser.Scene {
           this.watch(connection, client.match);
           return;
         }
-        if (this.joinAsPlayer && room.phase === 'lobby') {
-          this.becomePlayer(connection);
-          return;
-        }
         const full = players.length >= room.settings.maxPlayers;
+        // Only with a place free: otherwise it stays, watching, and says so (leaving would lose the room).
+        if (this.joinAsPlayer && room.phase === 'lobby') {
+          if (!full) {
+            this.becomePlayer(connection);
+            return;
+          }
+          this.joinAsPlayer = false;
+          this.setStatus('Every player place is taken, so you are still watching. Try again when one is free.', true);
+        }
         playNext.textContent = this.joinAsPlayer ? 'You play the next match (cancel)' : 'Join the next match';
         playNext.disabled = room.phase === 'lobby' && full;
         playNext.title = full ? 'Every player place is taken' : '';
