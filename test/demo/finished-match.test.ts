@@ -4,7 +4,7 @@ import { DEFAULT_ROOM_SETTINGS } from '../../sdk/src/room/room-settings.ts';
 import type { RoomState } from '../../sdk/src/room/room-state.ts';
 import { endsFinishedMatch } from '../../demo-game/src/app/finished-match.ts';
 
-const MATCH: MatchDecision = { matchId: 77, epoch: 1, seed: 3, players: [0, 1], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 };
+const MATCH: MatchDecision = { matchId: 77, epoch: 1, seed: 3, players: [0, 1], colors: [0, 1], shapes: [0, 1], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 };
 const PLAYING: RoomState = { code: 'K7QM2P', phase: 'playing', epoch: 1, ownerSlot: 1, settings: DEFAULT_ROOM_SETTINGS, hasPassword: false, members: [], match: MATCH };
 
 describe('who returns the room to its lobby after a match', () => {

@@ -84,7 +84,7 @@ describe('the party scoreboard', () => {
   });
 
   it('counts an online result by the slots of its match decision, and neither an offline one nor one that ended early', () => {
-    const decision: MatchDecision = { matchId: 42, epoch: 1, seed: 9, players: [0, 3], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 };
+    const decision: MatchDecision = { matchId: 42, epoch: 1, seed: 9, players: [0, 3], colors: [0, 1], shapes: [0, 1], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 };
     const connection = { code: 'K7QM2P' } as unknown as RoomConnection;
     const result: MatchResult = {
       request: { mode: 'online', connection, match: decision },

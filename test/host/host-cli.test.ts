@@ -214,7 +214,7 @@ describe('backspin-host on the command line', () => {
     if (state.type !== 'room-state') throw new Error('unreachable');
     expect(state.state.code).toBe(connection.code);
     expect(state.state.phase).toBe('lobby');
-    expect(state.state.members).toEqual([{ slot: 0, name: 'a', role: 'player', ready: false, connected: true, owner: true }]);
+    expect(state.state.members).toEqual([{ slot: 0, name: 'a', role: 'player', ready: false, connected: true, owner: true, color: 0, shape: 0 }]);
 
     // Ctrl+C: the host closes every channel and exits cleanly, at once.
     const stopAt = performance.now();

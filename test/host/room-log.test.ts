@@ -29,7 +29,7 @@ describe('the host terminal log', () => {
     expect(roomChanges(rooms(created), rooms(joined), seen)).toEqual(['小明 🐉 joined room K7QM2P.', 'Eve joined room K7QM2P to watch.']);
     const playing = room([member(0, 'Łukasz'), member(1, '小明 🐉', { connected: false })], {
       phase: 'playing',
-      match: { matchId: 1, epoch: 1, seed: 7, players: [0, 1], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 },
+      match: { matchId: 1, epoch: 1, seed: 7, players: [0, 1], colors: [0, 1], shapes: [0, 1], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 },
     });
     expect(roomChanges(rooms(joined), rooms(playing), seen)).toEqual([
       '小明 🐉 lost the connection to room K7QM2P (their seat is kept for a while).',

@@ -11,6 +11,8 @@ const match: MatchDecision = {
   epoch: 3,
   seed: 99,
   players: [0, 2, 5],
+  colors: [0, 1, 2],
+  shapes: [0, 1, 2],
   settings: { ...DEFAULT_ROOM_SETTINGS, inputDelay: 3, maxPrediction: 0, fps: 120 },
   startFrame: 0,
 };

@@ -46,13 +46,13 @@ const room = (overrides: Partial<RoomState> = {}): RoomState => ({
   settings: DEFAULT_ROOM_SETTINGS,
   hasPassword: false,
   members: [
-    { slot: 0, name: 'ann', role: 'player', ready: true, connected: true, owner: true },
-    { slot: 1, name: 'bo', role: 'player', ready: false, connected: true, owner: false },
+    { slot: 0, name: 'ann', role: 'player', ready: true, connected: true, owner: true, color: 0, shape: 0 },
+    { slot: 1, name: 'bo', role: 'player', ready: false, connected: true, owner: false, color: 1, shape: 1 },
   ],
   ...overrides,
 });
 
-const match: MatchDecision = { matchId: 42, epoch: 7, seed: 9, players: [0, 1], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 };
+const match: MatchDecision = { matchId: 42, epoch: 7, seed: 9, players: [0, 1], colors: [0, 1], shapes: [0, 1], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 };
 
 describe('RoomClient: frames from the host', () => {
   it('counts malformed frames from the host and ignores them', () => {
@@ -159,7 +159,7 @@ describe('RoomClient: control messages', () => {
   it('takes a room-state larger than one datagram', () => {
     const { client, say } = rig();
     const name = (i: number) => String.fromCodePoint(0x1f600 + i).repeat(24);
-    const members = Array.from({ length: 24 }, (_, slot) => ({ slot, name: name(slot), role: slot < 16 ? ('player' as const) : ('spectator' as const), ready: false, connected: true, owner: slot === 0 }));
+    const members = Array.from({ length: 24 }, (_, slot) => ({ slot, name: name(slot), role: slot < 16 ? ('player' as const) : ('spectator' as const), ready: false, connected: true, owner: slot === 0, ...(slot < 16 ? { color: slot, shape: slot } : {}) }));
     say({ type: 'room-state', state: room({ members, settings: { ...DEFAULT_ROOM_SETTINGS, maxPlayers: 16 } }) });
     expect(client.room?.members).toHaveLength(24);
     expect(client.stats.malformed).toBe(0);
@@ -349,7 +349,7 @@ describe('RoomClient: signals from an untrusted host', () => {
 
   it('forgets a half-received signal when its sender leaves the room, and after the timeout', () => {
     const { client, say } = rig();
-    say({ type: 'welcome', slot: 1, code: 'ABCDEF', token: '0123456789abcdef0123456789abcdef', epoch: 7 }, { type: 'room-state', state: room({ members: [...room().members, { slot: 2, name: 'cy', role: 'player', ready: false, connected: true, owner: false }] }) });
+    say({ type: 'welcome', slot: 1, code: 'ABCDEF', token: '0123456789abcdef0123456789abcdef', epoch: 7 }, { type: 'room-state', state: room({ members: [...room().members, { slot: 2, name: 'cy', role: 'player', ready: false, connected: true, owner: false, color: 2, shape: 2 }] }) });
     say(signal(0, 1, 0, 3, 'x'.repeat(1000)), signal(2, 1, 0, 3, 'y'.repeat(1000)));
     expect(client.stats.signalCharsHeld).toBe(2000);
     say({ type: 'room-state', state: room() }); // slot 2 left

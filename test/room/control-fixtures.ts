@@ -70,7 +70,12 @@ function match(r: FixtureRandom, epoch: number): MatchDecision {
   const count = r.between(2, s.maxPlayers);
   const slots = new Set<number>();
   while (slots.size < count) slots.add(r.below(16));
-  return { matchId: r.u32(), epoch, seed: r.u32(), players: [...slots].sort((x, y) => x - y), settings: s, startFrame: 0 };
+  const players = [...slots].sort((x, y) => x - y);
+  // Looks follow from what was drawn (no draws of their own, so the fixtures' random stream, and
+  // every fuzz case built from it, is as it was before looks existed): distinct colours, any shapes.
+  const colors = players.map((_, i) => (i * 5 + epoch) % 16);
+  const shapes = players.map((slot) => (slot * 3) % 16);
+  return { matchId: r.u32(), epoch, seed: r.u32(), players, colors, shapes, settings: s, startFrame: 0 };
 }
 
 export function randomRoomState(r: FixtureRandom): RoomState {
@@ -83,13 +88,15 @@ export function randomRoomState(r: FixtureRandom): RoomState {
     if (slots.length === 0) slots.push(r.below(24));
   }
   const ownerSlot = slots.length === 0 ? -1 : r.pick(slots);
-  const members: RoomMember[] = slots.map((slot) => ({
+  const members: RoomMember[] = slots.map((slot, i) => ({
     slot,
     name: r.text(24),
     role: slot < 16 ? 'player' : 'spectator',
     ready: r.chance(0.5),
     connected: r.chance(0.8),
     owner: slot === ownerSlot,
+    // Players only, distinct colours (as `match`: no draws of their own).
+    ...(slot < 16 ? { color: (i * 7 + epoch) % 16, shape: (slot * 11) % 16 } : {}),
   }));
   return {
     code: generateJoinCode(r.u32),
@@ -180,8 +187,12 @@ export function randomClientMessage(r: FixtureRandom): ClientControlMessage {
       return { type: 'signal', to: r.below(24), ...randomSignalFields(r) };
     case 0:
       return { type: 'hello', token: generateReconnectToken(r.u32) };
-    case 1:
-      return { type: 'set-ready', ready: r.chance(0.5) };
+    case 1: {
+      // One draw, as the set-ready this case was before set-look came (the random stream stays).
+      const n = r.u32();
+      if (n % 3 === 2) return { type: 'set-look', color: (n >>> 2) % 16, shape: (n >>> 6) % 16 };
+      return { type: 'set-ready', ready: n < 2 ** 31 };
+    }
     case 2:
       return { type: 'update-settings', settings: partialSettings(r) };
     case 3:

@@ -19,8 +19,8 @@ const REASONS = new Set<string>(Object.values(ControlDecodeError));
 /** Keys that no message or nested object has. */
 const UNKNOWN_KEYS = ['extra', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'Type', 'valueOf'];
 /** Keys the fields of messages are made of, for random JSON that comes close. */
-const KEYS = ['type', 'token', 'ready', 'settings', 'text', 'slot', 'code', 'epoch', 'state', 'match', 'reason', 'message', 'maxPlayers', 'fps', 'members', 'players', 'name', 'pings', 'to', 'from', 'kind', 'link', 'part', 'parts', 'payload', 'handover', 'tokens', 'password', '__proto__'];
-const TYPES = ['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'chat', 'welcome', 'room-state', 'match-start', 'member-dropped', 'host-closing', 'error', 'pings', 'signal', 'handover'];
+const KEYS = ['type', 'token', 'ready', 'settings', 'text', 'slot', 'code', 'epoch', 'state', 'match', 'reason', 'message', 'maxPlayers', 'fps', 'members', 'players', 'name', 'pings', 'to', 'from', 'kind', 'link', 'part', 'parts', 'payload', 'handover', 'tokens', 'password', 'color', 'shape', 'colors', 'shapes', '__proto__'];
+const TYPES = ['hello', 'set-ready', 'set-look', 'update-settings', 'start-match', 'end-match', 'leave', 'chat', 'welcome', 'room-state', 'match-start', 'member-dropped', 'host-closing', 'error', 'pings', 'signal', 'handover'];
 
 interface Tally {
   accepted: number;

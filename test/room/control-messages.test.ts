@@ -55,7 +55,7 @@ describe('control messages: round trips', () => {
       expect(untyped.message).toEqual(message);
       expect(encodeControlMessage(typed.message)).toEqual(bytes);
     }
-    expect(seen.size).toBe(18);
+    expect(seen.size).toBe(19);
   });
 
   it('room states of a real authority round trip: lobby, playing, closed', () => {
@@ -165,7 +165,7 @@ describe('control messages: strict decoding', () => {
       phase: 'lobby',
       ownerSlot: 1,
       members: [
-        { slot: 1, name: 'A', role: 'player', ready: false, connected: true, owner: true },
+        { slot: 1, name: 'A', role: 'player', ready: false, connected: true, owner: true, color: 3, shape: 0 },
         { slot: 17, name: 'B', role: 'spectator', ready: false, connected: true, owner: false },
       ],
     };
@@ -181,7 +181,7 @@ describe('control messages: strict decoding', () => {
     expect(check({ ...state, members: [m[0], m[0]] })).toBe('bad-field');
     expect(check({ ...state, members: [], ownerSlot: -1, phase: 'closed' })).toBe('ok');
     expect(check({ ...state, phase: 'playing' })).toBe('missing-field');
-    const match = { matchId: 1, epoch: state.epoch, seed: 2, players: [1, 3], settings: state.settings, startFrame: 0 };
+    const match = { matchId: 1, epoch: state.epoch, seed: 2, players: [1, 3], colors: [3, 0], shapes: [0, 0], settings: state.settings, startFrame: 0 };
     expect(check({ ...state, settings: { ...state.settings, maxPlayers: 4 }, phase: 'playing', match: { ...match, settings: { ...state.settings, maxPlayers: 4 } } })).toBe('ok');
     expect(check({ ...state, phase: 'lobby', match })).toBe('bad-field');
     // Decided by this room's authority, or by an earlier one (a successor goes on with the old host's match); never a later one.
@@ -195,6 +195,43 @@ describe('control messages: strict decoding', () => {
     expect(check({ ...state, phase: 'playing', match: { ...match, players: [1, 16] } })).toBe('bad-field');
     expect(check({ ...state, phase: 'playing', match: { ...match, startFrame: 1 } })).toBe('bad-field');
     expect(check({ ...state, phase: 'paused' })).toBe('bad-field');
+  });
+
+  it('looks: every player has a colour and a shape in range, no two players the same colour, a spectator none; a match decision one per player', () => {
+    const base = randomRoomState(new FixtureRandom(11));
+    const a = { slot: 0, name: 'A', role: 'player', ready: false, connected: true, owner: true, color: 15, shape: 15 };
+    const b = { slot: 1, name: 'B', role: 'player', ready: false, connected: true, owner: false, color: 0, shape: 15 };
+    const watcher = { slot: 16, name: 'W', role: 'spectator', ready: false, connected: true, owner: false };
+    const state = { ...base, phase: 'lobby', ownerSlot: 0, members: [a, b, watcher] };
+    delete (state as { match?: unknown }).match;
+    const check = (s: unknown) => reason(JSON.stringify({ type: 'room-state', state: s }), 'host');
+    expect(check(state)).toBe('ok');
+    expect(check({ ...state, members: [a, { ...b, color: 15 }, watcher] })).toBe('bad-field'); // two alike
+    expect(check({ ...state, members: [a, { ...b, shape: 15 }, watcher] })).toBe('ok'); // shapes may repeat
+    for (const bad of [16, -1, 1.5, '1', null]) {
+      expect(check({ ...state, members: [{ ...a, color: bad }, b, watcher] })).toBe('bad-field');
+      expect(check({ ...state, members: [{ ...a, shape: bad }, b, watcher] })).toBe('bad-field');
+    }
+    const { color: _c, ...noColor } = a;
+    expect(check({ ...state, members: [noColor, b, watcher] })).toBe('missing-field');
+    expect(check({ ...state, members: [a, b, { ...watcher, color: 1, shape: 1 }] })).toBe('unknown-field');
+
+    const match = { matchId: 1, epoch: 5, seed: 2, players: [0, 1], colors: [4, 9], shapes: [2, 2], settings: { maxPlayers: 2, inputDelay: 2, maxPrediction: 8, fps: 60, gameMode: 0 }, startFrame: 0 };
+    const start = (m: unknown) => reason(JSON.stringify({ type: 'match-start', match: m, epoch: 5 }), 'host');
+    expect(start(match)).toBe('ok');
+    expect(start({ ...match, colors: [4, 4] })).toBe('bad-field');
+    expect(start({ ...match, colors: [4] })).toBe('bad-field');
+    expect(start({ ...match, shapes: [2, 2, 2] })).toBe('bad-field');
+    expect(start({ ...match, colors: [4, 16] })).toBe('bad-field');
+    const { shapes: _s, ...noShapes } = match;
+    expect(start(noShapes)).toBe('missing-field');
+
+    expect(decodeText('{"type":"set-look","color":15,"shape":0}', 'client')).toEqual({ ok: true, message: { type: 'set-look', color: 15, shape: 0 } });
+    expect(reason('{"type":"set-look","color":16,"shape":0}', 'client')).toBe('bad-field');
+    expect(reason('{"type":"set-look","color":2,"shape":-1}', 'client')).toBe('bad-field');
+    expect(reason('{"type":"set-look","color":2}', 'client')).toBe('missing-field');
+    expect(reason('{"type":"set-look","color":2,"shape":1,"slot":3}', 'client')).toBe('unknown-field');
+    expect(reason('{"type":"set-look","color":2,"shape":1}', 'host')).toBe('wrong-direction');
   });
 
   it('a pings message: 1..24 [slot, ms] pairs, slots ascending and in range, whole ms within 0..60000', () => {
@@ -231,7 +268,7 @@ describe('control messages: strict decoding', () => {
   });
 
   it('a match-start must agree with its decision on the epoch', () => {
-    const match = { matchId: 1, epoch: 5, seed: 2, players: [0, 1], settings: { maxPlayers: 2, inputDelay: 2, maxPrediction: 8, fps: 60, gameMode: 1 }, startFrame: 0 };
+    const match = { matchId: 1, epoch: 5, seed: 2, players: [0, 1], colors: [0, 1], shapes: [0, 1], settings: { maxPlayers: 2, inputDelay: 2, maxPrediction: 8, fps: 60, gameMode: 1 }, startFrame: 0 };
     expect(reason(JSON.stringify({ type: 'match-start', match, epoch: 5 }), 'host')).toBe('ok');
     expect(reason(JSON.stringify({ type: 'match-start', match, epoch: 6 }), 'host')).toBe('bad-field');
   });
@@ -266,7 +303,7 @@ describe('control messages: strict decoding', () => {
     const state = worstCaseRoom();
     const bytes = encodeControlMessage({ type: 'room-state', state });
     expect(bytes.length).toBeGreaterThan(MAX_CONTROL_MESSAGE_BYTES);
-    expect(bytes.length).toBeLessThan(MAX_ROOM_STATE_MESSAGE_BYTES * 0.6);
+    expect(bytes.length).toBeLessThan(MAX_ROOM_STATE_MESSAGE_BYTES * 0.65); // about 5 KB with the players' looks
     expect(decodeControlMessage(bytes, 'host').ok).toBe(true);
     const text = new TextDecoder().decode(bytes);
     expect(reason(text + ' '.repeat(MAX_ROOM_STATE_MESSAGE_BYTES - bytes.length), 'host')).toBe('ok');
@@ -284,6 +321,7 @@ describe('control messages: the encoder refuses what a peer would refuse', () =>
       { type: 'welcome', slot: 24, code: 'ABCDEF', token: TOKEN, epoch: 1 },
       { type: 'leave', extra: true },
       { type: 'set-ready', ready: 'yes' },
+      { type: 'set-look', color: 16, shape: 0 },
       { type: 'update-settings', settings: { fps: 0 } },
       { type: 'member-dropped', slot: 1, reason: 'bored', epoch: 1 },
       { type: 'pings', pings: [] },

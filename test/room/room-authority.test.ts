@@ -77,7 +77,7 @@ describe('RoomAuthority: creating rooms', () => {
       ownerSlot: 0,
       settings: DEFAULT_ROOM_SETTINGS,
       hasPassword: false,
-      members: [{ slot: 0, name: 'Ada', role: 'player', ready: false, connected: true, owner: true }],
+      members: [{ slot: 0, name: 'Ada', role: 'player', ready: false, connected: true, owner: true, color: 0, shape: 0 }],
     });
     expect(a.events()).toEqual([{ type: 'room-changed', code: created.code }]);
     expect(a.events()).toEqual([]);
@@ -501,6 +501,69 @@ describe('RoomAuthority: ready, settings and start', () => {
   });
 });
 
+describe('RoomAuthority: looks (colour and shape)', () => {
+  const looks = (a: RoomAuthority, code: string) => a.room(code)!.members.map((m) => [m.slot, m.color, m.shape]);
+
+  it('gives each new player the lowest free colour (and the shape of that index), a spectator none', () => {
+    const a = authority();
+    const { code } = lobby(a, 3, 1);
+    expect(looks(a, code)).toEqual([[0, 0, 0], [1, 1, 1], [2, 2, 2], [16, undefined, undefined]]);
+    ok(a.setLook(code, 0, 5, 7));
+    ok(a.leave(code, 1));
+    // Colours 1 and 0 are free now: the newcomer takes slot 1 and colour 0, the next colour 1.
+    ok(a.join({ code, name: 'N', role: 'player' }, 0));
+    ok(a.join({ code, name: 'M', role: 'player' }, 0));
+    expect(looks(a, code)).toEqual([[0, 5, 7], [1, 0, 0], [2, 2, 2], [3, 1, 1], [16, undefined, undefined]]);
+  });
+
+  it('setLook: refuses a colour another player holds, in plain error codes; shapes may repeat; lobby and players only', () => {
+    const a = authority();
+    const { code } = lobby(a, 2, 1);
+    a.events();
+    expect(a.setLook(code, 1, 0, 3)).toEqual({ ok: false, error: 'color-taken' });
+    expect(a.setLook(code, 1, 1, 0)).toEqual({ ok: true }); // its own colour, another's shape
+    expect(a.setLook(code, 0, 15, 15)).toEqual({ ok: true });
+    expect(types(a.events())).toEqual(['room-changed']);
+    expect(a.setLook(code, 0, 15, 15)).toEqual({ ok: true });
+    expect(a.events()).toEqual([]); // no change, no news
+    expect(a.setLook(code, 1, 16, 0)).toEqual({ ok: false, error: 'bad-look' });
+    expect(a.setLook(code, 1, 0, 16)).toEqual({ ok: false, error: 'bad-look' });
+    expect(a.setLook(code, 1, 1.5, 0)).toEqual({ ok: false, error: 'bad-look' });
+    expect(a.setLook(code, 16, 3, 0)).toEqual({ ok: false, error: 'not-a-player' });
+    expect(a.setLook(code, 5, 3, 0)).toEqual({ ok: false, error: 'no-such-member' });
+    expect(looks(a, code)).toEqual([[0, 15, 15], [1, 1, 0], [16, undefined, undefined]]);
+    for (let s = 0; s < 2; s++) ok(a.setReady(code, s, true));
+    ok(a.start(code, 0, 0));
+    expect(a.setLook(code, 1, 4, 4)).toEqual({ ok: false, error: 'not-in-lobby' });
+    expect(a.stats().rejected['color-taken']).toBe(1);
+  });
+
+  it('a smaller palette: only its colours and shapes, and no more players than colours', () => {
+    const a = authority({ colors: 2, shapes: 3 });
+    const { code } = lobby(a, 2);
+    expect(a.setLook(code, 0, 2, 0)).toEqual({ ok: false, error: 'bad-look' });
+    expect(a.setLook(code, 0, 0, 3)).toEqual({ ok: false, error: 'bad-look' });
+    expect(a.join({ code, name: 'C', role: 'player' }, 0)).toEqual({ ok: false, error: 'full' });
+    expect(a.join({ code, name: 'S', role: 'spectator' }, 0).ok).toBe(true);
+    expect(() => authority({ colors: 0 })).toThrow(RangeError);
+    expect(() => authority({ shapes: 17 })).toThrow(RangeError);
+  });
+
+  it("the match decision carries every player's look by handle; a removed player comes back with its own", () => {
+    const a = authority();
+    const { code, tokens } = lobby(a, 3);
+    ok(a.setLook(code, 1, 9, 4));
+    ok(a.setLook(code, 2, 1, 4));
+    for (let s = 0; s < 3; s++) ok(a.setReady(code, s, true));
+    const match = ok(a.start(code, 0, 0)).match;
+    expect(match.colors).toEqual([0, 9, 1]);
+    expect(match.shapes).toEqual([0, 4, 4]);
+    ok(a.drop(code, 1, 'timeout'));
+    ok(a.join({ code, name: 'x', role: 'player', reconnectToken: tokens[1]! }, 0));
+    expect(looks(a, code)).toEqual([[0, 0, 0], [1, 9, 4], [2, 1, 4]]);
+  });
+});
+
 describe('RoomAuthority: leaving and drops', () => {
   it('in the lobby, leaving just frees the slot', () => {
     const a = authority();
@@ -578,7 +641,10 @@ describe('RoomAuthority: snapshots and events', () => {
     expect(json).not.toContain(password);
     for (const t of [...tokens, ...spectatorTokens]) expect(json).not.toContain(t);
     expect(Object.keys(state).sort()).toEqual(['code', 'epoch', 'hasPassword', 'members', 'ownerSlot', 'phase', 'settings']);
-    for (const m of state.members) expect(Object.keys(m).sort()).toEqual(['connected', 'name', 'owner', 'ready', 'role', 'slot']);
+    for (const m of state.members) {
+      const look = m.role === 'player' ? ['color', 'shape'] : [];
+      expect(Object.keys(m).sort()).toEqual([...look, 'connected', 'name', 'owner', 'ready', 'role', 'slot'].sort());
+    }
     expect(state.hasPassword).toBe(true);
     expect(Object.isFrozen(state) && Object.isFrozen(state.members) && Object.isFrozen(state.members[0])).toBe(true);
     // The same holds for the final state in a room-closed event.
@@ -627,6 +693,8 @@ describe('RoomAuthority: garbage from the network', () => {
         a.join({ code: pick(), name: pick(), role: pick(), password: pick(), reconnectToken: pick() } as never, 0),
         a.join(pick() as never, 0),
         a.setReady(pick() as never, pick() as never, pick() as never),
+        a.setLook(pick() as never, pick() as never, pick() as never, pick() as never),
+        a.setLook(code, 1, pick() as never, pick() as never),
         a.updateSettings(code, 0, pick() as never),
         a.updateSettings(pick() as never, pick() as never, { fps: pick() } as never),
         a.start(pick() as never, pick() as never, 0),

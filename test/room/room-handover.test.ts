@@ -25,6 +25,8 @@ function lobby(a: RoomAuthority): { code: string; tokens: Map<number, string> } 
     tokens.set(joined.slot, joined.token);
   }
   a.setReady(code, 0, true);
+  a.setLook(code, 0, 7, 2); // Ann takes colour 7 ...
+  a.setLook(code, 2, 0, 6); // ... and Cy the 0 Ann gave up
   a.connectionLost(code, 1, 500);
   a.events();
   return { code, tokens };
@@ -64,6 +66,9 @@ describe('room handover: export → JSON → parse → restore', () => {
     expect(next.join({ code, name: 'Dee', role: 'player' }, 10_002)).toEqual({ ok: false, error: 'bad-password' });
     expect(next.join({ code, name: 'Dee', role: 'player', password: 'password' }, 10_002)).toEqual({ ok: false, error: 'bad-password' });
     expect(next.join({ code, name: 'Dee', role: 'player', password: 'pässwörd 😀' }, 10_002)).toMatchObject({ ok: true, slot: 3 });
+    // The looks came along: Dee gets the lowest colour nobody holds, and Ann's 7 stays Ann's.
+    expect(next.room(code)!.members.map((m) => [m.name, m.color, m.shape])).toEqual([['Ann', 7, 2], ['Bo', 1, 1], ['Cy', 0, 6], ['Dee', 2, 2], ['Sy', undefined, undefined]]);
+    expect(next.setLook(code, 3, 7, 0)).toEqual({ ok: false, error: 'color-taken' });
     // The owner is the same and may still start once everyone is ready.
     for (const s of [1, 2, 3]) next.setReady(code, s, true);
     expect(next.start(code, 1, 10_003)).toEqual({ ok: false, error: 'not-owner' });

@@ -107,7 +107,7 @@ describe('slots and handles', () => {
   });
 
   it('matchHandle is the index in players', () => {
-    const match = { matchId: 1, epoch: 1, seed: 2, players: [0, 3, 5], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 } as const;
+    const match = { matchId: 1, epoch: 1, seed: 2, players: [0, 3, 5], colors: [0, 1, 2], shapes: [0, 1, 2], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 } as const;
     expect(matchHandle(match, 3)).toBe(1);
     expect(matchHandle(match, 1)).toBe(-1);
   });

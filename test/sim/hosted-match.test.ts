@@ -281,7 +281,7 @@ describe('a hosted match whose host stalls (fault 12: every packet goes through 
 });
 
 describe('createMatchSession.applyRoomEvent', () => {
-  const match: MatchDecision = { matchId: 7, epoch: 3, seed: 1, players: [0, 2, 5], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 };
+  const match: MatchDecision = { matchId: 7, epoch: 3, seed: 1, players: [0, 2, 5], colors: [0, 1, 2], shapes: [0, 1, 2], settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 };
   const transport = { send: () => undefined, receive: () => [] };
 
   it("ends the session as removed when the room drops this member, in this match's epoch only", () => {

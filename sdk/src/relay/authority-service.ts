@@ -79,7 +79,7 @@ export interface AuthorityServiceLimits {
   /** Chat lines a member may send at once (burst); see `chatPerSecond`. Default 5. */
   readonly chatBurst?: number;
   /**
-   * Other room requests a member may send per second (set-ready, update-settings, start-match,
+   * Other room requests a member may send per second (set-ready, set-look, update-settings, start-match,
    * end-match), sustained, and in a burst; leaving is never limited. Each accepted change makes
    * the host send the whole room state to every member. Beyond, requests are dropped (counted as
    * 'request-rate-limited') and the member is told once as for chat. Defaults 10 and 20: more than
@@ -256,6 +256,7 @@ export class AuthorityService {
     };
     switch (message.type) {
       case 'set-ready':
+      case 'set-look':
       case 'update-settings':
       case 'start-match':
       case 'end-match':
@@ -280,6 +281,9 @@ export class AuthorityService {
         return; // the member was placed when it was admitted
       case 'set-ready':
         refuse('set-ready', this.authority.setReady(code, slot, message.ready));
+        return;
+      case 'set-look':
+        refuse('set-look', this.authority.setLook(code, slot, message.color, message.shape));
         return;
       case 'update-settings':
         refuse('update-settings', this.authority.updateSettings(code, slot, message.settings));

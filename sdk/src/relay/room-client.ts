@@ -358,6 +358,15 @@ export class RoomClient {
     this.request({ type: 'set-ready', ready });
   }
 
+  /**
+   * Players, in the lobby: asks for this colour and shape (indices into the game's palette and
+   * shapes, see member-look.ts). The host refuses a colour another player holds with an `error`
+   * event (code 'color-taken'); the room state shows the look each player has.
+   */
+  setLook(color: number, shape: number): void {
+    this.request({ type: 'set-look', color, shape });
+  }
+
   /** Owner only, in the lobby: changes the given settings (the host checks them against ROOM_SETTINGS_LIMITS). */
   updateSettings(settings: Partial<RoomSettings>): void {
     this.request({ type: 'update-settings', settings });

@@ -1,6 +1,7 @@
 import { isDisplayText } from './display-text.ts';
 import { isJoinCode } from './join-code.ts';
 import type { MatchDecision } from './match-decision.ts';
+import { MEMBER_COLORS, MEMBER_SHAPES } from './member-look.ts';
 import { MAX_MEMBER_NAME_LENGTH } from './member-name.ts';
 import { isReconnectToken } from './reconnect-token.ts';
 import { MemberDropReason } from './room-events.ts';
@@ -30,7 +31,8 @@ export const MAX_NOTICE_LENGTH = 200;
 export const MAX_CONTROL_MESSAGE_BYTES = 4096;
 /**
  * Largest encoded `room-state` (bytes). Its worst case, 24 members with 24-character names of
- * 4-byte characters during a 16-player match, is about 4.6 KB; every other message fits in 4096.
+ * 4-byte characters during a 16-player match, is about 5 KB (with the players' looks); every other
+ * message fits in 4096.
  */
 export const MAX_ROOM_STATE_MESSAGE_BYTES = 8192;
 /**
@@ -38,7 +40,7 @@ export const MAX_ROOM_STATE_MESSAGE_BYTES = 8192;
  * 24 `[slot, "token"]` pairs take at most 24 × 41 = 984 bytes, a password of 128 UTF-16 units at
  * most 128 × 6 = 768 (JSON writes a control character or a lone surrogate as `\uXXXX`), and the
  * field names about 50; 2048 covers the three. A real room's handover stays far below it (its state
- * is at most about 4.6 KB, see MAX_ROOM_STATE_MESSAGE_BYTES), in fact below 8192.
+ * is at most about 5 KB, see MAX_ROOM_STATE_MESSAGE_BYTES), in fact below 8192.
  */
 export const MAX_HANDOVER_MESSAGE_BYTES = MAX_ROOM_STATE_MESSAGE_BYTES + 2048;
 /**
@@ -97,6 +99,11 @@ export type ClientControlMessage =
   /** The first message on a connection: binds it to the member whose token this is. */
   | { readonly type: 'hello'; readonly token: string }
   | { readonly type: 'set-ready'; readonly ready: boolean }
+  /**
+   * Players, in the lobby: the colour and shape this player wants (indices, see member-look.ts).
+   * Refused ('color-taken') if another member holds that colour.
+   */
+  | { readonly type: 'set-look'; readonly color: number; readonly shape: number }
   /** Owner only: the settings to change (the others stay). */
   | { readonly type: 'update-settings'; readonly settings: Partial<RoomSettings> }
   /** Owner only. */
@@ -207,7 +214,7 @@ export type ControlDecodeResult<M extends ControlMessage = ControlMessage> =
   | { readonly ok: true; readonly message: M }
   | { readonly ok: false; readonly reason: ControlDecodeError };
 
-const CLIENT_TYPES: ReadonlySet<string> = new Set(['hello', 'set-ready', 'update-settings', 'start-match', 'end-match', 'leave', 'rejoin-match', 'match-rejoined', 'chat', 'signal']);
+const CLIENT_TYPES: ReadonlySet<string> = new Set(['hello', 'set-ready', 'set-look', 'update-settings', 'start-match', 'end-match', 'leave', 'rejoin-match', 'match-rejoined', 'chat', 'signal']);
 const HOST_TYPES: ReadonlySet<string> = new Set(['welcome', 'room-state', 'handover', 'match-start', 'member-dropped', 'member-rejoining', 'chat', 'host-closing', 'room-moved', 'error', 'pings', 'signal']);
 const SIGNAL_KINDS: readonly unknown[] = Object.values(SignalKind);
 /** Printable ASCII, CR and LF: what SDP and candidate lines are made of (RFC 8866 is ASCII-safe). */
@@ -216,6 +223,7 @@ const SIGNAL_PAYLOAD = /^[\x20-\x7e\r\n]*$/;
 const SIGNAL_ESCAPED = /["\\\r\n]/g;
 const DROP_REASONS: readonly unknown[] = Object.values(MemberDropReason);
 const PHASES: readonly unknown[] = ['lobby', 'playing', 'closed'] satisfies RoomPhase[];
+const MEMBER_KEYS: readonly string[] = ['slot', 'name', 'role', 'ready', 'connected', 'owner'];
 const ERROR_CODE = /^[a-z][a-z0-9-]{0,47}$/;
 const TWO_POW_32 = 0x100000000;
 
@@ -339,6 +347,10 @@ function message(value: unknown, from: ControlMessageSource | undefined): Contro
       return { type, token: token(fields(obj, ['type', 'token'])['token']) };
     case 'set-ready':
       return { type, ready: bool(fields(obj, ['type', 'ready'])['ready']) };
+    case 'set-look': {
+      const f = fields(obj, ['type', 'color', 'shape']);
+      return { type, color: int(f['color'], 0, MEMBER_COLORS - 1), shape: int(f['shape'], 0, MEMBER_SHAPES - 1) };
+    }
     case 'update-settings':
       return { type, settings: partialSettings(fields(obj, ['type', 'settings'])['settings']) };
     case 'start-match':
@@ -491,7 +503,7 @@ function setting(key: keyof RoomSettings, value: unknown): number | 'auto' {
 }
 
 function matchDecision(value: unknown): MatchDecision {
-  const f = fields(object(value), ['matchId', 'epoch', 'seed', 'players', 'settings', 'startFrame']);
+  const f = fields(object(value), ['matchId', 'epoch', 'seed', 'players', 'colors', 'shapes', 'settings', 'startFrame']);
   const s = settings(f['settings']);
   const raw = f['players'];
   if (!Array.isArray(raw) || raw.length < 2 || raw.length > s.maxPlayers) throw new Invalid(ControlDecodeError.BadField);
@@ -502,28 +514,43 @@ function matchDecision(value: unknown): MatchDecision {
     players.push(n);
   }
   if (f['startFrame'] !== 0) throw new Invalid(ControlDecodeError.BadField);
+  const colors = lookIndices(f['colors'], players.length, MEMBER_COLORS);
+  if (new Set(colors).size !== colors.length) throw new Invalid(ControlDecodeError.BadField); // no two players alike
+  const shapes = lookIndices(f['shapes'], players.length, MEMBER_SHAPES);
   return Object.freeze({
     matchId: u32(f['matchId']),
     epoch: u32(f['epoch']),
     seed: u32(f['seed']),
     players: Object.freeze(players),
+    colors,
+    shapes,
     settings: s,
     startFrame: 0 as const,
   });
 }
 
+/** `length` indices in 0..count-1, frozen. */
+function lookIndices(value: unknown, length: number, count: number): readonly number[] {
+  if (!Array.isArray(value) || value.length !== length) throw new Invalid(ControlDecodeError.BadField);
+  return Object.freeze((value as unknown[]).map((v) => int(v, 0, count - 1)));
+}
+
 function member(value: unknown, ownerSlot: number): RoomMember {
-  const f = fields(object(value), ['slot', 'name', 'role', 'ready', 'connected', 'owner']);
+  const obj = object(value);
+  const role = slotRole(slot(obj['slot']));
+  // A player always has a look (colour and shape), a spectator never.
+  const f = role === 'player' ? fields(obj, [...MEMBER_KEYS, 'color', 'shape']) : fields(obj, MEMBER_KEYS);
   const s = slot(f['slot']);
   const owner = bool(f['owner']);
-  if (f['role'] !== slotRole(s) || owner !== (s === ownerSlot)) throw new Invalid(ControlDecodeError.BadField);
+  if (f['role'] !== role || owner !== (s === ownerSlot)) throw new Invalid(ControlDecodeError.BadField);
   return Object.freeze({
     slot: s,
     name: displayText(f['name'], 1, MAX_MEMBER_NAME_LENGTH),
-    role: slotRole(s)!,
+    role: role!,
     ready: bool(f['ready']),
     connected: bool(f['connected']),
     owner,
+    ...(role === 'player' ? { color: int(f['color'], 0, MEMBER_COLORS - 1), shape: int(f['shape'], 0, MEMBER_SHAPES - 1) } : {}),
   });
 }
 
@@ -564,10 +591,15 @@ function roomState(value: unknown): RoomState {
   if (!Array.isArray(raw) || raw.length > ROOM_SLOTS) throw new Invalid(ControlDecodeError.BadField);
   const members: RoomMember[] = [];
   let ownerFound = false;
+  let colorsHeld = 0;
   for (const m of raw as unknown[]) {
     const checked = member(m, ownerSlot);
     if (members.length > 0 && checked.slot <= members[members.length - 1]!.slot) throw new Invalid(ControlDecodeError.BadField);
     if (checked.owner) ownerFound = true;
+    if (checked.color !== undefined) {
+      if ((colorsHeld & (1 << checked.color)) !== 0) throw new Invalid(ControlDecodeError.BadField); // no two players alike
+      colorsHeld |= 1 << checked.color;
+    }
     members.push(Object.freeze(checked));
   }
   // An owner is one of the members; only a room with nobody in it has none.

@@ -11,6 +11,7 @@ export { DEFAULT_ROOM_SETTINGS, ROOM_SETTINGS_LIMITS, ROOM_SETTING_KEYS } from '
 export type { RoomSettings } from './room-settings.ts';
 export { JOIN_CODE_LENGTH, formatJoinCode, normalizeJoinCode, isJoinCode } from './join-code.ts';
 export { MAX_MEMBER_NAME_LENGTH } from './member-name.ts';
+export { MEMBER_COLORS, MEMBER_SHAPES } from './member-look.ts';
 export { PLAYER_SLOTS, FIRST_SPECTATOR_SLOT, MAX_SPECTATORS, ROOM_SLOTS, slotRole } from './room-state.ts';
 export type { RoomPhase, MemberRole, RoomMember, RoomState, MemberReturn } from './room-state.ts';
 export type { MatchDecision } from './match-decision.ts';

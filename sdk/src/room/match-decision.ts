@@ -14,6 +14,14 @@ export interface MatchDecision {
   readonly seed: number;
   /** The players' slots, ascending; a player's session handle is its index here. 2..16 slots. */
   readonly players: readonly number[];
+  /**
+   * Each player's colour when the match started, by session handle (as `players`), all distinct:
+   * every peer draws each player the same, whatever happens to the room during the match. The
+   * simulation never depends on it.
+   */
+  readonly colors: readonly number[];
+  /** Each player's shape when the match started, by session handle (as `colors`). */
+  readonly shapes: readonly number[];
   /** The room's settings when the match started: every member's session uses them. */
   readonly settings: RoomSettings;
   /** The frame the match starts at. Always 0 for now; a new authority may restart later. */

@@ -1,6 +1,7 @@
 import { constantTimeEqual } from './constant-time-equal.ts';
 import { generateJoinCode, normalizeJoinCode } from './join-code.ts';
 import type { MatchDecision } from './match-decision.ts';
+import { MEMBER_COLORS, MEMBER_SHAPES, lowestFreeColor } from './member-look.ts';
 import { normalizeMemberName, uniqueMemberName } from './member-name.ts';
 import { generateReconnectToken, isReconnectToken } from './reconnect-token.ts';
 import { parseRoomHandover } from './room-handover.ts';
@@ -37,6 +38,14 @@ export interface RoomAuthorityOptions {
    * Default 2500.
    */
   readonly matchReconnectGraceMs?: number;
+  /**
+   * Colours a player may hold (1..MEMBER_COLORS): the size of the game's palette. A player asking
+   * for one beyond is refused ('bad-look'); with every one taken, another player cannot join
+   * ('full'). Default 16, one per player slot.
+   */
+  readonly colors?: number;
+  /** Shapes a player may hold (1..MEMBER_SHAPES): how many the game draws. Default 16. */
+  readonly shapes?: number;
 }
 
 /** Default `reconnectGraceMs` (ms): time to reconnect from the lobby, or as a spectator. */
@@ -105,6 +114,9 @@ interface Member {
   readonly token: string;
   ready: boolean;
   connected: boolean;
+  /** Players: colour and shape indices (member-look.ts); -1 for a spectator. */
+  color: number;
+  shape: number;
   /** When its connection dropped (ms); meaningful while `connected` is false. */
   lostAtMs: number;
   /**
@@ -169,6 +181,8 @@ export class RoomAuthority {
   private readonly maxRooms: number;
   private readonly graceMs: number;
   private readonly matchGraceMs: number;
+  private readonly colors: number;
+  private readonly shapes: number;
   private readonly rooms = new Map<string, Room>();
   private pending: RoomEvent[] = [];
   /** Rooms with a `room-changed` among the pending events (one is enough: it asks for a snapshot). */
@@ -196,6 +210,8 @@ export class RoomAuthority {
       throw new RangeError(`RoomAuthority: matchReconnectGraceMs must be a finite number >= 0, got ${String(options.matchReconnectGraceMs)}`);
     }
     this.matchGraceMs = Math.min(matchGraceMs, this.graceMs);
+    this.colors = lookCount('colors', options.colors, MEMBER_COLORS);
+    this.shapes = lookCount('shapes', options.shapes, MEMBER_SHAPES);
   }
 
   /** Opens a room whose creator is its owner, a player in slot 0 (not yet ready). */
@@ -235,7 +251,7 @@ export class RoomAuthority {
       reserved: new Map(),
       rejoining: new Map(),
     };
-    room.members[0] = { slot: 0, name, role: 'player', token, ready: false, connected: true, lostAtMs: 0, mayRejoinMatch: false };
+    room.members[0] = { slot: 0, name, role: 'player', token, ready: false, connected: true, color: 0, shape: 0, lostAtMs: 0, mayRejoinMatch: false };
     this.rooms.set(code, room);
     this.roomChanged(code);
     return { ok: true, code, slot: 0, token };
@@ -277,12 +293,17 @@ export class RoomAuthority {
       slot = freeSlot(room, FIRST_SPECTATOR_SLOT, ROOM_SLOTS);
     }
     if (slot < 0) return this.fail(RoomError.Full);
+    // A new player takes the lowest free colour, and the shape of the same index (as the first
+    // players of a game that gives each slot its colour and shape always had).
+    const color = request.role === 'player' ? lowestFreeColor(heldColors(room), this.colors) : -1;
+    if (request.role === 'player' && color < 0) return this.fail(RoomError.Full);
+    const shape = color < 0 ? -1 : color % this.shapes;
 
     const names: string[] = [];
     for (const m of room.members) if (m !== undefined) names.push(m.name);
     for (const seat of room.reserved.values()) names.push(seat.name); // its player may come back
     const token = generateReconnectToken(this.random);
-    room.members[slot] = { slot, name: uniqueMemberName(wanted, names), role: request.role, token, ready: false, connected: true, lostAtMs: 0, mayRejoinMatch: false };
+    room.members[slot] = { slot, name: uniqueMemberName(wanted, names), role: request.role, token, ready: false, connected: true, color, shape, lostAtMs: 0, mayRejoinMatch: false };
     room.memberCount++;
     this.roomChanged(room.code);
     return { ok: true, code: room.code, slot, token, reconnected: false };
@@ -298,6 +319,28 @@ export class RoomAuthority {
     if (member.role !== 'player') return this.fail(RoomError.NotAPlayer);
     if (member.ready !== ready) {
       member.ready = ready;
+      this.roomChanged(room.code);
+    }
+    return OK;
+  }
+
+  /**
+   * A player picks its colour and shape (lobby only; indices into the game's palette and shapes).
+   * Refused: 'bad-look' (beyond the authority's `colors` or `shapes`), 'color-taken' (another
+   * player holds it; the player's own is fine), 'not-a-player', 'not-in-lobby'. Readiness stays:
+   * a look changes nothing of the match's rules.
+   */
+  setLook(code: string, slot: number, color: number, shape: number): RoomResult {
+    const found = this.find(code, slot);
+    if (!found.ok) return found;
+    const { room, member } = found;
+    if (!isIndex(color, this.colors) || !isIndex(shape, this.shapes)) return this.fail(RoomError.BadLook);
+    if (room.phase !== 'lobby') return this.fail(RoomError.NotInLobby);
+    if (member.role !== 'player') return this.fail(RoomError.NotAPlayer);
+    if (room.members.some((m) => m !== undefined && m !== member && m.color === color)) return this.fail(RoomError.ColorTaken);
+    if (member.color !== color || member.shape !== shape) {
+      member.color = color;
+      member.shape = shape;
       this.roomChanged(room.code);
     }
     return OK;
@@ -338,12 +381,16 @@ export class RoomAuthority {
     const { room } = found;
     if (room.phase !== 'lobby') return this.fail(RoomError.NotInLobby);
     const players: number[] = [];
+    const colors: number[] = [];
+    const shapes: number[] = [];
     let notReady = false;
     let notConnected = false;
     for (let s = 0; s < PLAYER_SLOTS; s++) {
       const m = room.members[s];
       if (m === undefined) continue;
       players.push(s);
+      colors.push(m.color);
+      shapes.push(m.shape);
       if (!m.ready) notReady = true;
       if (!m.connected) notConnected = true;
     }
@@ -355,6 +402,8 @@ export class RoomAuthority {
       epoch: room.epoch,
       seed: this.nextU32(),
       players: Object.freeze(players),
+      colors: Object.freeze(colors),
+      shapes: Object.freeze(shapes),
       settings: room.settings,
       startFrame: 0 as const,
     });
@@ -538,7 +587,18 @@ export class RoomAuthority {
       rejoining: new Map(state.rejoining ?? []),
     };
     state.members.forEach((m, i) => {
-      room.members[m.slot] = { slot: m.slot, name: m.name, role: m.role, token: tokens[i]![1], ready: m.ready, connected: m.connected, lostAtMs: nowMs, mayRejoinMatch: false };
+      room.members[m.slot] = {
+        slot: m.slot,
+        name: m.name,
+        role: m.role,
+        token: tokens[i]![1],
+        ready: m.ready,
+        connected: m.connected,
+        color: m.color ?? -1,
+        shape: m.shape ?? -1,
+        lostAtMs: nowMs,
+        mayRejoinMatch: false,
+      };
     });
     this.rooms.set(room.code, room);
     this.roomChanged(room.code);
@@ -587,10 +647,14 @@ export class RoomAuthority {
     for (const [slot, seat] of room.reserved) if (constantTimeEqual(token, seat.token) && seatSlot < 0) seatSlot = slot;
     if (found === undefined && seatSlot >= 0) {
       // A removed player of the running match: back into its slot (nobody else can take a player
-      // slot during a match), as a member again.
+      // slot during a match), as a member again, with the look the match decided for it (a
+      // colour nobody can have taken: looks change in the lobby only).
       const seat = room.reserved.get(seatSlot)!;
       room.reserved.delete(seatSlot);
-      found = { slot: seatSlot, name: seat.name, role: 'player', token: seat.token, ready: false, connected: false, lostAtMs: 0, mayRejoinMatch: false };
+      const handle = room.match!.players.indexOf(seatSlot);
+      const color = room.match!.colors[handle]!;
+      const shape = room.match!.shapes[handle]!;
+      found = { slot: seatSlot, name: seat.name, role: 'player', token: seat.token, ready: false, connected: false, color, shape, lostAtMs: 0, mayRejoinMatch: false };
       room.members[seatSlot] = found;
       room.memberCount++;
     }
@@ -696,6 +760,24 @@ function playerCount(room: Room): number {
   return n;
 }
 
+/** The colours the room's players hold, and those of the removed players of its match who may come back. */
+function heldColors(room: Room): number[] {
+  const held: number[] = [];
+  for (const m of room.members) if (m !== undefined && m.role === 'player') held.push(m.color);
+  if (room.match !== undefined) for (const slot of room.reserved.keys()) held.push(room.match.colors[room.match.players.indexOf(slot)]!);
+  return held;
+}
+
+function isIndex(value: unknown, count: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < count;
+}
+
+function lookCount(name: string, value: number | undefined, most: number): number {
+  const n = value ?? most;
+  if (!Number.isInteger(n) || n < 1 || n > most) throw new RangeError(`RoomAuthority: ${name} must be an integer in 1..${most}, got ${String(value)}`);
+  return n;
+}
+
 /** Lowest free slot in [from, to), or -1. */
 function freeSlot(room: Room, from: number, to: number): number {
   for (let s = from; s < to; s++) if (room.members[s] === undefined) return s;
@@ -712,7 +794,8 @@ function snapshot(room: Room, phase: RoomState['phase']): RoomState {
   const members: RoomMember[] = [];
   for (const m of room.members) {
     if (m === undefined) continue;
-    members.push(Object.freeze({ slot: m.slot, name: m.name, role: m.role, ready: m.ready, connected: m.connected, owner: m.slot === room.ownerSlot }));
+    const look = m.role === 'player' ? { color: m.color, shape: m.shape } : {};
+    members.push(Object.freeze({ slot: m.slot, name: m.name, role: m.role, ready: m.ready, connected: m.connected, owner: m.slot === room.ownerSlot, ...look }));
   }
   const rejoining: MemberReturn[] = [];
   for (const [slot, returnId] of [...room.rejoining].sort((a, b) => a[0] - b[0])) rejoining.push(Object.freeze([slot, returnId] as const));

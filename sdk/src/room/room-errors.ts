@@ -57,5 +57,9 @@ export const RoomError = {
    * reconnect token) since its last request: one request per return.
    */
   NotReturning: 'not-returning',
+  /** Another member of the room holds the colour asked for (`setLook`): no two players alike. */
+  ColorTaken: 'color-taken',
+  /** A colour or shape index out of the game's range (`RoomAuthorityOptions.colors`, `shapes`). */
+  BadLook: 'bad-look',
 } as const;
 export type RoomError = (typeof RoomError)[keyof typeof RoomError];

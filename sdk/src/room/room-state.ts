@@ -39,6 +39,14 @@ export interface RoomMember {
   readonly connected: boolean;
   /** Whether this member owns the room (changes settings, starts matches). */
   readonly owner: boolean;
+  /**
+   * The player's colour, an index into the game's palette (0..MEMBER_COLORS-1, see
+   * member-look.ts): no two players of the room hold the same one. Players only; absent for a
+   * spectator. A new player gets the lowest free one; `RoomClient.setLook` asks for another.
+   */
+  readonly color?: number;
+  /** The player's shape, an index into the game's shapes (0..MEMBER_SHAPES-1; may repeat). Players only, as `color`. */
+  readonly shape?: number;
 }
 
 /**
