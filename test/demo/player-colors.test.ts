@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PLAYER_COLORS } from '../../demo-game/src/render/player-colors.ts';
-import { playerGlyph, playerMark } from '../../demo-game/src/render/player-marks.ts';
+import { PLAYER_COLORS, paletteCss, playerColor, playerCss } from '../../demo-game/src/render/player-colors.ts';
+import { usePlayerLooks } from '../../demo-game/src/render/player-looks.ts';
+import { markGlyph, playerGlyph, playerMark } from '../../demo-game/src/render/player-marks.ts';
 
 /**
  * Colour-blindness simulation matrices for linear RGB at full severity (Machado, Oliveira and
@@ -89,5 +90,22 @@ describe('player colours', () => {
     const marks = PLAYER_COLORS.map((_, p) => playerMark(p));
     expect(new Set(marks).size).toBe(8);
     expect(new Set(PLAYER_COLORS.map((_, p) => playerGlyph(p))).size).toBe(8);
+  });
+
+  it("a match draws each player in the colour and mark it chose (the match decision's, by handle); a replay goes back to the handle's own", () => {
+    usePlayerLooks([6, 0, 3], [4, 4, 7]);
+    try {
+      expect([0, 1, 2].map(playerColor)).toEqual([PLAYER_COLORS[6], PLAYER_COLORS[0], PLAYER_COLORS[3]]);
+      expect(playerCss(0)).toBe('#e6cc33');
+      expect([0, 1, 2].map(playerGlyph)).toEqual(['★', '★', '✖']);
+      // Handles past the decision's players keep their own.
+      expect(playerColor(5)).toBe(PLAYER_COLORS[5]);
+    } finally {
+      usePlayerLooks();
+    }
+    expect(playerColor(0)).toBe(PLAYER_COLORS[0]);
+    expect(playerGlyph(1)).toBe(markGlyph(1));
+    // A spectator's chat line is grey, none of the players' colours.
+    expect(PLAYER_COLORS.map((_, c) => paletteCss(c))).not.toContain(paletteCss(-1));
   });
 });

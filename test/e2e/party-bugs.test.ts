@@ -440,6 +440,13 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     await quinn.click('#join-room');
     await until(pia, 'document.querySelectorAll("#members li[data-slot]").length === 2', 20_000);
     stage('joined');
+    // Identity: Pia's colour (the lowest, 0) is crossed out on Quinn's picker; Quinn takes the
+    // yellow (6) and the star (4), and Pia's member list shows it at once.
+    const pias = await quinn.locator('#color-swatches .swatch[data-color="0"]').evaluate((b) => [b.className, (b as HTMLButtonElement).disabled]);
+    await quinn.click('#color-swatches .swatch[data-color="6"]');
+    await quinn.click('#shape-buttons .shape[data-shape="4"]');
+    await until(pia, '(() => { const d = document.querySelector(\'#members li[data-slot="1"] .dot\'); return d?.textContent === "★" && getComputedStyle(d).backgroundColor === "rgb(230, 204, 51)"; })()', 5_000);
+    expect(pias).toEqual(['swatch taken', true]);
     // The room's first match: Ready and Start as ever; no countdown before a match was played.
     for (const page of pages) await page.click('#ready');
     await until(pia, 'document.querySelectorAll(\'#members li[data-ready="true"]\').length === 2', 20_000);
@@ -447,6 +454,9 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     await pia.click('#start-match', { timeout: 20_000 });
     for (const page of pages) await until(page, 'window.backspin.scene === "match"', 20_000);
     stage('match');
+    // Both pages draw each player in the colour it chose: Pia blue (0), Quinn yellow (6).
+    for (const page of pages) expect(await hook<string[]>(page, 'window.backspin.playerColors')).toEqual(['#4d80ff', '#e6cc33']);
+    await quinn.screenshot({ path: join(SHOTS, 'party-colours-match.png') });
     // Quinn walks straight out of the ring once the countdown is over: a fall with nobody to
     // credit costs a point, so Pia leads when the round's 2 s run out, and wins the match.
     await until(quinn, 'window.backspin.frame > 125', 20_000);
@@ -470,6 +480,7 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
       expect(await first.getAttribute('data-name')).toBe('Pia');
       expect(await first.locator('td.wins').textContent()).toBe('1');
       expect(await page.locator('#party-scoreboard tr[data-name="Quinn"] td.wins').textContent()).toBe('0');
+      expect(await page.locator('#results-panel tr[data-player="1"]').textContent()).toMatch(/^★ Quinn/);
     }
     // Pia plays again; Quinn's results say who is in and who is still deciding.
     await pia.click('#play-again');

@@ -6,7 +6,7 @@ export interface ChatLine {
   /** The sender's slot, and its name and place in the member list when the line came. */
   readonly slot: number;
   readonly name: string;
-  /** Index for the sender's colour (`playerCss`), as the lobby's member list colours it. */
+  /** The sender's palette colour (`paletteCss`) when the line came; -1 for a spectator (grey). */
   readonly colorIndex: number;
   readonly text: string;
   /** The emote (index into EMOTES) the line carries, if it is one. */
@@ -34,7 +34,7 @@ export function recordChat(connection: RoomConnection, slot: number, text: strin
   const line: ChatLine = {
     slot,
     name: index < 0 ? `Player ${slot + 1}` : members[index]!.name,
-    colorIndex: index < 0 ? slot : index,
+    colorIndex: index < 0 ? -1 : (members[index]!.color ?? -1),
     text,
     emote: emoteOf(text),
   };

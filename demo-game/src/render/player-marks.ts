@@ -1,4 +1,5 @@
 import type Phaser from 'phaser';
+import { lookShape } from './player-looks.ts';
 
 /**
  * A second cue besides colour, one per player handle: a shape drawn on the player's body and the
@@ -21,13 +22,22 @@ export type PlayerMark = (typeof PlayerMark)[keyof typeof PlayerMark];
 /** The marks' characters, by mark (geometric shapes that the usual system fonts have). */
 const GLYPHS = ['●', '▲', '■', '◆', '★', '▼', '✚', '✖'] as const;
 
+/** Marks there are (the shapes a player can pick in the lobby). */
+export const MARK_COUNT = GLYPHS.length;
+
+/** The mark player handle `player` wears this match (its chosen shape online, player-looks.ts). */
 export function playerMark(player: number): PlayerMark {
-  return (player % GLYPHS.length) as PlayerMark;
+  return (lookShape(player) % GLYPHS.length) as PlayerMark;
 }
 
 /** The player's mark as a character, for text (names, scoreboard, DOM). */
 export function playerGlyph(player: number): string {
   return GLYPHS[playerMark(player)]!;
+}
+
+/** Mark `shape` (a room member's `shape`) as a character, for the lobby. */
+export function markGlyph(shape: number): string {
+  return GLYPHS[shape % GLYPHS.length]!;
 }
 
 /**

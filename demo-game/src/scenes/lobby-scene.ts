@@ -15,7 +15,9 @@ import { RematchCountdown } from '../app/rematch-countdown.ts';
 import { holderChangeText, lostHolderName, REHOMED_TEXT, successorLobbyText } from '../app/room-holder.ts';
 import { forgetRoomResume, loadRoomResume, saveRoomResume } from '../app/room-resume.ts';
 import { SceneKey } from '../app/scene-keys.ts';
-import { playerCss } from '../render/player-colors.ts';
+import { paletteCss } from '../render/player-colors.ts';
+import { markGlyph } from '../render/player-marks.ts';
+import { LookPicker } from '../ui/look-picker.ts';
 import { gameModeOptions } from '../ui/game-mode-options.ts';
 import { field, h, mountPanel, select } from '../ui/dom.ts';
 import { copyText } from '../ui/copy-text.ts';
@@ -379,6 +381,9 @@ export class LobbyScene extends Phaser.Scene {
     const qr = h('canvas', { className: 'qr', title: link });
     void QRCode.toCanvas(qr, link, { margin: 1, width: 120 }).catch(() => qr.remove());
     const members = h('ul', { className: 'members', id: 'members' });
+    // Each player's colour (no two alike) and shape, asked of the room: it says no to a taken colour.
+    const look = new LookPicker((color, shape) => client.setLook(color, shape));
+    const lookTitle = h('h2', { textContent: 'You' });
     const ready = h('button', { id: 'ready', className: 'primary', textContent: 'Ready' });
     ready.addEventListener('click', () => {
       this.playAgain = false;
@@ -459,6 +464,9 @@ export class LobbyScene extends Phaser.Scene {
           settingsNote,
           rematch,
           h('div', { className: 'row' }, ready, playNext, start, leave),
+          // Below Ready, so that a landscape phone still shows Ready without scrolling.
+          lookTitle,
+          look.element,
           h('div', { id: 'lobby-status', className: 'status' }),
           this.chat.element,
           howToPlay('lobby-how-to-play'),
@@ -471,6 +479,8 @@ export class LobbyScene extends Phaser.Scene {
       const room = client.room;
       if (room === undefined) return;
       this.renderMembers(members, room, connection.slot, client.pings);
+      look.update(room, connection.slot);
+      lookTitle.style.display = look.element.style.display;
       const successor = successorLobbyText(connection);
       holderNote.textContent = successor ?? '';
       holderNote.style.display = successor === undefined ? 'none' : '';
@@ -576,13 +586,13 @@ export class LobbyScene extends Phaser.Scene {
   }
 
   private renderMembers(list: HTMLUListElement, room: RoomState, mySlot: number, pings: ReadonlyMap<number, number>): void {
-    const rows = room.members.map((m, i) => {
+    const rows = room.members.map((m) => {
       const ping = pings.get(m.slot);
       const state = m.role === 'spectator' ? 'watching' : !m.connected ? 'reconnecting…' : m.ready ? 'ready' : 'not ready';
       return h(
         'li',
         { dataset: { slot: String(m.slot), ready: String(m.ready) } },
-        h('span', { className: 'dot', style: `background: ${playerCss(i)}` }),
+        h('span', { className: 'dot', style: `background: ${paletteCss(m.color)}`, textContent: m.shape === undefined ? '' : markGlyph(m.shape) }),
         h('span', { textContent: `${m.name}${m.slot === mySlot ? ' (you)' : ''}${m.owner ? ' ★' : ''}` }),
         h('span', { className: 'ping', textContent: ping === undefined ? '—' : `${ping} ms` }),
         h('span', { className: m.ready ? 'ready' : 'not-ready', textContent: state }),

@@ -12,6 +12,7 @@ import { MatchFx } from '../render/match-fx.ts';
 import { NetOverlay } from '../render/net-overlay.ts';
 import { NoticeBanner } from '../render/notice-banner.ts';
 import { playerCss } from '../render/player-colors.ts';
+import { usePlayerLooks } from '../render/player-looks.ts';
 import { keepArenaCentred } from '../render/screen-layout.ts';
 import { screenRectOfElement, unionRect } from '../render/screen-rect.ts';
 import type { ArenaInput } from '../sim/index.ts';
@@ -68,6 +69,9 @@ export class MatchScene extends Phaser.Scene {
     resetMatchHooks(this.request.mode);
     this.cameras.main.setBackgroundColor('#0b1020');
     keepArenaCentred(this);
+    // Online, each player as it chose in the lobby (the match decision's looks); locally, by handle.
+    const decided = this.request.mode === 'online' ? this.request.match : undefined;
+    usePlayerLooks(decided?.colors, decided?.shapes);
     this.runner = createRunner(this.request);
     // The runner's own arrays: they grow as drops and desyncs happen, with nothing to copy per frame.
     debugHooks.desyncs = this.runner.desyncFrames;

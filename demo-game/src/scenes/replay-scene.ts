@@ -8,6 +8,7 @@ import { ArenaView } from '../render/arena-view.ts';
 import { HudView } from '../render/hud-view.ts';
 import { keepArenaCentred } from '../render/screen-layout.ts';
 import { h, mountPanel } from '../ui/dom.ts';
+import { usePlayerLooks } from '../render/player-looks.ts';
 
 /** What the replay scene plays, and the scene (with its data) that "Back" returns to. */
 export interface ReplayRequest {
@@ -49,6 +50,8 @@ export class ReplayScene extends Phaser.Scene {
 
   create(): void {
     debugHooks.scene = SceneKey.Replay;
+    // A replay file has no looks: each player in its handle's colour and mark.
+    usePlayerLooks();
     this.cameras.main.setBackgroundColor('#0b1020');
     this.cameras.main.setAlpha(1);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {

@@ -7,6 +7,7 @@ import { holderChangeText, REHOMED_TEXT } from '../app/room-holder.ts';
 import { forgetRoomResume } from '../app/room-resume.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { playerCss } from '../render/player-colors.ts';
+import { playerGlyph } from '../render/player-marks.ts';
 import { replayFileName, saveReplayFile } from '../app/replay-file.ts';
 import type { ReplayRequest } from './replay-scene.ts';
 import { h, mountPanel } from '../ui/dom.ts';
@@ -121,7 +122,7 @@ export class ResultsScene extends Phaser.Scene {
       h(
         'tr',
         { dataset: { player: String(p) } },
-        h('td', { style: `color: ${playerCss(p)}; font-weight: 600`, textContent: r.names[p]! + (p === r.localPlayer ? ' (you)' : '') }),
+        h('td', { style: `color: ${playerCss(p)}; font-weight: 600`, textContent: `${playerGlyph(p)} ${r.names[p]!}${p === r.localPlayer ? ' (you)' : ''}` }),
         h('td', { textContent: String(r.roundsWon[p] ?? 0) }),
         h('td', { textContent: String(r.falls[p] ?? 0) }),
         h('td', { textContent: r.left[p] === true ? 'left' : p === r.winner ? 'winner' : '' }),

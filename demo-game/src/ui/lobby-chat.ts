@@ -3,7 +3,7 @@ import { chatLines } from '../app/chat-log.ts';
 import type { ChatLine } from '../app/chat-log.ts';
 import { cleanChatText, MAX_CHAT_TEXT } from '../app/chat-text.ts';
 import { EMOTES } from '../app/emotes.ts';
-import { playerCss } from '../render/player-colors.ts';
+import { paletteCss } from '../render/player-colors.ts';
 import { h } from './dom.ts';
 
 /** Lines the box holds; older ones scroll out of the page (the log keeps 50). */
@@ -40,7 +40,7 @@ export class LobbyChat {
     const li = h(
       'li',
       { dataset: { slot: String(line.slot) } },
-      h('span', { className: 'chat-name', style: `color: ${playerCss(line.colorIndex)}`, textContent: `${line.name}: ` }),
+      h('span', { className: 'chat-name', style: `color: ${paletteCss(line.colorIndex)}`, textContent: `${line.name}: ` }),
       h('span', { className: emote === undefined ? 'chat-text' : 'chat-text chat-emote', textContent: emote ?? line.text }),
     );
     const atBottom = this.lines.scrollTop + this.lines.clientHeight >= this.lines.scrollHeight - 4;

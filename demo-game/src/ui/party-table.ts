@@ -1,5 +1,7 @@
 import type { RoomMember } from 'backspin';
 import type { PartyScoreboard } from '../app/party-scoreboard.ts';
+import { paletteCss } from '../render/player-colors.ts';
+import { markGlyph } from '../render/player-marks.ts';
 import { h } from './dom.ts';
 
 /**
@@ -15,13 +17,16 @@ export function partyTable(board: PartyScoreboard, me: number, members: readonly
   const lines = board.standings();
   const leader = lines[0] !== undefined && lines[0].wins > 0 && (lines[1] === undefined || lines[1].wins < lines[0].wins) ? lines[0] : undefined;
   const rows = lines.map((l) => {
-    const here = members === undefined || members.some((m) => m.slot === l.slot && m.name === l.name);
+    const member = members?.find((m) => m.slot === l.slot && m.name === l.name);
+    const here = members === undefined || member !== undefined;
     const mine = l.slot === me && (myName === undefined || l.name === myName);
-    const label = `${l.name}${mine ? ' (you)' : ''}${here ? '' : ' (left)'}`;
+    // A player still here in the colour and shape it has now.
+    const mark = member?.shape === undefined ? '' : `${markGlyph(member.shape)} `;
+    const label = `${mark}${l.name}${mine ? ' (you)' : ''}${here ? '' : ' (left)'}`;
     return h(
       'tr',
       { dataset: { slot: String(l.slot), name: l.name }, className: here ? '' : 'gone' },
-      h('td', { textContent: label, style: 'font-weight: 600' }),
+      h('td', { textContent: label, style: `font-weight: 600${member?.color === undefined ? '' : `; color: ${paletteCss(member.color)}`}` }),
       h('td', { className: 'wins', textContent: String(l.wins) }),
       h('td', { textContent: String(l.played) }),
       h('td', { textContent: String(l.rounds) }),

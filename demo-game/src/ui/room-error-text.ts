@@ -24,6 +24,10 @@ export function roomErrorText(code: string, room: RoomState | undefined): string
       return 'Not everyone is ready yet.';
     case 'not-connected':
       return 'A player is reconnecting; start when everyone is back.';
+    case 'color-taken':
+      return 'Someone else just took that colour. Pick another one: the ones left are not crossed out.';
+    case 'bad-look':
+      return 'That colour or shape is not one of the game’s. Pick one of the swatches.';
     case 'bad-settings':
       return 'The host does not allow that setting.';
     case 'rate-limited':
