@@ -6,6 +6,7 @@ import type { ArenaInput } from '../../demo-game/src/sim/arena-input.ts';
 import { ArenaButton, arenaInput, NEUTRAL_INPUT } from '../../demo-game/src/sim/arena-input.ts';
 import { ArenaPhase } from '../../demo-game/src/sim/arena-state.ts';
 import type { ArenaState } from '../../demo-game/src/sim/arena-state.ts';
+import { stackPopup } from '../../demo-game/src/render/popup-stack.ts';
 import { parkOthers, place, skipCountdown, stepWith } from './arena-helpers.ts';
 
 /**
@@ -264,3 +265,33 @@ describe('MatchEventTracker: countdown and results', () => {
   });
 });
 
+
+describe('knock-out pop-ups close together are stacked, not piled up (popup-stack.ts)', () => {
+  const H = 96;
+  const box = (cx: number, cy: number, halfWidth = 60, active = true) => ({ cx, cy, halfWidth, active });
+  const overlaps = (a: { cx: number; cy: number; halfWidth: number }, b: { cx: number; cy: number; halfWidth: number }) =>
+    Math.abs(a.cx - b.cx) < a.halfWidth + b.halfWidth && Math.abs(a.cy - b.cy) < H;
+
+  it('a pop-up alone, or beside the others, stays where its knock-out was', () => {
+    expect(stackPopup(500, 400, 60, H, [], 0)).toBe(400);
+    expect(stackPopup(500, 400, 60, H, [box(700, 400), box(500, 400, 60, false)], 0)).toBe(400);
+  });
+
+  it('four knock-outs at one spot (a batch confirmed at once) make a readable column, none covering another', () => {
+    const boxes: ReturnType<typeof box>[] = [];
+    for (let i = 0; i < 4; i++) {
+      const x = 500 + i * 7;
+      const y = stackPopup(x, 400 + i * 5, 70, H, boxes, 0);
+      boxes.push(box(x, y, 70));
+    }
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlaps(boxes[i]!, boxes[j]!), `${i} and ${j}`).toBe(false);
+    expect(boxes.map((b) => b.cy)).toEqual([400, 304, 208, 112]);
+  });
+
+  it('near the top of the arena it stacks downwards instead, still clear of the others', () => {
+    const boxes = [box(500, 120), box(500, 30)];
+    const y = stackPopup(500, 110, 60, H, boxes, 60);
+    expect(y).toBe(216);
+    for (const b of boxes) expect(overlaps(b, box(500, y))).toBe(false);
+  });
+});
