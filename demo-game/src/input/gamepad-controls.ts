@@ -10,8 +10,25 @@ const DEAD_ZONE = 0.3;
  * bumper or the left trigger dashes. Every connected pad drives the local player.
  */
 export class GamepadControls {
+  /**
+   * Whether a pad is known: until then `getGamepads` (a new array on every call) is not asked each
+   * frame. One connected before this match is found at once; a later one announces itself.
+   */
+  private seen = typeof navigator.getGamepads === 'function' && navigator.getGamepads().some((pad) => pad !== null && pad.connected);
+  private readonly onConnected = (): void => {
+    this.seen = true;
+  };
+
+  constructor() {
+    window.addEventListener('gamepadconnected', this.onConnected);
+  }
+
+  destroy(): void {
+    window.removeEventListener('gamepadconnected', this.onConnected);
+  }
+
   sample(out: ControlSample): void {
-    if (typeof navigator.getGamepads !== 'function') return;
+    if (!this.seen || typeof navigator.getGamepads !== 'function') return;
     for (const pad of navigator.getGamepads()) {
       if (pad === null || !pad.connected) continue;
       const pressed = (i: number) => pad.buttons[i]?.pressed === true;

@@ -30,8 +30,19 @@ export class KeyboardControls {
 
   /** Button bits held now. */
   buttons(): number {
+    // Indexed loops: read every frame, so no iterator or closure is made.
     let b = 0;
-    for (const [button, codes] of BINDINGS) if (codes.some((c) => this.held.has(c))) b |= button;
+    for (let i = 0; i < BINDINGS.length; i++) {
+      const binding = BINDINGS[i]!; // no destructuring: that would make an iterator
+      const button = binding[0];
+      const codes = binding[1];
+      for (let k = 0; k < codes.length; k++) {
+        if (this.held.has(codes[k]!)) {
+          b |= button;
+          break;
+        }
+      }
+    }
     return b;
   }
 

@@ -46,6 +46,7 @@ export class LocalControls {
 
   destroy(): void {
     this.keyboard.destroy();
+    this.gamepad.destroy();
     this.touch.destroy();
   }
 }

@@ -29,6 +29,9 @@ export class ArenaView {
   private readonly bodies: Phaser.GameObjects.Graphics;
   private readonly labels: Phaser.GameObjects.Text[];
   private readonly names: Phaser.GameObjects.Text[];
+  /** The names' and labels' font sizes at the last fit (screen units; 0 before the first). */
+  private nameSize = 0;
+  private labelSize = 0;
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -65,8 +68,11 @@ export class ArenaView {
   fitLabels(scale = 1): number {
     const nameSize = readableFontSize(this.scene, 11 * scale, 13 * scale, 30 * scale);
     const labelSize = readableFontSize(this.scene, 12 * scale, 15 * scale, 32 * scale);
-    for (const t of this.names) if (t.style.fontSize !== `${nameSize}px`) t.setFontSize(nameSize);
-    for (const t of this.labels) if (t.style.fontSize !== `${labelSize}px`) t.setFontSize(labelSize);
+    // Sized again only when the size changes (no CSS string made per frame to compare).
+    if (nameSize !== this.nameSize) for (const t of this.names) t.setFontSize(nameSize);
+    if (labelSize !== this.labelSize) for (const t of this.labels) t.setFontSize(labelSize);
+    this.nameSize = nameSize;
+    this.labelSize = labelSize;
     return nameSize * cssPixelsPerUnit(this.scene);
   }
 

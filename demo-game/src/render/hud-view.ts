@@ -8,6 +8,18 @@ import { screenRect, unionRect } from './screen-rect.ts';
 import type { ScreenRect } from './screen-rect.ts';
 
 const FONT = 'system-ui, sans-serif';
+/** A number no shown value has: every text is built on the first draw. */
+const NOT_SHOWN = -0x7fffffff;
+
+/** Whether `a`, `b`, `c`, `d` differ from what the 4 numbers of `key` hold; `key` holds them afterwards. */
+function changed(key: Int32Array, a: number, b: number, c: number, d: number): boolean {
+  if (key[0] === a && key[1] === b && key[2] === c && key[3] === d) return false;
+  key[0] = a;
+  key[1] = b;
+  key[2] = c;
+  key[3] = d;
+  return true;
+}
 
 /**
  * The scoreboard and the big centre messages: round and clock, each player's rounds won, knock-out
@@ -28,6 +40,16 @@ export class HudView {
   bigScreen = false;
   /** The footer of keys (F3, Esc): a spectator has none of them. */
   showFooter = true;
+  /**
+   * What each row, the header and the centre last showed (by the numbers their text is made
+   * from): a text is built again only when one of its numbers changes, not every frame, so the
+   * scoreboard makes no strings while nothing on it moves.
+   */
+  private readonly rowScore: Int32Array;
+  private readonly rowPoints: Int32Array;
+  private readonly rowState: Int32Array;
+  private readonly headerKey = new Int32Array(4).fill(NOT_SHOWN);
+  private readonly centreKey = new Int32Array(4).fill(NOT_SHOWN);
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -37,6 +59,9 @@ export class HudView {
   ) {
     // Pinned to the screen (scroll factor 0); `draw` places them from the screen's current size.
     this.header = scene.add.text(24, 20, '', { fontFamily: FONT, fontSize: '22px', fontStyle: 'bold', color: '#ffffff' }).setScrollFactor(0);
+    this.rowScore = new Int32Array(names.length).fill(NOT_SHOWN);
+    this.rowPoints = new Int32Array(names.length).fill(NOT_SHOWN);
+    this.rowState = new Int32Array(names.length).fill(NOT_SHOWN);
     this.rows = names.map((_, p) =>
       scene.add.text(24, 64 + p * 30, '', { fontFamily: FONT, fontSize: '17px', color: playerCss(p), stroke: '#000000', strokeThickness: 3 }).setScrollFactor(0),
     );
@@ -84,16 +109,31 @@ export class HudView {
     this.centre.setPosition(width / 2, height / 2 - 40);
     this.status.setPosition(width / 2, height - 40);
     const seconds = Math.ceil(g.phaseFramesLeft / 60);
-    const clock =
-      g.phase === ArenaPhase.Playing ? `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}` : g.phase === ArenaPhase.SuddenDeath ? 'SUDDEN DEATH: first to lead wins' : '';
-    this.header.setText(`Round ${g.round}   ${clock}${this.ringNote()}`);
-    for (let p = 0; p < this.rows.length; p++) {
-      const wins = '★'.repeat(g.playerScore(p)) + '☆'.repeat(Math.max(0, g.roundsToWin - g.playerScore(p)));
-      const name = `${playerGlyph(p)} ${this.names[p]!}${p === this.localPlayer ? ' (you)' : ''}`;
-      const state = g.isRemoved(p) ? 'left' : g.isAlive(p) ? `${g.playerDamage(p)}%` : `back in ${Math.ceil(g.respawnFramesLeft(p) / 60)}`;
-      this.rows[p]!.setText(`${wins}  ${name}  ·  ${g.playerRoundPoints(p)} KO  ·  ${state}`).setAlpha(g.isRemoved(p) ? 0.4 : 1);
+    const playing = g.phase === ArenaPhase.Playing || g.phase === ArenaPhase.SuddenDeath;
+    const ringKey = g.mode !== ArenaMode.ShrinkingRing || !playing ? 0 : g.ringHoldFramesLeft > 0 ? Math.ceil(g.ringHoldFramesLeft / 60) : g.ringRadius > g.ringTargetRadius ? -1 : -2;
+    if (changed(this.headerKey, g.round, g.phase, g.phase === ArenaPhase.Playing ? seconds : 0, ringKey)) {
+      const clock =
+        g.phase === ArenaPhase.Playing ? `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}` : g.phase === ArenaPhase.SuddenDeath ? 'SUDDEN DEATH: first to lead wins' : '';
+      this.header.setText(`Round ${g.round}   ${clock}${this.ringNote()}`);
     }
-    this.centre.setText(this.centreText());
+    for (let p = 0; p < this.rows.length; p++) {
+      const score = g.playerScore(p);
+      const points = g.playerRoundPoints(p);
+      // -1 left, the damage % while in play, else -2 - the seconds until it is back.
+      const state = g.isRemoved(p) ? -1 : g.isAlive(p) ? g.playerDamage(p) : -2 - Math.ceil(g.respawnFramesLeft(p) / 60);
+      if (score === this.rowScore[p] && points === this.rowPoints[p] && state === this.rowState[p]) continue;
+      this.rowScore[p] = score;
+      this.rowPoints[p] = points;
+      this.rowState[p] = state;
+      const wins = '★'.repeat(score) + '☆'.repeat(Math.max(0, g.roundsToWin - score));
+      const name = `${playerGlyph(p)} ${this.names[p]!}${p === this.localPlayer ? ' (you)' : ''}`;
+      const shown = state === -1 ? 'left' : state >= 0 ? `${state}%` : `back in ${-2 - state}`;
+      this.rows[p]!.setText(`${wins}  ${name}  ·  ${points} KO  ·  ${shown}`).setAlpha(state === -1 ? 0.4 : 1);
+    }
+    const countdown = g.phase === ArenaPhase.Countdown ? (g.round === 1 && g.phaseFramesLeft > ArenaConfig.COUNTDOWN_FRAMES - 40 ? 0 : Math.ceil(g.phaseFramesLeft / 40)) : 0;
+    // The winner too: a rollback may correct who won while the phase stays the same.
+    const winner = g.phase === ArenaPhase.RoundOver ? g.roundWinner : g.phase === ArenaPhase.MatchOver ? g.matchWinner : 0;
+    if (changed(this.centreKey, g.phase, g.round, countdown, winner)) this.centre.setText(this.centreText());
     this.status.setText(status ?? '');
   }
 
