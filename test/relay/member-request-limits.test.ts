@@ -94,7 +94,21 @@ describe('per-member request limits', () => {
     expect(ann!.client!.room?.members.map((m) => m.slot)).toEqual([0]);
   });
 
-  it('a member keeps its limits across a reconnect: coming back does not refill them', () => {
+  it('set-look: a taken colour is refused by the host in a code the page can explain; looks share the requests\' limit', () => {
+    const rig = new RelayRig();
+    const [ann, bo] = lobby(rig, 2);
+    bo!.client!.setLook(0, 3); // Ann's colour
+    bo!.client!.setLook(5, 3);
+    rig.advance(50);
+    expect(events(bo!, 'error').map((e) => e.code)).toEqual(['color-taken']);
+    expect(ann!.client!.room?.members.map((m) => [m.slot, m.color, m.shape])).toEqual([[0, 0, 0], [1, 5, 3]]);
+    for (let i = 0; i < 100; i++) bo!.client!.setLook(6 + (i % 2), 1);
+    rig.advance(50);
+    expect(rig.host.stats().dropped['request-rate-limited']).toBe(100 - 18); // 2 of the burst of 20 went above
+    expect(rateErrors(bo!)).toHaveLength(1);
+  });
+
+    it('a member keeps its limits across a reconnect: coming back does not refill them', () => {
     const rig = new RelayRig();
     const ann = rig.create('ann');
     const bo = HandMember.connect(rig, { action: 'join', code: ann.binding.code, name: 'bo', role: 'player' });
