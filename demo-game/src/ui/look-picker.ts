@@ -4,6 +4,13 @@ import { MARK_COUNT, markGlyph } from '../render/player-marks.ts';
 import { h } from './dom.ts';
 
 /**
+ * How long a choice sent to the room counts as this player's wish before the room state shows it
+ * (ms): a second click meanwhile (a colour, then at once a shape) builds on it, not on the look
+ * the room state still shows. After this, a choice the room did not take is forgotten.
+ */
+const WISH_MS = 1500;
+
+/**
  * The lobby's "You" picker (id `look-picker`): one swatch per palette colour and one button per
  * mark. A colour another player holds is crossed out, disabled, and says whose it is; the
  * player's own is ringed. A click asks the room (`set-look`); the room state that comes back is
@@ -16,16 +23,18 @@ export class LookPicker {
   private readonly shapes: HTMLButtonElement[];
   private color = 0;
   private shape = 0;
+  /** The last look asked for, until the room state shows it or WISH_MS pass. */
+  private wish: { color: number; shape: number; atMs: number } | undefined;
 
-  constructor(pick: (color: number, shape: number) => void) {
+  constructor(private readonly pick: (color: number, shape: number) => void) {
     this.swatches = PLAYER_COLORS.map((_, c) => {
       const b = h('button', { className: 'swatch', type: 'button', dataset: { color: String(c) }, style: `background: ${paletteCss(c)}` });
-      b.addEventListener('click', () => pick(c, this.shape));
+      b.addEventListener('click', () => this.ask(c, this.wish?.shape ?? this.shape));
       return b;
     });
     this.shapes = Array.from({ length: MARK_COUNT }, (_, s) => {
       const b = h('button', { className: 'shape', type: 'button', dataset: { shape: String(s) }, textContent: markGlyph(s), title: 'Your shape' });
-      b.addEventListener('click', () => pick(this.color, s));
+      b.addEventListener('click', () => this.ask(this.wish?.color ?? this.color, s));
       return b;
     });
     this.element = h(
@@ -44,6 +53,8 @@ export class LookPicker {
     if (!visible) return;
     this.color = me.color!;
     this.shape = me.shape ?? 0;
+    const wish = this.wish;
+    if (wish !== undefined && ((wish.color === this.color && wish.shape === this.shape) || performance.now() - wish.atMs > WISH_MS)) this.wish = undefined;
     const lobby = room.phase === 'lobby';
     const mine = this.color % PLAYER_COLORS.length;
     this.swatches.forEach((b, c) => {
@@ -63,5 +74,10 @@ export class LookPicker {
       b.style.color = css;
       b.setAttribute('aria-pressed', String(chosen));
     });
+  }
+
+  private ask(color: number, shape: number): void {
+    this.wish = { color, shape, atMs: performance.now() };
+    this.pick(color, shape);
   }
 }
