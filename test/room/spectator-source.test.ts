@@ -15,7 +15,7 @@ function room(players: number[], present: number[], down: number[] = [], rejoini
     settings: DEFAULT_ROOM_SETTINGS,
     hasPassword: false,
     members: present.map((s) => member(s, !down.includes(s))),
-    match: { matchId: 7, epoch: 1, seed: 1, players, settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 },
+    match: { matchId: 7, epoch: 1, seed: 1, players, colors: players.map((_, i) => i), shapes: players.map((_, i) => i), settings: DEFAULT_ROOM_SETTINGS, startFrame: 0 },
     ...(rejoining.length > 0 ? { rejoining: rejoining.map((s, i) => [s, i] as const) } : {}),
   };
 }

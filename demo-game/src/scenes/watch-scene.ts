@@ -7,6 +7,7 @@ import { ArenaView } from '../render/arena-view.ts';
 import { HudView } from '../render/hud-view.ts';
 import { MatchFx } from '../render/match-fx.ts';
 import { playerCss } from '../render/player-colors.ts';
+import { usePlayerLooks } from '../render/player-looks.ts';
 import { ARENA_CENTER_X, ARENA_CENTER_Y, keepArenaCentred } from '../render/screen-layout.ts';
 import { h, mountPanel } from '../ui/dom.ts';
 import type { LobbySceneData } from './lobby-scene.ts';
@@ -68,6 +69,8 @@ export class WatchScene extends Phaser.Scene {
     debugHooks.scene = SceneKey.Watch;
     resetMatchHooks('spectator');
     this.cameras.main.setBackgroundColor('#0b1020');
+    // Each player as it chose in the lobby, as the players' own pages draw them.
+    usePlayerLooks(this.request.match.colors, this.request.match.shapes);
     this.runner = new SpectatorRunner(this.request.connection, this.request.match);
     const runner = this.runner;
     keepArenaCentred(this);
