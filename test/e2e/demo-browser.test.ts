@@ -496,7 +496,9 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       const [ownerSums, otherSums, viewerSums] = await Promise.all([owner, other, viewer].map((page) => hook<Record<string, number>>(page, '({ ...window.backspin.checksums })')));
       const watchedShared = Object.keys(viewerSums!).filter((f) => f in ownerSums! && f in otherSums!);
       expect(watchedShared.length, `spectator checksum frames: ${Object.keys(viewerSums!).join(',')}`).toBeGreaterThanOrEqual(3);
-      for (const f of watchedShared) expect([ownerSums![f], otherSums![f]], `frame ${f}`).toEqual([viewerSums![f], viewerSums![f]]);
+      // What each page said, for a failure to show the story (drops, returns, host changes).
+      const story = JSON.stringify(await Promise.all([...pages, viewer].map((p) => hook(p, 'window.backspin.notices'))));
+      for (const f of watchedShared) expect([ownerSums![f], otherSums![f]], `frame ${f} (owner, other; the spectator's is expected); notices ${story}`).toEqual([viewerSums![f], viewerSums![f]]);
       expect(await hook(viewer, 'window.backspin.desyncs')).toEqual([]);
       await viewer.screenshot({ path: join(SHOTS, 'spectator-view.png') });
       await viewer.click('#big-screen');
