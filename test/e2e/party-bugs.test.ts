@@ -420,7 +420,7 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     await page.context().close();
   }, 20_000);
 
-  it('Play again: after a short match both press Play again, the rematch starts by itself, and the party scoreboard shows the winner on both pages', async () => {
+  it('Play again: after a short match both press Play again, the rematch starts by itself, and the party scoreboard shows the winner on both pages; a friend who watched and asked to join the next match plays in it', async () => {
     // Two more friends, on pages opened with ?shortMatch=2: one round of 2 s wins the match.
     const t0 = Date.now();
     const stages: string[] = [];
@@ -454,6 +454,17 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     await pia.click('#start-match', { timeout: 20_000 });
     for (const page of pages) await until(page, 'window.backspin.scene === "match"', 20_000);
     stage('match');
+    // A third friend comes by the link while they play: refused as a player, Viv watches, and
+    // asks to play the next match.
+    const viv = await newPage('Viv');
+    await viv.goto(local(`/?room=${room}&shortMatch=2`));
+    await viv.fill('#lobby-name', 'Viv', { timeout: 20_000 });
+    await viv.click('#join-room');
+    await viv.click('#watch-room', { timeout: 20_000 });
+    await until(viv, 'window.backspin.scene === "watch"', 20_000);
+    await viv.click('#join-next');
+    expect(await viv.locator('#join-next').textContent()).toBe('You play the next match (cancel)');
+    stage('watching');
     // Both pages draw each player in the colour it chose: Pia blue (0), Quinn yellow (6).
     for (const page of pages) expect(await hook<string[]>(page, 'window.backspin.playerColors')).toEqual(['#4d80ff', '#e6cc33']);
     await quinn.screenshot({ path: join(SHOTS, 'party-colours-match.png') });
@@ -488,7 +499,8 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     expect(await quinn.locator('#play-again-status').textContent()).toContain('Still deciding: you');
     await quinn.screenshot({ path: join(SHOTS, 'party-play-again-results.png') });
     await quinn.click('#play-again');
-    // Nobody touches Ready or Start: both are ready, and the countdown shows on both pages.
+    // Nobody touches Ready or Start: both are ready, Viv (a player now, Ready as it asked) too,
+    // and the countdown shows on both players' pages.
     for (const page of pages) await until(page, 'document.getElementById("rematch")?.dataset.seconds !== undefined', 20_000);
     expect(await quinn.locator('#rematch').textContent()).toMatch(/^(Next match in \d…|Starting…)$/);
     stage('countdown');
@@ -496,17 +508,20 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     // may already show the match).
     for (const page of pages) {
       expect(await page.locator('#party-scoreboard tr[data-slot]').first().getAttribute('data-name', { timeout: 2_000 })).toBe('Pia');
-      expect(await page.locator('#members li[data-ready="true"]').count()).toBe(2);
     }
+    // Viv comes back from watching as a player, Ready (the countdown starts again for it).
+    await until(pia, 'document.querySelectorAll(\'#members li[data-ready="true"]\').length === 3', 15_000);
     await pia.screenshot({ path: join(SHOTS, 'party-play-again-lobby.png') });
     // The lobby's scoreboard is below the buttons: photographed once scrolled into view.
     await quinn.evaluate('document.getElementById("party-scoreboard")?.scrollIntoView()');
     await quinn.screenshot({ path: join(SHOTS, 'party-play-again-lobby-scoreboard.png') });
-    for (const page of pages) await until(page, 'window.backspin.scene === "match"', 20_000);
+    for (const page of [...pages, viv]) await until(page, 'window.backspin.scene === "match"', 20_000);
     stage('rematch');
-    for (const page of pages) await until(page, 'window.backspin.frame > 30', 20_000);
+    for (const page of [...pages, viv]) await until(page, 'window.backspin.frame > 30', 20_000);
+    // Viv plays in the rematch: a player of it, with a look of its own.
+    expect(await hook(viv, 'window.backspin.mode')).toBe('online');
     console.info(`Play again: ${stages.join(', ')}`);
-    for (const page of pages) await page.context().close();
+    for (const page of [...pages, viv]) await page.context().close();
   }, 120_000);
 
   it('11: the host\'s terminal logs rooms, joins, leaves and matches, one line each with names and codes, and no secrets', () => {

@@ -294,13 +294,16 @@ export class LobbyScene extends Phaser.Scene {
   /**
    * A spectator becomes a player: it leaves the room and joins it again as a player, under the
    * same name (the room's own join; no new request on the wire). Only in the lobby, with a player
-   * slot free; the room refuses otherwise and says why.
+   * slot free; the room refuses otherwise and says why. Once a player, it is Ready.
    */
   private becomePlayer(connection: RoomConnection): void {
     const me = connection.client.room?.members.find((m) => m.slot === connection.slot);
     const name = me?.name ?? (loadPlayerName() || 'Player');
     const code = connection.code;
     this.joinAsPlayer = false;
+    // It asked to play the next match: Ready as soon as it is a player, as Play again does, so
+    // that a rematch does not wait for it.
+    this.playAgain = true;
     this.connection = undefined;
     this.refresh = undefined;
     this.chat = undefined;

@@ -1,6 +1,7 @@
 import Phaser from 'phaser';
 import type { MatchDecision, RoomConnection } from 'backspin';
 import { debugHooks, resetMatchHooks } from '../app/debug-hooks.ts';
+import { partyScoreboard } from '../app/party-scoreboard.ts';
 import { SceneKey } from '../app/scene-keys.ts';
 import { SpectatorRunner } from '../match/spectator-runner.ts';
 import { ArenaView } from '../render/arena-view.ts';
@@ -49,6 +50,8 @@ export class WatchScene extends Phaser.Scene {
   private unmount: (() => void) | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private joinNext = false;
+  /** Whether the match watched was counted on the party scoreboard. */
+  private counted = false;
   private bigScreen = false;
   private leftMatchAtMs: number | undefined;
   private joinButton: HTMLButtonElement | undefined;
@@ -63,6 +66,7 @@ export class WatchScene extends Phaser.Scene {
     this.joinNext = request.joinNext === true;
     this.leftMatchAtMs = undefined;
     this.runner = undefined;
+    this.counted = false;
   }
 
   create(): void {
@@ -117,7 +121,10 @@ export class WatchScene extends Phaser.Scene {
     debugHooks.fps = this.game.loop.actualFps;
     debugHooks.gameMode = runner.game.mode;
     debugHooks.ringRadius = runner.game.ringRadius;
-    if (runner.matchOver) debugHooks.finished = true;
+    if (runner.matchOver) {
+      debugHooks.finished = true;
+      this.countMatch(runner);
+    }
     if (!runner.roomMovedOn) return;
     this.leftMatchAtMs ??= now;
     if (now - this.leftMatchAtMs >= BACK_TO_LOBBY_MS) this.backToLobby();
@@ -132,6 +139,22 @@ export class WatchScene extends Phaser.Scene {
     const width = this.scale.width;
     const shift = this.bigScreen ? Math.max(0, width / 2 - (this.runner!.game.arenaRadius + 24)) : 0;
     camera.centerOn(ARENA_CENTER_X - shift, ARENA_CENTER_Y);
+  }
+
+  /**
+   * The match watched to its end counts on this page's party scoreboard, as on the players' pages
+   * (once per match id): a spectator who joins the next match sees the same scoreboard, and the
+   * rematch countdown, in the lobby.
+   */
+  private countMatch(runner: SpectatorRunner): void {
+    if (this.counted) return;
+    this.counted = true;
+    const g = runner.game;
+    const decision = this.request.match;
+    partyScoreboard(this.request.connection.code).record({
+      matchId: decision.matchId,
+      players: decision.players.map((slot, p) => ({ slot, name: runner.names[p] ?? `Slot ${slot}`, roundsWon: g.playerScore(p), falls: g.state.falls[p] ?? 0, won: p === g.matchWinner })),
+    });
   }
 
   private step(): void {
