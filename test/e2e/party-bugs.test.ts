@@ -440,6 +440,10 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     await quinn.click('#join-room');
     await until(pia, 'document.querySelectorAll("#members li[data-slot]").length === 2', 20_000);
     stage('joined');
+    // A third friend opens the link meanwhile, and types a name.
+    const viv = await newPage('Viv');
+    await viv.goto(local(`/?room=${room}&shortMatch=2`));
+    await viv.fill('#lobby-name', 'Viv', { timeout: 20_000 });
     // Identity: Pia's colour (the lowest, 0) is crossed out on Quinn's picker; Quinn takes the
     // yellow (6) and the star (4), and Pia's member list shows it at once.
     const pias = await quinn.locator('#color-swatches .swatch[data-color="0"]').evaluate((b) => [b.className, (b as HTMLButtonElement).disabled]);
@@ -454,11 +458,7 @@ describe.skipIf(lookup.kind === 'skip')('the party bugs of issue 14, in Chromium
     await pia.click('#start-match', { timeout: 20_000 });
     for (const page of pages) await until(page, 'window.backspin.scene === "match"', 20_000);
     stage('match');
-    // A third friend comes by the link while they play: refused as a player, Viv watches, and
-    // asks to play the next match.
-    const viv = await newPage('Viv');
-    await viv.goto(local(`/?room=${room}&shortMatch=2`));
-    await viv.fill('#lobby-name', 'Viv', { timeout: 20_000 });
+    // Viv joins while they play: refused as a player, Viv watches, and asks to play the next match.
     await viv.click('#join-room');
     await viv.click('#watch-room', { timeout: 20_000 });
     await until(viv, 'window.backspin.scene === "watch"', 20_000);
