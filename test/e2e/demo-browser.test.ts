@@ -493,8 +493,16 @@ describe.skipIf(lookup.kind === 'skip')('the demo game in Chromium', () => {
       expect(stats.liveFrame + 1 - stats.currentFrame, JSON.stringify(stats)).toBeGreaterThanOrEqual(0);
       expect(stats.liveFrame + 1 - stats.currentFrame, JSON.stringify(stats)).toBeLessThan(60);
       expect(watching.behind).toBeLessThan(30);
-      const [ownerSums, otherSums, viewerSums] = await Promise.all([owner, other, viewer].map((page) => hook<Record<string, number>>(page, '({ ...window.backspin.checksums })')));
-      const watchedShared = Object.keys(viewerSums!).filter((f) => f in ownerSums! && f in otherSums!);
+      // The players report a frame's checksum once every peer's inputs for it are confirmed, which
+      // may come after the spectator shows it: read until 3 frames are in all three (10 s at most).
+      const sumsOf = () => Promise.all([owner, other, viewer].map((page) => hook<Record<string, number>>(page, '({ ...window.backspin.checksums })')));
+      let [ownerSums, otherSums, viewerSums] = await sumsOf();
+      let watchedShared = Object.keys(viewerSums!).filter((f) => f in ownerSums! && f in otherSums!);
+      for (let i = 0; i < 20 && watchedShared.length < 3; i++) {
+        await sleep(500);
+        [ownerSums, otherSums, viewerSums] = await sumsOf();
+        watchedShared = Object.keys(viewerSums!).filter((f) => f in ownerSums! && f in otherSums!);
+      }
       expect(watchedShared.length, `spectator checksum frames: ${Object.keys(viewerSums!).join(',')}`).toBeGreaterThanOrEqual(3);
       // What each page said, for a failure to show the story (drops, returns, host changes).
       const story = JSON.stringify(await Promise.all([...pages, viewer].map((p) => hook(p, 'window.backspin.notices'))));

@@ -53,6 +53,9 @@ export class WatchScene extends Phaser.Scene {
   /** Whether the match watched was counted on the party scoreboard. */
   private counted = false;
   private bigScreen = false;
+  /** What the label shows now (its source's name, and whether in the big-screen view); undefined: not written yet. */
+  private labelSource: string | undefined;
+  private labelBig = false;
   private leftMatchAtMs: number | undefined;
   private joinButton: HTMLButtonElement | undefined;
   private bigButton: HTMLButtonElement | undefined;
@@ -67,6 +70,7 @@ export class WatchScene extends Phaser.Scene {
     this.leftMatchAtMs = undefined;
     this.runner = undefined;
     this.counted = false;
+    this.labelSource = undefined;
   }
 
   create(): void {
@@ -113,8 +117,13 @@ export class WatchScene extends Phaser.Scene {
     this.fx.update(now);
     const source = runner.sourceName;
     const big = this.bigScreen ? 2 : 1;
-    if (this.label.style.fontSize !== `${18 * big}px`) this.label.setFontSize(18 * big);
-    this.label.setText(`● WATCHING${this.bigScreen ? `  ·  room ${this.request.connection.code}` : source === '' ? '' : `  ·  live through ${source}`}`);
+    // Written again only when what it says changes (its source, the view): no strings made per frame.
+    if (source !== this.labelSource || this.bigScreen !== this.labelBig) {
+      this.labelSource = source;
+      this.labelBig = this.bigScreen;
+      this.label.setFontSize(18 * big);
+      this.label.setText(`● WATCHING${this.bigScreen ? `  ·  room ${this.request.connection.code}` : source === '' ? '' : `  ·  live through ${source}`}`);
+    }
     const board = this.hud.scoreboard;
     this.label.setY(board.y + board.h + 14 * big);
     this.placeArena();
